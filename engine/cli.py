@@ -1,0 +1,111 @@
+"""The `jdlspec` command: validate, schema, synth, run.
+
+User errors (a bad spec, bad data) print one line per problem and exit 1 with no traceback;
+anything else is a bug in jdlspec and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from engine.errors import UserError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Justice Data Lab style re-offending impact reports from a YAML spec.",
+)
+
+
+def _fail(error: UserError) -> None:
+    for problem in error.problems:
+        typer.echo(str(problem), err=True)
+    count = len(error.problems)
+    typer.echo(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", err=True)
+    raise typer.Exit(1)
+
+
+@app.command()
+def validate(
+    specs: Annotated[list[Path], typer.Argument(help="Spec files to check.", show_default=False)],
+    data: Annotated[bool, typer.Option(help="Also check the data files the spec names.")] = True,
+) -> None:
+    """Check specs (and the data they name) and report every problem, one per line."""
+    from engine.inputs import read_inputs
+    from engine.spec.loader import load_spec
+
+    problems = []
+    for path in specs:
+        try:
+            loaded = load_spec(path)
+            if data:
+                read_inputs(loaded)
+        except UserError as error:
+            problems.extend(error.problems)
+            continue
+        typer.echo(f"{loaded.display}: ok")
+    if problems:
+        _fail(UserError(problems))
+
+
+@app.command()
+def schema(
+    out: Annotated[Optional[Path], typer.Option(help="Write to this file instead of printing.")] = None,
+) -> None:
+    """Print the JSON Schema of the spec, for editors that complete and check YAML."""
+    from engine.spec.schema import spec_json_schema
+
+    text = json.dumps(spec_json_schema(), indent=2, ensure_ascii=False) + "\n"
+    if out:
+        out.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+@app.command()
+def synth(
+    out: Annotated[Path, typer.Option(help="Folder for the data files.")] = Path("specs/data"),
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same data.")] = 20170209,
+    size: Annotated[int, typer.Option(help="Records in the national reference data.")] = 0,
+) -> None:
+    """Write the synthetic national re-offending data and the seed specs' submissions."""
+    from engine.synth import DEFAULT_SIZE, write_synthetic_data
+
+    for path in write_synthetic_data(out, seed=seed, size=size or DEFAULT_SIZE):
+        typer.echo(f"wrote {path}")
+
+
+@app.command()
+def run(
+    specs: Annotated[list[Path], typer.Argument(help="Spec files to run.", show_default=False)],
+    out: Annotated[Optional[Path], typer.Option(help="Output folder (default: reports/<spec name>/).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+) -> None:
+    """Run evaluations and write each report folder."""
+    from engine.pipeline import run_spec
+    from engine.progress import Progress
+
+    if out is not None and len(specs) > 1:
+        typer.echo("--out takes one spec at a time; leave it out to write reports/<spec name>/ for each.", err=True)
+        raise typer.Exit(2)
+    problems = []
+    for path in specs:
+        try:
+            with Progress(enabled=not quiet) as progress:
+                folder = run_spec(path, out, progress)
+        except UserError as error:
+            problems.extend(error.problems)
+            continue
+        typer.echo(f"wrote {folder}")
+    if problems:
+        _fail(UserError(problems))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,145 @@
+"""The results of one run (DESIGN §4): the only thing the report, charts and annex read.
+
+Numbers are unrounded (rounding is presentation). The contract's keys come first in each
+object; the extra keys (before-matching balance, additional tests, profile, flow details) are
+what the report needs so that no template computes anything.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = 1
+
+State = Literal["decrease", "increase", "not_significant"]
+Quality = Literal["well", "reasonably", "poorly"]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class FileInfo(Frozen):
+    path: str
+    sha256: str
+    rows: int | None = None
+
+
+class AttritionStep(Frozen):
+    step: str  # submitted | duplicates | not_identified | no_matching_sentence | sexual_offence
+    removed: int
+    remaining: int
+
+
+class BalanceRow(Frozen):
+    variable: str  # the spec's column name
+    level: str | None  # a categorical variable's level; "(missing)" for the missing indicator; None for numbers
+    treatment_mean: float
+    comparison_mean: float  # weighted, after matching
+    smd_percent: float  # after matching: difference over the root mean of the two variances, x100
+    quality: Quality
+    comparison_mean_before: float  # whole pool, before matching
+    smd_percent_before: float
+
+
+class ExtraTest(Frozen):
+    """An additional test beside the t-test for small groups (e.g. a permutation test)."""
+
+    name: str
+    p_value: float
+    significant: bool
+
+
+class MeasureResult(Frozen):
+    treatment_n: int
+    comparison_n: int  # distinct comparison records with weight > 0 in this measure
+    treatment: float
+    comparison: float
+    difference: float
+    ci_low: float
+    ci_high: float
+    p_value: float
+    significant: bool
+    state: State
+    required_treatment_n: int | None = None  # rate only; None when significant or not finite
+    comparison_effective_n: float
+    degrees_of_freedom: float
+    reported: bool  # False when participants x rate < the minimum expected count
+    headline: bool  # shown in the key findings (time: only with enough re-offenders)
+    extra_test: ExtraTest | None = None
+
+
+class AnalysisResult(Frozen):
+    name: str
+    headline: bool
+    description: str | None
+    pool_restriction: dict[str, list[str | int]]
+    variables: list[str]
+    treatment_n: int  # matched participants
+    comparison_n: int  # distinct comparison records with weight > 0
+    comparison_effective_n: float
+    unmatched_n: int
+    pool_n: int
+    caliper_logit: float
+    balance: list[BalanceRow]
+    measures: dict[str, MeasureResult]
+
+
+class Share(Frozen):
+    """One category of a profile: how many people, and what percent of the group."""
+
+    level: str
+    count: int
+    percent: float
+    suppressed: bool  # fewer people than report.suppress_below: print '*'
+
+
+class GroupProfile(Frozen):
+    n: int
+    sex: list[Share]
+    ethnicity: list[Share]
+    nationality: list[Share]
+    age_min: float | None
+    age_max: float | None
+    age_mean: float | None
+    index_year: list[Share]
+    sentence: list[Share]
+    needs_assessed_n: int
+    needs_assessed_percent: float
+    needs: list[Share]  # percent of those assessed who have each need
+
+
+class Profile(Frozen):
+    analysed: GroupProfile  # the headline analysis's treatment group
+    not_analysed: GroupProfile  # identified in the reference data but not analysed (no index information)
+    not_identified_n: int  # no personal information at all
+
+
+class Results(Frozen):
+    schema_version: int = SCHEMA_VERSION
+    engine_version: str
+    spec: FileInfo
+    inputs: dict[str, FileInfo]  # reference, submission
+    attrition: list[AttritionStep]
+    analyses: list[AnalysisResult]
+    measures: list[str]  # the spec's measures, in report order
+    significance_level: float
+    profile: Profile | None = Field(default=None)
+
+    def analysis(self, name: str) -> AnalysisResult:
+        return next(a for a in self.analyses if a.name == name)
+
+    @property
+    def headline(self) -> AnalysisResult:
+        return next(a for a in self.analyses if a.headline)
+
+    def to_json(self) -> str:
+        """Deterministic bytes: fixed key order, full float precision, newline at the end."""
+        return json.dumps(self.model_dump(mode="json"), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> Results:
+        return cls.model_validate(json.loads(text))

@@ -1,0 +1,1 @@
+"""The spec: models (what may be written), loader (YAML with positions), messages."""

@@ -1,0 +1,252 @@
+"""The spec: one evaluation, as the YAML file describes it (DESIGN §3).
+
+Every key has a description: `jdlspec schema` turns these models into the JSON Schema that
+editors use to complete and check specs, so the descriptions are the user documentation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+ExclusionName = Literal["duplicates", "not_identified", "no_matching_sentence", "sexual_offence"]
+MeasureName = Literal["rate", "frequency", "time_to_first_reoffence", "custody", "severity"]
+LinkField = Literal["offender_id", "surname", "forename", "date_of_birth"]
+
+ALL_EXCLUSIONS: list[ExclusionName] = ["duplicates", "not_identified", "no_matching_sentence", "sexual_offence"]
+HEADLINE_MEASURES: list[MeasureName] = ["rate", "frequency", "time_to_first_reoffence"]
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors (so typos are caught), values are immutable once loaded."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Programme(Strict):
+    name: str = Field(
+        description="The programme's name as used inside sentences, with its article, e.g. "
+        "'the Making Connections programme'."
+    )
+    title: str = Field(
+        description="The programme's name as used in headings and chart titles, e.g. "
+        "\"London Probation Trust's peer mentoring programme\"."
+    )
+    organisation: str = Field(description="The organisation that ran the programme and submitted the records.")
+    participants: str = Field(
+        default="people",
+        description="The noun for the people in the summary sentence, e.g. 'men and youths', 'adults', 'women'.",
+    )
+    per_hundred_noun: str = Field(
+        default="participants",
+        description="The noun in 'for every 100 ...' sentences, e.g. 'participants' or 'offenders'.",
+    )
+    summary: str = Field(
+        description="What the programme is and who took part (Markdown). Checked by the wording rules."
+    )
+    in_their_own_words: str | None = Field(
+        default=None, description="The organisation's own description of the programme (Markdown). Optional."
+    )
+    response: str | None = Field(
+        default=None, description="The organisation's response to the results (Markdown). Optional."
+    )
+    profile_note: str | None = Field(
+        default=None,
+        description="A sentence or two opening 'Profile of the treatment group', e.g. where the programme ran.",
+    )
+
+
+class Columns(Strict):
+    """Column names in the data files, when they differ from the data contract's defaults."""
+
+    offender_id: str = Field(default="offender_id", description="Offender identifier (text).")
+    forename: str = Field(default="forename", description="Forename, for linking by name.")
+    surname: str = Field(default="surname", description="Surname, for linking by name.")
+    date_of_birth: str = Field(default="date_of_birth", description="Date of birth, for linking by name.")
+    record_id: str = Field(default="record_id", description="Submission: the organisation's record identifier.")
+    index_date: str = Field(default="index_date", description="Reference: start of the one-year follow-up.")
+    sexual_offence_history: str = Field(
+        default="sexual_offence_history", description="Reference: any current or previous sexual offence (0/1)."
+    )
+    reoffended: str = Field(default="reoffended", description="Reference: proven re-offence within one year (0/1).")
+    reoffences: str = Field(default="reoffences", description="Reference: proven re-offences in the year (count).")
+    days_to_first_reoffence: str = Field(
+        default="days_to_first_reoffence", description="Reference: days to first proven re-offence (1-365)."
+    )
+    reoffence_custody: str = Field(
+        default="reoffence_custody", description="Reference: a re-offence led to a custodial sentence (0/1)."
+    )
+    reoffence_severity: str = Field(
+        default="reoffence_severity", description="Reference: severity of the most serious re-offence (text)."
+    )
+    end_date: str = Field(default="end_date", description="Submission: programme end date (optional column).")
+
+
+class Data(Strict):
+    reference: str = Field(description="The national re-offending data (CSV or Parquet), relative to this spec.")
+    submission: str = Field(description="The organisation's records (CSV or Parquet), relative to this spec.")
+    link_on: list[LinkField] = Field(
+        default=["offender_id"],
+        min_length=1,
+        description="How submitted records are found in the reference data: [offender_id], or "
+        "[surname, forename, date_of_birth] (case and spacing are ignored).",
+    )
+    start_column: str = Field(default="start_date", description="Submission column with the programme start date.")
+    days_before_index: int = Field(
+        default=0,
+        ge=0,
+        description="How many days before the index date the programme may start (e.g. work in custody before release).",
+    )
+    days_after_index: int = Field(
+        default=182,
+        ge=0,
+        le=365,
+        description="How many days after the index date the programme may start (182: the first half of the year).",
+    )
+    columns: Columns = Field(default_factory=Columns, description="Column names, where they differ from the defaults.")
+
+
+class Matching(Strict):
+    method: Literal["radius", "nearest"] = Field(
+        default="radius",
+        description="radius: every pool record within the caliper of a participant (the Justice Data Lab's method); "
+        "nearest: the closest `ratio` records (as R's MatchIt).",
+    )
+    caliper: float = Field(
+        default=0.2, gt=0, description="Maximum distance, in standard deviations of the logit propensity score."
+    )
+    ratio: int = Field(default=1, ge=1, le=100, description="nearest only: comparison records per participant.")
+    replace: bool = Field(default=True, description="nearest only: may a comparison record match several participants?")
+    variables: list[str] = Field(min_length=1, description="Reference columns the propensity model uses.")
+    categorical: list[str] = Field(
+        default=[],
+        description="Numeric columns to treat as categories (text columns are always categories).",
+    )
+    reference_levels: dict[str, str] = Field(
+        default={}, description="For a categorical variable, the level left out of the model, e.g. {sex: F}."
+    )
+
+
+class Balance(Strict):
+    well_matched_below: float = Field(
+        default=5.0, gt=0, description="Standardised difference (%) under which a variable is well matched."
+    )
+    poorly_matched_above: float = Field(
+        default=10.0, gt=0, description="Standardised difference (%) over which a variable is poorly matched."
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Balance:
+        if self.poorly_matched_above < self.well_matched_below:
+            raise ValueError("poorly_matched_above must not be below well_matched_below")
+        return self
+
+
+class Analysis(Strict):
+    name: str = Field(description="The analysis's name, e.g. National, Regional, Complex.")
+    headline: bool = Field(default=False, description="Is this the analysis the key findings report?")
+    description: str | None = Field(
+        default=None,
+        description="One line for the list of analyses, e.g. 'treatment group matched to offenders in London'.",
+    )
+    pool: dict[str, list[str | int]] = Field(
+        default={}, description="Restrict the comparison pool, e.g. {region: [London]}."
+    )
+    variables: list[str] | None = Field(
+        default=None, min_length=1, description="Matching variables for this analysis (default: matching.variables)."
+    )
+
+
+class Statistics(Strict):
+    significance_level: float = Field(
+        default=0.05, gt=0, lt=1, description="A difference is significant when its two-sided p-value is at most this."
+    )
+    power: float = Field(default=0.8, gt=0, lt=1, description="Power for the required sample size sentence.")
+
+
+class SmallGroups(Strict):
+    min_reoffenders_for_time: int = Field(
+        default=30,
+        ge=0,
+        description="Fewer participant re-offenders than this: time to first re-offence is not a headline measure.",
+    )
+    show_time_when_small: bool = Field(
+        default=False,
+        description="Report time to first re-offence as a headline even below that number, checked by the extra test.",
+    )
+    min_expected_count: float = Field(
+        default=10,
+        ge=0,
+        description="A measure is not reported when participants x rate is below this (the n.p >= 10 rule).",
+    )
+    extra_test: Literal["none", "permutation", "exact"] = Field(
+        default="none",
+        description="Small groups: an additional test reported beside the t-test (permutation for means, "
+        "exact for rates).",
+    )
+    permutation_draws: int = Field(default=10000, ge=100, description="Draws for the permutation test.")
+    random_seed: int = Field(default=20130201, description="Seed for the permutation test, so runs repeat exactly.")
+
+
+class Contact(Strict):
+    heading: str = Field(description="What this contact is for, e.g. 'Other enquiries about the analysis'.")
+    lines: list[str] = Field(description="Name, team, address, telephone and e-mail lines.")
+
+
+class Report(Strict):
+    title: str | None = Field(default=None, description="Report title (default: built from the programme title).")
+    published: dt.date | None = Field(default=None, description="Publication date, YYYY-MM-DD.")
+    analyses_intro: str | None = Field(
+        default=None, description="Free text after the list of analyses in 'The results in detail' (Markdown)."
+    )
+    contacts: list[Contact] = Field(default=[], description="Contact points printed at the end of the report.")
+    suppress_below: int = Field(
+        default=5,
+        ge=0,
+        description="Profile percentages standing for fewer people than this are shown as '*' (0 prints all).",
+    )
+    forbidden_phrases: list[str] = Field(
+        default=[], description="Extra phrases this report must never contain (case is ignored)."
+    )
+
+
+class Spec(Strict):
+    """One evaluation."""
+
+    spec_version: Literal[1] = Field(description="The version of this spec format. Write 1.")
+    programme: Programme = Field(description="The programme and the texts about it.")
+    data: Data = Field(description="The data files and how they are linked.")
+    exclusions: list[ExclusionName] = Field(
+        default=ALL_EXCLUSIONS, description="Exclusion steps, applied in this order."
+    )
+    matching: Matching = Field(description="How the comparison group is built.")
+    balance: Balance = Field(default_factory=Balance, description="Thresholds for the matching-quality verdicts.")
+    analyses: list[Analysis] = Field(min_length=1, description="The analyses; exactly one is the headline.")
+    measures: list[MeasureName] = Field(
+        default=HEADLINE_MEASURES, min_length=1, description="Outcome measures, in report order."
+    )
+    statistics: Statistics = Field(default_factory=Statistics, description="Significance level and power.")
+    small_groups: SmallGroups = Field(default_factory=SmallGroups, description="Rules for small groups.")
+    report: Report = Field(default_factory=Report, description="Report title, date, contacts and wording options.")
+
+    @model_validator(mode="after")
+    def _one_headline(self) -> Spec:
+        headlines = [a.name for a in self.analyses if a.headline]
+        if len(self.analyses) == 1 and not headlines:
+            return self.model_copy(update={"analyses": [self.analyses[0].model_copy(update={"headline": True})]})
+        if len(headlines) != 1:
+            raise ValueError(f"exactly one analysis must have headline: true (found {len(headlines)})")
+        names = [a.name for a in self.analyses]
+        if len(set(names)) != len(names):
+            raise ValueError("analysis names must differ")
+        return self
+
+    def variables_for(self, analysis: Analysis) -> list[str]:
+        """The matching variables an analysis uses."""
+        return list(analysis.variables or self.matching.variables)
+
+    @property
+    def headline_analysis(self) -> Analysis:
+        return next(a for a in self.analyses if a.headline)

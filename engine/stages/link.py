@@ -1,0 +1,125 @@
+"""Link the submission to the reference data and apply the exclusion steps (DESIGN §1.2).
+
+Each step removes people and is counted, in the spec's order; the counts are the report's
+"Numbers of people" flow. Participants, wherever they drop out, never enter the comparison pool.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from engine.results import AttritionStep
+from engine.spec.models import Spec
+
+PERSON = "_person"  # the link key of a submitted record (offender id, or folded name and birth date)
+ROW = "_row"  # the chosen reference row of a submitted record
+
+
+@dataclass(frozen=True)
+class Cohort:
+    """Who is analysed, who they are compared with, and how many fell out at each step."""
+
+    participants: pd.DataFrame  # reference rows (the chosen index events) of the people who passed every step
+    pool: pd.DataFrame  # reference rows of everyone else: the comparison pool before any analysis restricts it
+    not_analysed: pd.DataFrame  # a reference row for each identified participant excluded before matching
+    not_identified_n: int  # people with no record at all in the reference data
+    attrition: list[AttritionStep]
+
+
+def fold(text: pd.Series) -> pd.Series:
+    """Names compared without case or spacing: ' o'Brien  ' and "O'BRIEN" link."""
+    return text.astype("string").str.lower().str.replace(r"\s+", "", regex=True)
+
+
+def link_key(frame: pd.DataFrame, link_on: list[str]) -> pd.Series:
+    """One text key per row from the linking fields; missing when any field is missing."""
+    parts = []
+    for name in link_on:
+        column = frame[name]
+        if name == "date_of_birth":
+            part = column.dt.strftime("%Y-%m-%d").astype("string")
+        elif name == "offender_id":
+            part = column.astype("string").str.strip()
+        else:
+            part = fold(column)
+        parts.append(part.replace("", pd.NA))
+    key = parts[0]
+    for part in parts[1:]:
+        key = key + "|" + part
+    return key
+
+
+def choose_index_events(people: pd.DataFrame, reference: pd.DataFrame, spec: Spec) -> pd.Series:
+    """For each submitted person, the reference row whose follow-up year the programme falls in.
+
+    The programme start may lie from `days_before_index` before the index date to
+    `days_after_index` after it; of several such events the one nearest the start wins
+    (an earlier index date breaks a tie). Returns the reference row label, or missing.
+    """
+    candidates = people[[PERSON, "start_date"]].reset_index(names="_record").merge(
+        reference[[PERSON, "index_date"]].reset_index(names=ROW), on=PERSON
+    )
+    offset = (candidates["start_date"] - candidates["index_date"]).dt.days
+    inside = (offset >= -spec.data.days_before_index) & (offset <= spec.data.days_after_index)
+    candidates = candidates[inside].assign(_distance=offset[inside].abs())
+    best = candidates.sort_values(["_record", "_distance", "index_date", ROW]).drop_duplicates("_record")
+    return best.set_index("_record")[ROW].reindex(people.index)
+
+
+def link_and_exclude(spec: Spec, reference: pd.DataFrame, submission: pd.DataFrame) -> Cohort:
+    """Apply the spec's exclusion steps in order and split the reference data into participants and pool."""
+    link_on = list(spec.data.link_on)
+    reference = reference.assign(**{PERSON: link_key(reference, link_on)})
+    people = submission.assign(**{PERSON: link_key(submission, link_on)})
+    people = people.sort_values(["start_date", "record_id"], kind="stable")
+    known = set(reference[PERSON].dropna())
+    people[ROW] = choose_index_events(people, reference, spec)
+    identified = people[PERSON].isin(known)
+
+    attrition = [AttritionStep(step="submitted", removed=0, remaining=len(people))]
+    keep = pd.Series(True, index=people.index)
+    for step in spec.exclusions:
+        if step == "duplicates":
+            # records with a missing key cannot be shown to be the same person, so each stays
+            drop = people[PERSON].notna() & people[PERSON].duplicated(keep="first")
+        elif step == "not_identified":
+            drop = ~identified
+        elif step == "no_matching_sentence":
+            drop = people[ROW].isna()
+        else:  # sexual_offence
+            rows = people[ROW].dropna().astype(np.int64)
+            history = pd.Series(False, index=people.index)
+            history[rows.index] = reference.loc[rows.to_numpy(), "sexual_offence_history"].to_numpy() == 1
+            drop = history
+        removed = keep & drop
+        keep &= ~drop
+        attrition.append(AttritionStep(step=step, removed=int(removed.sum()), remaining=int(keep.sum())))
+
+    chosen = people[keep]
+    participants = reference.loc[chosen[ROW].astype(np.int64).to_numpy()].copy()
+    participants["record_id"] = chosen["record_id"].to_numpy()
+    participants["start_date"] = chosen["start_date"].to_numpy()
+    participants = participants.reset_index(drop=True)
+
+    submitted_people = set(people[PERSON].dropna())
+    in_pool = ~reference[PERSON].isin(submitted_people)
+    if "sexual_offence" in spec.exclusions:
+        in_pool &= reference["sexual_offence_history"] != 1
+    pool = reference[in_pool].reset_index(drop=True)
+
+    dropped = people[~keep & identified].drop_duplicates(PERSON)
+    latest = reference[reference[PERSON].isin(set(dropped[PERSON]))].sort_values("index_date")
+    not_analysed = latest.drop_duplicates(PERSON, keep="last").reset_index(drop=True)
+    unidentified = people.loc[~identified, PERSON]
+    not_identified_n = int(unidentified.dropna().nunique() + unidentified.isna().sum())
+    drop_columns = [PERSON]
+    return Cohort(
+        participants=participants.drop(columns=drop_columns),
+        pool=pool.drop(columns=drop_columns),
+        not_analysed=not_analysed.drop(columns=drop_columns),
+        not_identified_n=not_identified_n,
+        attrition=attrition,
+    )
