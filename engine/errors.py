@@ -45,3 +45,10 @@ class UserError(Exception):
     def __init__(self, problems: list[Problem] | Problem):
         self.problems = [problems] if isinstance(problems, Problem) else list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class AnalysisError(Exception):
+    """A statistical stage cannot go on with this data (a constant variable, perfect separation, ...).
+
+    The pipeline turns it into a UserError that points at the analysis in the spec.
+    """
