@@ -82,7 +82,8 @@ class AnalysisResult(Frozen):
     comparison_n: int  # distinct comparison records with weight > 0
     comparison_effective_n: float
     unmatched_n: int
-    pool_n: int
+    pool_n: int  # pool records the analysis could use (after its restriction and common support)
+    outside_support_n: int  # restricted-pool records dropped for sharing no participant's level
     caliper_logit: float
     balance: list[BalanceRow]
     measures: dict[str, MeasureResult]
