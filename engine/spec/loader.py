@@ -1,0 +1,284 @@
+"""Load a spec file: YAML with the position of every key, checked by the pydantic models.
+
+Every mistake in the file is collected in one pass and raised together as a UserError, one
+line each, pointing at the value that is wrong (or at the key, for an unknown key), so the
+person editing the YAML fixes them all at once instead of one per run.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from engine.errors import Problem, UserError, display_path
+from engine.spec import messages
+from engine.spec.loaded import LoadedSpec
+from engine.spec.models import Spec
+
+Position = tuple[int, int]
+BOOL_TAG = "tag:yaml.org,2002:bool"
+MERGE_MARKER = re.compile(r"^(<{7}|={7}|>{7}|\|{7})(\s|$)")
+TRUTHY = {"true", "yes", "y", "on", "1"}
+FALSY = {"false", "no", "n", "off", "0", "none"}
+
+
+class SpecYamlLoader(yaml.SafeLoader):
+    """SafeLoader where only true/false are booleans: `region: [NO]` stays the text 'NO' (YAML 1.2)."""
+
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != BOOL_TAG]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+
+SpecYamlLoader.add_implicit_resolver(BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+
+
+def dotted(path: tuple) -> str:
+    return ".".join(str(p) for p in path)
+
+
+def _mark(node: Node) -> Position:
+    return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+class Tree:
+    """The YAML node tree turned into plain data, remembering where each key and value was written."""
+
+    def __init__(self, loader: yaml.SafeLoader, file: str):
+        self.loader = loader
+        self.file = file
+        self.values: dict[str, Position] = {}
+        self.keys: dict[str, Position] = {}
+        self.problems: list[Problem] = []
+
+    def build(self, node: Node, path: tuple = ()) -> Any:
+        if path:
+            self.values[dotted(path)] = _mark(node)
+        if isinstance(node, MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, SequenceNode):
+            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except ValueError:  # e.g. a date such as 2013-02-31: pass the text on, the models say what is wrong
+            return node.value
+
+    def _mapping(self, node: MappingNode, path: tuple) -> dict:
+        self.loader.flatten_mapping(node)
+        out: dict[str, Any] = {}
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            raw = self.loader.construct_object(key_node) if isinstance(key_node, ScalarNode) else key_node.value
+            key = str(raw)
+            line, column = _mark(key_node)
+            if key in first_line:
+                self.problems.append(
+                    Problem(self.file, line, column, dotted(path + (key,)),
+                            f"duplicate key '{key}' (first at line {first_line[key]})")
+                )
+            else:
+                first_line[key] = line
+            self.keys[dotted(path + (key,))] = (line, column)
+            out[key] = self.build(value_node, path + (key,))
+        return out
+
+    def where(self, path: tuple, at_key: bool = False) -> Position | tuple[None, None]:
+        """Position of the key (at_key) or value at a path, else of the nearest written parent."""
+        while path:
+            text = dotted(path)
+            found = (self.keys.get(text) if at_key else None) or self.values.get(text) or self.keys.get(text)
+            if found:
+                return found
+            path = path[:-1]
+        return (1, 1)
+
+
+def _read(path: Path, shown: str) -> str:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise UserError(Problem(shown, None, None, "", "spec file not found")) from None
+    except IsADirectoryError:
+        raise UserError(Problem(shown, None, None, "", "is a folder, not a spec file")) from None
+    except OSError as error:
+        raise UserError(Problem(shown, None, None, "", f"cannot read the spec file: {error.strerror}")) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        return _fail(Problem(shown, line, None, "", "the file is not UTF-8 text; save it as UTF-8"))
+
+
+def _fail(problem: Problem) -> str:
+    raise UserError(problem)
+
+
+def text_problems(text: str, shown: str) -> list[Problem]:
+    """Tabs in indentation and merge-conflict markers, every line at once (YAML would stop at the first)."""
+    problems = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if MERGE_MARKER.match(line):
+            problems.append(Problem(shown, number, 1, "", messages.MERGE_MARKER))
+            continue
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent:
+            problems.append(Problem(shown, number, indent.index("\t") + 1, "", messages.TAB))
+    return problems
+
+
+def yaml_problem(error: yaml.MarkedYAMLError, shown: str) -> Problem:
+    mark = error.problem_mark or error.context_mark
+    problem = (error.problem or error.context or "not valid YAML").strip()
+    said = [problem, (error.context or "").strip()]
+    hint = next((text for key, text in messages.YAML_HINTS.items() if any(s.startswith(key) for s in said)), None)
+    message = f"YAML syntax error: {hint or problem}"
+    if hint is None and error.context and error.context_mark and error.context_mark.line != getattr(mark, "line", None):
+        message += f" ({error.context} at line {error.context_mark.line + 1})"
+    if mark is None:
+        return Problem(shown, None, None, "", message)
+    return Problem(shown, mark.line + 1, mark.column + 1, "", message)
+
+
+def _data_path(loc: tuple, data: Any) -> tuple[tuple, list[str]]:
+    """Split a pydantic error location into the path in the data and any union member tags."""
+    path: list = []
+    tags: list[str] = []
+    for i, part in enumerate(loc):
+        last = i == len(loc) - 1
+        if isinstance(data, dict) and (str(part) in data or (last and isinstance(part, str))):
+            path.append(str(part))
+            data = data.get(str(part))
+        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            path.append(part)
+            data = data[part]
+        else:
+            tags.append(str(part))
+    return tuple(path), tags
+
+
+def validation_problems(error: ValidationError, data: dict, tree: Tree, own: bool) -> list[Problem]:
+    """Each pydantic error, once, as a located plain-English problem."""
+    problems: dict[tuple, Problem] = {}
+    grouped: dict[tuple, list[dict]] = {}
+    for item in error.errors():
+        if item["type"] == "value_error" and not item["loc"] and own:
+            continue  # the headline and name checks in cross_checks already said this, better placed
+        path, tags = _data_path(tuple(item["loc"]), data)
+        grouped.setdefault(path, []).append({**item, "_tags": tags})
+    for path, items in grouped.items():
+        item = items[0]
+        tags = sorted({t for i in items for t in i["_tags"][:1]}) if len(items) > 1 else []
+        message = messages.translate(item, path, tags)
+        if item["type"] == "value_error":
+            first = message.split(" ", 1)[0]
+            if first in messages.allowed_keys(path):
+                path = path + (first,)
+        if item["type"] == "missing":
+            line, column = tree.where(path[:-1], at_key=True) if path[:-1] else (1, 1)
+        else:
+            line, column = tree.where(path, at_key=item["type"] == "extra_forbidden")
+        where = dotted(path[:-1]) if item["type"] == "missing" else dotted(path)
+        problems[path] = Problem(tree.file, line, column, where, message)
+    return list(problems.values())
+
+
+def _strings(value: Any) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def cross_checks(data: dict, tree: Tree) -> list[Problem]:
+    """Rules that span keys: unique variables, categorical names, exactly one headline analysis."""
+    problems: list[Problem] = []
+
+    def problem(path: tuple, message: str, at_key: bool = False) -> None:
+        problems.append(Problem(tree.file, *tree.where(path, at_key), dotted(path), message))
+
+    matching = data.get("matching") if isinstance(data.get("matching"), dict) else {}
+    analyses = data.get("analyses") if isinstance(data.get("analyses"), list) else []
+    lists = [(("matching", "variables"), matching.get("variables"))]
+    lists += [(("analyses", i, "variables"), a.get("variables")) for i, a in enumerate(analyses) if isinstance(a, dict)]
+    for path, values in lists:
+        seen: dict[str, int] = {}
+        for i, name in enumerate(values if isinstance(values, list) else []):
+            if isinstance(name, str) and name in seen:
+                line = tree.where(path + (seen[name],))[0]
+                first = "" if line == tree.where(path + (i,))[0] else f" (first at line {line})"
+                problem(path + (i,), f"'{name}' is listed twice{first}")
+            elif isinstance(name, str):
+                seen[name] = i
+    known = sorted({n for _, values in lists for n in _strings(values)})
+    if known:
+        for i, name in enumerate(_strings(matching.get("categorical"))):
+            if name not in known:
+                problem(("matching", "categorical", i),
+                        f"'{name}' is not a matching variable{messages.did_you_mean(name, known)}")
+        levels = matching.get("reference_levels")
+        for name in levels if isinstance(levels, dict) else {}:
+            if name not in known:
+                problem(("matching", "reference_levels", name),
+                        f"'{name}' is not a matching variable{messages.did_you_mean(name, known)}", at_key=True)
+
+    items = [(i, a) for i, a in enumerate(analyses) if isinstance(a, dict)]
+    heads = [(i, a) for i, a in items if str(a.get("headline")).lower() in TRUTHY]
+    for i, a in heads[1:]:
+        first, other = heads[0]
+        problem(("analyses", i, "headline"), f"only one analysis can have 'headline: true'; "
+                f"'{other.get('name')}' (line {tree.where(('analyses', first, 'headline'))[0]}) already has it")
+    unclear = [a for _, a in items if str(a.get("headline", False)).lower() not in TRUTHY | FALSY]
+    if not heads and len(analyses) > 1 and not unclear:
+        problem(("analyses",), f"mark one of the {len(analyses)} analyses with 'headline: true'", at_key=True)
+    names: dict[str, int] = {}
+    for i, a in items:
+        name = a.get("name")
+        if isinstance(name, str) and name in names:
+            problem(("analyses", i, "name"), f"analysis name '{name}' is used twice "
+                    f"(first at line {tree.where(('analyses', names[name], 'name'))[0]})")
+        elif isinstance(name, str):
+            names[name] = i
+    return problems
+
+
+def _in_order(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
+
+
+def load_spec(path: str | Path) -> LoadedSpec:
+    """Read and check a spec file; raise a UserError listing every mistake in it."""
+    path = Path(path)
+    shown = display_path(path)
+    text = _read(path, shown)
+    problems = text_problems(text, shown)
+    if problems:
+        raise UserError(problems)
+    loader = SpecYamlLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise UserError(Problem(shown, 1, 1, "", messages.EMPTY))
+        tree = Tree(loader, shown)
+        data = tree.build(node)
+    except yaml.MarkedYAMLError as error:
+        raise UserError(yaml_problem(error, shown)) from None
+    finally:
+        loader.dispose()
+    if data is None:
+        raise UserError(Problem(shown, 1, 1, "", messages.EMPTY))
+    if not isinstance(data, dict):
+        raise UserError(Problem(shown, *_mark(node), "", "the spec must be a mapping of keys (spec_version, "
+                                f"programme, data, matching, analyses, ...), not {messages.wrote(data)}"))
+    cross = cross_checks(data, tree)
+    problems = tree.problems + cross
+    spec = None
+    try:
+        spec = Spec.model_validate(data)
+    except ValidationError as error:
+        problems += validation_problems(error, data, tree, own=bool(cross))
+    if problems or spec is None:
+        raise UserError(_in_order(problems))
+    return LoadedSpec(spec=spec, path=path.resolve(), positions=dict(tree.values))
