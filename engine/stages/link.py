@@ -98,7 +98,7 @@ def link_and_exclude(spec: Spec, reference: pd.DataFrame, submission: pd.DataFra
         keep &= ~drop
         attrition.append(AttritionStep(step=step, removed=int(removed.sum()), remaining=int(keep.sum())))
 
-    chosen = people[keep]
+    chosen = people[keep].sort_index()  # the submission's order
     participants = reference.loc[chosen[ROW].astype(np.int64).to_numpy()].copy()
     participants["record_id"] = chosen["record_id"].to_numpy()
     participants["start_date"] = chosen["start_date"].to_numpy()
@@ -110,8 +110,8 @@ def link_and_exclude(spec: Spec, reference: pd.DataFrame, submission: pd.DataFra
         in_pool &= reference["sexual_offence_history"] != 1
     pool = reference[in_pool].reset_index(drop=True)
 
-    dropped = people[~keep & identified].drop_duplicates(PERSON)
-    latest = reference[reference[PERSON].isin(set(dropped[PERSON]))].sort_values("index_date")
+    dropped = set(people.loc[identified, PERSON]) - set(chosen[PERSON])
+    latest = reference[reference[PERSON].isin(dropped)].sort_values([PERSON, "index_date"], kind="stable")
     not_analysed = latest.drop_duplicates(PERSON, keep="last").reset_index(drop=True)
     unidentified = people.loc[~identified, PERSON]
     not_identified_n = int(unidentified.dropna().nunique() + unidentified.isna().sum())
