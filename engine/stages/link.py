@@ -40,7 +40,8 @@ def link_key(frame: pd.DataFrame, link_on: list[str]) -> pd.Series:
     for name in link_on:
         column = frame[name]
         if name == "date_of_birth":
-            part = column.dt.strftime("%Y-%m-%d").astype("string")
+            part = pd.Series(column.to_numpy().astype("datetime64[D]").astype(np.int64), index=column.index)
+            part = part.astype("string").mask(column.isna())
         elif name == "offender_id":
             part = column.astype("string").str.strip()
         else:
@@ -75,9 +76,8 @@ def link_and_exclude(spec: Spec, reference: pd.DataFrame, submission: pd.DataFra
     reference = reference.assign(**{PERSON: link_key(reference, link_on)})
     people = submission.assign(**{PERSON: link_key(submission, link_on)})
     people = people.sort_values(["start_date", "record_id"], kind="stable")
-    known = set(reference[PERSON].dropna())
     people[ROW] = choose_index_events(people, reference, spec)
-    identified = people[PERSON].isin(known)
+    identified = people[PERSON].isin(reference[PERSON].dropna())
 
     attrition = [AttritionStep(step="submitted", removed=0, remaining=len(people))]
     keep = pd.Series(True, index=people.index)
@@ -104,8 +104,7 @@ def link_and_exclude(spec: Spec, reference: pd.DataFrame, submission: pd.DataFra
     participants["start_date"] = chosen["start_date"].to_numpy()
     participants = participants.reset_index(drop=True)
 
-    submitted_people = set(people[PERSON].dropna())
-    in_pool = ~reference[PERSON].isin(submitted_people)
+    in_pool = ~reference[PERSON].isin(people[PERSON].dropna())
     if "sexual_offence" in spec.exclusions:
         in_pool &= reference["sexual_offence_history"] != 1
     pool = reference[in_pool].reset_index(drop=True)

@@ -13,9 +13,6 @@ import pandas as pd
 
 from engine.spec.models import Matching
 
-MISSING = "(missing)"
-
-
 def is_categorical(column: pd.Series, name: str, matching: Matching) -> bool:
     """Text columns and the columns the spec names as categorical are categories."""
     return name in matching.categorical or not pd.api.types.is_numeric_dtype(column)
@@ -29,14 +26,13 @@ def restrict_pool(pool: pd.DataFrame, restriction: dict[str, list[str | int]]) -
     return pool[keep]
 
 
-def _levels(column: pd.Series, categorical: bool) -> pd.Series:
-    """Values compared for support: categories (missing as a level), 0/1 values, or missingness."""
-    if categorical:
-        return column.astype("string").fillna(MISSING)
-    values = column.dropna()
-    if values.isin([0, 1]).all():
-        return column.astype("Float64").astype("string").fillna(MISSING)
-    return column.isna().map({True: MISSING, False: "present"})
+def _supported(treated: pd.Series, pool: pd.Series, categorical: bool) -> pd.Series:
+    """Pool rows whose value a participant shares: same category or 0/1 value; missing when some participant is."""
+    missing_allowed = bool(treated.isna().any())
+    values = treated.dropna().unique()
+    if categorical or (pool.dropna().isin([0, 1]).all() and pd.Series(values).isin([0, 1]).all()):
+        return pool.isin(values) | (pool.isna() & missing_allowed)
+    return pool.notna() | missing_allowed
 
 
 def common_support(
@@ -45,7 +41,6 @@ def common_support(
     """Drop pool records with a level, 0/1 value or missingness that no participant has."""
     keep = pd.Series(True, index=pool.index)
     for name in variables:
-        categorical = is_categorical(pd.concat([treated[name], pool[name]]), name, matching)
-        treated_levels = set(_levels(treated[name], categorical))
-        keep &= _levels(pool[name], categorical).isin(treated_levels)
+        categorical = is_categorical(pool[name], name, matching)
+        keep &= _supported(treated[name], pool[name], categorical)
     return pool[keep]
