@@ -1,0 +1,145 @@
+"""Matching on the logit propensity score (DESIGN §1.4).
+
+The pool's scores are sorted once; each participant's caliper window is found by binary search,
+so the cost is O((n + m) log m) and no participant × pool matrix is ever built (pools run to
+millions of records). Radius matching spreads each participant's weight 1/k over the k pool
+records in its window with a difference array. Nearest-neighbour matching follows R's MatchIt
+4.7.2 (`nn_matchC_vec`): pool records sort before participants of equal score, the nearer of the
+left and right candidates wins (the left on a tie), matches are taken in rounds (every
+participant's first, then second ...), participants in descending score order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine.spec.models import Matching
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    treated_matched: np.ndarray  # bool per participant: at least one comparison within the caliper
+    control_weights: np.ndarray  # float per pool record; sums to treated_matched.sum()
+    caliper_logit: float  # the caliper on the logit scale
+    matches_per_treated: np.ndarray  # int per participant: comparison records matched to it
+    pairs: np.ndarray | None = None  # nearest only: (participant index, pool index) rows, in match order
+
+
+def caliper_width(treated_logit: np.ndarray, pool_logit: np.ndarray, caliper: float) -> float:
+    """`caliper` standard deviations (ddof 1, as R's sd) of the score over participants and pool together.
+
+    A two-pass mean and sum of squares over both arrays, so no concatenated copy of the pool is made.
+    """
+    n = treated_logit.size + pool_logit.size
+    mean = (treated_logit.sum() + pool_logit.sum()) / n
+    squares = np.sum((treated_logit - mean) ** 2) + np.sum((pool_logit - mean) ** 2)
+    return float(caliper * np.sqrt(squares / (n - 1)))
+
+
+def within(sorted_scores: np.ndarray, centre: np.ndarray, width: float, index: np.ndarray) -> np.ndarray:
+    """Is sorted_scores[index] within `width` of `centre`, judged exactly as |d - t| <= width?"""
+    ok = (index >= 0) & (index < sorted_scores.size)
+    safe = np.clip(index, 0, max(sorted_scores.size - 1, 0))
+    return ok & (np.abs(sorted_scores[safe] - centre) <= width)
+
+
+def windows(sorted_scores: np.ndarray, centre: np.ndarray, width: float) -> tuple[np.ndarray, np.ndarray]:
+    """[lo, hi) of the sorted pool within the caliper of each centre.
+
+    Binary search on centre ± width, then boundary positions nudged so membership is exactly
+    |d - t| <= width (the test a brute-force comparison, or MatchIt, would make).
+    """
+    lo = np.searchsorted(sorted_scores, centre - width, side="left")
+    hi = np.searchsorted(sorted_scores, centre + width, side="right")
+    for _ in range(4):
+        grow_lo = within(sorted_scores, centre, width, lo - 1)
+        shrink_lo = (lo < hi) & ~within(sorted_scores, centre, width, lo)
+        grow_hi = within(sorted_scores, centre, width, hi)
+        shrink_hi = (hi > lo) & ~within(sorted_scores, centre, width, hi - 1)
+        if not (grow_lo.any() or shrink_lo.any() or grow_hi.any() or shrink_hi.any()):
+            break
+        lo = lo - grow_lo + shrink_lo
+        hi = hi + grow_hi - shrink_hi
+    return lo, np.maximum(hi, lo)
+
+
+def radius_match(treated_logit: np.ndarray, pool_logit: np.ndarray, width: float) -> MatchResult:
+    """Every pool record within the caliper; participant i with k_i matches gives each 1/k_i."""
+    order = np.argsort(pool_logit, kind="stable")
+    sorted_scores = pool_logit[order]
+    lo, hi = windows(sorted_scores, treated_logit, width)
+    k = hi - lo
+    matched = k > 0
+    share = np.zeros(treated_logit.size)
+    share[matched] = 1.0 / k[matched]
+    m = pool_logit.size
+    weight_steps = np.zeros(m + 1)
+    cover_steps = np.zeros(m + 1, dtype=np.int64)
+    np.add.at(weight_steps, lo[matched], share[matched])
+    np.add.at(weight_steps, hi[matched], -share[matched])
+    np.add.at(cover_steps, lo[matched], 1)
+    np.add.at(cover_steps, hi[matched], -1)
+    sorted_weights = np.cumsum(weight_steps[:m])
+    covered = np.cumsum(cover_steps[:m]) > 0
+    # the running sum leaves rounding crumbs where no window covers a record: those weigh exactly 0
+    sorted_weights = np.where(covered, sorted_weights, 0.0)
+    weights = np.empty(m)
+    weights[order] = sorted_weights
+    return MatchResult(matched, weights, width, k.astype(np.int64))
+
+
+def nearest_match(treated_logit: np.ndarray, pool_logit: np.ndarray, width: float, ratio: int, replace: bool) -> MatchResult:
+    """MatchIt's nearest neighbour: up to `ratio` comparisons per participant within the caliper."""
+    n, m = treated_logit.size, pool_logit.size
+    order = np.argsort(pool_logit, kind="stable")
+    s = pool_logit[order]
+    # pool records of equal score sort before the participant, so they are its "left" neighbours
+    start = np.searchsorted(s, treated_logit, side="right")
+    used = np.zeros(m, dtype=bool)  # without replacement: sorted positions already taken
+    taken: list[list[int]] = [[] for _ in range(n)]  # sorted positions matched to each participant
+    # participants in descending score; ties keep their order (R's order(-x) is stable)
+    treated_order = np.argsort(-treated_logit, kind="stable")
+    for _round in range(ratio):
+        for i in treated_order:
+            if _round > len(taken[i]):  # found nothing in an earlier round: nothing nearer now
+                continue
+            mine = taken[i]
+            t = treated_logit[i]
+            left = start[i] - 1
+            while left >= 0 and ((not replace and used[left]) or left in mine):
+                left -= 1
+            right = start[i]
+            while right < m and ((not replace and used[right]) or right in mine):
+                right += 1
+            left_ok = left >= 0 and abs(s[left] - t) <= width
+            right_ok = right < m and abs(s[right] - t) <= width
+            if left_ok and (not right_ok or abs(s[left] - t) <= abs(s[right] - t)):
+                chosen = left
+            elif right_ok:
+                chosen = right
+            else:
+                continue
+            mine.append(chosen)
+            used[chosen] = True
+    k = np.array([len(x) for x in taken], dtype=np.int64)
+    matched = k > 0
+    weights = np.zeros(m)
+    pairs = []
+    for i in range(n):
+        for position in taken[i]:
+            weights[order[position]] += 1.0 / k[i]
+            pairs.append((i, int(order[position])))
+    pair_array = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+    return MatchResult(matched, weights, width, k, pair_array)
+
+
+def match_scores(treated_logit: np.ndarray, pool_logit: np.ndarray, matching: Matching) -> MatchResult:
+    """Match participants to the pool on the logit score, as the spec's `matching` says."""
+    treated_logit = np.asarray(treated_logit, dtype=np.float64)
+    pool_logit = np.asarray(pool_logit, dtype=np.float64)
+    width = caliper_width(treated_logit, pool_logit, matching.caliper)
+    if matching.method == "radius":
+        return radius_match(treated_logit, pool_logit, width)
+    return nearest_match(treated_logit, pool_logit, width, matching.ratio, matching.replace)
