@@ -38,30 +38,28 @@ def caliper_width(treated_logit: np.ndarray, pool_logit: np.ndarray, caliper: fl
     return float(caliper * np.sqrt(squares / (n - 1)))
 
 
-def within(sorted_scores: np.ndarray, centre: np.ndarray, width: float, index: np.ndarray) -> np.ndarray:
-    """Is sorted_scores[index] within `width` of `centre`, judged exactly as |d - t| <= width?"""
-    ok = (index >= 0) & (index < sorted_scores.size)
-    safe = np.clip(index, 0, max(sorted_scores.size - 1, 0))
-    return ok & (np.abs(sorted_scores[safe] - centre) <= width)
+def edges(centre: np.ndarray, width: float) -> tuple[np.ndarray, np.ndarray]:
+    """The lowest and highest score d with |d - t| <= width, judged exactly in floating point.
+
+    t ± width can land an ulp either side of that set; stepping to the neighbouring floats
+    settles it, so a window holds exactly the records a brute-force comparison (or MatchIt) takes.
+    """
+    low, high = centre - width, centre + width
+    for _ in range(8):
+        low = np.where(centre - low > width, np.nextafter(low, np.inf), low)
+        below = np.nextafter(low, -np.inf)
+        low = np.where(centre - below <= width, below, low)
+        high = np.where(high - centre > width, np.nextafter(high, -np.inf), high)
+        above = np.nextafter(high, np.inf)
+        high = np.where(above - centre <= width, above, high)
+    return low, high
 
 
 def windows(sorted_scores: np.ndarray, centre: np.ndarray, width: float) -> tuple[np.ndarray, np.ndarray]:
-    """[lo, hi) of the sorted pool within the caliper of each centre.
-
-    Binary search on centre ± width, then boundary positions nudged so membership is exactly
-    |d - t| <= width (the test a brute-force comparison, or MatchIt, would make).
-    """
-    lo = np.searchsorted(sorted_scores, centre - width, side="left")
-    hi = np.searchsorted(sorted_scores, centre + width, side="right")
-    for _ in range(4):
-        grow_lo = within(sorted_scores, centre, width, lo - 1)
-        shrink_lo = (lo < hi) & ~within(sorted_scores, centre, width, lo)
-        grow_hi = within(sorted_scores, centre, width, hi)
-        shrink_hi = (hi > lo) & ~within(sorted_scores, centre, width, hi - 1)
-        if not (grow_lo.any() or shrink_lo.any() or grow_hi.any() or shrink_hi.any()):
-            break
-        lo = lo - grow_lo + shrink_lo
-        hi = hi + grow_hi - shrink_hi
+    """[lo, hi) of the sorted pool within the caliper of each centre, by binary search."""
+    low, high = edges(centre, width)
+    lo = np.searchsorted(sorted_scores, low, side="left")
+    hi = np.searchsorted(sorted_scores, high, side="right")
     return lo, np.maximum(hi, lo)
 
 
