@@ -1,0 +1,156 @@
+"""The report's sentences for one measure's result (DESIGN §1.9, the seeds' patterns).
+
+The sentences themselves are data (report_text/wording.yaml), so wording can be reviewed and
+changed without touching code. This module only picks them by measure and state and hands
+them the MeasureResult's numbers, scaled to "per 100 people" (rate-like measures are already
+people per 100, frequency is multiplied by 100, time stays in days). Formatting is done by the
+engine.render.format filters inside the templates: nothing here turns a number into text
+except `count`, which uses format.magnitude.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jinja2 import StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+
+from engine.render.format import FILTERS, magnitude, rounded
+from engine.results import MeasureResult
+from engine.spec.models import Programme
+
+STATES = ("decrease", "increase", "not_significant")
+
+
+def text_dir() -> Path:
+    """report_text/: beside the package in a wheel (engine/report_text), else at the repo root."""
+    packaged = Path(__file__).resolve().parent / "report_text"
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parent.parent / "report_text"
+
+
+@dataclass(frozen=True)
+class MeasureWording:
+    """Every sentence the report says about one measure of the headline analysis."""
+
+    measure: str
+    state: str  # "decrease" | "increase" | "not_significant"
+    typical_treatment: str  # "For any 100 typical people in the treatment group" line
+    typical_comparison: str  # the same for the comparison group
+    estimate: str  # "Overall estimates of the impact" (headline box) sentence
+    can_say: str  # the ✓ sentence, without the ✓ and the quotes
+    cannot_say: str  # the ✗ sentence, without the ✗ and the quotes
+    chart_caption: str  # "Significant difference between groups" / "Non-significant ..."
+
+
+def count(value: float, one: str, many: str) -> str:
+    """'4 people', '1 person': the magnitude of a number and the noun that agrees with it."""
+    text = magnitude(value)
+    return f"{text} {one if text == '1' else many}"
+
+
+@lru_cache(maxsize=1)
+def _environment() -> SandboxedEnvironment:
+    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+    env.filters.update(FILTERS)
+    env.globals["count"] = count
+    return env
+
+
+@lru_cache(maxsize=1)
+def _wording() -> dict[str, Any]:
+    return yaml.safe_load((text_dir() / "wording.yaml").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=None)
+def _template(source: str):
+    return _environment().from_string(source)
+
+
+def _render(source: str, **context: Any) -> str:
+    return " ".join(_template(source).render(**context).split())
+
+
+def measures_worded() -> list[str]:
+    """The measures wording.yaml has sentences for."""
+    return list(_wording()["measures"])
+
+
+def _context(measure: str, result: MeasureResult, programme: Programme, ordinal: int) -> dict[str, Any]:
+    spec = _wording()["measures"][measure]
+    scale = float(spec["scale"])
+    low, high = result.ci_low * scale, result.ci_high * scale
+    near, far = (high, low) if result.state == "decrease" else (low, high)
+    difference = result.difference * scale
+    change = rounded(difference, 0)
+    significance = ""
+    if result.state != "not_significant":
+        sentences = _wording()["significance"]
+        significance = sentences[min(max(ordinal, 0), len(sentences) - 1)]
+    return {
+        "name": programme.name,
+        "noun": programme.per_hundred_noun,
+        "participants": programme.participants,
+        "state": result.state,
+        "treatment": result.treatment * scale,
+        "comparison": result.comparison * scale,
+        "per_person_t": result.treatment,
+        "per_person_c": result.comparison,
+        "difference": difference,
+        "low": low,
+        "high": high,
+        "near": near,
+        "far": far,
+        "change": 0 if change == 0 else (1 if change > 0 else -1),
+        "relative": abs(result.difference) / abs(result.comparison) * 100 if result.comparison else 0.0,
+        "significance": significance,
+    }
+
+
+def measure_wording(measure: str, result: MeasureResult, programme: Programme, ordinal: int = 0) -> MeasureWording:
+    """The sentences for one measure in the state its interval gives.
+
+    `ordinal` is how many significant results the headline box has already stated before this
+    one: 0 gives "This is a statistically significant result.", 1 "This is also a ...", 2 or
+    more "Again, this is a ..." (as the Making Connections seed). Ignored when not significant.
+    """
+    texts = _wording()["measures"][measure]
+    context = _context(measure, result, programme, ordinal)
+    state = result.state
+    caption = _wording()["chart_caption"]["not_significant" if state == "not_significant" else "significant"]
+    return MeasureWording(
+        measure=measure,
+        state=state,
+        typical_treatment=_render(texts["typical_treatment"], **context),
+        typical_comparison=_render(texts["typical_comparison"], **context),
+        estimate=_render(texts["estimate"], **context),
+        can_say=_render(texts["can_say"][state], **context),
+        cannot_say=_render(texts["cannot_say"][state], **context),
+        chart_caption=caption,
+    )
+
+
+def sample_size_sentence(rate: MeasureResult, others_significant: bool = False) -> str | None:
+    """The headline box's closing sentence: how many participants would settle the rate.
+
+    None when the rate is significant or no finite number exists. With `others_significant`
+    (some other headline measure is significant) it speaks of the rate alone, since "the
+    directions of these differences" would then wrongly include settled ones.
+    """
+    if rate.significant or rate.state != "not_significant" or rate.required_treatment_n is None:
+        return None
+    texts = _wording()["sample_size"]
+    return _render(texts["alone" if others_significant else "with_others"], n=rate.required_treatment_n)
+
+
+def rounding_differs(measure: str, result: MeasureResult) -> bool:
+    """True when the rounded group figures do not differ by the rounded difference (44 - 35 != 9).
+
+    The template then adds the note that totals may not equal the sum due to rounding.
+    """
+    scale = float(_wording()["measures"][measure]["scale"])
+    t, c = rounded(result.treatment * scale), rounded(result.comparison * scale)
+    return t - c != rounded(result.difference * scale)
