@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.special import expit
 
 from engine.errors import AnalysisError
 from engine.spec.models import Matching
@@ -267,7 +268,7 @@ def newton(design: np.ndarray, y: np.ndarray, terms: list[Term]) -> tuple[np.nda
         hessian = np.zeros((k, k))
         for rows in chunks(len(design)):
             block = design[rows]
-            p = 1.0 / (1.0 + np.exp(-(block @ beta)))
+            p = expit(block @ beta)
             gradient += block.T @ (y[rows] - p)
             hessian += (block * (p * (1.0 - p))[:, None]).T @ block
         try:
