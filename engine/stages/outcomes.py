@@ -248,7 +248,7 @@ def _one_measure(
     elif significant and test.difference > 0:
         state = "increase"
     required = None
-    if measure == "rate" and not significant:
+    if measure == "rate" and reported and not significant:  # an unreported rate gets no sentence
         required = required_treatment_n(
             test.treatment / 100.0, test.comparison / 100.0, test.comparison_effective_n, alpha, spec.statistics.power
         )

@@ -256,6 +256,7 @@ def test_the_np_rule_and_the_time_headline_rule():
     pool = frame([0] * 700 + [1] * 300, list(range(1, 301)))
     nine = run(frame([0] * 41 + [1] * 9, list(range(10, 100, 10))), pool)
     assert [nine[m].reported for m in ALL] == [False, False, False]  # 50 x 18% = 9 < 10
+    assert nine["rate"].required_treatment_n is None  # an unreported rate has no sample-size sentence
     assert not any(r.headline for r in nine.values())
     ten = run(frame([0] * 40 + [1] * 10, list(range(10, 110, 10))), pool)
     assert [ten[m].reported for m in ALL] == [True, True, True]  # 50 x 20% = 10
