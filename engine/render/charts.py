@@ -1,0 +1,156 @@
+"""Bar charts of the headline measures, as the published reports show them (DESIGN §1.10).
+
+One PNG per headline measure of the headline analysis: the treatment and the comparison group's
+figures side by side, the 95% interval, and the verdict caption ("Significant / Non-significant
+difference between groups").
+
+Which interval: results hold only the interval of the *difference* (the Welch test's), not one per
+group. The published Justice Data Lab charts draw it on the treatment bar, centred where the
+treatment figure is (comparison + difference), i.e. from comparison + ci_low to comparison +
+ci_high: the bar's whisker crosses the comparison group's level exactly when the difference is not
+significant, which is what a reader should see. The comparison bar carries no whisker.
+
+Deterministic bytes: the Agg canvas is attached to each figure directly (no pyplot, no backend
+switch), matplotlib's default style and bundled DejaVu fonts are set only inside a context that
+restores the caller's settings, the figure size and dpi are fixed, and the PNG carries no
+'Software' (version) metadata.
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+
+import matplotlib
+import matplotlib.style
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from engine.render.format import fixed, thousands
+from engine.results import MeasureResult, Results
+from engine.spec.loaded import LoadedSpec
+
+TITLES = {
+    "rate": "One-year proven re-offending rate after participation in {title}",
+    "frequency": "One-year proven re-offending frequency after participation in {title}",
+    "time_to_first_reoffence": "Average time to first proven re-offence after participation in {title}",
+    "custody": "Proven re-offenders sentenced to custody after participation in {title}",
+    "severity": "Severity of proven re-offending after participation in {title}",
+}
+
+# y axis label, decimal places of the value labels (as the tables print them), unit suffix
+AXES = {
+    "rate": ("Proven re-offenders (%)", 1, "%"),
+    "frequency": ("Proven re-offences per person", 2, ""),
+    "time_to_first_reoffence": ("Days to first proven re-offence", 1, ""),
+    "custody": ("Re-offenders sentenced to custody (%)", 1, "%"),
+    "severity": ("Serious re-offences (%)", 1, "%"),
+}
+
+SIGNIFICANT = "Significant difference between groups"
+NOT_SIGNIFICANT = "Non-significant difference between groups"
+INTERVAL_NOTE = "Error bar: 95% confidence interval of the difference, drawn on the treatment group"
+
+TREATMENT_COLOUR = "#1f4e79"
+COMPARISON_COLOUR = "#a6a6a6"
+FIGURE_SIZE = (7.5, 5.0)  # inches
+DPI = 120
+# Only matplotlib's own defaults and bundled font: the same pixels on every machine.
+RC = {
+    "font.family": "DejaVu Sans",
+    "font.size": 10,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "svg.hashsalt": "jdlspec",
+    "path.simplify": False,
+}
+
+
+def chart_title(measure: str, programme_title: str) -> str:
+    """The seeds' chart heading for a measure."""
+    return TITLES[measure].format(title=programme_title)
+
+
+def caption(result: MeasureResult) -> str:
+    """The verdict under the chart, from the measure's significance."""
+    return SIGNIFICANT if result.significant else NOT_SIGNIFICANT
+
+
+def draw_charts(loaded: LoadedSpec, results: Results) -> dict[str, bytes]:
+    """{"charts/<measure>.png": PNG bytes} for each headline measure of the headline analysis."""
+    analysis = results.headline
+    title = loaded.spec.programme.title
+    charts: dict[str, bytes] = {}
+    for measure in results.measures:
+        result = analysis.measures.get(measure)
+        if result is None or not result.headline:
+            continue
+        charts[f"charts/{measure}.png"] = draw_chart(measure, result, chart_title(measure, title))
+    return charts
+
+
+def draw_chart(measure: str, result: MeasureResult, title: str) -> bytes:
+    """One bar chart as PNG bytes."""
+    with matplotlib.style.context("default"), matplotlib.rc_context(RC):
+        figure = chart_figure(measure, result, title)
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    figure.clear()  # no pyplot: nothing global holds the figure; clearing frees its artists now
+    return buffer.getvalue()
+
+
+def chart_figure(measure: str, result: MeasureResult, title: str) -> Figure:
+    """The chart as a matplotlib Figure on an Agg canvas (call inside the style context of draw_chart)."""
+    label, places, unit = AXES[measure]
+    figure = Figure(figsize=FIGURE_SIZE, dpi=DPI)
+    FigureCanvasAgg(figure)
+    axes = figure.add_axes((0.14, 0.25, 0.82, 0.56))
+
+    values = [result.treatment, result.comparison]
+    low = result.comparison + result.ci_low
+    high = result.comparison + result.ci_high
+    positions = [0, 1]
+    axes.bar(positions, values, width=0.55, color=[TREATMENT_COLOUR, COMPARISON_COLOUR], zorder=2)
+    axes.errorbar(
+        [0],
+        [result.treatment],
+        yerr=[[result.treatment - low], [high - result.treatment]],
+        fmt="none",
+        ecolor="black",
+        elinewidth=1.5,
+        capsize=10,
+        capthick=1.5,
+        zorder=3,
+    )
+    axes.set_xticks(
+        positions,
+        [
+            f"Treatment group\n(n = {thousands(result.treatment_n)})",
+            f"Comparison group\n(n = {thousands(result.comparison_n)})",
+        ],
+    )
+    axes.set_ylabel(label)
+    axes.set_xlim(-0.6, 1.6)
+    top = max(values + [high, 0.0])
+    bottom = min(values + [low, 0.0])
+    span = (top - bottom) or 1.0
+    axes.set_ylim(bottom - (0.05 * span if bottom < 0 else 0.0), top + 0.18 * span)
+    axes.axhline(0, color="black", linewidth=0.8, zorder=1)
+    axes.grid(axis="y", color="#dddddd", linewidth=0.8, zorder=0)
+    axes.set_axisbelow(True)
+    for x, value, lift in ((0, result.treatment, high), (1, result.comparison, result.comparison)):
+        axes.annotate(
+            f"{fixed(value, places)}{unit}",
+            xy=(x, max(lift, value, 0.0)),
+            xytext=(0, 4),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=11,
+            fontweight="bold",
+        )
+
+    figure.text(0.5, 0.97, "\n".join(textwrap.wrap(title, 70)), ha="center", va="top", fontsize=12, fontweight="bold")
+    figure.text(0.5, 0.075, caption(result), ha="center", va="center", fontsize=11, fontweight="bold")
+    figure.text(0.5, 0.025, INTERVAL_NOTE, ha="center", va="center", fontsize=8, color="#444444")
+    return figure
