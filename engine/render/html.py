@@ -1,0 +1,101 @@
+"""The report as one self-contained HTML file: the Markdown rendered, the charts embedded.
+
+Raw HTML in the Markdown is off (markdown-it-py's "commonmark" preset with html=False), so
+anything a spec author types, `<script>` included, is shown as text and never runs. The charts
+are embedded as data URIs so the single file can be e-mailed or attached without its folder.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import re
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+# Cells that are figures: "43.6", "13,557", "-7 to +25", "44%", "*", "0.00", "<0.01".
+NUMBER = r"[<>≤≥]?[−\-+]?\d[\d,]*(?:\.\d+)?%?"
+NUMERIC_CELL = re.compile(rf"^(?:{NUMBER}(?: to {NUMBER})?|\*)$")
+
+STYLE = """
+:root { color-scheme: light; }
+body { font-family: "Source Sans Pro", "Segoe UI", "Helvetica Neue", Arial, "DejaVu Sans", sans-serif;
+  font-size: 16px; line-height: 1.5; color: #1b1b1b; background: #fff;
+  max-width: 52rem; margin: 2rem auto; padding: 0 1.25rem; }
+h1, h2, h3 { font-family: Georgia, "Times New Roman", "DejaVu Serif", serif; line-height: 1.25; color: #1f4e79; }
+h1 { font-size: 1.9rem; margin-top: 2.5rem; border-bottom: 2px solid #1f4e79; padding-bottom: .25rem; }
+h2 { font-size: 1.4rem; margin-top: 2rem; }
+h3 { font-size: 1.15rem; margin-top: 1.5rem; }
+p, li { max-width: 48rem; }
+blockquote { margin: 1rem 0; padding: .5rem 1rem; border-left: 4px solid #a6a6a6; background: #f5f5f5; }
+table { border-collapse: collapse; margin: 1rem 0; font-size: .95rem; }
+th, td { border: 1px solid #8c8c8c; padding: .3rem .6rem; vertical-align: top; }
+th { background: #e8eef5; text-align: left; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+img { max-width: 100%; height: auto; display: block; margin: 1rem auto; }
+code { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: .9em; }
+hr { border: 0; border-top: 1px solid #ccc; margin: 2rem 0; }
+@media print {
+  body { max-width: none; margin: 0; padding: 0; font-size: 11pt; }
+  h1 { break-before: page; page-break-before: always; }
+  h1:first-of-type { break-before: avoid; page-break-before: avoid; }
+  h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
+  table, img, blockquote { break-inside: avoid; page-break-inside: avoid; }
+  a { color: inherit; text-decoration: none; }
+}
+"""
+
+
+def markdown_parser() -> MarkdownIt:
+    """CommonMark with tables, raw HTML off (spec text is shown, never executed)."""
+    return MarkdownIt("commonmark", {"html": False}).enable("table")
+
+
+def render_html(markdown_text: str, charts: dict[str, bytes], title: str) -> str:
+    """A complete HTML5 document of the report, charts embedded as data URIs."""
+    parser = markdown_parser()
+    tokens = parser.parse(markdown_text)
+    _embed_images(tokens, charts)
+    _mark_numeric_cells(tokens)
+    body = parser.renderer.render(tokens, parser.options, {})
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{html.escape(title)}</title>\n"
+        f"<style>{STYLE}</style>\n"
+        "</head>\n<body>\n<main>\n"
+        f"{body}"
+        "</main>\n</body>\n</html>\n"
+    )
+
+
+def data_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def _embed_images(tokens: list[Token], charts: dict[str, bytes]) -> None:
+    """Point each image at its chart's bytes; an image that is not one of ours keeps its link."""
+    for token in _walk(tokens):
+        if token.type == "image":
+            source = str(token.attrGet("src") or "")
+            key = source[2:] if source.startswith("./") else source
+            if key in charts:
+                token.attrSet("src", data_uri(charts[key]))
+
+
+def _mark_numeric_cells(tokens: list[Token]) -> None:
+    """Right-align table cells that hold figures, so columns of numbers line up."""
+    for index, token in enumerate(tokens):
+        if token.type in ("td_open", "th_open") and index + 1 < len(tokens):
+            content = tokens[index + 1].content.strip() if tokens[index + 1].type == "inline" else ""
+            if NUMERIC_CELL.match(content.replace("\\", "")):
+                token.attrJoin("class", "num")
+
+
+def _walk(tokens: list[Token]):
+    for token in tokens:
+        yield token
+        if token.children:
+            yield from _walk(token.children)
