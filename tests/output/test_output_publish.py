@@ -1,0 +1,127 @@
+"""Publishing: all or nothing, the old report kept on failure, nobody else's folder deleted."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+import engine.output as output
+from engine.errors import UserError
+from engine.output import publish
+
+NEW = {"results.json": b'{"new": 1}\n', "report.md": b"# New\n", "charts/rate.png": b"png-new"}
+OLD = {"results.json": b'{"old": 1}\n', "report.md": b"# Old\n", "charts/rate.png": b"png-old",
+       "charts/time_to_first_reoffence.png": b"png-old-time"}
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def siblings(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.parent.iterdir())
+
+
+def test_writes_a_new_folder(tmp_path):
+    out = tmp_path / "reports" / "lpt"
+    assert publish(out, NEW) == out
+    assert tree(out) == NEW
+    assert siblings(out) == ["lpt"]  # no temporary or backup folder left
+
+
+def test_replaces_a_previous_report_whole(tmp_path):
+    out = tmp_path / "lpt"
+    publish(out, OLD)
+    publish(out, NEW)
+    assert tree(out) == NEW  # the old time chart is gone too
+    assert siblings(out) == ["lpt"]
+
+
+def test_keeps_the_old_report_when_a_file_is_not_bytes(tmp_path):
+    out = tmp_path / "lpt"
+    publish(out, OLD)
+    broken = dict(NEW, **{"report.html": "<html> as str, not bytes"})
+    with pytest.raises(TypeError, match="report.html"):
+        publish(out, broken)
+    assert tree(out) == OLD
+    assert siblings(out) == ["lpt"]
+
+
+def test_keeps_the_old_report_when_a_write_fails_half_way(tmp_path, monkeypatch):
+    out = tmp_path / "lpt"
+    publish(out, OLD)
+    real = Path.write_bytes
+    written = []
+
+    def failing(self, data):
+        if written:
+            raise OSError(28, "No space left on device")
+        written.append(self)
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", failing)
+    with pytest.raises(OSError, match="No space"):
+        publish(out, NEW)
+    monkeypatch.undo()
+    assert len(written) == 1
+    assert tree(out) == OLD
+    assert siblings(out) == ["lpt"]
+
+
+def test_restores_the_old_report_when_the_swap_fails(tmp_path, monkeypatch):
+    out = tmp_path / "lpt"
+    publish(out, OLD)
+    real = os.rename
+
+    def failing(source, target):
+        if Path(source).name.startswith(".lpt.tmp-"):
+            raise OSError(18, "Invalid cross-device link")
+        return real(source, target)
+
+    monkeypatch.setattr(output.os, "rename", failing)
+    with pytest.raises(OSError, match="cross-device"):
+        publish(out, NEW)
+    monkeypatch.undo()
+    assert tree(out) == OLD
+    assert siblings(out) == ["lpt"]
+
+
+def test_refuses_a_folder_jdlspec_did_not_write(tmp_path):
+    out = tmp_path / "thesis"
+    out.mkdir()
+    (out / "chapter1.docx").write_bytes(b"precious")
+    with pytest.raises(UserError, match="no results.json"):
+        publish(out, NEW)
+    (out / "results.json").write_bytes(b"{}")
+    with pytest.raises(UserError, match="holds chapter1.docx, which jdlspec did not write"):
+        publish(out, NEW)
+    assert tree(out) == {"chapter1.docx": b"precious", "results.json": b"{}"}
+    assert siblings(out) == ["thesis"]
+
+
+def test_refuses_a_stray_file_among_the_charts_and_a_plain_file(tmp_path):
+    out = tmp_path / "lpt"
+    publish(out, OLD)
+    (out / "charts" / "notes.txt").write_text("mine")
+    with pytest.raises(UserError, match="notes.txt"):
+        publish(out, NEW)
+    plain = tmp_path / "file"
+    plain.write_text("x")
+    with pytest.raises(UserError, match="is not a folder"):
+        publish(plain, NEW)
+
+
+def test_an_empty_folder_is_fine(tmp_path):
+    out = tmp_path / "empty"
+    out.mkdir()
+    publish(out, NEW)
+    assert tree(out) == NEW
+
+
+@pytest.mark.parametrize("name", ["../escape.txt", "/etc/passwd", "charts/../../x", "a\\b"])
+def test_rejects_names_outside_the_folder(tmp_path, name):
+    with pytest.raises(ValueError):
+        publish(tmp_path / "out", {name: b"x"})
+    assert not (tmp_path / "out").exists()
