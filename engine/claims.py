@@ -1,0 +1,258 @@
+"""The claims check: no report says more than its statistics support (DESIGN §1.9).
+
+Rules are data (report_text/rules.yaml), each with its source and examples. Every rendered
+section and every free-text field of the spec is checked sentence by sentence; a breach stops
+the run with one line per breach naming the place, the words and the rule, so the person who
+wrote them can fix the spec or the template rather than publish an overclaim.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import yaml
+
+from engine.errors import Problem, UserError
+from engine.spec.loaded import LoadedSpec
+from engine.wording import text_dir
+
+FLAGS = re.IGNORECASE
+SPEC_TEXT_KEYS = (
+    "programme.summary",
+    "programme.in_their_own_words",
+    "programme.response",
+    "programme.profile_note",
+    "report.analyses_intro",
+)
+ORIGIN = re.compile(r"^(?P<file>.+?)(?::(?P<line>\d+)(?::(?P<column>\d+))?)?(?:: (?P<where>.+))?$")
+MARKUP = re.compile(r"\*\*|__|(?<!\w)\*|\*(?!\w)|`|[✓✗“”\"]|^\s*(?:#+|[-+*]|\d+\.|>)\s+")
+SENTENCE_END = re.compile(r"(?<=[.!?])[’')\]]*\s+")
+BLOCK_START = re.compile(r"^\s*(?:#+|[-+*]|\d+\.|>|\|)\s")
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Text to check and where it came from, printed first in a breach's message.
+
+    origin is "specs/lpt.yaml:12:3: programme.response" for spec text (the breach is reported
+    at that place) or "report_text/summary.md.j2" for a rendered template (the breach is
+    reported at its line in the rendered text). With quoted_forbidden_ok, lines holding a ✗
+    are skipped: they quote the forbidden claims on purpose.
+    """
+
+    text: str
+    origin: str
+    quoted_forbidden_ok: bool = False
+
+
+@dataclass(frozen=True)
+class Case:
+    patterns: tuple[re.Pattern, ...]
+    allow: tuple[re.Pattern, ...] = ()
+    states: tuple[str, ...] | None = None  # None: every sentence
+    measures: tuple[str, ...] | None = None  # None: every measure (with states)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    description: str
+    source: str
+    what: str  # '"<words>" is <what>, which the rules forbid'; may hold {measure}
+    cases: tuple[Case, ...]
+    must_flag: tuple[Any, ...] = ()
+    must_pass: tuple[Any, ...] = ()
+
+
+@dataclass(frozen=True)
+class Breach:
+    rule: str
+    words: str
+    line: int  # 1-based, within the piece's text
+    message: str
+
+
+@dataclass(frozen=True)
+class RuleBook:
+    rules: tuple[Rule, ...]
+    measures: dict[str, tuple[re.Pattern, ...]]
+    fallback: dict[str, tuple[re.Pattern, ...]]
+    labels: dict[str, str]
+    spec_rule: Rule
+
+
+def _compile(patterns: list[str]) -> tuple[re.Pattern, ...]:
+    return tuple(re.compile(p, FLAGS) for p in patterns)
+
+
+def _case(raw: dict) -> Case:
+    return Case(
+        patterns=_compile(raw["patterns"]),
+        allow=_compile(raw.get("allow", [])),
+        states=tuple(raw["states"]) if "states" in raw else None,
+        measures=tuple(raw["measures"]) if "measures" in raw else None,
+    )
+
+
+@lru_cache(maxsize=1)
+def rule_book() -> RuleBook:
+    """report_text/rules.yaml, compiled (a malformed file is a bug in jdlspec, so it raises)."""
+    raw = yaml.safe_load((text_dir() / "rules.yaml").read_text(encoding="utf-8"))
+    rules = tuple(
+        Rule(id=r["id"], description=r["description"], source=r["source"], what=r["what"],
+             cases=tuple(_case(c) for c in r["cases"]),
+             must_flag=tuple(r.get("must_flag", [])), must_pass=tuple(r.get("must_pass", [])))
+        for r in raw["rules"]
+    )
+    s = raw["spec_phrases"]
+    spec_rule = Rule(id=s["id"], description=s["description"], source=s["source"], what=s["what"], cases=())
+    return RuleBook(
+        rules=rules,
+        measures={m: _compile(p) for m, p in raw["measures"].items()},
+        fallback={m: _compile(p) for m, p in raw["fallback"].items()},
+        labels=dict(raw["labels"]),
+        spec_rule=spec_rule,
+    )
+
+
+def _paragraphs(text: str, skip_crossed: bool) -> list[tuple[str, list[int], list[int]]]:
+    """Paragraphs as (clean text, start offset of each line, line number of each line).
+
+    A blank line, a heading, a list item or a table row starts a new paragraph; Markdown marks
+    are removed so that '**9 people more**' reads as words.
+    """
+    paragraphs: list[tuple[str, list[int], list[int]]] = []
+    parts: list[str] = []
+    starts: list[int] = []
+    numbers: list[int] = []
+
+    def close() -> None:
+        if parts:
+            paragraphs.append((" ".join(parts), list(starts), list(numbers)))
+        parts.clear(), starts.clear(), numbers.clear()
+
+    for number, line in enumerate(text.splitlines(), start=1):
+        if skip_crossed and "✗" in line:
+            close()
+            continue
+        if not line.strip() or BLOCK_START.match(line):
+            close()
+        cleaned = " ".join(MARKUP.sub("", line.replace("’", "'")).split())
+        if cleaned:
+            starts.append(sum(len(p) + 1 for p in parts))
+            numbers.append(number)
+            parts.append(cleaned)
+    close()
+    return paragraphs
+
+
+def _sentences(paragraph: str) -> list[tuple[int, str]]:
+    spans, start = [], 0
+    for end in SENTENCE_END.finditer(paragraph):
+        spans.append((start, paragraph[start:end.start()]))
+        start = end.end()
+    if start < len(paragraph):
+        spans.append((start, paragraph[start:]))
+    return spans
+
+
+def _measures_of(sentence: str, book: RuleBook) -> tuple[str, ...]:
+    found = tuple(m for m, pats in book.measures.items() if any(p.search(sentence) for p in pats))
+    if found:
+        return found
+    return tuple(m for m, pats in book.fallback.items() if any(p.search(sentence) for p in pats))
+
+
+def _blank(sentence: str, allow: tuple[re.Pattern, ...]) -> str:
+    for pattern in allow:
+        sentence = pattern.sub(lambda m: "\0" * len(m.group()), sentence)
+    return sentence
+
+
+def _message(words: str, rule: Rule, measure: str | None, book: RuleBook) -> str:
+    what = rule.what.format(measure=book.labels.get(measure or "", measure or "this measure"))
+    return f'"{words}" is {what}, which the rules forbid (rule: {rule.id})'
+
+
+def find_breaches(text: str, states: dict[str, str], extra_phrases: list[str] = (),
+                  skip_crossed: bool = False) -> list[Breach]:
+    """Every breach of the rules in a text, in reading order."""
+    book = rule_book()
+    phrases = [re.compile(r"\s+".join(map(re.escape, p.split())), FLAGS) for p in extra_phrases if p.strip()]
+    breaches: list[Breach] = []
+    for paragraph, starts, numbers in _paragraphs(text, skip_crossed):
+        current: tuple[str, ...] = ()
+        for offset, sentence in _sentences(paragraph):
+            current = _measures_of(sentence, book) or current
+
+            def add(rule: Rule, match: re.Match, measure: str | None = None) -> None:
+                line = numbers[bisect_right(starts, offset + match.start()) - 1]
+                words = sentence[match.start():match.end()]
+                breach = Breach(rule.id, words, line, _message(words, rule, measure, book))
+                if breach not in breaches:
+                    breaches.append(breach)
+
+            for rule in book.rules:
+                for case in rule.cases:
+                    about = [None] if case.states is None else [
+                        m for m in current
+                        if states.get(m) in case.states and (case.measures is None or m in case.measures)]
+                    for measure in about:
+                        searched = _blank(sentence, case.allow)
+                        for pattern in case.patterns:
+                            for match in pattern.finditer(searched):
+                                add(rule, match, measure)
+            for pattern in phrases:
+                for match in pattern.finditer(sentence):
+                    add(book.spec_rule, match)
+    return breaches
+
+
+def _problem(piece: Piece, breach: Breach) -> Problem:
+    parts = ORIGIN.match(piece.origin)
+    file, where = parts["file"], parts["where"] or ""
+    if parts["line"]:
+        line, column = int(parts["line"]), int(parts["column"]) if parts["column"] else None
+    else:
+        line, column = breach.line, None
+    return Problem(file, line, column, where, breach.message)
+
+
+def check_claims(pieces: list[Piece], states: dict[str, str], extra_phrases: list[str]) -> None:
+    """Raise a UserError with one Problem per breach, or return quietly when all text is allowed.
+
+    states: the headline analysis's measure -> state, so rules about significance and direction
+    can tell an honest sentence from an overclaim.
+    """
+    problems = [
+        _problem(piece, breach)
+        for piece in pieces
+        for breach in find_breaches(piece.text, states, extra_phrases, piece.quoted_forbidden_ok)
+    ]
+    if problems:
+        raise UserError(problems)
+
+
+def spec_pieces(loaded: LoadedSpec) -> list[Piece]:
+    """The spec's free text (summary, own words, response, profile note, analyses intro), located."""
+    spec = loaded.spec
+    values = {
+        "programme.summary": spec.programme.summary,
+        "programme.in_their_own_words": spec.programme.in_their_own_words,
+        "programme.response": spec.programme.response,
+        "programme.profile_note": spec.programme.profile_note,
+        "report.analyses_intro": spec.report.analyses_intro,
+    }
+    pieces = []
+    for key in SPEC_TEXT_KEYS:
+        text = values[key]
+        if not text:
+            continue
+        line, column = loaded.locate(key)
+        place = loaded.display + (f":{line}" if line else "") + (f":{column}" if line and column else "")
+        pieces.append(Piece(text=text, origin=f"{place}: {key}"))
+    return pieces

@@ -1,0 +1,125 @@
+"""check_claims on the engine's own sentences (every measure x state) and on the spec's free text."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.claims import Piece, check_claims, find_breaches, spec_pieces
+from engine.errors import UserError
+from engine.results import MeasureResult
+from engine.spec.loader import load_spec
+from engine.spec.models import Programme
+from engine.wording import STATES, measure_wording, measures_worded, sample_size_sentence
+
+PROGRAMME = Programme(name="the Making Connections programme", title="Making Connections", organisation="MC",
+                      summary="Mentoring.")
+# (treatment, comparison, ci_low, ci_high) per state, in each measure's units
+FIXTURES = {
+    "rate": {"decrease": (15.66, 27.8, -19.6, -4.4), "increase": (43.6, 27.8, 4.2, 27.3),
+             "not_significant": (43.6, 34.8, -7.49, 25.07), "zero": (34.8, 34.8, -12.0, 12.0)},
+    "frequency": {"decrease": (0.31, 1.06, -0.96, -0.53), "increase": (1.6, 0.9, 0.2, 1.2),
+                  "not_significant": (0.95, 0.87, -0.49, 0.64), "zero": (0.87, 0.87, -0.4, 0.4)},
+    "time_to_first_reoffence": {"decrease": (75.0, 142.9, -115.2, -20.6), "increase": (190.0, 140.0, 12.0, 88.0),
+                                "not_significant": (176.0, 159.6, -39.2, 71.4), "zero": (150.0, 150.2, -30, 30)},
+    "custody": {"decrease": (5.0, 12.0, -11.0, -3.0), "increase": (20.0, 12.0, 2.5, 13.5),
+                "not_significant": (13.0, 12.0, -6.0, 8.0), "zero": (12.0, 12.0, -6.0, 6.0)},
+    "severity": {"decrease": (2.0, 6.0, -6.5, -1.5), "increase": (12.0, 6.0, 1.6, 10.4),
+                 "not_significant": (7.0, 6.0, -3.0, 5.0), "zero": (6.0, 6.0, -3.0, 3.0)},
+}
+GRID = [(m, s) for m in FIXTURES for s in FIXTURES[m]]
+
+
+def result(measure: str, case: str) -> MeasureResult:
+    t, c, low, high = FIXTURES[measure][case]
+    state = "not_significant" if case == "zero" else case
+    return MeasureResult(
+        treatment_n=83, comparison_n=5514, treatment=t, comparison=c, difference=t - c, ci_low=low, ci_high=high,
+        p_value=0.5 if state == "not_significant" else 0.001, significant=state != "not_significant", state=state,
+        required_treatment_n=428 if measure == "rate" and state == "not_significant" else None,
+        comparison_effective_n=3000.0, degrees_of_freedom=90.0, reported=True, headline=True)
+
+
+def test_the_grid_covers_every_worded_measure_and_state():
+    assert sorted(FIXTURES) == sorted(measures_worded())
+    assert all(set(STATES) <= set(cases) for cases in FIXTURES.values())
+
+
+@pytest.mark.parametrize(("measure", "case"), GRID)
+def test_allowed_sentences_pass_and_forbidden_ones_are_flagged(measure, case):
+    r = result(measure, case)
+    states = {measure: r.state}
+    w = measure_wording(measure, r, PROGRAMME)
+    allowed = [w.typical_treatment, w.typical_comparison, w.estimate, w.can_say, w.chart_caption]
+    if measure == "rate" and sample_size_sentence(r):
+        allowed.append(sample_size_sentence(r))
+    for ordinal in (1, 2):
+        allowed.append(measure_wording(measure, r, PROGRAMME, ordinal=ordinal).estimate)
+    for text in allowed:
+        assert find_breaches(text, states) == [], text
+    # as a template would render them: the ✗ line quoted, exempt only with quoted_forbidden_ok
+    section = "\n\n".join([*allowed, f'- ✓ "{w.can_say}"', f'- ✗ "{w.cannot_say}"'])
+    check_claims([Piece(section, "report_text/summary.md.j2", quoted_forbidden_ok=True)], states, [])
+    with pytest.raises(UserError) as caught:
+        check_claims([Piece(section, "report_text/summary.md.j2")], states, [])
+    assert {p.line for p in caught.value.problems} == {section.splitlines().index(f'- ✗ "{w.cannot_say}"') + 1}
+    expected = {"no-shows-that"} | ({"no-relative-effect"} if r.state != "not_significant" else set())
+    assert expected <= {b.rule for b in find_breaches(w.cannot_say, states)}
+
+
+def test_a_template_breach_names_the_template_and_line():
+    with pytest.raises(UserError) as caught:
+        check_claims([Piece("Fine.\n\nIt proves the point.", "report_text/summary.md.j2")], {}, [])
+    assert [str(p) for p in caught.value.problems] == [
+        'report_text/summary.md.j2:3: "proves" is a claim of proof, which the rules forbid (rule: no-proves)']
+
+
+SPEC = """\
+spec_version: 1
+programme:
+  name: the X programme
+  title: X
+  organisation: X Trust
+  summary: Mentoring for people leaving custody.
+  response: |
+    We are delighted: the programme reduces re-offending by 44% in our view.
+data:
+  reference: data/national.csv
+  submission: data/x.csv
+matching:
+  variables: [age]
+analyses:
+  - name: National
+report:
+  forbidden_phrases: [life-changing]
+"""
+
+
+def test_a_relative_claim_in_the_spec_response_points_at_the_spec(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs" / "x.yaml").write_text(SPEC, encoding="utf-8")
+    loaded = load_spec("specs/x.yaml")
+    pieces = spec_pieces(loaded)
+    assert [p.origin.split(": ")[1] for p in pieces] == ["programme.summary", "programme.response"]
+    line, column = loaded.locate("programme.response")
+    assert line in (7, 8)
+    with pytest.raises(UserError) as caught:
+        check_claims(pieces, {"rate": "not_significant"}, list(loaded.spec.report.forbidden_phrases))
+    assert [str(p) for p in caught.value.problems] == [
+        f'specs/x.yaml:{line}:{column}: programme.response: "reduces re-offending by 44%" is a relative claim, '
+        "which the rules forbid (rule: no-relative-effect)"]
+    problem = caught.value.problems[0]
+    assert (problem.file, problem.where) == ("specs/x.yaml", "programme.response")
+
+
+def test_spec_forbidden_phrase_in_the_summary(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "specs").mkdir()
+    text = SPEC.replace("Mentoring for people leaving custody.", "Life-Changing mentoring.")
+    (tmp_path / "specs" / "x.yaml").write_text(text, encoding="utf-8")
+    loaded = load_spec("specs/x.yaml")
+    with pytest.raises(UserError) as caught:
+        check_claims(spec_pieces(loaded)[:1], {}, list(loaded.spec.report.forbidden_phrases))
+    assert [str(p) for p in caught.value.problems] == [
+        'specs/x.yaml:6:12: programme.summary: "Life-Changing" is a phrase listed in report.forbidden_phrases, '
+        "which the rules forbid (rule: spec-forbidden-phrase)"]
