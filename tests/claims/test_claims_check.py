@@ -123,3 +123,35 @@ def test_spec_forbidden_phrase_in_the_summary(tmp_path, monkeypatch):
     assert [str(p) for p in caught.value.problems] == [
         'specs/x.yaml:6:12: programme.summary: "Life-Changing" is a phrase listed in report.forbidden_phrases, '
         "which the rules forbid (rule: spec-forbidden-phrase)"]
+
+
+def test_the_published_seed_reports_pass_whole(request):
+    """The two published reports (copies of /work/shared/seeds) break no rule in their own states."""
+    data = request.path.parent / "data"
+    lpt = (data / "seed_lpt.txt").read_text(encoding="utf-8")
+    mc = (data / "seed_mc.txt").read_text(encoding="utf-8")
+    nothing = dict.fromkeys(["rate", "frequency", "time_to_first_reoffence"], "not_significant")
+    all_lower = dict.fromkeys(["rate", "frequency", "time_to_first_reoffence"], "decrease")
+    check_claims([Piece(lpt, "seed_lpt.txt", quoted_forbidden_ok=True)], nothing, [])
+    check_claims([Piece(mc, "seed_mc.txt", quoted_forbidden_ok=True)], all_lower, [])
+    # and their ✗ lines are what the rules catch
+    crossed = [b.rule for b in find_breaches(mc, all_lower)]
+    assert crossed.count("no-relative-effect") == 3 and crossed.count("no-shows-that") == 3
+    assert [b.rule for b in find_breaches(lpt, nothing)] == ["no-shows-that", "no-shows-that"]
+
+
+@pytest.mark.parametrize("combo", [(a, b, c) for a in STATES for b in STATES for c in STATES])
+def test_a_whole_key_findings_section_passes_in_every_mix_of_states(combo):
+    """Sentences about one measure must not trip the rules of another measure's state."""
+    measures = ["rate", "frequency", "time_to_first_reoffence"]
+    results = {m: result(m, s) for m, s in zip(measures, combo)}
+    states = {m: r.state for m, r in results.items()}
+    lines, significant = [], 0
+    for m in measures:
+        w = measure_wording(m, results[m], PROGRAMME, ordinal=significant)
+        significant += results[m].significant
+        lines += [w.typical_treatment, w.typical_comparison, f"- {w.estimate}", f'- ✓ "{w.can_say}"',
+                  f'- ✗ "{w.cannot_say}"', w.chart_caption]
+    others = any(r.significant for m, r in results.items() if m != "rate")
+    lines.append(sample_size_sentence(results["rate"], others_significant=others) or "")
+    check_claims([Piece("\n\n".join(lines), "report_text/summary.md.j2", quoted_forbidden_ok=True)], states, [])
