@@ -229,25 +229,28 @@ def chunks(n: int) -> Iterator[slice]:
         yield slice(start, min(n, start + CHUNK))
 
 
-def linear_predictor(design: np.ndarray, beta: np.ndarray) -> np.ndarray:
-    return design @ beta
+def gram(design: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+    """X'WX a block at a time: the √w-scaled block times itself, which BLAS does as a symmetric product."""
+    k = design.shape[1]
+    total = np.zeros((k, k))
+    for rows in chunks(len(design)):
+        block = design[rows] if weights is None else design[rows] * np.sqrt(weights[rows])[:, None]
+        total += block.T @ block
+    return total
 
 
 def check_collinearity(design: np.ndarray, terms: list[Term]) -> None:
     """Name the first term the earlier ones determine exactly (its column adds nothing to the model)."""
-    gram = np.zeros((design.shape[1], design.shape[1]))
-    for rows in chunks(len(design)):
-        block = design[rows]
-        gram += block.T @ block
+    products = gram(design)
     kept: list[int] = []
     for j in range(design.shape[1]):
         if kept:
-            g = gram[np.ix_(kept, kept)]
-            b = gram[kept, j]
-            residual = gram[j, j] - b @ np.linalg.solve(g, b)
+            g = products[np.ix_(kept, kept)]
+            b = products[kept, j]
+            residual = products[j, j] - b @ np.linalg.solve(g, b)
         else:
-            residual = gram[j, j]
-        if residual <= 1e-10 * max(gram[j, j], 1e-300):
+            residual = products[j, j]
+        if residual <= 1e-10 * max(products[j, j], 1e-300):
             term = terms[j - 1]
             raise AnalysisError(
                 f"{term.variable}: {term.name!r} is fully determined by the other matching variables "
@@ -256,45 +259,43 @@ def check_collinearity(design: np.ndarray, terms: list[Term]) -> None:
         kept.append(j)
 
 
-def newton(design: np.ndarray, y: np.ndarray, terms: list[Term]) -> tuple[np.ndarray, int]:
-    """Maximum likelihood by Newton-Raphson with step halving; gradient and Hessian a block at a time."""
+def deviance(eta: np.ndarray, y: np.ndarray) -> float:
+    """-2 log-likelihood, sum of log(1 + e^eta) - y*eta, computed without overflow."""
+    return 2.0 * float(np.sum(np.logaddexp(0.0, eta)) - np.dot(y, eta))
+
+
+def newton(design: np.ndarray, y: np.ndarray, terms: list[Term]) -> tuple[np.ndarray, np.ndarray, int]:
+    """Maximum likelihood by Newton-Raphson with step halving; returns (beta, linear predictor, iterations).
+
+    Each iteration is one Hessian pass (blocks) and one matrix-vector product; nothing of the
+    design's size is copied.
+    """
     k = design.shape[1]
     beta = np.zeros(k)
     mean = y.mean()
     beta[0] = np.log(mean / (1 - mean))
-    deviance = np.inf
+    eta = np.full(len(design), beta[0])
+    current = deviance(eta, y)
     for iteration in range(1, MAX_ITERATIONS + 1):
-        gradient = np.zeros(k)
-        hessian = np.zeros((k, k))
-        for rows in chunks(len(design)):
-            block = design[rows]
-            p = expit(block @ beta)
-            gradient += block.T @ (y[rows] - p)
-            hessian += (block * (p * (1.0 - p))[:, None]).T @ block
+        p = expit(eta)
+        gradient = design.T @ (y - p)
+        hessian = gram(design, p * (1.0 - p))
         try:
             step = np.linalg.solve(hessian, gradient)
         except np.linalg.LinAlgError:
             raise not_converged(terms, beta) from None
-        new_beta, new_deviance = beta + step, log_deviance(design, y, beta + step)
-        halvings = 0
-        while new_deviance > deviance * (1 + 1e-12) and halvings < 30:
+        for _halving in range(31):
+            new_beta = beta + step
+            new_eta = design @ new_beta
+            new_deviance = deviance(new_eta, y)
+            if new_deviance <= current * (1 + 1e-12):
+                break
             step /= 2
-            new_beta, new_deviance = beta + step, log_deviance(design, y, beta + step)
-            halvings += 1
-        change = abs(deviance - new_deviance) / (abs(new_deviance) + 0.1)
-        beta, deviance = new_beta, new_deviance
+        change = abs(current - new_deviance) / (abs(new_deviance) + 0.1)
+        beta, eta, current = new_beta, new_eta, new_deviance
         if change < TOLERANCE or np.abs(step).max() < 1e-10:
-            return beta, iteration
+            return beta, eta, iteration
     raise not_converged(terms, beta)
-
-
-def log_deviance(design: np.ndarray, y: np.ndarray, beta: np.ndarray) -> float:
-    total = 0.0
-    for rows in chunks(len(design)):
-        eta = design[rows] @ beta
-        # -2 log-likelihood: log(1+e^eta) - y*eta, computed without overflow
-        total += float(np.sum(np.logaddexp(0.0, eta) - y[rows] * eta))
-    return 2.0 * total
 
 
 def not_converged(terms: list[Term], beta: np.ndarray) -> AnalysisError:
@@ -317,8 +318,7 @@ def fit_propensity(treated: pd.DataFrame, pool: pd.DataFrame, variables: list[st
     check_collinearity(design, terms)
     y = np.zeros(len(design))
     y[: len(treated)] = 1.0
-    beta, iterations = newton(design, y, terms)
-    logit = linear_predictor(design, beta)
+    beta, logit, iterations = newton(design, y, terms)
     del design
     if np.abs(logit).max() > SEPARATED:
         raise not_converged(terms, beta)
