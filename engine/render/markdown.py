@@ -1,0 +1,127 @@
+"""The Markdown report: results + spec texts → one view-model → one template per section.
+
+Templates only place and format values; every derived presentation value (percent of the
+individuals, which variables were poorly matched, whether a rounding note is needed) is
+computed here, so the wording can be reviewed without reading statistics. The rendered text
+is checked against the wording rules before anything is returned: a report that claims more
+than its results allow is never written.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+
+import engine
+from engine.claims import Piece, check_claims, spec_pieces
+from engine.render.format import FILTERS
+from engine.render.view import report_view
+from engine.results import Results
+from engine.spec.loaded import LoadedSpec
+
+SECTIONS = [
+    "summary", "programme", "measurements", "estimates", "can_say", "charts", "own_words", "response",
+    "detail", "profile", "matching", "flow", "contacts",
+]
+NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+
+
+def report_text_dir() -> Path:
+    """report_text/: inside the wheel as engine/report_text, at the repository root in a checkout."""
+    packaged = Path(engine.__file__).resolve().parent / "report_text"
+    if packaged.is_dir():
+        return packaged
+    return Path(engine.__file__).resolve().parent.parent / "report_text"
+
+
+@lru_cache(maxsize=1)
+def labels() -> dict[str, Any]:
+    """report_text/labels.yaml: the words for columns, levels and measures."""
+    return yaml.safe_load((report_text_dir() / "labels.yaml").read_text(encoding="utf-8"))
+
+
+def people(count: int, one: str = "person", many: str = "people") -> str:
+    """'1 person', '4 people', '13,557 records'."""
+    return f"{count:,} {one if count == 1 else many}"
+
+
+def number_word(count: int) -> str:
+    """'two' for 2, as the seeds write small counts in prose; digits from 11 up."""
+    return NUMBER_WORDS[count] if 0 <= count < len(NUMBER_WORDS) else f"{count:,}"
+
+
+def join_and(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    items = [str(item) for item in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def possessive(name: str) -> str:
+    """"London Probation Trust's", "Making Connections'"."""
+    return name + ("'" if name.endswith("s") else "'s")
+
+
+def capital(text: str) -> str:
+    """First letter upper case, the rest untouched ('the Making ...' → 'The Making ...')."""
+    return text[:1].upper() + text[1:]
+
+
+def quote(text: str) -> str:
+    """A Markdown block quotation of free text from the spec."""
+    lines = text.strip().splitlines()
+    return "\n".join(f"> {line}".rstrip() for line in lines)
+
+
+@lru_cache(maxsize=1)
+def environment() -> SandboxedEnvironment:
+    """Sandboxed (spec authors' text never runs as code), strict (a misspelt name is an error)."""
+    env = SandboxedEnvironment(
+        loader=FileSystemLoader(str(report_text_dir())),
+        undefined=StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(FILTERS)
+    env.filters.update(
+        people=people, number_word=number_word, join_and=join_and, possessive=possessive, capital=capital,
+        quote=quote,
+    )
+    return env
+
+
+def tidy(text: str) -> str:
+    """No trailing spaces, at most one blank line in a row, no blank lines at the ends."""
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
+
+
+def render_sections(loaded: LoadedSpec, results: Results) -> list[tuple[str, str]]:
+    """(section name, Markdown) for every section that has something to say, in report order."""
+    view = report_view(loaded, results, labels())
+    rendered = []
+    for name in SECTIONS:
+        text = tidy(environment().get_template(f"{name}.md.j2").render(**view))
+        if text:
+            rendered.append((name, text))
+    return rendered
+
+
+def render_markdown(loaded: LoadedSpec, results: Results) -> str:
+    """The whole report as Markdown; raises UserError when any sentence breaks a wording rule."""
+    sections = render_sections(loaded, results)
+    pieces = spec_pieces(loaded) + [
+        Piece(text, f"report_text/{name}.md.j2", quoted_forbidden_ok=True) for name, text in sections
+    ]
+    states = {name: measure.state for name, measure in results.headline.measures.items()}
+    check_claims(pieces, states, list(loaded.spec.report.forbidden_phrases))
+    return "\n\n".join(text for _, text in sections) + "\n"

@@ -1,0 +1,281 @@
+"""The report's view-model: every value the section templates place, already derived.
+
+Only presentation is derived here (percent of the submitted individuals, verdict lists, which
+footnotes apply); the statistics all come from Results. Numbers stay numbers: the templates
+format them with the engine.render.format filters.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.results import AnalysisResult, GroupProfile, Results, Share
+from engine.spec.loaded import LoadedSpec
+from engine.spec.models import HEADLINE_MEASURES, Spec
+from engine.wording import measure_wording, rounding_differs, sample_size_sentence
+
+TIME = "time_to_first_reoffence"
+FURTHER = ["severity", "custody"]
+GOOD = {"rate": "decrease", "frequency": "decrease", "custody": "decrease", "severity": "decrease", TIME: "increase"}
+QUALITY_ORDER = {"well": 0, "reasonably": 1, "poorly": 2}
+KIND = {"rate": "rate", "custody": "rate", "severity": "rate", "frequency": "frequency", TIME: "time"}
+
+
+def percent_of(part: float, whole: float) -> float:
+    return 100.0 * part / whole if whole else 0.0
+
+
+def shown_measures(results: Results) -> list[str]:
+    """The headline analysis's measures that the key findings report (headline and reported)."""
+    measures = results.headline.measures
+    return [m for m in results.measures if m in measures and measures[m].headline and measures[m].reported]
+
+
+def key_findings(loaded: LoadedSpec, results: Results, labels: dict) -> dict[str, Any]:
+    """Sentences per headline measure (from engine.wording) and the notes around them."""
+    spec, headline = loaded.spec, results.headline
+    shown = shown_measures(results)
+    wordings, ordinal = [], 0
+    for m in shown:
+        result = headline.measures[m]
+        wordings.append(measure_wording(m, result, spec.programme, ordinal))
+        ordinal += result.state != "not_significant"
+    significant = [m for m in shown if headline.measures[m].significant]
+    rate = headline.measures.get("rate")
+    sample_size = None
+    if rate is not None and "rate" in shown:
+        sample_size = sample_size_sentence(rate, others_significant=bool(significant))
+    time = headline.measures.get(TIME)
+    labels_m = labels["measures"]
+    clauses = [labels_m[m]["summary"][headline.measures[m].state] for m in significant if m != TIME]
+    time_clause, time_link = None, None
+    if TIME in significant:
+        state = headline.measures[TIME].state
+        time_clause = labels_m[TIME]["summary"][state]
+        if not clauses:
+            time_link = "alone"
+        else:
+            first = next(m for m in significant if m != TIME)
+            agrees = (headline.measures[first].state == GOOD[first]) == (state == GOOD[TIME])
+            time_link = "in_addition" if agrees else "however"
+    return {
+        "wordings": wordings,
+        "about": {m: labels_m[m]["about"] for m in shown},
+        "sample_size": sample_size,
+        "time_not_headline": time is not None and not (time.headline and time.reported),
+        "rounding_note": any(rounding_differs(m, headline.measures[m]) for m in shown),
+        "summary": {
+            "any_significant": bool(significant),
+            "clauses": clauses,
+            "time_clause": time_clause,
+            "time_link": time_link,
+            "others_not_significant": bool(significant) and len(significant) < len(shown),
+        },
+        "charts": [
+            {
+                "measure": m,
+                "title": labels_m[m]["chart"],
+                "caption": w.chart_caption,
+                "extra_n": headline.measures[m].treatment_n if headline.measures[m].extra_test else None,
+                "test": labels_m[m]["test"],
+                "reoffenders_only": m == TIME,
+            }
+            for m, w in zip(shown, wordings)
+        ],
+    }
+
+
+def table_rows(results: Results, measure: str) -> list[dict[str, Any]]:
+    rows = []
+    for a in results.analyses:
+        r = a.measures.get(measure)
+        if r is not None and r.reported:
+            rows.append({"name": a.name, "result": r, "star": r.extra_test is not None})
+    return rows
+
+
+def details(spec: Spec, results: Results, labels: dict) -> dict[str, Any]:
+    """'The results in detail': analyses, tables, significant findings, footnotes."""
+    labels_m = labels["measures"]
+    tables, findings = [], []
+    for m in results.measures:
+        rows = table_rows(results, m)
+        if not rows:
+            continue
+        number = len(tables) + 1
+        extra_ns = sorted({row["result"].treatment_n for row in rows if row["star"]})
+        tables.append({"number": number, "measure": m, "kind": KIND[m], "caption": labels_m[m]["table"],
+                       "rows": rows, "extra_ns": extra_ns, "test": labels_m[m]["test"]})
+        for state in ("decrease", "increase"):
+            names = [row["name"] for row in rows if row["result"].state == state]
+            if names:
+                findings.append({"finding": labels_m[m]["finding"][state], "names": names, "table": number,
+                                 "all": len(names) == len(results.analyses)})
+    headline = results.headline
+    time = headline.measures.get(TIME)
+    measured = [m for m in HEADLINE_MEASURES if m in results.measures]
+    further_tables = [t for t in tables if t["measure"] not in HEADLINE_MEASURES]
+    every = [(a, m) for a in results.analyses for m in results.measures if m in a.measures]
+    variables = [v for a in results.analyses for v in a.variables]
+    needs = list(dict.fromkeys(v for v in variables if v.startswith("need_")))
+    needs_each = [{v for v in a.variables if v.startswith("need_")} for a in results.analyses]
+    times = [a.measures[TIME] for a in results.analyses if TIME in a.measures]
+    return {
+        "analyses": [analysis_item(a) for a in results.analyses],
+        "pool_column": any(a.pool_restriction for a in results.analyses),
+        "reoffender_columns": len(times) == len(results.analyses),
+        "needs_controlled": [variable_label(v, labels) for v in needs],
+        "needs_same": all(each == set(needs) for each in needs_each),
+        "intro": spec.report.analyses_intro,
+        "headline_name": headline.name,
+        "headline_measures": [labels_m[m]["item"] for m in measured],
+        "further_measures": [labels_m[t["measure"]]["item"] for t in further_tables],
+        "omitted_small": [labels_m[m]["about"] for m in FURTHER
+                          if m in results.measures and not any(row for row in table_rows(results, m))],
+        "omitted_unmeasured": [labels_m[m]["about"] for m in FURTHER if m not in results.measures],
+        "tables": tables,
+        "table_range": f"Table {tables[0]['number']}" if len(tables) == 1
+        else f"Tables 1-{len(tables)}" if tables else "",
+        "any_rate": any(t["kind"] == "rate" for t in tables),
+        "any_frequency": any(t["kind"] == "frequency" for t in tables),
+        "any_time": any(t["kind"] == "time" for t in tables),
+        "any_significant": any(a.measures[m].significant and a.measures[m].reported for a, m in every),
+        "all_significant": bool(every) and all(a.measures[m].significant and a.measures[m].reported
+                                               for a, m in every),
+        "measure_count": len([m for m in results.measures if any(m in a.measures for a in results.analyses)]),
+        "findings": findings,
+        "small_time": {"n": time.treatment_n, "minimum": spec.small_groups.min_reoffenders_for_time}
+        if time is not None and time.reported and not time.headline else None,
+    }
+
+
+def analysis_item(a: AnalysisResult) -> dict[str, Any]:
+    time = a.measures.get(TIME)
+    return {
+        "name": a.name,
+        "description": a.description,
+        "treatment_n": a.treatment_n,
+        "comparison_n": a.comparison_n,
+        "unmatched_n": a.unmatched_n,
+        "pool": ", ".join(str(v) for values in a.pool_restriction.values() for v in values),
+        "treatment_reoffenders": time.treatment_n if time else None,
+        "comparison_reoffenders": time.comparison_n if time else None,
+    }
+
+
+def variable_label(variable: str, labels: dict) -> str:
+    return labels["variables"].get(variable, variable.replace("_", " "))
+
+
+def level_label(field: str, level: str, labels: dict) -> str:
+    return labels["levels"].get(field, {}).get(level, level)
+
+
+def verdicts(a: AnalysisResult, labels: dict) -> dict[str, Any]:
+    """Each variable's worst verdict over its levels, named by labels.yaml, grouped where several share one."""
+    worst: dict[str, str] = {}
+    for row in a.balance:
+        current = worst.get(row.variable)
+        if current is None or QUALITY_ORDER[row.quality] > QUALITY_ORDER[current]:
+            worst[row.variable] = row.quality
+    order = [v for v in a.variables if v in worst] + [v for v in worst if v not in a.variables]
+
+    def named(quality: str) -> list[str]:
+        chosen = [v for v in order if worst[v] == quality]
+        names: list[str] = []
+        for v in chosen:
+            group = next((g for g, members in labels["groups"].items() if v in members), None)
+            together = [m for m in chosen if group and m in labels["groups"][group]]
+            if group and len(together) > 1:
+                present = [m for m in order if m in labels["groups"][group]]
+                name = group if len(together) == len(present) else f"some {group}"
+            else:
+                name = variable_label(v, labels)
+            if name not in names:
+                names.append(name)
+        return names
+
+    well = sum(q == "well" for q in worst.values())
+    return {
+        "name": a.name,
+        "overall": "all" if worst and well == len(worst) else "most" if well * 2 >= len(worst) else "few",
+        "reasonably": named("reasonably"),
+        "poorly": named("poorly"),
+    }
+
+
+def flow(spec: Spec, results: Results) -> dict[str, Any]:
+    """'Numbers of people': each exclusion with its percent of the submitted individuals."""
+    steps = {s.step: s for s in results.attrition}
+    submitted = steps["submitted"].remaining
+    individuals = steps["duplicates"].remaining if "duplicates" in steps else submitted
+    later = [s for s in results.attrition if s.step not in ("submitted", "duplicates")]
+    return {
+        "submitted": submitted,
+        "individuals": individuals,
+        "duplicates": steps["duplicates"].removed if "duplicates" in steps else 0,
+        "steps": [{"step": s.step, "removed": s.removed, "percent": percent_of(s.removed, individuals),
+                   "remaining": s.remaining} for s in later],
+        "groups": [{"name": a.name, "treatment_n": a.treatment_n, "comparison_n": a.comparison_n,
+                    "unmatched_n": a.unmatched_n, "unmatched_percent": percent_of(a.unmatched_n, individuals),
+                    "percent": percent_of(a.treatment_n, individuals)} for a in results.analyses],
+    }
+
+
+def labelled(shares: list[Share], field: str, labels: dict) -> list[dict[str, Any]]:
+    return [{"label": level_label(field, s.level, labels), "percent": s.percent, "suppressed": s.suppressed,
+             "count": s.count} for s in shares]
+
+
+def group_view(group: GroupProfile, labels: dict) -> dict[str, Any]:
+    needs = [s for s in group.needs if s.count > 0]
+    return {
+        "n": group.n,
+        "sex": labelled(group.sex, "sex", labels),
+        "ethnicity": labelled(group.ethnicity, "ethnicity", labels),
+        "nationality": labelled(group.nationality, "nationality", labels),
+        "age": {"min": group.age_min, "max": group.age_max, "mean": group.age_mean}
+        if group.age_min is not None else None,
+        "index_year": labelled(group.index_year, "index_year", labels),
+        "sentence": labelled(group.sentence, "sentence", labels),
+        "needs_assessed_n": group.needs_assessed_n,
+        "needs_assessed_percent": group.needs_assessed_percent,
+        "needs": [{"label": labels["needs"].get(s.level, "had a need relating to " + variable_label(s.level, labels)),
+                   "percent": s.percent, "suppressed": s.suppressed} for s in needs],
+    }
+
+
+def profile(spec: Spec, results: Results, labels: dict) -> dict[str, Any] | None:
+    if results.profile is None:
+        return None
+    p = results.profile
+    everything = [p.analysed.sex, p.analysed.ethnicity, p.analysed.nationality, p.analysed.index_year,
+                  p.analysed.sentence, p.analysed.needs, p.not_analysed.sex, p.not_analysed.ethnicity,
+                  p.not_analysed.nationality]
+    return {
+        "analysed": group_view(p.analysed, labels),
+        "not_analysed": group_view(p.not_analysed, labels),
+        "not_identified_n": p.not_identified_n,
+        "any_suppressed": any(s.suppressed and s.count > 0 for shares in everything for s in shares),
+        "suppress_below": spec.report.suppress_below,
+    }
+
+
+def report_view(loaded: LoadedSpec, results: Results, labels: dict) -> dict[str, Any]:
+    """Everything the section templates may use; a name missing here is a template error."""
+    spec = loaded.spec
+    published = spec.report.published
+    headline = results.headline
+    return {
+        "title": spec.report.title or f"Justice Data Lab re-offending analysis: {spec.programme.title}",
+        "published": f"{published.day} {published:%B %Y}" if published else None,
+        "programme": spec.programme,
+        "contacts": spec.report.contacts,
+        "headline": analysis_item(headline),
+        "analysis_count": len(results.analyses),
+        **key_findings(loaded, results, labels),
+        "detail": details(spec, results, labels),
+        "matching": [verdicts(a, labels) for a in results.analyses],
+        "flow": flow(spec, results),
+        "profile": profile(spec, results, labels),
+    }
