@@ -31,6 +31,9 @@ SPEC_TEXT_KEYS = (
 ORIGIN = re.compile(r"^(?P<file>.+?)(?::(?P<line>\d+)(?::(?P<column>\d+))?)?(?:: (?P<where>.+))?$")
 MARKUP = re.compile(r"\*\*|__|(?<!\w)\*|\*(?!\w)|`|[✓✗“”\"]|^\s*(?:#+|[-+*]|\d+\.|>)\s+")
 SENTENCE_END = re.compile(r"(?<=[.!?])[’')\]]*\s+")
+CLAUSE_END = re.compile(  # ", and ...", "; ", ": ", and "... and had/were/did ..." (a new predicate)
+    r",\s+(?=(?:and|but|while|whereas|however)\b)|;\s+|:\s+"
+    r"|\s+(?:and|but)\s+(?=(?:had|have|has|were|was|are|is|did|do|does|took|take|may|committed|commit)\b)", FLAGS)
 BLOCK_START = re.compile(r"^\s*(?:#+|[-+*]|\d+\.|>|\|)\s")
 
 
@@ -150,13 +153,14 @@ def _paragraphs(text: str, skip_crossed: bool) -> list[tuple[str, list[int], lis
     return paragraphs
 
 
-def _sentences(paragraph: str) -> list[tuple[int, str]]:
+def _split(text: str, boundary: re.Pattern, base: int = 0) -> list[tuple[int, str]]:
+    """(offset, part) for the parts of a text between boundaries."""
     spans, start = [], 0
-    for end in SENTENCE_END.finditer(paragraph):
-        spans.append((start, paragraph[start:end.start()]))
+    for end in boundary.finditer(text):
+        spans.append((base + start, text[start:end.start()]))
         start = end.end()
-    if start < len(paragraph):
-        spans.append((start, paragraph[start:]))
+    if start < len(text):
+        spans.append((base + start, text[start:]))
     return spans
 
 
@@ -173,6 +177,13 @@ def _blank(sentence: str, allow: tuple[re.Pattern, ...]) -> str:
     return sentence
 
 
+def _search(case: Case, text: str, found) -> None:
+    searched = _blank(text, case.allow)
+    for pattern in case.patterns:
+        for match in pattern.finditer(searched):
+            found(match)
+
+
 def _message(words: str, rule: Rule, measure: str | None, book: RuleBook) -> str:
     what = rule.what.format(measure=book.labels.get(measure or "", measure or "this measure"))
     return f'"{words}" is {what}, which the rules forbid (rule: {rule.id})'
@@ -185,30 +196,34 @@ def find_breaches(text: str, states: dict[str, str], extra_phrases: list[str] = 
     phrases = [re.compile(r"\s+".join(map(re.escape, p.split())), FLAGS) for p in extra_phrases if p.strip()]
     breaches: list[Breach] = []
     for paragraph, starts, numbers in _paragraphs(text, skip_crossed):
+
+        def add(rule: Rule, match: re.Match, offset: int, part: str, measure: str | None = None) -> None:
+            line = numbers[bisect_right(starts, offset + match.start()) - 1]
+            words = part[match.start():match.end()]
+            breach = Breach(rule.id, words, line, _message(words, rule, measure, book))
+            if breach not in breaches:
+                breaches.append(breach)
+
         current: tuple[str, ...] = ()
-        for offset, sentence in _sentences(paragraph):
-            current = _measures_of(sentence, book) or current
-
-            def add(rule: Rule, match: re.Match, measure: str | None = None) -> None:
-                line = numbers[bisect_right(starts, offset + match.start()) - 1]
-                words = sentence[match.start():match.end()]
-                breach = Breach(rule.id, words, line, _message(words, rule, measure, book))
-                if breach not in breaches:
-                    breaches.append(breach)
-
+        for offset, sentence in _split(paragraph, SENTENCE_END):
+            # rules for every sentence see it whole; rules about a measure's state see each clause
+            # with the measures it names ("less likely to re-offend, and had a higher frequency")
             for rule in book.rules:
                 for case in rule.cases:
-                    about = [None] if case.states is None else [
-                        m for m in current
-                        if states.get(m) in case.states and (case.measures is None or m in case.measures)]
-                    for measure in about:
-                        searched = _blank(sentence, case.allow)
-                        for pattern in case.patterns:
-                            for match in pattern.finditer(searched):
-                                add(rule, match, measure)
+                    if case.states is None:
+                        _search(case, sentence, lambda m, r=rule, o=offset, s=sentence: add(r, m, o, s))
             for pattern in phrases:
                 for match in pattern.finditer(sentence):
-                    add(book.spec_rule, match)
+                    add(book.spec_rule, match, offset, sentence)
+            for start, clause in _split(sentence, CLAUSE_END, offset):
+                current = _measures_of(clause, book) or current
+                for rule in book.rules:
+                    for case in rule.cases:
+                        if case.states is None:
+                            continue
+                        for measure in current:
+                            if states.get(measure) in case.states and (case.measures is None or measure in case.measures):
+                                _search(case, clause, lambda m, r=rule, o=start, c=clause, x=measure: add(r, m, o, c, x))
     return breaches
 
 
