@@ -137,7 +137,8 @@ def yaml_problem(error: yaml.MarkedYAMLError, shown: str) -> Problem:
     problem = (error.problem or error.context or "not valid YAML").strip()
     said = [problem, (error.context or "").strip()]
     hint = next((text for key, text in messages.YAML_HINTS.items() if any(s.startswith(key) for s in said)), None)
-    message = f"YAML syntax error: {hint or problem}"
+    start = error.context_mark.line + 1 if error.context_mark else "?"
+    message = f"YAML syntax error: {hint.format(start=start) if hint else problem}"
     if hint is None and error.context and error.context_mark and error.context_mark.line != getattr(mark, "line", None):
         message += f" ({error.context} at line {error.context_mark.line + 1})"
     if mark is None:
@@ -183,7 +184,7 @@ def validation_problems(error: ValidationError, data: dict, tree: Tree, own: boo
             line, column = tree.where(path[:-1], at_key=True) if path[:-1] else (1, 1)
         else:
             line, column = tree.where(path, at_key=item["type"] == "extra_forbidden")
-        where = dotted(path[:-1]) if item["type"] == "missing" else dotted(path)
+        where = dotted(path[:-1]) if item["type"] in ("missing", "extra_forbidden") else dotted(path)
         problems[path] = Problem(tree.file, line, column, where, message)
     return list(problems.values())
 

@@ -34,6 +34,8 @@ YAML_HINTS = {
     "expected <block end>, but found": "this line does not fit the indentation of the lines above it "
     "(a key among list items, or a list item among keys)",
     "could not find expected ':'": "expected 'key: value' here; check the colon after the key and the indentation",
+    "expected ',' or ']'": "a list opened with '[' at line {start} is not closed with ']'",
+    "expected ',' or '}'": "a mapping opened with '{{' at line {start} is not closed with '}}'",
     "did not find expected key": "this line is not indented like the keys around it",
     "did not find expected '-' indicator": "this line is not indented like the list items around it",
     "found unexpected end of stream": "the file ends inside an unfinished value; check for an unclosed quote or bracket",
