@@ -38,8 +38,8 @@ code { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: .9em; }
 hr { border: 0; border-top: 1px solid #ccc; margin: 2rem 0; }
 @media print {
   body { max-width: none; margin: 0; padding: 0; font-size: 11pt; }
-  h1 { break-before: page; page-break-before: always; }
-  h1:first-of-type { break-before: avoid; page-break-before: avoid; }
+  h1, h2 { break-before: page; page-break-before: always; }
+  h1:first-of-type, h1 + h2 { break-before: avoid; page-break-before: avoid; }
   h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
   table, img, blockquote { break-inside: avoid; page-break-inside: avoid; }
   a { color: inherit; text-decoration: none; }
