@@ -23,7 +23,11 @@ CHART_FOLDER = "charts"
 
 def publish(out_dir: Path, files: dict[str, bytes]) -> Path:
     """Write `files` (relative POSIX names -> bytes) as the folder out_dir, replacing a previous report."""
-    out_dir = Path(out_dir)
+    given = Path(out_dir)
+    out_dir = given.absolute()  # so 'reports/lpt', '.' and 'x/..' all have a real parent and name
+    if given.resolve() == Path.cwd().resolve() or not out_dir.name or out_dir.name in (".", ".."):
+        _refuse(display_path(given), "is the working folder; choose an output folder inside it")
+    out_dir = out_dir.parent.resolve() / out_dir.name
     names = [_checked_name(name) for name in sorted(files)]
     _check_destination(out_dir, names)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -45,7 +49,7 @@ def publish(out_dir: Path, files: dict[str, bytes]) -> Path:
         shutil.rmtree(temporary, ignore_errors=True)
         raise
     _swap(temporary, out_dir, backup)
-    return out_dir
+    return given
 
 
 def _swap(temporary: Path, out_dir: Path, backup: Path) -> None:

@@ -125,3 +125,14 @@ def test_rejects_names_outside_the_folder(tmp_path, name):
     with pytest.raises(ValueError):
         publish(tmp_path / "out", {name: b"x"})
     assert not (tmp_path / "out").exists()
+
+
+def test_relative_paths_and_the_working_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert publish(Path("reports/lpt"), NEW) == Path("reports/lpt")
+    assert tree(tmp_path / "reports" / "lpt") == NEW
+    (tmp_path / "results.json").write_bytes(b"{}")
+    with pytest.raises(UserError, match="working folder"):
+        publish(Path("."), NEW)
+    with pytest.raises(UserError, match="working folder"):
+        publish(Path("reports/.."), NEW)
