@@ -19,7 +19,7 @@ from engine.spec.loader import load_spec
 from engine.stages.balance import balance_table
 from engine.stages.link import Cohort, link_and_exclude
 from engine.stages.matching import match_scores
-from engine.stages.outcomes import measure_results
+from engine.stages.outcomes import effective_n, measure_results
 from engine.stages.profile import build_profile
 from engine.stages.propensity import fit_propensity
 from engine.stages.support import common_support, restrict_pool
@@ -69,10 +69,10 @@ def analyse(loaded: LoadedSpec, cohort: Cohort, number: int):
     """One analysis: pool, propensity, matching, balance, outcomes. Returns its result and matched participants."""
     spec = loaded.spec
     analysis = spec.analyses[number]
-    variables = spec.variables_for(analysis)
     treated = cohort.participants
     restricted = restrict_pool(cohort.pool, analysis.pool)
-    pool = common_support(treated, restricted, variables, spec.matching).reset_index(drop=True)
+    pool, variables = common_support(treated, restricted, spec.variables_for(analysis), spec.matching)
+    pool = pool.reset_index(drop=True)
     try:
         scores = fit_propensity(treated, pool, variables, spec.matching)  # logistic regression
         matched = match_scores(scores.treated_logit, scores.pool_logit, spec.matching)  # radius or nearest
@@ -93,7 +93,7 @@ def analyse(loaded: LoadedSpec, cohort: Cohort, number: int):
         variables=variables,
         treatment_n=int(matched.treated_matched.sum()),
         comparison_n=int(np.count_nonzero(weights > 0)),
-        comparison_effective_n=effective_size(weights),
+        comparison_effective_n=effective_n(weights),
         unmatched_n=int((~matched.treated_matched).sum()),
         pool_n=len(pool),
         outside_support_n=len(restricted) - len(pool),
@@ -102,12 +102,6 @@ def analyse(loaded: LoadedSpec, cohort: Cohort, number: int):
         measures=measures,
     )
     return result, treated[matched.treated_matched]
-
-
-def effective_size(weights: np.ndarray) -> float:
-    """Kish's effective sample size (Σw)²/Σw² of the weighted comparison group."""
-    total = float(weights.sum())
-    return total * total / float(np.square(weights).sum()) if total > 0 else 0.0
 
 
 def report_files(loaded: LoadedSpec, results: Results) -> dict[str, bytes]:

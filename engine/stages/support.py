@@ -12,11 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from engine.spec.models import Matching
-
-def is_categorical(column: pd.Series, name: str, matching: Matching) -> bool:
-    """Text columns and the columns the spec names as categorical are categories."""
-    return name in matching.categorical or not pd.api.types.is_numeric_dtype(column)
-
+from engine.stages.propensity import is_categorical
 
 def restrict_pool(pool: pd.DataFrame, restriction: dict[str, list[str | int]]) -> pd.DataFrame:
     """Keep the pool records whose values are in the analysis's `pool:` lists."""
@@ -26,21 +22,36 @@ def restrict_pool(pool: pd.DataFrame, restriction: dict[str, list[str | int]]) -
     return pool[keep]
 
 
-def _supported(treated: pd.Series, pool: pd.Series, categorical: bool) -> pd.Series:
-    """Pool rows whose value a participant shares: same category or 0/1 value; missing when some participant is."""
-    missing_allowed = bool(treated.isna().any())
-    values = treated.dropna().unique()
-    if categorical or (pool.dropna().isin([0, 1]).all() and pd.Series(values).isin([0, 1]).all()):
-        return pool.isin(values) | (pool.isna() & missing_allowed)
-    return pool.notna() | missing_allowed
+def _levelled(treated: pd.Series, pool: pd.Series, name: str, matching: Matching) -> bool:
+    """Categories and 0/1 values are supported level by level; other numbers only by missingness."""
+    if is_categorical(treated, name, matching) or is_categorical(pool, name, matching):
+        return True
+    return bool(pool.dropna().isin([0, 1]).all() and treated.dropna().isin([0, 1]).all())
 
 
 def common_support(
     treated: pd.DataFrame, pool: pd.DataFrame, variables: list[str], matching: Matching
-) -> pd.DataFrame:
-    """Drop pool records with a level, 0/1 value or missingness that no participant has."""
+) -> tuple[pd.DataFrame, list[str]]:
+    """Drop pool records with a level, 0/1 value or missingness that no participant has.
+
+    Also returns the variables left to model: one the trimming made constant (sex, when every
+    participant is a man) has nothing left to match on. A variable constant in all the data is
+    kept, so that the propensity stage can say so.
+    """
     keep = pd.Series(True, index=pool.index)
+    model_variables = []
     for name in variables:
-        categorical = is_categorical(pool[name], name, matching)
-        keep &= _supported(treated[name], pool[name], categorical)
-    return pool[keep]
+        t_col, p_col = treated[name], pool[name]
+        missing_allowed = bool(t_col.isna().any())
+        if _levelled(t_col, p_col, name, matching):
+            values = t_col.dropna().unique()
+            supported = p_col.isin(values) | (p_col.isna() & missing_allowed)
+            single = len(values) + missing_allowed == 1
+            if single and not supported.all():
+                keep &= supported
+                continue
+        else:
+            supported = p_col.notna() | missing_allowed
+        keep &= supported
+        model_variables.append(name)
+    return pool[keep], model_variables

@@ -136,9 +136,18 @@ def groups():
 def test_common_support_drops_levels_no_participant_has(groups):
     treated, pool = groups
     spec = make_spec()
-    kept = common_support(treated, pool, ["sex", "need_drugs", "age"], spec.matching)
+    kept, variables = common_support(treated, pool, ["sex", "need_drugs", "age"], spec.matching)
     # F is no participant's sex; need_drugs 0 is no participant's value; no participant lacks an age
     assert list(kept.index) == [3, 4]
+    # every participant is a man: sex has nothing left to match on once the women are gone
+    assert variables == ["need_drugs", "age"]
+
+
+def test_a_variable_constant_everywhere_is_left_for_the_model_to_refuse(groups):
+    treated, pool = groups
+    pool = pool.assign(sex="M")
+    _, variables = common_support(treated, pool, ["sex", "age"], make_spec().matching)
+    assert variables == ["sex", "age"]
 
 
 def test_pool_restriction_keeps_the_listed_values(groups):
