@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import MC_PROGRAMME, loaded, lpt_results, spec
+from report_fixtures import MC_PROGRAMME, loaded, lpt_results, spec
 from jinja2.exceptions import UndefinedError
 
 from engine.errors import UserError

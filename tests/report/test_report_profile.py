@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import MC_PROGRAMME, spec
+from report_fixtures import MC_PROGRAMME, spec
 
 from engine.stages.link import Cohort
 from engine.stages.profile import band_key, build_profile

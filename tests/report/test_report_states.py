@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from conftest import LPT_PROGRAMME, loaded, lpt_results, spec
+from report_fixtures import LPT_PROGRAMME, loaded, lpt_results, spec
 
 from engine.render.markdown import render_markdown
 
