@@ -313,7 +313,8 @@ def read_file(loaded: LoadedSpec, role: str, problems: list[Problem]) -> pd.Data
         return None
     try:
         if reader == "csv":
-            return pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8-sig")
+            # pyarrow's reader is strict: a row with an extra field is an error, never a shifted column
+            return pd.read_csv(path, engine="pyarrow", dtype=str, keep_default_na=False, na_values=[])
         return pd.read_parquet(path)
     except pd.errors.EmptyDataError:
         problems.append(Problem(shown, None, None, "", "the file is empty"))
@@ -323,6 +324,9 @@ def read_file(loaded: LoadedSpec, role: str, problems: list[Problem]) -> pd.Data
         problems.append(Problem(shown, None, None, "", "cannot read the file: permission denied"))
     except (pd.errors.ParserError, ValueError, OSError) as error:
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        if "UTF8" in first:
+            problems.append(Problem(shown, None, None, "", "the file is not UTF-8 text; save it as UTF-8 CSV"))
+            return None
         kind = "CSV" if reader == "csv" else "Parquet"
         problems.append(Problem(shown, None, None, "", f"cannot read the {kind} file: {first}"))
     return None
