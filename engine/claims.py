@@ -18,7 +18,7 @@ import yaml
 
 from engine.errors import Problem, UserError
 from engine.spec.loaded import LoadedSpec
-from engine.wording import text_dir
+from engine.wording import report_text_dir
 
 FLAGS = re.IGNORECASE
 SPEC_TEXT_KEYS = (
@@ -104,7 +104,7 @@ def _case(raw: dict) -> Case:
 @lru_cache(maxsize=1)
 def rule_book() -> RuleBook:
     """report_text/rules.yaml, compiled (a malformed file is a bug in jdlspec, so it raises)."""
-    raw = yaml.safe_load((text_dir() / "rules.yaml").read_text(encoding="utf-8"))
+    raw = yaml.safe_load((report_text_dir() / "rules.yaml").read_text(encoding="utf-8"))
     rules = tuple(
         Rule(id=r["id"], description=r["description"], source=r["source"], what=r["what"],
              cases=tuple(_case(c) for c in r["cases"]),

@@ -26,8 +26,8 @@ from engine.spec.models import Programme
 STATES = ("decrease", "increase", "not_significant")
 
 
-def text_dir() -> Path:
-    """report_text/: beside the package in a wheel (engine/report_text), else at the repo root."""
+def report_text_dir() -> Path:
+    """report_text/: inside the wheel as engine/report_text, at the repository root in a checkout."""
     packaged = Path(__file__).resolve().parent / "report_text"
     return packaged if packaged.is_dir() else Path(__file__).resolve().parent.parent / "report_text"
 
@@ -62,7 +62,7 @@ def _environment() -> SandboxedEnvironment:
 
 @lru_cache(maxsize=1)
 def _wording() -> dict[str, Any]:
-    return yaml.safe_load((text_dir() / "wording.yaml").read_text(encoding="utf-8"))
+    return yaml.safe_load((report_text_dir() / "wording.yaml").read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=None)

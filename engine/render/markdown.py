@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import yaml
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
-import engine
+from engine.wording import report_text_dir
 from engine.claims import Piece, check_claims, spec_pieces
 from engine.render.format import FILTERS
 from engine.render.view import report_view
@@ -30,14 +29,6 @@ SECTIONS = [
     "detail", "profile", "matching", "flow", "contacts",
 ]
 NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
-
-
-def report_text_dir() -> Path:
-    """report_text/: inside the wheel as engine/report_text, at the repository root in a checkout."""
-    packaged = Path(engine.__file__).resolve().parent / "report_text"
-    if packaged.is_dir():
-        return packaged
-    return Path(engine.__file__).resolve().parent.parent / "report_text"
 
 
 @lru_cache(maxsize=1)

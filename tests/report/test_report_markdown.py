@@ -7,6 +7,7 @@ from report_fixtures import MC_PROGRAMME, loaded, lpt_results, spec
 from jinja2.exceptions import UndefinedError
 
 from engine.errors import UserError
+from engine import wording
 from engine.render import markdown
 from engine.render.markdown import render_markdown
 
@@ -180,6 +181,6 @@ def test_templates_run_sandboxed():
 
 
 def test_report_text_is_found_in_a_checkout():
-    folder = markdown.report_text_dir()
+    folder = wording.report_text_dir()
     assert (folder / "labels.yaml").is_file()
     assert all((folder / f"{name}.md.j2").is_file() for name in markdown.SECTIONS)
