@@ -59,14 +59,14 @@ class MeasureResult(Frozen):
     treatment: float
     comparison: float
     difference: float
-    ci_low: float
-    ci_high: float
-    p_value: float
+    ci_low: float | None  # None when no test could be made (then reported is False)
+    ci_high: float | None
+    p_value: float | None
     significant: bool
     state: State
     required_treatment_n: int | None = None  # rate only; None when significant or not finite
     comparison_effective_n: float
-    degrees_of_freedom: float
+    degrees_of_freedom: float | None
     reported: bool  # False when participants x rate < the minimum expected count
     headline: bool  # shown in the key findings (time: only with enough re-offenders)
     extra_test: ExtraTest | None = None

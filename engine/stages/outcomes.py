@@ -237,8 +237,8 @@ def _one_measure(
         diff = mean_t - mean_c
         return MeasureResult(
             treatment_n=n_t, comparison_n=comparison_n, treatment=mean_t, comparison=mean_c, difference=diff,
-            ci_low=diff, ci_high=diff, p_value=1.0, significant=False, state="not_significant",
-            required_treatment_n=None, comparison_effective_n=effective_n(w_c), degrees_of_freedom=0.0,
+            ci_low=None, ci_high=None, p_value=None, significant=False, state="not_significant",
+            required_treatment_n=None, comparison_effective_n=effective_n(w_c), degrees_of_freedom=None,
             reported=False, headline=False, extra_test=extra,
         )  # fmt: skip
     significant = test.p_value <= alpha
