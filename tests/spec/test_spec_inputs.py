@@ -72,6 +72,8 @@ def test_renamed_columns_and_other_spellings_are_read(work):
 def test_parquet_reference(work):
     frame = pd.read_csv(work.root / "reference.csv", dtype=str, keep_default_na=False)
     frame["index_date"] = pd.to_datetime(frame["index_date"])
+    frame["date_of_birth"] = pd.to_datetime(frame["date_of_birth"]).dt.date  # Parquet date32
+    frame["region"] = frame["region"].astype("category")
     frame["reoffended"] = frame["reoffended"].astype(int)
     frame.loc[2, "reoffended"] = 2
     frame.to_parquet(work.root / "reference.parquet")
@@ -82,6 +84,9 @@ def test_parquet_reference(work):
     inputs = read_inputs(load_spec("bad.yaml"))
     assert inputs.reference["index_date"].dtype == "datetime64[ns]"
     assert inputs.reference["reoffended"].dtype == np.int8
+    assert inputs.reference["date_of_birth"].dtype == "datetime64[ns]"
+    assert inputs.reference["date_of_birth"].iloc[0] == pd.Timestamp("1981-10-07")
+    assert pd.api.types.is_string_dtype(inputs.reference["region"]) and inputs.reference["region"].iloc[0] == "Wales"
 
 
 SPEC_SIDE = [
