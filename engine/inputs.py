@@ -376,7 +376,8 @@ def pool_values(loaded: LoadedSpec, reference: pd.DataFrame, bad_columns: set[st
             column = reference[name]
             present = pd.unique(column.dropna())
             numeric = pd.api.types.is_numeric_dtype(column)
-            shown = sorted(str(int(v) if numeric and float(v).is_integer() else v) for v in present)
+            present = np.sort(present) if numeric else sorted(str(v) for v in present)
+            shown = [str(int(v) if numeric and float(v).is_integer() else v) for v in present]
             for j, value in enumerate(wanted):
                 if numeric:
                     number = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
@@ -385,7 +386,7 @@ def pool_values(loaded: LoadedSpec, reference: pd.DataFrame, bad_columns: set[st
                     found = str(value) in set(shown)
                 if found:
                     continue
-                close = difflib.get_close_matches(str(value), shown, n=1)
+                close = [] if numeric else difflib.get_close_matches(str(value), shown, n=1)
                 hint = f"; did you mean '{close[0]}'?" if close else f" (values: {', '.join(shown[:12])}" + (
                     ", ...)" if len(shown) > 12 else ")")
                 problems.append(spec_problem(

@@ -159,3 +159,20 @@ def test_yes_and_no_stay_text(work):
     work.write_spec(("{region: [London, Wales]}", "{region: [London, NO, yes]}"))
     loaded = load_spec("bad.yaml")
     assert loaded.spec.analyses[1].pool == {"region": ["London", "NO", "yes"]}
+
+
+def test_real_command_prints_no_traceback(work):
+    """`python -m engine validate` as a person runs it: one line per problem, exit status 1."""
+    import subprocess
+    import sys
+
+    work.write_spec(("  caliper: 0.2", "  calipr: 0.2"), ("[rate,", "[rat,"))
+    done = subprocess.run([sys.executable, "-m", "engine", "validate", "bad.yaml"], capture_output=True, text=True)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert done.stderr.splitlines() == [
+        "bad.yaml:19:3: matching: unknown key 'calipr'; did you mean 'caliper'?",
+        "bad.yaml:27:12: measures.0: 'rat' is not a measure; did you mean 'rate'? (choose from rate, frequency, "
+        "time_to_first_reoffence, custody, severity)",
+        "2 problems found; nothing was written.",
+    ]
