@@ -76,7 +76,8 @@ def balance_table(
     thresholds: Balance,
 ) -> list[BalanceRow]:
     """Before: all participants against the whole pool, unweighted. After: matched participants
-    against the weighted comparison group."""
+    against the weighted comparison group. A number's own row is left out when no matched
+    participant or no weighted comparison has it recorded (its missing row is 100% then)."""
     weights = np.asarray(weights, dtype=np.float64)
     treated_matched = np.asarray(treated_matched, dtype=bool)
     rows = []
@@ -91,6 +92,8 @@ def balance_table(
             mc0, vc0 = weighted_mean_var(p_all, None)
             mt1, vt1 = weighted_mean_var(t_after, None)
             mc1, vc1 = weighted_mean_var(p_all, weights[p_obs])
+            if np.isnan(mt1) or np.isnan(mc1):
+                continue  # recorded for nobody in a matched group: its "(missing)" row says so
             sd_before = float(np.sqrt((vt0 + vc0) / 2))
             smd_before = smd_percent(mt0, vt0, mc0, vc0)
             smd_after = smd_percent(mt1, vt1, mc1, vc1, fallback_sd=sd_before)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.errors import AnalysisError
 from engine.spec.models import Matching
 
 
@@ -139,5 +140,12 @@ def match_scores(treated_logit: np.ndarray, pool_logit: np.ndarray, matching: Ma
     pool_logit = np.asarray(pool_logit, dtype=np.float64)
     width = caliper_width(treated_logit, pool_logit, matching.caliper)
     if matching.method == "radius":
-        return radius_match(treated_logit, pool_logit, width)
-    return nearest_match(treated_logit, pool_logit, width, matching.ratio, matching.replace)
+        result = radius_match(treated_logit, pool_logit, width)
+    else:
+        result = nearest_match(treated_logit, pool_logit, width, matching.ratio, matching.replace)
+    if not result.treated_matched.any():
+        raise AnalysisError(
+            f"no participant has a comparison record within the caliper ({matching.caliper} standard deviations "
+            f"of the score, {width:.4g} on the logit scale); widen matching.caliper or check the pool"
+        )
+    return result

@@ -121,7 +121,7 @@ def encode_variable(treated: pd.DataFrame, pool: pd.DataFrame, variable: str, ma
     """Decide the terms of one variable from the data of both groups, checking what the model needs."""
     for name, frame in (("participants", treated), ("comparison pool", pool)):
         if variable not in frame.columns:
-            raise AnalysisError(f"{variable}: no such column in the {name}' data")
+            raise AnalysisError(f"{variable}: no such column in the data of the {name}")
     t_col, p_col = treated[variable], pool[variable]
     if is_categorical(t_col, variable, matching) or is_categorical(p_col, variable, matching):
         return encode_categorical(t_col, p_col, variable, matching)

@@ -96,3 +96,10 @@ def test_differing_constant_groups_use_the_spread_before_matching():
     # after: treated M, M (F = 0) against one comparison F (F = 1); both constant.
     # Before: treated F 0,0,1 and pool F 0,1,1,0 both have variance 1/3.
     assert rows[("sex", "F")].smd_percent == pytest.approx(-100 / math.sqrt(1 / 3))
+
+
+def test_number_recorded_for_no_matched_participant_has_no_row():
+    treated = TREATED.assign(need_drugs=[np.nan, 1.0, 0.0])
+    rows = balance_table(treated, POOL, ["need_drugs"], MATCHING, np.ones(4), np.array([True, False, False]), Balance())
+    assert [(r.variable, r.level) for r in rows] == [("need_drugs", "(missing)")]
+    assert rows[0].treatment_mean == 1.0

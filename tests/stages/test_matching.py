@@ -110,3 +110,10 @@ def test_match_scores_uses_the_spec():
     nearest = match_scores(t, p, Matching(variables=["x"], method="nearest", ratio=2))
     assert nearest.pairs.tolist() == [[0, 10], [0, 9]]  # 0.0 itself, then -0.1 (the left wins the tie with 0.1)
     assert nearest.control_weights.sum() == pytest.approx(1.0)
+
+
+def test_nobody_within_the_caliper_is_an_error():
+    from engine.errors import AnalysisError
+
+    with pytest.raises(AnalysisError, match="no participant has a comparison record within the caliper"):
+        match_scores(np.array([50.0]), np.linspace(-1, 1, 1000), Matching(variables=["x"]))
