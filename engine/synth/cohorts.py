@@ -74,7 +74,7 @@ def ages(rng: np.random.Generator, n: int, low: int, high: int, mean: float) -> 
 def dated(frame_fixed: dict, index_date: pd.Series) -> dict:
     """Fixed columns with the index date split into cohort year and day of year."""
     return {**frame_fixed, "cohort_year": index_date.dt.year.to_numpy(),
-            "_day": (index_date.dt.dayofyear - 1).to_numpy()}
+            "_day": (index_date.dt.day_of_year - 1).to_numpy()}
 
 
 def draw_group(rng, plan: Plan, index_date: pd.Series, fixed: dict | None = None) -> pd.DataFrame:
