@@ -9,12 +9,14 @@ variance weighted by the matching weights. MatchIt's variant (treated SD alone) 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
 from engine.results import BalanceRow, Quality
 from engine.spec.models import Balance, Matching
-from engine.stages.propensity import Encoding, Term, encode_variable
+from engine.stages.propensity import Encoding, Term, category_codes, encode_variable
 
 
 def weighted_mean_var(values: np.ndarray, weights: np.ndarray | None) -> tuple[float, float]:
@@ -66,6 +68,50 @@ def term_values(encoding: Encoding, frame: pd.DataFrame) -> list[tuple[Term, np.
     return out
 
 
+@dataclass(frozen=True)
+class Group:
+    """Mean and variance of every term of one variable in one group (before/after, treated/comparison)."""
+
+    means: np.ndarray
+    variances: np.ndarray
+
+
+def shares(codes: np.ndarray, levels: int, weights: np.ndarray | None) -> Group:
+    """Indicator of each level: mean p and variance S·p(1−p)/(S − Σw²/S), from one bincount.
+
+    With unit weights this is the ddof=1 variance; with matching weights, the reliability-weight
+    variance that `weighted_mean_var` computes, without a column per level.
+    """
+    w = np.ones(codes.size) if weights is None else weights
+    total, squares = float(w.sum()), float(np.dot(w, w))
+    if total <= 0:
+        return Group(np.full(levels, np.nan), np.zeros(levels))
+    p = np.bincount(codes, weights=w, minlength=levels)[:levels] / total
+    denominator = total - squares / total
+    variance = total * p * (1 - p) / denominator if denominator > 0 else np.zeros(levels)
+    return Group(p, variance)
+
+
+def variable_groups(encoding: Encoding, treated: pd.DataFrame, pool: pd.DataFrame, weights, matched):
+    """Per group (treated before, comparison before, treated after, comparison after): a Group."""
+    if encoding.categorical:
+        t_codes, p_codes = category_codes(treated[encoding.variable], encoding), category_codes(pool[encoding.variable], encoding)
+        n = len(encoding.levels)
+        return (shares(t_codes, n, None), shares(p_codes, n, None),
+                shares(t_codes[matched], n, None), shares(p_codes, n, weights))
+    t_values = treated[encoding.variable].to_numpy(dtype=np.float64, na_value=np.nan)
+    p_values = pool[encoding.variable].to_numpy(dtype=np.float64, na_value=np.nan)
+    t_missing, p_missing = np.isnan(t_values), np.isnan(p_values)
+    groups = []
+    for values, missing, w in ((t_values, t_missing, None), (p_values, p_missing, None),
+                               (t_values[matched], t_missing[matched], None), (p_values, p_missing, weights)):
+        w = np.ones(values.size) if w is None else w
+        mean, variance = weighted_mean_var(values[~missing], w[~missing]) if missing.any() else weighted_mean_var(values, w)
+        flag = shares(missing.astype(np.int64), 2, w)
+        groups.append(Group(np.array([mean, flag.means[1]]), np.array([variance, flag.variances[1]])))
+    return tuple(groups)
+
+
 def balance_table(
     treated: pd.DataFrame,
     pool: pd.DataFrame,
@@ -83,29 +129,22 @@ def balance_table(
     rows = []
     for variable in variables:
         encoding = encode_variable(treated, pool, variable, matching)
-        pool_terms = term_values(encoding, pool)
-        for (term, t_values, t_obs), (_, p_values, p_obs) in zip(term_values(encoding, treated), pool_terms):
-            t_all = t_values[t_obs]
-            t_after = t_values[t_obs & treated_matched]
-            p_all = p_values[p_obs]
-            mt0, vt0 = weighted_mean_var(t_all, None)
-            mc0, vc0 = weighted_mean_var(p_all, None)
-            mt1, vt1 = weighted_mean_var(t_after, None)
-            mc1, vc1 = weighted_mean_var(p_all, weights[p_obs])
-            if np.isnan(mt1) or np.isnan(mc1):
+        t0, c0, t1, c1 = variable_groups(encoding, treated, pool, weights, treated_matched)
+        for j, term in enumerate(encoding.terms()):
+            if np.isnan(t1.means[j]) or np.isnan(c1.means[j]):
                 continue  # recorded for nobody in a matched group: its "(missing)" row says so
-            sd_before = float(np.sqrt((vt0 + vc0) / 2))
-            smd_before = smd_percent(mt0, vt0, mc0, vc0)
-            smd_after = smd_percent(mt1, vt1, mc1, vc1, fallback_sd=sd_before)
+            sd_before = float(np.sqrt((t0.variances[j] + c0.variances[j]) / 2))
+            smd_before = smd_percent(t0.means[j], t0.variances[j], c0.means[j], c0.variances[j])
+            smd_after = smd_percent(t1.means[j], t1.variances[j], c1.means[j], c1.variances[j], fallback_sd=sd_before)
             rows.append(
                 BalanceRow(
                     variable=variable,
                     level=term.level,
-                    treatment_mean=mt1,
-                    comparison_mean=mc1,
+                    treatment_mean=float(t1.means[j]),
+                    comparison_mean=float(c1.means[j]),
                     smd_percent=smd_after,
                     quality=quality(smd_after, thresholds),
-                    comparison_mean_before=mc0,
+                    comparison_mean_before=float(c0.means[j]),
                     smd_percent_before=smd_before,
                 )
             )

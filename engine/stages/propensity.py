@@ -21,7 +21,7 @@ from engine.errors import AnalysisError
 from engine.spec.models import Matching
 
 MISSING = "(missing)"
-CHUNK = 1 << 18  # rows per block: bounds the temporaries of each pass over the design
+CHUNK = 1 << 14  # rows per block: small temporaries, reused, for each pass over the design
 MAX_ITERATIONS = 50
 TOLERANCE = 1e-12  # relative change of the deviance at which Newton stops
 REUSE_HESSIAN_BELOW = 1e-3  # largest (standardised) step under which the last Hessian is kept
@@ -56,6 +56,28 @@ class Encoding:
         if self.has_missing:
             terms.append(Term(f"{self.variable}: missing", self.variable, MISSING))
         return terms
+
+    def write(self, frame: pd.DataFrame, target: np.ndarray) -> None:
+        """Write the non-reference terms' values into the columns of `target` (rows of `frame`).
+
+        Straight into the design, with no full-length temporary per term: at millions of rows
+        each fresh array costs more in page faults than the arithmetic.
+        """
+        column = frame[self.variable]
+        if self.categorical:
+            codes = category_codes(column, self)
+            j = 0
+            for code, term in enumerate(self.terms()):
+                if not term.reference:
+                    np.equal(codes, code, out=target[:, j], casting="unsafe")
+                    j += 1
+            return
+        values = target[:, 0]
+        values[:] = column.to_numpy(dtype=np.float64, na_value=np.nan)
+        missing = np.isnan(values)
+        values[missing] = 0.0
+        if self.has_missing:
+            target[:, 1] = missing
 
     def columns(self, frame: pd.DataFrame) -> Iterator[tuple[Term, np.ndarray]]:
         """Each term's values for the rows of `frame` (numbers: missing filled with 0)."""
@@ -208,10 +230,9 @@ def fill_design(frames: list[pd.DataFrame], encodings: list[Encoding]) -> tuple[
         stop = start + len(frame)
         j = 1
         for encoding in encodings:
-            for term, values in encoding.columns(frame):
-                if not term.reference:
-                    design[start:stop, j] = values
-                    j += 1
+            width = sum(not t.reference for t in encoding.terms())
+            encoding.write(frame, design[start:stop, j : j + width])
+            j += width
         start = stop
     return design, terms
 
@@ -232,20 +253,6 @@ def standardise(design: np.ndarray, terms: list[Term]) -> tuple[np.ndarray, np.n
 def chunks(n: int) -> Iterator[slice]:
     for start in range(0, n, CHUNK):
         yield slice(start, min(n, start + CHUNK))
-
-
-def gram(design: np.ndarray, weights: np.ndarray, dtype=np.float64) -> np.ndarray:
-    """X'WX a block at a time: the √w-scaled block times itself, which BLAS does as a symmetric product.
-
-    float32 halves the cost; Newton with a slightly inexact Hessian still converges to the
-    exact estimates, because the gradient is always computed in float64.
-    """
-    k = design.shape[1]
-    total = np.zeros((k, k))
-    for rows in chunks(len(design)):
-        block = (design[rows] * np.sqrt(weights[rows])[:, None]).astype(dtype, copy=False)
-        total += block.T @ block
-    return total
 
 
 def check_collinearity(products: np.ndarray, terms: list[Term]) -> None:
@@ -270,46 +277,79 @@ def check_collinearity(products: np.ndarray, terms: list[Term]) -> None:
         kept.append(j)
 
 
-def deviance(eta: np.ndarray, y: np.ndarray) -> float:
-    """-2 log-likelihood, sum of log(1 + e^eta) - y*eta, computed without overflow."""
-    return 2.0 * float(np.sum(np.logaddexp(0.0, eta)) - np.dot(y, eta))
+def chunk_deviance(eta: np.ndarray, y: np.ndarray) -> float:
+    """-2 log-likelihood of some rows: 2 Σ log(1 + e^eta) - y·eta, without overflow."""
+    return 2.0 * (float(np.logaddexp(0.0, eta).sum()) - float(np.dot(y, eta)))
+
+
+def predict(design: np.ndarray, y: np.ndarray, beta: np.ndarray, out: np.ndarray) -> float:
+    """Linear predictor into `out`, a block at a time; returns the deviance."""
+    total = 0.0
+    for rows in chunks(len(design)):
+        np.dot(design[rows], beta, out=out[rows])
+        total += chunk_deviance(out[rows], y[rows])
+    return total
+
+
+def derivatives(design: np.ndarray, y: np.ndarray, eta: np.ndarray, buffer: np.ndarray | None):
+    """Gradient X'(y - p), and when a buffer is given the Hessian X'WX, in one pass of blocks.
+
+    The Hessian is the √w-scaled block times itself (a symmetric product for BLAS), built in the
+    reused buffer; a float32 buffer halves the cost, and Newton still converges to the exact
+    estimates because the gradient is always float64.
+    """
+    k = design.shape[1]
+    gradient = np.zeros(k)
+    hessian = np.zeros((k, k)) if buffer is not None else None
+    for rows in chunks(len(design)):
+        block = design[rows]
+        p = expit(eta[rows])
+        gradient += block.T @ (y[rows] - p)
+        if buffer is not None:
+            scaled = buffer[: len(p)]
+            np.multiply(block, np.sqrt(p * (1.0 - p))[:, None], out=scaled, casting="unsafe")
+            hessian += scaled.T @ scaled
+    return gradient, hessian
 
 
 def newton(design: np.ndarray, y: np.ndarray, terms: list[Term]) -> tuple[np.ndarray, np.ndarray, int]:
     """Maximum likelihood by Newton-Raphson with step halving; returns (beta, linear predictor, iterations).
 
-    Each iteration is one gradient and one matrix-vector product over the design; the Hessian
-    pass, the costly one, is made in float64 once (it also checks collinearity), then in float32
-    while the steps are large, and reused once they are small: near the optimum it barely changes.
-    Nothing of the design's size is copied.
+    The Hessian pass, the costly one, is made in float64 once (it also checks collinearity),
+    then in float32 while the steps are large, and kept once they are small: near the optimum
+    it barely changes. Nothing of the design's size is copied.
     """
-    k = design.shape[1]
+    n, k = design.shape
     beta = np.zeros(k)
     mean = y.mean()
     beta[0] = np.log(mean / (1 - mean))
-    eta = np.full(len(design), beta[0])
-    current = deviance(eta, y)
+    eta, new_eta = np.full(n, beta[0]), np.empty(n)
+    current = predict(design, y, beta, eta)
+    buffer64 = np.empty((min(CHUNK, n), k))
+    buffer32 = np.empty((min(CHUNK, n), k), dtype=np.float32)
+    step = np.full(k, np.inf)
+    hessian = None
     for iteration in range(1, MAX_ITERATIONS + 1):
-        p = expit(eta)
-        gradient = design.T @ (y - p)
+        refresh = iteration == 1 or np.abs(step).max() > REUSE_HESSIAN_BELOW
+        buffer = (buffer64 if iteration == 1 else buffer32) if refresh else None
+        gradient, new_hessian = derivatives(design, y, eta, buffer)
+        if refresh:
+            hessian = new_hessian
         if iteration == 1:
-            hessian = gram(design, p * (1.0 - p))
             check_collinearity(hessian, terms)
-        elif np.abs(step).max() > REUSE_HESSIAN_BELOW:
-            hessian = gram(design, p * (1.0 - p), np.float32)
         try:
             step = np.linalg.solve(hessian, gradient)
         except np.linalg.LinAlgError:
             raise not_converged(terms, beta) from None
         for _halving in range(31):
             new_beta = beta + step
-            new_eta = design @ new_beta
-            new_deviance = deviance(new_eta, y)
+            new_deviance = predict(design, y, new_beta, new_eta)
             if new_deviance <= current * (1 + 1e-12):
                 break
             step /= 2
         change = abs(current - new_deviance) / (abs(new_deviance) + 0.1)
-        beta, eta, current = new_beta, new_eta, new_deviance
+        beta, current = new_beta, new_deviance
+        eta, new_eta = new_eta, eta
         if change < TOLERANCE or np.abs(step).max() < 1e-10:
             return beta, eta, iteration
     raise not_converged(terms, beta)
