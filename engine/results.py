@@ -46,7 +46,7 @@ class BalanceRow(Frozen):
 
 
 class ExtraTest(Frozen):
-    """An additional test beside the t-test for small groups (e.g. a permutation test)."""
+    """An additional test beside the t-test for small groups (e.g. a resampling test)."""
 
     name: str
     p_value: float

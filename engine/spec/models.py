@@ -181,13 +181,13 @@ class SmallGroups(Strict):
         ge=0,
         description="A measure is not reported when participants x rate is below this (the n.p >= 10 rule).",
     )
-    extra_test: Literal["none", "permutation", "exact"] = Field(
+    extra_test: Literal["none", "resampling", "exact"] = Field(
         default="none",
-        description="Small groups: an additional test reported beside the t-test (permutation for means, "
-        "exact for rates).",
+        description="Small groups: an additional test reported beside the t-test: resampling (participant-sized "
+        "groups drawn from the matched comparison group) for every measure, or exact (binomial) for the rate.",
     )
-    permutation_draws: int = Field(default=10000, ge=100, description="Draws for the permutation test.")
-    random_seed: int = Field(default=20130201, description="Seed for the permutation test, so runs repeat exactly.")
+    resampling_draws: int = Field(default=10000, ge=100, description="Draws for the resampling test.")
+    random_seed: int = Field(default=20130201, description="Seed for the resampling test, so runs repeat exactly.")
 
 
 class Contact(Strict):

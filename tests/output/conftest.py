@@ -69,7 +69,7 @@ def national() -> AnalysisResult:
             "time_to_first_reoffence": measure(treatment_n=17, comparison_n=4700, treatment=120.4, comparison=110.2,
                                                difference=10.2, ci_low=-30.1, ci_high=50.5, p_value=0.61,
                                                required_treatment_n=None, headline=False,
-                                               extra_test=ExtraTest(name="permutation", p_value=0.6, significant=False)),
+                                               extra_test=ExtraTest(name="resampling test", p_value=0.6, significant=False)),
         },
     )
 

@@ -46,7 +46,7 @@ def test_results_sheet_holds_the_unrounded_numbers(results):
     assert [c.value for c in frequency][5:13] == [0.95, 1.62, -0.67, -1.2, -0.14, 0.014, "Yes", "decrease"]
     assert frequency[5].number_format == "0.00"
     time = find(sheet, "Regional", "Average time to first proven re-offence (days)")
-    assert [c.value for c in time][-3:] == ["permutation", 0.6, "No"]
+    assert [c.value for c in time][-3:] == ["resampling test", 0.6, "No"]
     assert sum(1 for r in rows(sheet) if r[0] in ("National", "Regional")) == 6
 
 

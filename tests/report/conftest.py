@@ -21,4 +21,4 @@ def lpt() -> tuple[LoadedSpec, Results]:
 @pytest.fixture
 def mc() -> tuple[LoadedSpec, Results]:
     return loaded(spec(MC_PROGRAMME, analyses=[{"name": "Complex", "headline": True}, {"name": "Standard"}],
-                       small_groups={"show_time_when_small": True, "extra_test": "permutation"})), mc_results()
+                       small_groups={"show_time_when_small": True, "extra_test": "resampling"})), mc_results()

@@ -23,7 +23,7 @@ def measure(tn, cn, t, c, low, high, p, *, headline=True, reported=True, require
         treatment_n=tn, comparison_n=cn, treatment=t, comparison=c, difference=t - c, ci_low=low, ci_high=high,
         p_value=p, significant=significant, state=state, required_treatment_n=required,
         comparison_effective_n=cn * 0.6, degrees_of_freedom=tn - 1.0, reported=reported, headline=headline,
-        extra_test=ExtraTest(name="permutation", p_value=p, significant=significant) if extra else None,
+        extra_test=ExtraTest(name="resampling test", p_value=p, significant=significant) if extra else None,
     )
 
 

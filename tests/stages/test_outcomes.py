@@ -21,7 +21,7 @@ from engine.spec.models import Spec
 from engine.stages.outcomes import (
     effective_n,
     measure_results,
-    permutation_p_value,
+    resampling_p_value,
     weighted_variance,
     weighted_welch,
 )
@@ -154,7 +154,7 @@ def test_making_connections_table_3_time(comparison_n, total_days, printed_mean,
     treated = frame([0] * 70 + [1] * 13, MC_DAYS)
     pool = frame([0] * 3000 + [1] * comparison_n, spread_days(comparison_n, total_days))
     time = run(
-        treated, pool, ALL, show_time_when_small=True, extra_test="permutation", permutation_draws=2000
+        treated, pool, ALL, show_time_when_small=True, extra_test="resampling", resampling_draws=2000
     )["time_to_first_reoffence"]
     assert (time.treatment_n, time.comparison_n) == (13, comparison_n)
     assert (round(time.treatment, 1), round(time.comparison, 1)) == (75.0, printed_mean)
@@ -163,7 +163,7 @@ def test_making_connections_table_3_time(comparison_n, total_days, printed_mean,
     assert time.state == "decrease"  # "may do so more quickly than non-participants"
     # 13 re-offenders >= 10 so reported; shown as a headline because the spec asks, with the extra test
     assert (time.reported, time.headline) == (True, True)
-    assert time.extra_test.name == "permutation test"
+    assert time.extra_test.name == "resampling test"
     assert time.extra_test.significant  # "the effects were verified using additional statistical tests"
 
 
@@ -291,9 +291,9 @@ def test_severity_levels_and_missing_column():
 def test_extra_tests_small_groups():
     pool = frame([0] * 700 + [1] * 300, list(range(1, 301)))
     treated = frame([0] * 8 + [1] * 12, list(range(10, 130, 10)))  # 20 participants, 12 re-offenders
-    perm = run(treated, pool, ALL, extra_test="permutation", permutation_draws=500)
-    assert all(perm[m].extra_test.name == "permutation test" for m in ALL)  # all below 30
-    exact = run(treated, pool, ALL, extra_test="exact", permutation_draws=500)
+    perm = run(treated, pool, ALL, extra_test="resampling", resampling_draws=500)
+    assert all(perm[m].extra_test.name == "resampling test" for m in ALL)  # all below 30
+    exact = run(treated, pool, ALL, extra_test="exact", resampling_draws=500)
     assert exact["rate"].extra_test.name == "exact binomial test"
     assert exact["frequency"].extra_test == perm["frequency"].extra_test
     # exact two-sided binomial p by hand: P(X=k) summed over k no more likely than 12 of 20 at p = .3
@@ -304,18 +304,18 @@ def test_extra_tests_small_groups():
     assert run(treated, pool, ALL)["rate"].extra_test is None  # extra_test: none
 
 
-def test_permutation_is_seeded_and_agrees_on_clear_cases():
+def test_resampling_is_seeded_and_agrees_on_clear_cases():
     rng = np.random.default_rng(1)
     comparison = rng.normal(140, 90, 2000)
     weights = rng.uniform(0.001, 0.02, 2000)
     far = np.array(MC_DAYS, float)
-    p1 = permutation_p_value(far, comparison, weights, 2000, seed=7)
-    assert p1 == permutation_p_value(far, comparison, weights, 2000, seed=7)
-    assert p1 != permutation_p_value(far, comparison, weights, 2000, seed=8)
+    p1 = resampling_p_value(far, comparison, weights, 2000, seed=7)
+    assert p1 == resampling_p_value(far, comparison, weights, 2000, seed=7)
+    assert p1 != resampling_p_value(far, comparison, weights, 2000, seed=8)
     t = weighted_welch(far, comparison, weights, 0.05)
     assert t.p_value < 0.05 and p1 < 0.05
     near = np.array(LPT_DAYS, float) - 30
-    p2 = permutation_p_value(near, comparison, weights, 2000, seed=7)
+    p2 = resampling_p_value(near, comparison, weights, 2000, seed=7)
     assert weighted_welch(near, comparison, weights, 0.05).p_value > 0.3 and p2 > 0.3
     assert 1 / 2001 <= p1 <= 1  # never zero
 
@@ -331,7 +331,7 @@ def no_nan(results):
 
 def test_degenerate_inputs_give_unreported_measures_without_nan():
     # nobody re-offends, in either group: no variance anywhere, no re-offenders for time
-    none = run(frame([0] * 40), frame([0] * 500), ALL, extra_test="permutation", permutation_draws=100)
+    none = run(frame([0] * 40), frame([0] * 500), ALL, extra_test="resampling", resampling_draws=100)
     no_nan(none)
     assert none["time_to_first_reoffence"].treatment_n == 0
     assert none["time_to_first_reoffence"].comparison_n == 0
