@@ -20,8 +20,8 @@ Choices (the brief left them open; they are the documented behaviour):
   small_groups.min_expected_count; frequency and time when the participants' re-offenders do
   (as the JDL does). A measure whose test cannot be computed (a single participant, no
   re-offenders, no variance in either group, an effective comparison size of one) is not
-  reported either; its interval collapses to the difference and its p-value is 1, so that
-  results.json never holds NaN and no template can print an invented interval.
+  reported either; its interval, p-value and degrees of freedom are null, so that results.json
+  never holds NaN and no template can print an invented interval.
 - Extra test for small groups: see `resampling_p_value`; "exact" uses an exact binomial test
   for the rate and the resampling test for the other measures.
 """
