@@ -24,6 +24,7 @@ MISSING = "(missing)"
 CHUNK = 1 << 14  # rows per block: small temporaries, reused, for each pass over the design
 MAX_ITERATIONS = 50
 TOLERANCE = 1e-12  # relative change of the deviance at which Newton stops
+SAMPLE_ROWS = 1 << 17  # pool rows in the warm-start sample (used when the pool is 4x larger)
 REUSE_HESSIAN_BELOW = 1e-3  # largest (standardised) step under which the last Hessian is kept
 SEPARATED = 36.0  # |logit| beyond which a probability is numerically 0 or 1 (R's glm warns there too)
 
@@ -277,24 +278,25 @@ def check_collinearity(products: np.ndarray, terms: list[Term]) -> None:
         kept.append(j)
 
 
-def chunk_deviance(eta: np.ndarray, y: np.ndarray) -> float:
-    """-2 log-likelihood of some rows: 2 Σ log(1 + e^eta) - y·eta, without overflow."""
-    return 2.0 * (float(np.logaddexp(0.0, eta).sum()) - float(np.dot(y, eta)))
+def chunk_deviance(eta: np.ndarray, y: np.ndarray, w: np.ndarray | None) -> float:
+    """-2 log-likelihood of some rows: 2 Σ w (log(1 + e^eta) - y·eta), without overflow."""
+    terms = np.logaddexp(0.0, eta) - y * eta
+    return 2.0 * float(terms.sum() if w is None else np.dot(w, terms))
 
 
-def predict(design: np.ndarray, y: np.ndarray, beta: np.ndarray, out: np.ndarray) -> float:
+def predict(design: np.ndarray, y: np.ndarray, w: np.ndarray | None, beta: np.ndarray, out: np.ndarray) -> float:
     """Linear predictor into `out`, a block at a time; returns the deviance."""
     total = 0.0
     for rows in chunks(len(design)):
         np.dot(design[rows], beta, out=out[rows])
-        total += chunk_deviance(out[rows], y[rows])
+        total += chunk_deviance(out[rows], y[rows], None if w is None else w[rows])
     return total
 
 
-def derivatives(design: np.ndarray, y: np.ndarray, eta: np.ndarray, buffer: np.ndarray | None):
-    """Gradient X'(y - p), and when a buffer is given the Hessian X'WX, in one pass of blocks.
+def derivatives(design: np.ndarray, y: np.ndarray, w: np.ndarray | None, eta: np.ndarray, buffer: np.ndarray | None):
+    """Gradient X'W(y - p), and when a buffer is given the Hessian X'WVX, in one pass of blocks.
 
-    The Hessian is the √w-scaled block times itself (a symmetric product for BLAS), built in the
+    The Hessian is the scaled block times itself (a symmetric product for BLAS), built in the
     reused buffer; a float32 buffer halves the cost, and Newton still converges to the exact
     estimates because the gradient is always float64.
     """
@@ -304,46 +306,60 @@ def derivatives(design: np.ndarray, y: np.ndarray, eta: np.ndarray, buffer: np.n
     for rows in chunks(len(design)):
         block = design[rows]
         p = expit(eta[rows])
-        gradient += block.T @ (y[rows] - p)
+        v = p * (1.0 - p)
+        residual = y[rows] - p
+        if w is not None:
+            residual *= w[rows]
+            v *= w[rows]
+        gradient += block.T @ residual
         if buffer is not None:
             scaled = buffer[: len(p)]
-            np.multiply(block, np.sqrt(p * (1.0 - p))[:, None], out=scaled, casting="unsafe")
+            np.multiply(block, np.sqrt(v)[:, None], out=scaled, casting="unsafe")
             hessian += scaled.T @ scaled
     return gradient, hessian
 
 
-def newton(design: np.ndarray, y: np.ndarray, terms: list[Term]) -> tuple[np.ndarray, np.ndarray, int]:
+def newton(
+    design: np.ndarray, y: np.ndarray, terms: list[Term], start: np.ndarray | None = None,
+    w: np.ndarray | None = None, ridge: float = 0.0, limit: int = MAX_ITERATIONS,
+) -> tuple[np.ndarray, np.ndarray, int]:
     """Maximum likelihood by Newton-Raphson with step halving; returns (beta, linear predictor, iterations).
 
     The Hessian pass, the costly one, is made in float64 once (it also checks collinearity),
     then in float32 while the steps are large, and kept once they are small: near the optimum
-    it barely changes. Nothing of the design's size is copied.
+    it barely changes. Nothing of the design's size is copied. `w`, `ridge` and `limit` serve
+    the warm start on a sample.
     """
     n, k = design.shape
-    beta = np.zeros(k)
-    mean = y.mean()
-    beta[0] = np.log(mean / (1 - mean))
-    eta, new_eta = np.full(n, beta[0]), np.empty(n)
-    current = predict(design, y, beta, eta)
+    if start is None:
+        beta = np.zeros(k)
+        mean = np.average(y, weights=w)
+        beta[0] = np.log(mean / (1 - mean))
+    else:
+        beta = start.copy()
+    eta, new_eta = np.empty(n), np.empty(n)
+    current = predict(design, y, w, beta, eta)
     buffer64 = np.empty((min(CHUNK, n), k))
     buffer32 = np.empty((min(CHUNK, n), k), dtype=np.float32)
     step = np.full(k, np.inf)
     hessian = None
-    for iteration in range(1, MAX_ITERATIONS + 1):
+    penalty = ridge * np.eye(k)
+    penalty[0, 0] = 0.0
+    for iteration in range(1, limit + 1):
         refresh = iteration == 1 or np.abs(step).max() > REUSE_HESSIAN_BELOW
         buffer = (buffer64 if iteration == 1 else buffer32) if refresh else None
-        gradient, new_hessian = derivatives(design, y, eta, buffer)
+        gradient, new_hessian = derivatives(design, y, w, eta, buffer)
         if refresh:
             hessian = new_hessian
-        if iteration == 1:
+        if iteration == 1 and not ridge:
             check_collinearity(hessian, terms)
         try:
-            step = np.linalg.solve(hessian, gradient)
+            step = np.linalg.solve(hessian + penalty, gradient - penalty @ beta)
         except np.linalg.LinAlgError:
             raise not_converged(terms, beta) from None
         for _halving in range(31):
             new_beta = beta + step
-            new_deviance = predict(design, y, new_beta, new_eta)
+            new_deviance = predict(design, y, w, new_beta, new_eta)
             if new_deviance <= current * (1 + 1e-12):
                 break
             step /= 2
@@ -352,7 +368,31 @@ def newton(design: np.ndarray, y: np.ndarray, terms: list[Term]) -> tuple[np.nda
         eta, new_eta = new_eta, eta
         if change < TOLERANCE or np.abs(step).max() < 1e-10:
             return beta, eta, iteration
+    if ridge:
+        return beta, eta, limit
     raise not_converged(terms, beta)
+
+
+def warm_start(design: np.ndarray, y: np.ndarray, n_treated: int, terms: list[Term]) -> np.ndarray | None:
+    """Starting values from every participant and an evenly spaced sample of a large pool.
+
+    The sample's pool rows weigh pool/sample so the fit estimates the full one; a small ridge
+    keeps it finite when a rare level is missing from the sample. Newton on all rows then needs
+    a few steps instead of seven: the answer is still the full data's maximum likelihood.
+    """
+    n_pool = len(design) - n_treated
+    if n_pool <= 4 * SAMPLE_ROWS:
+        return None
+    every = n_pool // SAMPLE_ROWS
+    rows = np.r_[np.arange(n_treated), n_treated + np.arange(0, n_pool, every)]
+    w = np.ones(rows.size)
+    w[n_treated:] = n_pool / (rows.size - n_treated)
+    sample = np.asfortranarray(design[rows])
+    try:
+        beta, _, _ = newton(sample, y[rows], terms, w=w, ridge=1e-6 * rows.size, limit=12)
+    except AnalysisError:
+        return None
+    return beta if np.isfinite(beta).all() else None
 
 
 def not_converged(terms: list[Term], beta: np.ndarray) -> AnalysisError:
@@ -374,7 +414,7 @@ def fit_propensity(treated: pd.DataFrame, pool: pd.DataFrame, variables: list[st
     centre, scale = standardise(design, terms)
     y = np.zeros(len(design))
     y[: len(treated)] = 1.0
-    beta, logit, iterations = newton(design, y, terms)
+    beta, logit, iterations = newton(design, y, terms, start=warm_start(design, y, len(treated), terms))
     del design
     if np.abs(logit).max() > SEPARATED:
         raise not_converged(terms, beta)

@@ -112,3 +112,15 @@ def test_unknown_reference_level():
     treated, pool = frames()
     message = error(treated, pool, ["region"], reference_levels={"region": "Mars"})
     assert message == "region: the reference level 'Mars' does not occur in the data (levels: London, North, Wales)"
+
+
+def test_warm_start_on_a_sample_gives_the_same_estimates(monkeypatch):
+    from engine.stages import propensity
+
+    treated, pool = frames(seed=8, n_t=300, n_p=4000)
+    cold = fit_propensity(treated, pool, MATCHING.variables, MATCHING)
+    monkeypatch.setattr(propensity, "SAMPLE_ROWS", 500)  # the pool is 8x the sample: warm start used
+    warm = fit_propensity(treated, pool, MATCHING.variables, MATCHING)
+    assert warm.iterations < cold.iterations
+    np.testing.assert_allclose(warm.coefficients, cold.coefficients, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(warm.pool_logit, cold.pool_logit, rtol=0, atol=1e-9)
