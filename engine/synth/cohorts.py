@@ -15,16 +15,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from engine.synth.national import NEEDS, draw_outcomes, draw_people
-
-DAY = pd.Timedelta(days=1)
+from engine.synth.national import draw_outcomes, draw_people
 
 
 @dataclass(frozen=True)
 class Plan:
     """One programme's submission and the published facts it must reproduce."""
 
-    prefix: str  # offender id prefix, e.g. "L" -> L0000001
+    prefix: str  # short name: "LPT" or "MC" (also the record_id prefix)
     duplicates: int
     not_identified: int
     no_matching_event: int

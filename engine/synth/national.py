@@ -154,7 +154,7 @@ def draw_outcomes(rng: np.random.Generator, frame: pd.DataFrame) -> pd.DataFrame
     offence = np.asarray(OFFENCE_RISK)[pd.Categorical(frame["index_offence"], categories=OFFENCES).codes]
     band = frame["custody_length_band"].map(BAND_RISK).to_numpy(float)
     theft = (frame["index_offence"] == "Theft").to_numpy(float)
-    lp = (-1.4 + 0.5 * prev - 0.035 * (age - 18) - 0.1 * female + 0.25 * z + 0.35 * drugs
+    lp = (-1.2 + 0.4 * prev - 0.035 * (age - 18) - 0.1 * female + 0.25 * z + 0.35 * drugs
           + 0.2 * accommodation + 0.15 * attitudes - 0.25 * frame["employed_prior_year"].to_numpy()
           + offence + band - 0.03 * (frame["cohort_year"].to_numpy() - 2010))
     reoffended = (rng.random(n) < special.expit(lp)).astype(int)

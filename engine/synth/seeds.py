@@ -13,7 +13,7 @@ import pandas as pd
 
 from engine.synth.cohorts import (Plan, analysed_group, draw_group, exact_levels, outlier_records, set_outcomes,
                                   twins_of)
-from engine.synth.national import NEEDS, REGIONS, choose
+from engine.synth.national import NEEDS, choose
 
 LPT = Plan(
     prefix="LPT", duplicates=1, not_identified=4, no_matching_event=25, sexual=4, outliers=4,

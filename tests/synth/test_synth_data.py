@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -71,12 +70,12 @@ def test_ages_agree_with_birth_dates(national):
 
 def test_outcomes_follow_risk(national):
     assert 0.27 < national["reoffended"].mean() < 0.34
-    assert 0.7 < national["reoffences"].mean() < 1.15
+    assert 0.85 < national["reoffences"].mean() < 1.15
     by_age = national.groupby(pd.cut(national["age"], [17, 20, 24, 29, 39, 49, 70]), observed=True)["reoffended"].mean()
     assert by_age.is_monotonic_decreasing and by_age.between(0.15, 0.60).all()
     bands = pd.cut(national["previous_offences"], [-1, 0, 2, 5, 10, 20, 90])
     by_record = national.groupby(bands, observed=True)["reoffended"].mean()
-    assert by_record.is_monotonic_increasing and by_record.between(0.12, 0.62).all()
+    assert by_record.is_monotonic_increasing and by_record.between(0.15, 0.60).all()
     young_men = (national["sex"] == "M") & (national["age"] <= 24) & (national["previous_offences"] > 20)
     assert national.loc[young_men, "reoffended"].mean() > 0.5
 
