@@ -76,20 +76,42 @@ class Group:
     variances: np.ndarray
 
 
-def shares(codes: np.ndarray, levels: int, weights: np.ndarray | None) -> Group:
-    """Indicator of each level: mean p and variance S·p(1−p)/(S − Σw²/S), from one bincount.
+def indicator_moments(sums: np.ndarray, total: float, squares: float) -> Group:
+    """0/1 terms from their weighted counts: mean p and variance S·p(1−p)/(S − Σw²/S).
 
-    With unit weights this is the ddof=1 variance; with matching weights, the reliability-weight
-    variance that `weighted_mean_var` computes, without a column per level.
+    With unit weights (S = Σw² = n) this is the ddof=1 variance; with matching weights, the
+    reliability-weight variance `weighted_mean_var` computes, without a column per level.
     """
-    w = np.ones(codes.size) if weights is None else weights
-    total, squares = float(w.sum()), float(np.dot(w, w))
     if total <= 0:
-        return Group(np.full(levels, np.nan), np.zeros(levels))
-    p = np.bincount(codes, weights=w, minlength=levels)[:levels] / total
+        return Group(np.full(sums.size, np.nan), np.zeros(sums.size))
+    p = sums / total
     denominator = total - squares / total
-    variance = total * p * (1 - p) / denominator if denominator > 0 else np.zeros(levels)
+    variance = total * p * (1 - p) / denominator if denominator > 0 else np.zeros(sums.size)
     return Group(p, variance)
+
+
+def shares(codes: np.ndarray, levels: int, weights: np.ndarray | None) -> Group:
+    """Every level's indicator from one bincount."""
+    if weights is None:
+        return indicator_moments(np.bincount(codes, minlength=levels)[:levels].astype(np.float64), codes.size, codes.size)
+    sums = np.bincount(codes, weights=weights, minlength=levels)[:levels]
+    return indicator_moments(sums, float(weights.sum()), float(np.dot(weights, weights)))
+
+
+def numeric_group(values: np.ndarray, missing: np.ndarray, weights: np.ndarray | None) -> Group:
+    """A number over the rows where it was recorded, and its missing indicator."""
+    if not missing.any():  # nobody missing in this group: the indicator is 0 throughout
+        mean, variance = weighted_mean_var(values, weights)
+        return Group(np.array([mean, 0.0]), np.array([variance, 0.0]))
+    recorded = ~missing
+    if weights is None:
+        mean, variance = weighted_mean_var(values[recorded], None)
+        flag = indicator_moments(np.array([float(missing.sum())]), float(values.size), float(values.size))
+    else:
+        mean, variance = weighted_mean_var(values[recorded], weights[recorded])
+        flag = indicator_moments(np.array([float(weights[missing].sum())]), float(weights.sum()),
+                                 float(np.dot(weights, weights)))
+    return Group(np.array([mean, flag.means[0]]), np.array([variance, flag.variances[0]]))
 
 
 def variable_groups(encoding: Encoding, treated: pd.DataFrame, pool: pd.DataFrame, weights, matched):
@@ -102,14 +124,8 @@ def variable_groups(encoding: Encoding, treated: pd.DataFrame, pool: pd.DataFram
     t_values = treated[encoding.variable].to_numpy(dtype=np.float64, na_value=np.nan)
     p_values = pool[encoding.variable].to_numpy(dtype=np.float64, na_value=np.nan)
     t_missing, p_missing = np.isnan(t_values), np.isnan(p_values)
-    groups = []
-    for values, missing, w in ((t_values, t_missing, None), (p_values, p_missing, None),
-                               (t_values[matched], t_missing[matched], None), (p_values, p_missing, weights)):
-        w = np.ones(values.size) if w is None else w
-        mean, variance = weighted_mean_var(values[~missing], w[~missing]) if missing.any() else weighted_mean_var(values, w)
-        flag = shares(missing.astype(np.int64), 2, w)
-        groups.append(Group(np.array([mean, flag.means[1]]), np.array([variance, flag.variances[1]])))
-    return tuple(groups)
+    return (numeric_group(t_values, t_missing, None), numeric_group(p_values, p_missing, None),
+            numeric_group(t_values[matched], t_missing[matched], None), numeric_group(p_values, p_missing, weights))
 
 
 def balance_table(
