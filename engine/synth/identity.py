@@ -9,7 +9,7 @@ from engine.synth.national import draw_outcomes, draw_people, exact_age
 
 FORENAMES = {
     "M": ["James", "John", "David", "Michael", "Daniel", "Paul", "Mark", "Thomas", "Ryan", "Jamal", "Kwame", "Tyrone",
-          "Mohammed", "Ali", "Imran", "Adam", "Lewis", "Liam", "Connor", "Kyle", "Jordan", "Nathan", "Ben", "Craig",
+          "Mohammed", "Ali", "Imran", "Adam", "Louis", "Liam", "Connor", "Kyle", "Jordan", "Nathan", "Ben", "Craig",
           "Dean", "Gareth", "Rhys", "Owen", "Dylan", "Callum", "Jack", "Harry", "Samuel", "Joshua", "Kieran", "Marcus",
           "Andre", "Emmanuel", "Kofi", "Ravi", "Sanjay", "Tomasz", "Piotr", "Ionut", "Lee", "Scott", "Wayne", "Stuart",
           "Jason", "Carl"],
@@ -19,7 +19,7 @@ FORENAMES = {
           "Angela", "Grace", "Abena", "Priya", "Agnieszka", "Shannon"],
 }
 SURNAMES = ["Smith", "Jones", "Williams", "Taylor", "Brown", "Davies", "Evans", "Wilson", "Thomas", "Johnson", "Roberts",
-            "Robinson", "Thompson", "Wright", "Walker", "White", "Edwards", "Hughes", "Green", "Hall", "Lewis", "Harris",
+            "Robinson", "Thompson", "Wright", "Walker", "White", "Edwards", "Hughes", "Greene", "Hall", "Llewellyn", "Harris",
             "Clarke", "Patel", "Jackson", "Wood", "Turner", "Martin", "Cooper", "Hill", "Ward", "Morris", "Moore",
             "Clark", "Lee", "King", "Baker", "Harrison", "Morgan", "Allen", "James", "Scott", "Phillips", "Watson",
             "Davis", "Parker", "Price", "Bennett", "Young", "Griffiths", "Mitchell", "Kelly", "Cook", "Carter",
