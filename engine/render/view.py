@@ -77,12 +77,18 @@ def key_findings(loaded: LoadedSpec, results: Results, labels: dict) -> dict[str
                 "title": labels_m[m]["chart"],
                 "caption": w.chart_caption,
                 "extra_n": headline.measures[m].treatment_n if headline.measures[m].extra_test else None,
+                "extra_agrees": extra_agrees(headline.measures[m]),
                 "test": labels_m[m]["test"],
                 "reoffenders_only": m == TIME,
             }
             for m, w in zip(shown, wordings)
         ],
     }
+
+
+def extra_agrees(result) -> bool:
+    """Did the small-group check reach the t-test's verdict? Only then may the report say 'verified'."""
+    return result.extra_test is None or result.extra_test.significant == result.significant
 
 
 def table_rows(results: Results, measure: str) -> list[dict[str, Any]]:
@@ -105,7 +111,8 @@ def details(spec: Spec, results: Results, labels: dict) -> dict[str, Any]:
         number = len(tables) + 1
         extra_ns = sorted({row["result"].treatment_n for row in rows if row["star"]})
         tables.append({"number": number, "measure": m, "kind": KIND[m], "caption": labels_m[m]["table"],
-                       "rows": rows, "extra_ns": extra_ns, "test": labels_m[m]["test"]})
+                       "rows": rows, "extra_ns": extra_ns, "test": labels_m[m]["test"],
+                       "extra_agrees": all(extra_agrees(row["result"]) for row in rows)})
         for state in ("decrease", "increase"):
             names = [row["name"] for row in rows if row["result"].state == state]
             if names:

@@ -184,3 +184,16 @@ def test_report_text_is_found_in_a_checkout():
     folder = wording.report_text_dir()
     assert (folder / "labels.yaml").is_file()
     assert all((folder / f"{name}.md.j2").is_file() for name in markdown.SECTIONS)
+
+
+def test_a_small_group_check_that_disagrees_is_not_called_verification(mc):
+    loaded_mc, results = mc
+    analyses = []
+    for a in results.analyses:
+        time = a.measures["time_to_first_reoffence"]
+        doubtful = time.model_copy(update={"extra_test": time.extra_test.model_copy(update={"significant": False})})
+        analyses.append(a.model_copy(update={"measures": {**a.measures, "time_to_first_reoffence": doubtful}}))
+    text = render_markdown(loaded_mc, results.model_copy(update={"analyses": analyses}))
+    assert "verified using additional statistical tests" not in text
+    assert "did not confirm this result, so it should be treated with caution" in text
+    assert "they did not confirm every result, so these results should be treated with caution" in text
