@@ -11,6 +11,7 @@ separation, collinearity, no convergence) raise AnalysisError naming the variabl
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,6 +20,11 @@ from scipy.special import expit
 
 from engine.errors import AnalysisError
 from engine.spec.models import Matching
+
+try:  # BLAS threads spin between the many small products of a Newton pass; one thread is faster
+    from threadpoolctl import threadpool_limits
+except ImportError:  # pragma: no cover - only speed depends on it
+    threadpool_limits = None
 
 MISSING = "(missing)"
 CHUNK = 1 << 14  # rows per block: small temporaries, reused, for each pass over the design
@@ -414,7 +420,8 @@ def fit_propensity(treated: pd.DataFrame, pool: pd.DataFrame, variables: list[st
     centre, scale = standardise(design, terms)
     y = np.zeros(len(design))
     y[: len(treated)] = 1.0
-    beta, logit, iterations = newton(design, y, terms, start=warm_start(design, y, len(treated), terms))
+    with threadpool_limits(limits=1, user_api="blas") if threadpool_limits else nullcontext():
+        beta, logit, iterations = newton(design, y, terms, start=warm_start(design, y, len(treated), terms))
     del design
     if np.abs(logit).max() > SEPARATED:
         raise not_converged(terms, beta)
