@@ -56,15 +56,21 @@ def quality(smd: float, thresholds: Balance) -> Quality:
 
 
 def term_values(encoding: Encoding, frame: pd.DataFrame) -> list[tuple[Term, np.ndarray, np.ndarray]]:
-    """(term, values, observed) per term; a number's own row uses only the rows where it was recorded."""
-    out = []
-    for term, values in encoding.columns(frame):
-        if term.level is None:
-            raw = frame[encoding.variable].to_numpy(dtype=np.float64, na_value=np.nan)
-            observed = ~np.isnan(raw)
-        else:
-            observed = np.ones(values.size, dtype=bool)
-        out.append((term, values, observed))
+    """(term, values, observed) for every term, the reference level included, one column each.
+
+    Numbers are 0 where missing and `observed` marks where they were recorded. For checks
+    (MatchIt parity) and small frames; the table itself works from counts.
+    """
+    terms = encoding.terms()
+    if encoding.categorical:
+        codes = category_codes(frame[encoding.variable], encoding)
+        everyone = np.ones(codes.size, dtype=bool)
+        return [(term, (codes == code).astype(np.float64), everyone) for code, term in enumerate(terms)]
+    raw = frame[encoding.variable].to_numpy(dtype=np.float64, na_value=np.nan)
+    missing = np.isnan(raw)
+    out = [(terms[0], np.where(missing, 0.0, raw), ~missing)]
+    if encoding.has_missing:
+        out.append((terms[1], missing.astype(np.float64), np.ones(raw.size, dtype=bool)))
     return out
 
 

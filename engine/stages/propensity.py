@@ -86,20 +86,6 @@ class Encoding:
         if self.has_missing:
             target[:, 1] = missing
 
-    def columns(self, frame: pd.DataFrame) -> Iterator[tuple[Term, np.ndarray]]:
-        """Each term's values for the rows of `frame` (numbers: missing filled with 0)."""
-        column = frame[self.variable]
-        if self.categorical:
-            codes = category_codes(column, self)
-            for code, term in enumerate(self.terms()):
-                yield term, (codes == code).astype(np.float64)
-            return
-        values = column.to_numpy(dtype=np.float64, na_value=np.nan)
-        missing = np.isnan(values)
-        yield self.terms()[0], np.where(missing, 0.0, values)
-        if self.has_missing:
-            yield self.terms()[1], missing.astype(np.float64)
-
 
 @dataclass(frozen=True)
 class PropensityScores:
