@@ -124,7 +124,7 @@ class Matching(Strict):
         default=[],
         description="Numeric columns to treat as categories (text columns are always categories).",
     )
-    reference_levels: dict[str, str] = Field(
+    reference_levels: dict[str, str | int] = Field(
         default={}, description="For a categorical variable, the level left out of the model, e.g. {sex: F}."
     )
 

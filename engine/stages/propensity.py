@@ -160,7 +160,7 @@ def encode_categorical(t_col: pd.Series, p_col: pd.Series, variable: str, matchi
     t_n = [int(t_counts.get(v, 0)) if lv != MISSING else t_missing for v, lv in zip(values, labels)]
     p_n = [int(p_counts.get(v, 0)) if lv != MISSING else p_missing for v, lv in zip(values, labels)]
     check_levels(variable, labels, t_n, p_n)
-    reference = matching.reference_levels.get(variable, labels[0])
+    reference = level_label(matching.reference_levels.get(variable, labels[0]))
     if reference not in labels:
         raise AnalysisError(
             f"{variable}: the reference level {reference!r} does not occur in the data (levels: {', '.join(labels)})"

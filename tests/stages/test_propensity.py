@@ -124,3 +124,10 @@ def test_warm_start_on_a_sample_gives_the_same_estimates(monkeypatch):
     assert warm.iterations < cold.iterations
     np.testing.assert_allclose(warm.coefficients, cold.coefficients, rtol=0, atol=1e-9)
     np.testing.assert_allclose(warm.pool_logit, cold.pool_logit, rtol=0, atol=1e-9)
+
+
+def test_a_number_used_as_a_category_takes_a_numeric_reference_level():
+    treated, pool = frames()
+    matching = MATCHING.model_copy(update={"reference_levels": {"region": "London", "band": 2}})
+    scores = fit_propensity(treated, pool, matching.variables, matching)
+    assert "band: 1" in scores.terms and "band: 3" in scores.terms and "band: 2" not in scores.terms
