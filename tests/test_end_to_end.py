@@ -1,0 +1,169 @@
+"""The real CLI on the two seed specs: golden reports, the seeds' verdicts, determinism, safe failure.
+
+Golden files live in tests/golden/. After a deliberate change to the report, regenerate them with
+`JDLSPEC_REGEN_GOLDEN=1 python -m pytest tests/test_end_to_end.py` and review the diff in git.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import os
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from engine.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLDEN = Path(__file__).parent / "golden"
+SEEDS = ["lpt", "making_connections"]
+
+
+def run_cli(*args: str):
+    return CliRunner().invoke(app, list(args), catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory):
+    """Each seed spec run twice, into two folders."""
+    made = {}
+    for name in SEEDS:
+        folders = []
+        for attempt in range(2):
+            out = tmp_path_factory.mktemp(f"{name}-{attempt}")
+            result = run_cli("run", str(ROOT / "specs" / f"{name}.yaml"), "--out", str(out), "--quiet")
+            assert result.exit_code == 0, result.output
+            folders.append(out)
+        made[name] = folders
+    return made
+
+
+def results_of(folder: Path) -> dict:
+    return json.loads((folder / "results.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("name", SEEDS)
+def test_report_matches_the_golden_file(reports, name):
+    written = (reports[name][0] / "report.md").read_text(encoding="utf-8")
+    golden = GOLDEN / f"{name}.md"
+    if os.environ.get("JDLSPEC_REGEN_GOLDEN"):
+        GOLDEN.mkdir(exist_ok=True)
+        golden.write_text(written, encoding="utf-8")
+    assert written == golden.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", SEEDS)
+def test_results_match_the_golden_figures(reports, name):
+    written = results_of(reports[name][0])
+    golden = GOLDEN / f"{name}.results.json"
+    if os.environ.get("JDLSPEC_REGEN_GOLDEN"):
+        golden.write_text(json.dumps(written, indent=2) + "\n", encoding="utf-8")
+    expected = json.loads(golden.read_text(encoding="utf-8"))
+    assert _numbers_close(written, expected)
+
+
+def _numbers_close(a, b, tolerance=1e-7) -> bool:
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_numbers_close(a[k], b[k], tolerance) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_numbers_close(x, y, tolerance) for x, y in zip(a, b))
+    if isinstance(a, float) or isinstance(b, float):
+        return abs(a - b) <= tolerance * max(1.0, abs(b))
+    return a == b
+
+
+def _measure(results, analysis, measure):
+    return next(a for a in results["analyses"] if a["name"] == analysis)["measures"][measure]
+
+
+def test_lpt_flow_groups_and_verdicts_are_the_seeds(reports):
+    results = results_of(reports["lpt"][0])
+    assert [(s["step"], s["remaining"]) for s in results["attrition"]] == [
+        ("submitted", 77),
+        ("duplicates", 76),
+        ("not_identified", 72),
+        ("no_matching_sentence", 47),
+        ("sexual_offence", 43),
+    ]
+    national, regional = results["analyses"]
+    assert (national["name"], national["treatment_n"], regional["treatment_n"]) == ("National", 39, 38)
+    assert national["comparison_n"] >= 1000 and regional["comparison_n"] >= 1000
+    rate = _measure(results, "National", "rate")
+    assert (rate["treatment_n"], round(rate["treatment"], 1)) == (39, 43.6)
+    assert abs(rate["comparison"] - 34.8) <= 3
+    assert _measure(results, "National", "frequency")["treatment"] == pytest.approx(37 / 39)
+    assert _measure(results, "National", "time_to_first_reoffence")["treatment"] == pytest.approx(176)
+    for analysis in ("National", "Regional"):
+        for measure in ("rate", "frequency", "time_to_first_reoffence"):
+            assert _measure(results, analysis, measure)["state"] == "not_significant"
+    assert rate["required_treatment_n"] is not None
+
+
+def test_making_connections_flow_groups_and_verdicts_are_the_seeds(reports):
+    results = results_of(reports["making_connections"][0])
+    assert [s["remaining"] for s in results["attrition"]] == [142, 140, 132, 88, 86]
+    complex_, standard = results["analyses"]
+    assert (complex_["treatment_n"], standard["treatment_n"]) == (83, 84)
+    assert complex_["comparison_n"] >= 1000 and standard["comparison_n"] >= 1000
+    rate = _measure(results, "Complex", "rate")
+    assert rate["treatment"] == pytest.approx(100 * 13 / 83)
+    assert abs(rate["comparison"] - 27.8) <= 3
+    assert _measure(results, "Complex", "frequency")["treatment"] == pytest.approx(26 / 83)
+    assert _measure(results, "Complex", "time_to_first_reoffence")["treatment"] == pytest.approx(75.0)
+    for measure in ("rate", "frequency", "time_to_first_reoffence"):
+        assert _measure(results, "Complex", measure)["state"] == "decrease"
+    assert rate["required_treatment_n"] is None
+
+
+@pytest.mark.parametrize("name", SEEDS)
+def test_two_runs_give_identical_files(reports, name):
+    first, second = reports[name]
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    for relative in files:
+        if relative.suffix == ".xlsx":
+            assert _cells(first / relative) == _cells(second / relative)
+        else:
+            assert (first / relative).read_bytes() == (second / relative).read_bytes(), relative
+
+
+def _cells(path: Path) -> dict:
+    book = openpyxl.load_workbook(path)
+    return {sheet.title: [[cell.value for cell in row] for row in sheet.iter_rows()] for sheet in book}
+
+
+def test_no_personal_data_leaves(reports):
+    submission = (ROOT / "specs" / "data" / "lpt_submission.csv").read_text(encoding="utf-8").splitlines()
+    header = submission[0].split(",")
+    identifying = {"record_id", "offender_id", "forename", "surname", "date_of_birth"}
+    values = {
+        value
+        for line in submission[1:]
+        for column, value in zip(header, line.split(","))
+        if column in identifying and len(value) >= 4
+    }
+    for path in reports["lpt"][0].rglob("*"):
+        if path.suffix in {".md", ".html", ".json"}:
+            words = set(re.findall(r"[\w'-]+", path.read_text(encoding="utf-8")))
+            assert not values & words, path
+
+
+def test_a_failed_run_leaves_the_previous_report_untouched(reports, tmp_path):
+    out = tmp_path / "report"
+    shutil.copytree(reports["lpt"][0], out)
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    spec = yaml.safe_load((ROOT / "specs" / "lpt.yaml").read_text(encoding="utf-8"))
+    spec["programme"]["response"] = "We are proud that mentoring reduces re-offending by 44%."
+    broken = tmp_path / "specs" / "lpt.yaml"
+    broken.parent.mkdir()
+    shutil.copytree(ROOT / "specs" / "data", broken.parent / "data")
+    broken.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
+    result = CliRunner().invoke(app, ["run", str(broken), "--out", str(out), "--quiet"])
+    assert result.exit_code == 1
+    assert "no-relative-effect" in result.output and "Traceback" not in result.output
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
