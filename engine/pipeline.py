@@ -12,6 +12,11 @@ import numpy as np
 from engine import __version__
 from engine.errors import AnalysisError, Problem, UserError
 from engine.inputs import read_inputs
+from engine.output import publish
+from engine.render.annex import build_annex
+from engine.render.charts import draw_charts
+from engine.render.html import render_html
+from engine.render.markdown import render_markdown
 from engine.progress import Progress
 from engine.results import AnalysisResult, FileInfo, Results
 from engine.spec.loaded import LoadedSpec
@@ -106,28 +111,12 @@ def analyse(loaded: LoadedSpec, cohort: Cohort, number: int):
 
 def report_files(loaded: LoadedSpec, results: Results) -> dict[str, bytes]:
     """Every file of the report folder, in memory: nothing is written until all of them exist."""
-    from engine.render.annex import build_annex
-    from engine.render.charts import draw_charts
-    from engine.render.html import render_html
-    from engine.render.markdown import render_markdown
-
     markdown_text = render_markdown(loaded, results)  # refuses any claim the rules forbid
     charts = draw_charts(loaded, results)
     return {
         "report.md": markdown_text.encode("utf-8"),
-        "report.html": render_html(markdown_text, charts, report_title(loaded)).encode("utf-8"),
+        "report.html": render_html(markdown_text, charts, loaded.spec.title).encode("utf-8"),
         "annex.xlsx": build_annex(results),
         "results.json": results.to_json().encode("utf-8"),
         **charts,
     }
-
-
-def report_title(loaded: LoadedSpec) -> str:
-    spec = loaded.spec
-    return spec.report.title or f"Justice Data Lab analysis: {spec.programme.title}"
-
-
-def publish(out_dir: Path, files: dict[str, bytes]) -> Path:
-    from engine.output import publish as publish_folder
-
-    return publish_folder(out_dir, files)

@@ -274,7 +274,7 @@ def report_view(loaded: LoadedSpec, results: Results, labels: dict) -> dict[str,
     published = spec.report.published
     headline = results.headline
     return {
-        "title": spec.report.title or f"Justice Data Lab analysis: {spec.programme.title}",
+        "title": spec.title,
         "published": f"{published.day} {published:%B %Y}" if published else None,
         "programme": spec.programme,
         "contacts": spec.report.contacts,

@@ -248,5 +248,6 @@ class Spec(Strict):
         return list(analysis.variables or self.matching.variables)
 
     @property
-    def headline_analysis(self) -> Analysis:
-        return next(a for a in self.analyses if a.headline)
+    def title(self) -> str:
+        """The report's title: report.title, or one built from the programme's title."""
+        return self.report.title or f"Justice Data Lab analysis: {self.programme.title}"
