@@ -18,6 +18,7 @@ import yaml
 from typer.testing import CliRunner
 
 from engine.cli import app
+from engine.results import Results
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = Path(__file__).parent / "golden"
@@ -65,6 +66,11 @@ def test_results_match_the_golden_figures(reports, name):
         golden.write_text(json.dumps(written, indent=2) + "\n", encoding="utf-8")
     expected = json.loads(golden.read_text(encoding="utf-8"))
     assert _numbers_close(written, expected)
+
+
+def test_results_json_reads_back_as_the_same_results(reports):
+    text = (reports["lpt"][0] / "results.json").read_text(encoding="utf-8")
+    assert Results.from_json(text).to_json() == text
 
 
 def _numbers_close(a, b, tolerance=1e-7) -> bool:
