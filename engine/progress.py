@@ -45,5 +45,5 @@ class Progress:
             elapsed = time.perf_counter() - started
             self.timings.append((name, elapsed))
             if self.enabled:
-                self.console.log(f"{name}: {elapsed:.1f} s")
+                self.console.print(f"[green]✓[/] {name} [dim]{elapsed:.1f} s[/]")
 
