@@ -10,6 +10,7 @@ than its results allow is never written.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
@@ -18,7 +19,7 @@ from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from engine.wording import report_text_dir
-from engine.claims import Piece, check_claims, spec_pieces
+from engine.claims import SPEC_TEXT_KEYS, Piece, check_claims, spec_pieces
 from engine.render.format import FILTERS
 from engine.render.view import report_view
 from engine.results import Results
@@ -107,11 +108,22 @@ def render_sections(loaded: LoadedSpec, results: Results) -> list[tuple[str, str
     return rendered
 
 
+def without_free_text(loaded: LoadedSpec) -> LoadedSpec:
+    """The spec with its free text blanked: the templates' own words, checked apart from the spec's,
+    so that a breach in the spec's text is reported once, at its line in the spec."""
+    spec = loaded.spec
+    blank = {key.split(".")[1]: "" for key in SPEC_TEXT_KEYS}
+    programme = spec.programme.model_copy(update={k: v for k, v in blank.items() if hasattr(spec.programme, k)})
+    report = spec.report.model_copy(update={k: v for k, v in blank.items() if hasattr(spec.report, k)})
+    return replace(loaded, spec=spec.model_copy(update={"programme": programme, "report": report}))
+
+
 def render_markdown(loaded: LoadedSpec, results: Results) -> str:
     """The whole report as Markdown; raises UserError when any sentence breaks a wording rule."""
     sections = render_sections(loaded, results)
     pieces = spec_pieces(loaded) + [
-        Piece(text, f"report_text/{name}.md.j2", quoted_forbidden_ok=True) for name, text in sections
+        Piece(text, f"report_text/{name}.md.j2", quoted_forbidden_ok=True)
+        for name, text in render_sections(without_free_text(loaded), results)
     ]
     states = {name: measure.state for name, measure in results.headline.measures.items()}
     check_claims(pieces, states, list(loaded.spec.report.forbidden_phrases))

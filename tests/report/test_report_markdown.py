@@ -157,6 +157,7 @@ def test_overclaim_in_spec_text_stops_the_report():
     with pytest.raises(UserError) as error:
         render_markdown(loaded(spec(programme)), lpt_results())
     assert "specs/test.yaml:5:3" in str(error.value)
+    assert len(error.value.problems) == 1  # once, at the spec's line: not again where a template quotes it
 
 
 def test_forbidden_phrase_of_the_spec_stops_the_report():
