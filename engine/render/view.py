@@ -122,7 +122,8 @@ def details(spec: Spec, results: Results, labels: dict) -> dict[str, Any]:
     time = headline.measures.get(TIME)
     measured = [m for m in HEADLINE_MEASURES if m in results.measures]
     further_tables = [t for t in tables if t["measure"] not in HEADLINE_MEASURES]
-    every = [(a, m) for a in results.analyses for m in results.measures if m in a.measures]
+    shown = [m for m in results.measures if any(m in a.measures and a.measures[m].reported for a in results.analyses)]
+    every = [(a, m) for a in results.analyses for m in shown if m in a.measures]
     variables = [v for a in results.analyses for v in a.variables]
     needs = list(dict.fromkeys(v for v in variables if v.startswith("need_")))
     needs_each = [{v for v in a.variables if v.startswith("need_")} for a in results.analyses]
@@ -149,7 +150,7 @@ def details(spec: Spec, results: Results, labels: dict) -> dict[str, Any]:
         "any_significant": any(a.measures[m].significant and a.measures[m].reported for a, m in every),
         "all_significant": bool(every) and all(a.measures[m].significant and a.measures[m].reported
                                                for a, m in every),
-        "measure_count": len([m for m in results.measures if any(m in a.measures for a in results.analyses)]),
+        "measure_count": len(shown),
         "findings": findings,
         "small_time": {"n": time.treatment_n, "minimum": spec.small_groups.min_reoffenders_for_time}
         if time is not None and time.reported and not time.headline else None,

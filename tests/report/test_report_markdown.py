@@ -198,3 +198,14 @@ def test_a_small_group_check_that_disagrees_is_not_called_verification(mc):
     assert "verified using additional statistical tests" not in text
     assert "did not confirm this result, so it should be treated with caution" in text
     assert "they did not confirm every result, so these results should be treated with caution" in text
+
+
+def test_unreported_further_measures_do_not_count_against_all_significant(mc):
+    loaded_mc, results = mc
+    rate = results.analyses[0].measures["rate"]
+    custody = rate.model_copy(update={"reported": False, "headline": False, "significant": True, "state": "decrease"})
+    analyses = [a.model_copy(update={"measures": {**a.measures, "custody": custody}}) for a in results.analyses]
+    text = render_markdown(loaded_mc, results.model_copy(update={"analyses": analyses,
+                                                                  "measures": [*results.measures, "custody"]}))
+    assert "**All 3 measures show significant results in both analyses**" in text
+    assert "re-offences resulting in custody have not been included in this report" in text
