@@ -113,7 +113,7 @@ def run_stages(size: int, seed: int) -> dict:
         t2 = time.perf_counter()
         matched = match_scores(scores.treated_logit, scores.pool_logit, matching)
         t3 = time.perf_counter()
-        balance_table(treated, analysis_pool, variables, matching, matched.control_weights,
+        balance_table(treated, analysis_pool, scores.encodings, matched.control_weights,
                       matched.treated_matched, Balance())
         t4 = time.perf_counter()
         times.update(pool=len(analysis_pool), terms=len(scores.terms), newton_iterations=scores.iterations,

@@ -82,7 +82,7 @@ def analyse(loaded: LoadedSpec, cohort: Cohort, number: int):
         scores = fit_propensity(treated, pool, variables, spec.matching)  # logistic regression
         matched = match_scores(scores.treated_logit, scores.pool_logit, spec.matching)  # radius or nearest
         balance = balance_table(
-            treated, pool, variables, spec.matching, matched.control_weights, matched.treated_matched, spec.balance
+            treated, pool, scores.encodings, matched.control_weights, matched.treated_matched, spec.balance
         )
         measures = measure_results(treated, pool, matched.control_weights, matched.treated_matched, spec)
     except AnalysisError as error:

@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 
 from engine.results import BalanceRow, Quality
-from engine.spec.models import Balance, Matching
-from engine.stages.propensity import Encoding, Term, category_codes, encode_variable
+from engine.spec.models import Balance
+from engine.stages.propensity import Encoding, Term, category_codes
 
 
 def weighted_mean_var(values: np.ndarray, weights: np.ndarray | None) -> tuple[float, float]:
@@ -137,20 +137,22 @@ def variable_groups(encoding: Encoding, treated: pd.DataFrame, pool: pd.DataFram
 def balance_table(
     treated: pd.DataFrame,
     pool: pd.DataFrame,
-    variables: list[str],
-    matching: Matching,
+    encodings: list[Encoding],
     weights: np.ndarray,
     treated_matched: np.ndarray,
     thresholds: Balance,
 ) -> list[BalanceRow]:
     """Before: all participants against the whole pool, unweighted. After: matched participants
     against the weighted comparison group. A number's own row is left out when no matched
-    participant or no weighted comparison has it recorded (its missing row is 100% then)."""
+    participant or no weighted comparison has it recorded (its missing row is 100% then).
+
+    `encodings` are the propensity model's (PropensityScores.encodings): the same levels and
+    terms the model saw, without reading the data for them twice."""
     weights = np.asarray(weights, dtype=np.float64)
     treated_matched = np.asarray(treated_matched, dtype=bool)
     rows = []
-    for variable in variables:
-        encoding = encode_variable(treated, pool, variable, matching)
+    for encoding in encodings:
+        variable = encoding.variable
         t0, c0, t1, c1 = variable_groups(encoding, treated, pool, weights, treated_matched)
         for j, term in enumerate(encoding.terms()):
             if np.isnan(t1.means[j]) or np.isnan(c1.means[j]):

@@ -10,6 +10,7 @@ import pytest
 
 from engine.spec.models import Balance, Matching
 from engine.stages.balance import balance_table, quality
+from engine.stages.propensity import encode_variable
 
 TREATED = pd.DataFrame({
     "age": [1.0, 2.0, 3.0],
@@ -25,8 +26,12 @@ VARIABLES = ["age", "sex", "need_drugs"]
 MATCHING = Matching(variables=VARIABLES)
 
 
+def encodings(treated, variables):
+    return [encode_variable(treated, POOL, v, MATCHING) for v in variables]
+
+
 def table(weights=(1.0, 1.0, 0.0, 1.0), matched=(True, True, True)):
-    rows = balance_table(TREATED, POOL, VARIABLES, MATCHING, np.array(weights), np.array(matched), Balance())
+    rows = balance_table(TREATED, POOL, encodings(TREATED, VARIABLES), np.array(weights), np.array(matched), Balance())
     return {(r.variable, r.level): r for r in rows}
 
 
@@ -100,6 +105,7 @@ def test_differing_constant_groups_use_the_spread_before_matching():
 
 def test_number_recorded_for_no_matched_participant_has_no_row():
     treated = TREATED.assign(need_drugs=[np.nan, 1.0, 0.0])
-    rows = balance_table(treated, POOL, ["need_drugs"], MATCHING, np.ones(4), np.array([True, False, False]), Balance())
+    rows = balance_table(treated, POOL, encodings(treated, ["need_drugs"]), np.ones(4), np.array([True, False, False]),
+                         Balance())
     assert [(r.variable, r.level) for r in rows] == [("need_drugs", "(missing)")]
     assert rows[0].treatment_mean == 1.0
