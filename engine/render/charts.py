@@ -142,7 +142,7 @@ def chart_figure(measure: str, result: MeasureResult, title: str) -> Figure:
         axes.annotate(
             f"{fixed(value, places)}{unit}",
             xy=(x, max(lift, value, 0.0)),
-            xytext=(0, 4),
+            xytext=(0, 9),  # clear of the interval's cap
             textcoords="offset points",
             ha="center",
             va="bottom",
