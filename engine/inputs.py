@@ -11,7 +11,6 @@ All checks are vectorised: the national file can hold millions of rows.
 from __future__ import annotations
 
 import difflib
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,14 +22,16 @@ import pyarrow.parquet as pq
 
 from engine.errors import Problem, UserError, display_path
 from engine.results import FileInfo
-from engine.spec.loaded import LoadedSpec
+from engine.spec.loaded import LoadedSpec, file_sha256
 from engine.spec.models import Spec
 
 CAP = 20  # problem lines shown per column; the rest are counted
 READERS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 FLAGS = {"0": 0, "1": 1, "0.0": 0, "1.0": 1, "false": 0, "true": 1, "no": 0, "yes": 1}
 WORD_FLAGS = {"false", "true", "no", "yes"}
-DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "ISO8601")
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+DATE_HINT = "write dates as YYYY-MM-DD or DD/MM/YYYY"
+DATE_BEFORE_TIME = r"^(\d{4}-\d{1,2}-\d{1,2})[T ]"  # "2013-02-01 00:00:00" from database exports
 # contract column -> kind (DESIGN §2); need_* are "need", anything else is inferred ("auto")
 KINDS = {
     "offender_id": "text", "record_id": "text", "forename": "text", "surname": "text",
@@ -79,14 +80,6 @@ def renames(spec: Spec, role: str) -> dict[str, str]:
     if role == "submission" and spec.data.start_column != "start_date":
         mapping[spec.data.start_column] = "start_date"
     return mapping
-
-
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 class Checker:
@@ -190,7 +183,10 @@ def _days(column: pd.Series, name: str, check: Checker) -> pd.Series:
 
 
 def _dates(column: pd.Series, name: str, check: Checker, empty_ok: bool) -> pd.Series:
-    """Dates as datetime64[ns] at midnight: YYYY-MM-DD, also DD/MM/YYYY."""
+    """Dates as datetime64[ns] at midnight: YYYY-MM-DD or DD/MM/YYYY; a time after YYYY-MM-DD is dropped.
+
+    Nothing looser (no "2013" or "2013-02" read as the 1st), so a half-written date is reported, not guessed.
+    """
     if pd.api.types.is_datetime64_any_dtype(column):
         parsed = column.dt.tz_localize(None) if getattr(column.dt, "tz", None) else column
         raw = column
@@ -202,12 +198,15 @@ def _dates(column: pd.Series, name: str, check: Checker, empty_ok: bool) -> pd.S
         parsed = pd.Series(pd.NaT, index=column.index, dtype="datetime64[ns]")
         for fmt in DATE_FORMATS:
             todo = parsed.isna() & raw.notna()
-            if not todo.any():
-                break
-            parsed[todo] = pd.to_datetime(raw[todo], format=fmt, errors="coerce").astype("datetime64[ns]")
+            if todo.any():
+                parsed[todo] = pd.to_datetime(raw[todo], format=fmt, errors="coerce").astype("datetime64[ns]")
+        todo = parsed.isna() & raw.notna()
+        if todo.any():
+            day = raw[todo].str.extract(DATE_BEFORE_TIME, expand=False)
+            parsed[todo] = pd.to_datetime(day, format=DATE_FORMATS[0], errors="coerce").astype("datetime64[ns]")
     parsed = parsed.astype("datetime64[ns]").dt.normalize()
     empty = pd.isna(raw).to_numpy() if not isinstance(raw, pd.Series) else raw.isna().to_numpy()
-    check.rows(name, ~empty & parsed.isna().to_numpy(), lambda i: f"{_shown(raw.iloc[i])} is not a date")
+    check.rows(name, ~empty & parsed.isna().to_numpy(), lambda i: f"{_shown(raw.iloc[i])} is not a date; {DATE_HINT}")
     if not empty_ok:
         check.rows(name, empty, lambda i: "is empty; a date is needed")
     return parsed
@@ -420,7 +419,7 @@ def read_inputs(loaded: LoadedSpec) -> Inputs:
         problems += check.summary()
         bad_columns |= {c for c, n in check.counts.items() if n} if role == "reference" else set()
         frames[role] = frame
-        files[role] = FileInfo(path=getattr(spec.data, role), sha256=sha256(path), rows=len(frame))
+        files[role] = FileInfo(path=getattr(spec.data, role), sha256=file_sha256(path), rows=len(frame))
     if "reference" in frames:
         problems += pool_values(loaded, frames["reference"], bad_columns)
     if problems:

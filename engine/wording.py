@@ -74,11 +74,6 @@ def _render(source: str, **context: Any) -> str:
     return " ".join(_template(source).render(**context).split())
 
 
-def measures_worded() -> list[str]:
-    """The measures wording.yaml has sentences for."""
-    return list(_wording()["measures"])
-
-
 def _context(measure: str, result: MeasureResult, programme: Programme, ordinal: int) -> dict[str, Any]:
     spec = _wording()["measures"][measure]
     scale = float(spec["scale"])

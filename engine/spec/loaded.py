@@ -17,6 +17,7 @@ class LoadedSpec:
     spec: Spec
     path: Path
     positions: dict[str, tuple[int, int]] = field(default_factory=dict)
+    source: str | None = None  # the file's text as loaded, so messages can point inside a block of text
 
     @property
     def name(self) -> str:
@@ -42,4 +43,13 @@ class LoadedSpec:
         return (None, None)
 
     def sha256(self) -> str:
-        return hashlib.sha256(self.path.read_bytes()).hexdigest()
+        return file_sha256(self.path)
+
+
+def file_sha256(path: Path) -> str:
+    """Hex SHA-256 of a file, read in 1 MiB blocks so a national data file never sits in memory twice."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

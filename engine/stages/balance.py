@@ -3,8 +3,8 @@
 One row per number and per level of each category (all levels, the reference level included,
 plus the missing indicators), so the annex shows every group the model saw. The standardised
 difference is 100 × (mean_t − mean_c) / √((var_t + var_c) / 2), the comparison's mean and
-variance weighted by the matching weights. MatchIt's variant (treated SD alone) is
-`matchit_std_mean_diff`, kept for the parity tests.
+variance weighted by the matching weights. (MatchIt divides by the treated SD alone; the
+parity test computes that variant itself to compare with R.)
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pandas as pd
 
 from engine.results import BalanceRow, Quality
 from engine.spec.models import Balance
-from engine.stages.propensity import Encoding, Term, category_codes
+from engine.stages.propensity import Encoding, category_codes
 
 
 def weighted_mean_var(values: np.ndarray, weights: np.ndarray | None) -> tuple[float, float]:
@@ -53,25 +53,6 @@ def quality(smd: float, thresholds: Balance) -> Quality:
     if size <= thresholds.poorly_matched_above:
         return "reasonably"
     return "poorly"
-
-
-def term_values(encoding: Encoding, frame: pd.DataFrame) -> list[tuple[Term, np.ndarray, np.ndarray]]:
-    """(term, values, observed) for every term, the reference level included, one column each.
-
-    Numbers are 0 where missing and `observed` marks where they were recorded. For checks
-    (MatchIt parity) and small frames; the table itself works from counts.
-    """
-    terms = encoding.terms()
-    if encoding.categorical:
-        codes = category_codes(frame[encoding.variable], encoding)
-        everyone = np.ones(codes.size, dtype=bool)
-        return [(term, (codes == code).astype(np.float64), everyone) for code, term in enumerate(terms)]
-    raw = frame[encoding.variable].to_numpy(dtype=np.float64, na_value=np.nan)
-    missing = np.isnan(raw)
-    out = [(terms[0], np.where(missing, 0.0, raw), ~missing)]
-    if encoding.has_missing:
-        out.append((terms[1], missing.astype(np.float64), np.ones(raw.size, dtype=bool)))
-    return out
 
 
 @dataclass(frozen=True)
@@ -174,18 +155,3 @@ def balance_table(
             )
     return rows
 
-
-def matchit_std_mean_diff(
-    treated_values: np.ndarray, pool_values: np.ndarray, weights: np.ndarray, treated_matched: np.ndarray
-) -> float:
-    """MatchIt's "Std. Mean Diff." after matching (ATT): over the SD of all treated units (ddof=1),
-    or for a 0/1 term √(p(1−p)) of the treated proportion. Not a percentage."""
-    treated_values = np.asarray(treated_values, dtype=np.float64)
-    difference = treated_values[treated_matched].mean() - np.average(pool_values, weights=weights)
-    binary = np.isin(np.concatenate([treated_values, pool_values]), [0.0, 1.0]).all()
-    if binary:
-        p = treated_values.mean()
-        sd = np.sqrt(p * (1 - p))
-    else:
-        sd = treated_values.std(ddof=1)
-    return float(difference / sd) if sd > 0 else float(difference)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
 import pytest
+import yaml
 
 from engine.claims import Piece, check_claims, find_breaches, spec_pieces
 from engine.errors import UserError
 from engine.results import MeasureResult
 from engine.spec.loader import load_spec
-from engine.spec.models import Programme
-from engine.wording import STATES, measure_wording, measures_worded, sample_size_sentence
+from engine.spec.models import MeasureName, Programme
+from engine.wording import STATES, measure_wording, report_text_dir, sample_size_sentence
 
 PROGRAMME = Programme(name="the Making Connections programme", title="Making Connections", organisation="MC",
                       summary="Mentoring.")
@@ -40,7 +43,8 @@ def result(measure: str, case: str) -> MeasureResult:
 
 
 def test_the_grid_covers_every_worded_measure_and_state():
-    assert sorted(FIXTURES) == sorted(measures_worded())
+    worded = yaml.safe_load((report_text_dir() / "wording.yaml").read_text(encoding="utf-8"))["measures"]
+    assert sorted(FIXTURES) == sorted(worded) == sorted(get_args(MeasureName))
     assert all(set(STATES) <= set(cases) for cases in FIXTURES.values())
 
 

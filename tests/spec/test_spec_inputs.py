@@ -14,6 +14,7 @@ from engine.spec.loader import load_spec
 
 ROW1 = "A0001,Ben,Jones,1981-10-07,2011-11-28,0,1,1,38,M,41,Wales,18,"  # line 2 of reference.csv
 ROW4 = "A0004,Eve,Patel,1977-03-23,2012-02-11,0,0,0,,M,36,London,13,0"  # line 5, did not re-offend
+NOT_A_DATE = "is not a date; write dates as YYYY-MM-DD or DD/MM/YYYY"
 
 
 def test_valid_fixture_validates(work):
@@ -49,12 +50,13 @@ def test_inputs_have_contract_types(work):
 
 
 def test_renamed_columns_and_other_spellings_are_read(work):
-    """data.columns and data.start_column rename; DD/MM/YYYY dates and yes/no flags are accepted."""
+    """data.columns and data.start_column rename; DD/MM/YYYY dates, a time after a date, yes/no flags are read."""
     for name in ("reference.csv", "submission.csv"):
         work.edit(name, "offender_id", "PNC")
     work.edit("submission.csv", "start_date", "Started")
     work.edit("submission.csv", "2011-03-11", "11/03/2011")
     work.edit("reference.csv", ROW1, ROW1.replace(",0,1,1,38,", ",no,Yes,1,38,"))
+    work.edit("reference.csv", "2011-11-28", "2011-11-28 14:05:00")  # a database export's time is dropped
     work.edit("reference.csv", "need_drugs", "employed")  # yes/no text in another column becomes 0/1
     text = (work.root / "reference.csv").read_text()
     lines = text.splitlines()
@@ -64,6 +66,7 @@ def test_renamed_columns_and_other_spellings_are_read(work):
                     ("region, previous_offences, need_drugs]", "region, previous_offences, employed]"))
     inputs = read_inputs(load_spec("bad.yaml"))
     assert inputs.submission["start_date"].iloc[0] == pd.Timestamp("2011-03-11")
+    assert inputs.reference["index_date"].iloc[0] == pd.Timestamp("2011-11-28")
     assert inputs.reference["offender_id"].iloc[0] == "A0001"
     assert inputs.reference["sexual_offence_history"].iloc[0] == 0 and inputs.reference["reoffended"].iloc[0] == 1
     assert inputs.reference["employed"].tolist()[:3] == [0, 1, 0] and inputs.reference["employed"].dtype == np.int8
@@ -118,7 +121,11 @@ SPEC_SIDE = [
 
 DATA_SIDE = [
     ("bad date", [("reference.csv", "1981-10-07", "1981-02-31")],
-     ['reference.csv:2: row 1, column date_of_birth: "1981-02-31" is not a date']),
+     [f'reference.csv:2: row 1, column date_of_birth: "1981-02-31" {NOT_A_DATE}']),
+    ("bad DD/MM/YYYY date", [("reference.csv", "1981-10-07", "31/02/1981")],
+     [f'reference.csv:2: row 1, column date_of_birth: "31/02/1981" {NOT_A_DATE}']),
+    ("year alone is not a date", [("reference.csv", "1981-10-07", "1981")],
+     [f'reference.csv:2: row 1, column date_of_birth: "1981" {NOT_A_DATE}']),
     ("empty programme start", [("submission.csv", "2011-03-11", "")],
      ["submission.csv:2: row 1, column start_date: is empty; a date is needed"]),
     ("2 in a 0/1 column", [("reference.csv", ROW1, ROW1.replace(",0,1,1,38,", ",2,1,1,38,"))],
@@ -140,7 +147,7 @@ DATA_SIDE = [
     ("problems in both files at once",
      [("reference.csv", ROW1, ROW1.replace("2011-11-28,0,1,1", "28.11.2011,0,1,x")),
       ("submission.csv", "R1,", "R1,,")],
-     ['reference.csv:2: row 1, column index_date: "28.11.2011" is not a date',
+     [f'reference.csv:2: row 1, column index_date: "28.11.2011" {NOT_A_DATE}',
       'reference.csv:2: row 1, column reoffences: "x" is not a whole number',
       "submission.csv: cannot read the CSV file: CSV parse error: Expected 6 columns, got 7: "
       "R1,,A0002,Carl,Brown,1997-10-05,2011-03-11"]),
@@ -173,8 +180,8 @@ def test_many_bad_rows_are_capped_per_column(work):
     work.write_spec()
     errors = work.errors()
     assert len(errors) == 21
-    assert errors[0] == 'reference.csv:2: row 1, column index_date: "2011-02-30" is not a date'
-    assert errors[19] == 'reference.csv:21: row 20, column index_date: "2011-02-30" is not a date'
+    assert errors[0] == f'reference.csv:2: row 1, column index_date: "2011-02-30" {NOT_A_DATE}'
+    assert errors[19] == f'reference.csv:21: row 20, column index_date: "2011-02-30" {NOT_A_DATE}'
     assert errors[20] == "reference.csv: column index_date: and 5 more rows with problems"
 
 
