@@ -27,7 +27,7 @@ from engine.spec.loaded import LoadedSpec
 
 SECTIONS = [
     "summary", "programme", "measurements", "estimates", "can_say", "charts", "own_words", "response",
-    "detail", "profile", "matching", "flow", "contacts",
+    "detail", "profile", "matching", "flow", "contacts", "footer",
 ]
 NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
 

@@ -12,6 +12,7 @@ from typing import Any
 from engine.results import AnalysisResult, GroupProfile, Results, Share
 from engine.spec.loaded import LoadedSpec
 from engine.spec.models import HEADLINE_MEASURES, Spec
+from engine.stages.profile import CUSTODIAL
 from engine.wording import measure_wording, rounding_differs, sample_size_sentence
 
 TIME = "time_to_first_reoffence"
@@ -124,16 +125,12 @@ def details(spec: Spec, results: Results, labels: dict) -> dict[str, Any]:
     further_tables = [t for t in tables if t["measure"] not in HEADLINE_MEASURES]
     shown = [m for m in results.measures if any(m in a.measures and a.measures[m].reported for a in results.analyses)]
     every = [(a, m) for a in results.analyses for m in shown if m in a.measures]
-    variables = [v for a in results.analyses for v in a.variables]
-    needs = list(dict.fromkeys(v for v in variables if v.startswith("need_")))
-    needs_each = [{v for v in a.variables if v.startswith("need_")} for a in results.analyses]
     times = [a.measures[TIME] for a in results.analyses if TIME in a.measures]
     return {
         "analyses": [analysis_item(a) for a in results.analyses],
         "pool_column": any(a.pool_restriction for a in results.analyses),
         "reoffender_columns": len(times) == len(results.analyses),
-        "needs_controlled": [variable_label(v, labels) for v in needs],
-        "needs_same": all(each == set(needs) for each in needs_each),
+        "controls": controls(results, labels),
         "intro": spec.report.analyses_intro,
         "headline_name": headline.name,
         "headline_measures": [labels_m[m]["item"] for m in measured],
@@ -154,6 +151,30 @@ def details(spec: Spec, results: Results, labels: dict) -> dict[str, Any]:
         "findings": findings,
         "small_time": {"n": time.treatment_n, "minimum": spec.small_groups.min_reoffenders_for_time}
         if time is not None and time.reported and not time.headline else None,
+    }
+
+
+def controls(results: Results, labels: dict) -> dict[str, Any]:
+    """What the analyses controlled for: the kinds of characteristics (labels.yaml controls) and the
+    risks and needs one by one. 'same' when every analysis used the same ones (LPT: one sentence
+    before the list of analyses); otherwise the analyses that used risks and needs are named after
+    the list (MC: 'The complex analysis controlled for the following risks and needs: ...')."""
+    def kinds(a: AnalysisResult) -> list[str]:
+        return [kind for kind, members in labels["controls"].items() if any(v in members for v in a.variables)]
+
+    def needs(a: AnalysisResult) -> list[str]:
+        return [v for v in a.variables if v.startswith("need_")]
+
+    analyses = results.analyses
+    all_needs = list(dict.fromkeys(v for a in analyses for v in needs(a)))
+    same = all(kinds(a) == kinds(analyses[0]) and set(needs(a)) == set(all_needs) for a in analyses)
+    with_needs = [a for a in analyses if needs(a)]
+    return {
+        "same": same,
+        "kinds": kinds(analyses[0]) if same else [],
+        "needs": [variable_label(v, labels) for v in all_needs],
+        "needs_names": [a.name for a in with_needs],
+        "needs_same": all(set(needs(a)) == set(all_needs) for a in with_needs),
     }
 
 
@@ -235,6 +256,32 @@ def labelled(shares: list[Share], field: str, labels: dict) -> list[dict[str, An
              "count": s.count} for s in shares]
 
 
+def sentence_types(shares: list[Share], labels: dict) -> list[dict[str, Any]]:
+    """The profile's sentence types as the LPT seed nests them: 'Non-custodial sentence 77%', then
+    'Custodial sentence' with each length under it ('1 to 4 years 21%'). Levels come from
+    engine.stages.profile: 'Non-custodial sentence', 'Custodial sentence' (no length recorded) and
+    'Custodial sentence: <length>'."""
+    words = labels["sentence"]
+    banded = [s for s in shares if s.level.startswith(CUSTODIAL + ": ")]
+    items: list[dict[str, Any]] = []
+    for s in shares:
+        item = {"label": s.level, "percent": s.percent, "suppressed": s.suppressed, "count": s.count,
+                "children": []}
+        if s.level == CUSTODIAL and banded:
+            continue  # listed under the heading with the lengths
+        if s.level.startswith(CUSTODIAL + ": "):
+            if s is not banded[0]:
+                continue
+            children = [{"label": b.level[len(CUSTODIAL) + 2:], "percent": b.percent, "suppressed": b.suppressed,
+                         "count": b.count} for b in banded]
+            children += [{"label": words["length_unknown"], "percent": u.percent, "suppressed": u.suppressed,
+                          "count": u.count} for u in shares if u.level == CUSTODIAL]
+            item = {"label": words["custodial"], "percent": None, "suppressed": False, "count": None,
+                    "children": children}
+        items.append(item)
+    return items
+
+
 def group_view(group: GroupProfile, labels: dict) -> dict[str, Any]:
     needs = [s for s in group.needs if s.count > 0]
     return {
@@ -245,7 +292,7 @@ def group_view(group: GroupProfile, labels: dict) -> dict[str, Any]:
         "age": {"min": group.age_min, "max": group.age_max, "mean": group.age_mean}
         if group.age_min is not None else None,
         "index_year": labelled(group.index_year, "index_year", labels),
-        "sentence": labelled(group.sentence, "sentence", labels),
+        "sentence": sentence_types(group.sentence, labels),
         "needs_assessed_n": group.needs_assessed_n,
         "needs_assessed_percent": group.needs_assessed_percent,
         "needs": [{"label": labels["needs"].get(s.level, "had a need relating to " + variable_label(s.level, labels)),
@@ -275,6 +322,8 @@ def report_view(loaded: LoadedSpec, results: Results, labels: dict) -> dict[str,
     published = spec.report.published
     headline = results.headline
     return {
+        "footer": spec.report.footer,
+        "matching_oasys": any(v.startswith("need_") for a in results.analyses for v in a.variables),
         "title": spec.title,
         "published": f"{published.day} {published:%B %Y}" if published else None,
         "programme": spec.programme,

@@ -202,6 +202,11 @@ class Report(Strict):
         default=None, description="Free text after the list of analyses in 'The results in detail' (Markdown)."
     )
     contacts: list[Contact] = Field(default=[], description="Contact points printed at the end of the report.")
+    footer: str | None = Field(
+        default=None,
+        description="Free text printed at the very end, after the contact points (Markdown): the publisher's "
+        "boilerplate, e.g. general enquiries, copyright and licence. It must not describe the programme's effects.",
+    )
     suppress_below: int = Field(
         default=5,
         ge=0,

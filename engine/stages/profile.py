@@ -145,8 +145,10 @@ def build_profile(cohort: Cohort, headline_treated: pd.DataFrame, spec: Spec) ->
     """The headline analysis's matched participants against the identified people who were not analysed.
 
     "Not analysed" is everyone found in the reference data who is not in the headline treatment
-    group: those excluded before matching and those the headline analysis could not match (LPT:
-    76 individuals - 39 analysed - 7 without records = 30).
+    group: those excluded before matching and those the headline analysis could not match. The
+    people not found in the reference data at all are only counted (not_identified_n): the data
+    cannot tell "not on the PNC" from "no record at all", so, unlike the LPT seed (30 not analysed,
+    7 without records), our LPT run gives 76 individuals - 4 not identified - 39 analysed = 33.
     """
     suppress_below = spec.report.suppress_below
     participants = cohort.participants

@@ -60,7 +60,8 @@ LPT_SENTENCES = [
     "- 49% UK nationals, 38% unknown nationality, 13% non-UK nationals",
     "- Aged 17 to 25 at the beginning of their one-year re-offending period (mean age 21 years)",
     "- \\* released from prison/ started community sentence in 2012, 90% in 2013.",
-    "    - Custodial sentence: 1 to 4 years 21%",
+    "- Sentence type:\n    - Non-custodial sentence 77%\n    - Custodial sentence\n        - 1 to 4 years 21%\n"
+    "        - 4 to 10 years \\*",
     "**Participants not included in analysis (30 men and youths)**",
     "For the **7 people** without any records in the re-offending database, no personal information is available.",
     "Information on individual risks and needs was available for 35 people in the national analysis treatment "
