@@ -21,12 +21,14 @@ from engine.spec.loaded import LoadedSpec
 from engine.wording import report_text_dir
 
 FLAGS = re.IGNORECASE
-SPEC_TEXT_KEYS = (
+SPEC_TEXT_KEYS = (  # the spec's free text; analyses.N.description is added per analysis
+    "report.title",
     "programme.summary",
     "programme.in_their_own_words",
     "programme.response",
     "programme.profile_note",
     "report.analyses_intro",
+    "report.footer",
 )
 ORIGIN = re.compile(r"^(?P<file>.+?)(?::(?P<line>\d+)(?::(?P<column>\d+))?)?(?:: (?P<where>.+))?$")
 MARKUP = re.compile(r"\*\*|__|(?<!\w)\*|\*(?!\w)|`|[✓✗“”\"]|^\s*(?:#+|[-+*]|\d+\.|>)\s+")
@@ -50,6 +52,7 @@ class Piece:
     text: str
     origin: str
     quoted_forbidden_ok: bool = False
+    source: str | None = None  # the spec file's text, to point at the line of the breach itself
 
 
 @dataclass(frozen=True)
@@ -232,9 +235,25 @@ def _problem(piece: Piece, breach: Breach) -> Problem:
     file, where = parts["file"], parts["where"] or ""
     if parts["line"]:
         line, column = int(parts["line"]), int(parts["column"]) if parts["column"] else None
+        if piece.source is not None:
+            line, column = _in_source(piece.source, line, breach.words) or (line, column)
     else:
         line, column = breach.line, None
     return Problem(file, line, column, where, breach.message)
+
+
+def _in_source(source: str, from_line: int, words: str) -> tuple[int, int] | None:
+    """Line and column of the words in the spec file, at or after the key's line: the phrase
+    itself, not the `response: |` line ten lines above it. Line breaks and indentation of a
+    YAML block may fall between the words."""
+    pattern = re.compile(r"\s+".join(map(re.escape, words.split())), FLAGS)
+    lines = source.splitlines(keepends=True)
+    offset = sum(len(line) for line in lines[: from_line - 1])
+    match = pattern.search(source, offset)
+    if match is None:
+        return None
+    before = source[: match.start()]
+    return before.count("\n") + 1, match.start() - (before.rfind("\n") + 1) + 1
 
 
 def check_claims(pieces: list[Piece], states: dict[str, str], extra_phrases: list[str]) -> None:
@@ -252,22 +271,29 @@ def check_claims(pieces: list[Piece], states: dict[str, str], extra_phrases: lis
         raise UserError(problems)
 
 
-def spec_pieces(loaded: LoadedSpec) -> list[Piece]:
-    """The spec's free text (summary, own words, response, profile note, analyses intro), located."""
-    spec = loaded.spec
-    values = {
-        "programme.summary": spec.programme.summary,
-        "programme.in_their_own_words": spec.programme.in_their_own_words,
-        "programme.response": spec.programme.response,
-        "programme.profile_note": spec.programme.profile_note,
-        "report.analyses_intro": spec.report.analyses_intro,
-    }
-    pieces = []
+def spec_texts(spec) -> list[tuple[str, str]]:
+    """(key path, text) for every piece of free text in the spec that the report prints."""
+    found = []
     for key in SPEC_TEXT_KEYS:
-        text = values[key]
-        if not text:
-            continue
+        value = spec
+        for part in key.split("."):
+            value = getattr(value, part, None)
+        found.append((key, value))
+    found += [(f"analyses.{i}.description", a.description) for i, a in enumerate(spec.analyses)]
+    return [(key, text) for key, text in found if text]
+
+
+def spec_pieces(loaded: LoadedSpec) -> list[Piece]:
+    """The spec's free text, each piece located at its key in the spec file."""
+    pieces = []
+    for key, text in spec_texts(loaded.spec):
         line, column = loaded.locate(key)
         place = loaded.display + (f":{line}" if line else "") + (f":{column}" if line and column else "")
-        pieces.append(Piece(text=text, origin=f"{place}: {key}"))
+        pieces.append(Piece(text=text, origin=f"{place}: {key}", source=loaded.source))
     return pieces
+
+
+def check_spec_text(loaded: LoadedSpec) -> None:
+    """The rules that need no results (relative effects, proof, causes, the spec's own phrases)
+    on the spec's free text: `validate` and the start of `run` catch these before any statistics."""
+    check_claims(spec_pieces(loaded), {}, list(loaded.spec.report.forbidden_phrases))

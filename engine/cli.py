@@ -23,11 +23,12 @@ app = typer.Typer(
 )
 
 
-def _fail(error: UserError) -> None:
+def _fail(error: UserError, wrote_nothing: bool) -> None:
     for problem in error.problems:
         typer.echo(str(problem), err=True)
     count = len(error.problems)
-    typer.echo(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", err=True)
+    found = f"{count} problem{'s' if count != 1 else ''} found"
+    typer.echo(f"{found}; nothing was written." if wrote_nothing else f"{found}.", err=True)
     raise typer.Exit(1)
 
 
@@ -37,6 +38,7 @@ def validate(
     data: Annotated[bool, typer.Option(help="Also check the data files the spec names.")] = True,
 ) -> None:
     """Check specs (and the data they name) and report every problem, one per line."""
+    from engine.claims import check_spec_text
     from engine.inputs import read_inputs
     from engine.spec.loader import load_spec
 
@@ -44,6 +46,7 @@ def validate(
     for path in specs:
         try:
             loaded = load_spec(path)
+            check_spec_text(loaded)
             if data:
                 read_inputs(loaded)
         except UserError as error:
@@ -51,7 +54,7 @@ def validate(
             continue
         typer.echo(f"{loaded.display}: ok")
     if problems:
-        _fail(UserError(problems))
+        _fail(UserError(problems), wrote_nothing=False)
 
 
 @app.command()
@@ -104,7 +107,7 @@ def run(
             continue
         typer.echo(f"wrote {folder}")
     if problems:
-        _fail(UserError(problems))
+        _fail(UserError(problems), wrote_nothing=len(specs) == 1)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from engine import __version__
+from engine.claims import check_spec_text
 from engine.errors import AnalysisError, Problem, UserError
 from engine.inputs import read_inputs
 from engine.output import publish
@@ -35,6 +36,7 @@ def run_spec(spec_path: Path, out: Path | None = None, progress: Progress | None
     progress = progress or Progress(enabled=False)
     with progress.stage("reading the spec"):
         loaded = load_spec(spec_path)
+        check_spec_text(loaded)  # overclaims in the spec's own text fail before any statistics
     results = compute_results(loaded, progress)
     with progress.stage("writing the report"):
         files = report_files(loaded, results)

@@ -12,14 +12,14 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from functools import lru_cache
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from engine.wording import report_text_dir
-from engine.claims import SPEC_TEXT_KEYS, Piece, check_claims, spec_pieces
+from engine.claims import Piece, check_claims, spec_pieces, spec_texts
 from engine.render.format import FILTERS
 from engine.render.view import report_view
 from engine.results import Results
@@ -108,22 +108,34 @@ def render_sections(loaded: LoadedSpec, results: Results) -> list[tuple[str, str
     return rendered
 
 
-def without_free_text(loaded: LoadedSpec) -> LoadedSpec:
-    """The spec with its free text blanked: the templates' own words, checked apart from the spec's,
-    so that a breach in the spec's text is reported once, at its line in the spec."""
+def map_free_text(loaded: LoadedSpec, change: Callable[[str], str]) -> LoadedSpec:
+    """The spec with every piece of its free text (claims.spec_texts) passed through `change`."""
     spec = loaded.spec
-    blank = {key.split(".")[1]: "" for key in SPEC_TEXT_KEYS}
-    programme = spec.programme.model_copy(update={k: v for k, v in blank.items() if hasattr(spec.programme, k)})
-    report = spec.report.model_copy(update={k: v for k, v in blank.items() if hasattr(spec.report, k)})
-    return replace(loaded, spec=spec.model_copy(update={"programme": programme, "report": report}))
+    parts = {"programme": spec.programme, "report": spec.report}
+    updates: dict[str, dict[str, str]] = {"programme": {}, "report": {}}
+    for key, text in spec_texts(spec):
+        section, _, field = key.partition(".")
+        if section in updates:
+            updates[section][field] = change(text)
+    analyses = [a.model_copy(update={"description": change(a.description)}) if a.description else a
+                for a in spec.analyses]
+    changed = {name: parts[name].model_copy(update=fields) for name, fields in updates.items()}
+    return replace(loaded, spec=spec.model_copy(update={**changed, "analyses": analyses}))
+
+
+def no_raw_html(text: str) -> str:
+    """Spec text may use Markdown but not HTML: a `<script>` stays text in every Markdown reader."""
+    return text.replace("<", "&lt;").replace(">", "&gt;")
 
 
 def render_markdown(loaded: LoadedSpec, results: Results) -> str:
     """The whole report as Markdown; raises UserError when any sentence breaks a wording rule."""
-    sections = render_sections(loaded, results)
+    sections = render_sections(map_free_text(loaded, no_raw_html), results)
+    # the templates' own words are checked apart from the spec's, so that a breach in the spec's
+    # text is reported once, at its line in the spec
     pieces = spec_pieces(loaded) + [
         Piece(text, f"report_text/{name}.md.j2", quoted_forbidden_ok=True)
-        for name, text in render_sections(without_free_text(loaded), results)
+        for name, text in render_sections(map_free_text(loaded, lambda text: ""), results)
     ]
     states = {name: measure.state for name, measure in results.headline.measures.items()}
     check_claims(pieces, states, list(loaded.spec.report.forbidden_phrases))

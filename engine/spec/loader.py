@@ -282,4 +282,4 @@ def load_spec(path: str | Path) -> LoadedSpec:
         problems += validation_problems(error, data, tree, own=bool(cross))
     if problems or spec is None:
         raise UserError(_in_order(problems))
-    return LoadedSpec(spec=spec, path=path.resolve(), positions=dict(tree.values))
+    return LoadedSpec(spec=spec, path=path.resolve(), positions=dict(tree.values), source=text)

@@ -50,7 +50,7 @@ class Workspace:
         assert "Traceback" not in result.output
         assert result.exception is None or isinstance(result.exception, SystemExit)
         lines = result.stderr.splitlines()
-        assert lines[-1].endswith("found; nothing was written.")
+        assert lines[-1].endswith("found.")
         return lines[:-1]
 
 

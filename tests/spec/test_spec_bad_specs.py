@@ -148,7 +148,7 @@ def test_every_spec_is_checked_and_good_ones_say_ok(work):
     assert result.exit_code == 1
     assert result.stdout == "good.yaml: ok\n"
     assert result.stderr == (
-        "bad.yaml:19:12: matching.caliper: must be greater than 0 (you wrote 0)\n1 problem found; nothing was written.\n"
+        "bad.yaml:19:12: matching.caliper: must be greater than 0 (you wrote 0)\n1 problem found.\n"
     )
 
 
@@ -174,5 +174,5 @@ def test_real_command_prints_no_traceback(work):
         "bad.yaml:19:3: matching: unknown key 'calipr'; did you mean 'caliper'?",
         "bad.yaml:27:12: measures.0: 'rat' is not a measure; did you mean 'rate'? (choose from rate, frequency, "
         "time_to_first_reoffence, custody, severity)",
-        "2 problems found; nothing was written.",
+        "2 problems found.",
     ]
