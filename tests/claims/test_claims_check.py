@@ -1,4 +1,4 @@
-"""check_claims on the engine's own sentences (every measure x state) and on the spec's free text."""
+"""check_claims on the engine's own sentences (every measure x state) and on the published seeds."""
 
 from __future__ import annotations
 
@@ -7,10 +7,9 @@ from typing import get_args
 import pytest
 import yaml
 
-from engine.claims import Piece, check_claims, find_breaches, spec_pieces
+from engine.claims import Piece, check_claims, find_breaches
 from engine.errors import UserError
 from engine.results import MeasureResult
-from engine.spec.loader import load_spec
 from engine.spec.models import MeasureName, Programme
 from engine.wording import STATES, measure_wording, report_text_dir, sample_size_sentence
 
@@ -75,57 +74,6 @@ def test_a_template_breach_names_the_template_and_line():
         check_claims([Piece("Fine.\n\nIt proves the point.", "report_text/summary.md.j2")], {}, [])
     assert [str(p) for p in caught.value.problems] == [
         'report_text/summary.md.j2:3: "proves" is a claim of proof, which the rules forbid (rule: no-proves)']
-
-
-SPEC = """\
-spec_version: 1
-programme:
-  name: the X programme
-  title: X
-  organisation: X Trust
-  summary: Mentoring for people leaving custody.
-  response: |
-    We are delighted: the programme reduces re-offending by 44% in our view.
-data:
-  reference: data/national.csv
-  submission: data/x.csv
-matching:
-  variables: [age]
-analyses:
-  - name: National
-report:
-  forbidden_phrases: [life-changing]
-"""
-
-
-def test_a_relative_claim_in_the_spec_response_points_at_the_spec(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "specs").mkdir()
-    (tmp_path / "specs" / "x.yaml").write_text(SPEC, encoding="utf-8")
-    loaded = load_spec("specs/x.yaml")
-    pieces = spec_pieces(loaded)
-    assert [p.origin.split(": ")[1] for p in pieces] == ["programme.summary", "programme.response"]
-    line, column = 8, 37  # the phrase itself, inside the `response: |` block
-    with pytest.raises(UserError) as caught:
-        check_claims(pieces, {"rate": "not_significant"}, list(loaded.spec.report.forbidden_phrases))
-    assert [str(p) for p in caught.value.problems] == [
-        f'specs/x.yaml:{line}:{column}: programme.response: "reduces re-offending by 44%" is a relative claim, '
-        "which the rules forbid (rule: no-relative-effect)"]
-    problem = caught.value.problems[0]
-    assert (problem.file, problem.where) == ("specs/x.yaml", "programme.response")
-
-
-def test_spec_forbidden_phrase_in_the_summary(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "specs").mkdir()
-    text = SPEC.replace("Mentoring for people leaving custody.", "Life-Changing mentoring.")
-    (tmp_path / "specs" / "x.yaml").write_text(text, encoding="utf-8")
-    loaded = load_spec("specs/x.yaml")
-    with pytest.raises(UserError) as caught:
-        check_claims(spec_pieces(loaded)[:1], {}, list(loaded.spec.report.forbidden_phrases))
-    assert [str(p) for p in caught.value.problems] == [
-        'specs/x.yaml:6:12: programme.summary: "Life-Changing" is a phrase listed in report.forbidden_phrases, '
-        "which the rules forbid (rule: spec-forbidden-phrase)"]
 
 
 def test_the_published_seed_reports_pass_whole(request):
