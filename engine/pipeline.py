@@ -19,7 +19,7 @@ from engine.render.charts import draw_charts
 from engine.render.html import render_html
 from engine.render.markdown import render_markdown
 from engine.progress import Progress
-from engine.results import AnalysisResult, FileInfo, Results
+from engine.results import AnalysisResult, Results, SpecInfo
 from engine.spec.loaded import LoadedSpec
 from engine.spec.loader import load_spec
 from engine.stages.balance import balance_table
@@ -62,7 +62,7 @@ def compute_results(loaded: LoadedSpec, progress: Progress | None = None) -> Res
         profile = build_profile(cohort, headline_treated, spec)
     return Results(
         engine_version=__version__,
-        spec=FileInfo(path=loaded.path.name, sha256=loaded.sha256()),
+        spec=SpecInfo(path=loaded.path.name, sha256=loaded.sha256()),
         inputs=inputs.files,
         attrition=cohort.attrition,
         analyses=analyses,

@@ -3,6 +3,21 @@
 Numbers are unrounded (rounding is presentation). The contract's keys come first in each
 object; the extra keys (before-matching balance, additional tests, profile, flow details) are
 what the report needs so that no template computes anything.
+
+Schema version 2 (the contract the claims, safety, statistics and growth work build on):
+- Disclosure: a suppressed cell (a profile share, a balance row's participant mean, a measure's
+  participant figures) holds null in its numbers and `suppressed: true`; nothing else in the
+  file lets it be derived (secondary suppression is applied before the Results are built).
+- Measures: `reported` says whether the report may state the measure at all; when it is false,
+  `not_reported_reason` says why (too_few_events, no_variance, suppressed, untestable) and
+  `significant` is false, `state` is "not_significant", interval and p-value are null.
+- Which test decided: `decided_by` names the test whose verdict `significant` and `state` carry
+  ("welch", or e.g. "bootstrap" / "exact" / "score"), with its own p-value and interval; the
+  Welch figures stay in ci_low / ci_high / p_value for comparability with published reports.
+- Balance: `smd_percent` is in the analysis's `balance_convention`; both conventions are kept
+  per row (`smd_percent_pooled`, `smd_percent_treated`).
+- Run facts: `spec.statistics_sha256` hashes the statistical part of the spec (the cache key's
+  spec half), `warnings` lists what the run noticed and went on with (each a plain sentence).
 """
 
 from __future__ import annotations
@@ -12,9 +27,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 State = Literal["decrease", "increase", "not_significant"]
+NotReportedReason = Literal["too_few_events", "no_variance", "suppressed", "untestable"]
+BalanceConvention = Literal["pooled", "treated"]
 Quality = Literal["well", "reasonably", "poorly"]
 
 
@@ -28,6 +45,12 @@ class FileInfo(Frozen):
     rows: int | None = None
 
 
+class SpecInfo(Frozen):
+    path: str
+    sha256: str
+    statistics_sha256: str | None = None  # hash of the keys that change the numbers (not the texts)
+
+
 class AttritionStep(Frozen):
     step: str  # submitted | duplicates | not_identified | no_matching_sentence | sexual_offence
     removed: int
@@ -37,12 +60,25 @@ class AttritionStep(Frozen):
 class BalanceRow(Frozen):
     variable: str  # the spec's column name
     level: str | None  # a categorical variable's level; "(missing)" for the missing indicator; None for numbers
-    treatment_mean: float
+    treatment_mean: float | None  # None when suppressed
     comparison_mean: float  # weighted, after matching
-    smd_percent: float  # after matching: difference over the root mean of the two variances, x100
+    smd_percent: float  # after matching, in the analysis's balance_convention, x100
     quality: Quality
     comparison_mean_before: float  # whole pool, before matching
     smd_percent_before: float
+    binary: bool = False  # a 0/1 term (a level or a missing indicator)
+    smd_percent_pooled: float | None = None  # difference over the root mean of the two variances
+    smd_percent_treated: float | None = None  # cobalt/MatchIt: treated SD; raw difference for 0/1 terms
+    suppressed: bool = False
+
+
+class DecidingTest(Frozen):
+    """The test whose verdict the measure's `significant` and `state` carry."""
+
+    test: str  # "welch", "bootstrap", "exact", "score", ...
+    p_value: float | None
+    ci_low: float | None = None
+    ci_high: float | None = None
 
 
 class ExtraTest(Frozen):
@@ -56,9 +92,9 @@ class ExtraTest(Frozen):
 class MeasureResult(Frozen):
     treatment_n: int
     comparison_n: int  # distinct comparison records with weight > 0 in this measure
-    treatment: float
+    treatment: float | None  # None when suppressed
     comparison: float
-    difference: float
+    difference: float | None  # None when suppressed
     ci_low: float | None  # None when no test could be made (then reported is False)
     ci_high: float | None
     p_value: float | None
@@ -70,6 +106,9 @@ class MeasureResult(Frozen):
     reported: bool  # False when participants x rate < the minimum expected count
     headline: bool  # shown in the key findings (time: only with enough re-offenders)
     extra_test: ExtraTest | None = None
+    not_reported_reason: NotReportedReason | None = None  # set exactly when reported is False
+    decided_by: DecidingTest | None = None  # None: the Welch test decided (schema 1 behaviour)
+    suppressed: bool = False
 
 
 class AnalysisResult(Frozen):
@@ -85,6 +124,7 @@ class AnalysisResult(Frozen):
     pool_n: int  # pool records the analysis could use (after its restriction and common support)
     outside_support_n: int  # restricted-pool records dropped for sharing no participant's level
     caliper_logit: float
+    balance_convention: BalanceConvention = "pooled"
     balance: list[BalanceRow]
     measures: dict[str, MeasureResult]
 
@@ -93,9 +133,9 @@ class Share(Frozen):
     """One category of a profile: how many people, and what percent of the group."""
 
     level: str
-    count: int
-    percent: float
-    suppressed: bool  # fewer people than report.suppress_below: print '*'
+    count: int | None  # None when suppressed
+    percent: float | None  # None when suppressed
+    suppressed: bool  # fewer people than report.suppress_below, or derivable from one that is: print '*'
 
 
 class GroupProfile(Frozen):
@@ -122,13 +162,15 @@ class Profile(Frozen):
 class Results(Frozen):
     schema_version: int = SCHEMA_VERSION
     engine_version: str
-    spec: FileInfo
+    spec: SpecInfo
     inputs: dict[str, FileInfo]  # reference, submission
     attrition: list[AttritionStep]
     analyses: list[AnalysisResult]
     measures: list[str]  # the spec's measures, in report order
     significance_level: float
     profile: Profile | None = Field(default=None)
+    suppress_below: int = 0  # disclosure threshold applied to every output (0: none)
+    warnings: list[str] = Field(default_factory=list)
 
     def analysis(self, name: str) -> AnalysisResult:
         return next(a for a in self.analyses if a.name == name)

@@ -12,6 +12,7 @@ from engine.results import (
     BalanceRow,
     ExtraTest,
     FileInfo,
+    SpecInfo,
     GroupProfile,
     MeasureResult,
     Profile,
@@ -98,7 +99,7 @@ def group(n: int, shares: list[tuple[str, int, float, bool]]) -> GroupProfile:
 def results() -> Results:
     return Results(
         engine_version="0.1.0",
-        spec=FileInfo(path="specs/lpt.yaml", sha256="ab" * 32),
+        spec=SpecInfo(path="specs/lpt.yaml", sha256="ab" * 32),
         inputs={"reference": FileInfo(path="specs/data/national.parquet", sha256="cd" * 32, rows=250000),
                 "submission": FileInfo(path="specs/data/lpt_submission.csv", sha256="ef" * 32, rows=77)},
         attrition=[AttritionStep(step="submitted", removed=0, remaining=77),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from engine.results import (
-    AnalysisResult, AttritionStep, BalanceRow, ExtraTest, FileInfo, GroupProfile, MeasureResult, Profile,
+    AnalysisResult, AttritionStep, BalanceRow, ExtraTest, GroupProfile, MeasureResult, Profile, SpecInfo,
     Results, Share,
 )
 from engine.spec.loaded import LoadedSpec
@@ -107,7 +107,7 @@ def lpt_results() -> Results:
         not_identified_n=7,
     )
     return Results(
-        engine_version="test", spec=FileInfo(path="lpt.yaml", sha256="0" * 64), inputs={},
+        engine_version="test", spec=SpecInfo(path="lpt.yaml", sha256="0" * 64), inputs={},
         attrition=attrition(77, [("duplicates", 1), ("not_identified", 4), ("no_matching_sentence", 25),
                                  ("sexual_offence", 4)]),
         analyses=[national, regional], measures=["rate", "frequency", "time_to_first_reoffence"],
@@ -140,7 +140,7 @@ def mc_results() -> Results:
         [row("age", "well"), row("custody_length_band", "reasonably")], MC_VARIABLES[:5],
     )
     return Results(
-        engine_version="test", spec=FileInfo(path="mc.yaml", sha256="0" * 64), inputs={},
+        engine_version="test", spec=SpecInfo(path="mc.yaml", sha256="0" * 64), inputs={},
         attrition=attrition(142, [("duplicates", 2), ("not_identified", 8), ("no_matching_sentence", 44),
                                   ("sexual_offence", 2)]),
         analyses=[complex_, standard], measures=["rate", "frequency", "time_to_first_reoffence"],
