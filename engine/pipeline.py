@@ -23,7 +23,7 @@ from engine.results import AnalysisResult, Results, SpecInfo
 from engine.spec.loaded import LoadedSpec
 from engine.spec.loader import load_spec
 from engine.stages.balance import balance_table
-from engine.stages.link import Cohort, link_and_exclude
+from engine.stages.link import REFERENCE_ROW, Cohort, link_and_exclude
 from engine.stages.matching import match_scores
 from engine.stages.outcomes import effective_n, measure_results
 from engine.stages.profile import build_profile
@@ -82,7 +82,9 @@ def analyse(loaded: LoadedSpec, cohort: Cohort, number: int):
     pool = pool.reset_index(drop=True)
     try:
         scores = fit_propensity(treated, pool, variables, spec.matching)  # logistic regression
-        matched = match_scores(scores.treated_logit, scores.pool_logit, spec.matching)  # radius or nearest
+        matched = match_scores(  # radius or nearest; exact ties broken by the records' rows in the data
+            scores.treated_logit, scores.pool_logit, spec.matching, treated[REFERENCE_ROW], pool[REFERENCE_ROW]
+        )
         balance = balance_table(
             treated, pool, scores.encodings, matched.control_weights, matched.treated_matched, spec.balance
         )

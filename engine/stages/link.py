@@ -18,6 +18,7 @@ from engine.spec.models import Spec
 
 PERSON = "_person"  # the link key of a submitted record (offender id, or folded name and birth date)
 ROW = "_row"  # the chosen reference row of a submitted record
+REFERENCE_ROW = "_reference_row"  # a record's position in the reference data: nearest matching breaks exact ties by it
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ def choose_index_events(people: pd.DataFrame, reference: pd.DataFrame, spec: Spe
 def link_and_exclude(spec: Spec, reference: pd.DataFrame, submission: pd.DataFrame) -> Cohort:
     """Apply the spec's exclusion steps in order and split the reference data into participants and pool."""
     link_on = list(spec.data.link_on)
-    reference = reference.assign(**{PERSON: link_key(reference, link_on)})
+    reference = reference.assign(**{PERSON: link_key(reference, link_on), REFERENCE_ROW: np.arange(len(reference))})
     people = submission.assign(**{PERSON: link_key(submission, link_on)})
     people = people.sort_values(["start_date", "record_id"], kind="stable")
     people[ROW] = choose_index_events(people, reference, spec)

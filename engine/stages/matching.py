@@ -4,9 +4,17 @@ The pool's scores are sorted once; each participant's caliper window is found by
 so the cost is O((n + m) log m) and no participant × pool matrix is ever built (pools run to
 millions of records). Radius matching spreads each participant's weight 1/k over the k pool
 records in its window with a difference array. Nearest-neighbour matching follows R's MatchIt
-4.7.2 (`nn_matchC_vec`): pool records sort before participants of equal score, the nearer of the
-left and right candidates wins (the left on a tie), matches are taken in rounds (every
-participant's first, then second ...), participants in descending score order.
+4.7.2 (`nn_matchC_vec`): every record, participant or pool, is sorted by score and, on equal
+scores, by its row in the data (R's stable sort); the nearer of the left and right candidates
+wins (the left on a tie), matches are taken in rounds (every participant's first, then second
+...), participants in descending score order (equal scores in row order).
+
+The tie rule, stated once: among comparison records at the same distance, the one nearer the
+participant in (score, data row) order wins, the lower side first. So with exact ties and
+replacement, a participant listed before its tied pool records takes the first of them in the
+data, and one listed after them takes the last: exactly MatchIt's choice given the same rows in
+the same order. "Data row" is the record's row in the reference file (carried from linking);
+without rows, the pool counts as listed first, in its own order, then the participants.
 """
 
 from __future__ import annotations
@@ -89,17 +97,40 @@ def radius_match(treated_logit: np.ndarray, pool_logit: np.ndarray, width: float
     return MatchResult(matched, weights, width, k.astype(np.int64))
 
 
-def nearest_match(treated_logit: np.ndarray, pool_logit: np.ndarray, width: float, ratio: int, replace: bool) -> MatchResult:
-    """MatchIt's nearest neighbour: up to `ratio` comparisons per participant within the caliper."""
+def data_rows(n: int, m: int, treated_row: np.ndarray | None, pool_row: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """Each record's row in the data; by default the pool first, in its order, then the participants."""
+    if treated_row is None or pool_row is None:
+        return np.arange(m, m + n, dtype=np.int64), np.arange(m, dtype=np.int64)
+    return np.asarray(treated_row, dtype=np.int64), np.asarray(pool_row, dtype=np.int64)
+
+
+def starts(s: np.ndarray, sorted_rows: np.ndarray, treated_logit: np.ndarray, treated_row: np.ndarray) -> np.ndarray:
+    """How many pool records sort before each participant by (score, data row): its right neighbour's position."""
+    lo = np.searchsorted(s, treated_logit, side="left")
+    hi = np.searchsorted(s, treated_logit, side="right")
+    out = lo.copy()
+    for i in np.flatnonzero(hi > lo):  # exact ties with pool records: their rows decide
+        out[i] = lo[i] + np.searchsorted(sorted_rows[lo[i] : hi[i]], treated_row[i], side="left")
+    return out
+
+
+def nearest_match(
+    treated_logit: np.ndarray, pool_logit: np.ndarray, width: float, ratio: int, replace: bool,
+    treated_row: np.ndarray | None = None, pool_row: np.ndarray | None = None,
+) -> MatchResult:
+    """MatchIt's nearest neighbour: up to `ratio` comparisons per participant within the caliper.
+
+    `treated_row` and `pool_row` are the records' rows in the data (see the module's tie rule).
+    """
     n, m = treated_logit.size, pool_logit.size
-    order = np.argsort(pool_logit, kind="stable")
+    treated_row, pool_row = data_rows(n, m, treated_row, pool_row)
+    order = np.lexsort((pool_row, pool_logit))  # by score, then data row
     s = pool_logit[order]
-    # pool records of equal score sort before the participant, so they are its "left" neighbours
-    start = np.searchsorted(s, treated_logit, side="right")
+    start = starts(s, pool_row[order], treated_logit, treated_row)
     used = np.zeros(m, dtype=bool)  # without replacement: sorted positions already taken
     taken: list[list[int]] = [[] for _ in range(n)]  # sorted positions matched to each participant
-    # participants in descending score; ties keep their order (R's order(-x) is stable)
-    treated_order = np.argsort(-treated_logit, kind="stable")
+    # participants in descending score, equal scores in data order (R's order is stable)
+    treated_order = np.lexsort((treated_row, -treated_logit))
     for _round in range(ratio):
         for i in treated_order:
             if _round > len(taken[i]):  # found nothing in an earlier round: nothing nearer now
@@ -134,15 +165,23 @@ def nearest_match(treated_logit: np.ndarray, pool_logit: np.ndarray, width: floa
     return MatchResult(matched, weights, width, k, pair_array)
 
 
-def match_scores(treated_logit: np.ndarray, pool_logit: np.ndarray, matching: Matching) -> MatchResult:
-    """Match participants to the pool on the logit score, as the spec's `matching` says."""
+def match_scores(
+    treated_logit: np.ndarray, pool_logit: np.ndarray, matching: Matching,
+    treated_row: np.ndarray | None = None, pool_row: np.ndarray | None = None,
+) -> MatchResult:
+    """Match participants to the pool on the logit score, as the spec's `matching` says.
+
+    `treated_row` / `pool_row`: each record's row in the reference data, which breaks exact ties.
+    """
     treated_logit = np.asarray(treated_logit, dtype=np.float64)
     pool_logit = np.asarray(pool_logit, dtype=np.float64)
     width = caliper_width(treated_logit, pool_logit, matching.caliper)
     if matching.method == "radius":
         result = radius_match(treated_logit, pool_logit, width)
     else:
-        result = nearest_match(treated_logit, pool_logit, width, matching.ratio, matching.replace)
+        result = nearest_match(
+            treated_logit, pool_logit, width, matching.ratio, matching.replace, treated_row, pool_row
+        )
     if not result.treated_matched.any():
         raise AnalysisError(
             f"no participant has a comparison record within the caliper ({matching.caliper} standard deviations "
