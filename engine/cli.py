@@ -60,15 +60,18 @@ def validate(
 @app.command()
 def schema(
     out: Annotated[Optional[Path], typer.Option(help="Write to this file instead of printing.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite --out even if it is not a jdlspec schema.")] = False,
 ) -> None:
     """Print the JSON Schema of the spec, for editors that complete and check YAML."""
-    from engine.spec.schema import spec_json_schema
+    from engine.spec.schema import spec_json_schema, write_schema
 
-    text = json.dumps(spec_json_schema(), indent=2, ensure_ascii=False) + "\n"
     if out:
-        out.write_text(text, encoding="utf-8")
+        try:
+            write_schema(out, force)
+        except UserError as error:
+            _fail(error, wrote_nothing=True)
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(json.dumps(spec_json_schema(), indent=2, ensure_ascii=False) + "\n")
 
 
 @app.command()
@@ -76,11 +79,16 @@ def synth(
     out: Annotated[Path, typer.Option(help="Folder for the data files.")] = Path("specs/data"),
     seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same data.")] = 20170209,
     size: Annotated[int, typer.Option(help="Records in the national reference data.")] = 0,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite data files synth did not write.")] = False,
 ) -> None:
     """Write the synthetic national re-offending data and the seed specs' submissions."""
     from engine.synth import DEFAULT_SIZE, write_synthetic_data
 
-    for path in write_synthetic_data(out, seed=seed, size=size or DEFAULT_SIZE):
+    try:
+        paths = write_synthetic_data(out, seed=seed, size=DEFAULT_SIZE if size == 0 else size, force=force)
+    except UserError as error:
+        _fail(error, wrote_nothing=True)
+    for path in paths:
         typer.echo(f"wrote {path}")
 
 
@@ -91,12 +99,15 @@ def run(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
 ) -> None:
     """Run evaluations and write each report folder."""
-    from engine.pipeline import run_spec
+    from engine.pipeline import run_spec, shared_destinations
     from engine.progress import Progress
 
     if out is not None and len(specs) > 1:
         typer.echo("--out takes one spec at a time; leave it out to write reports/<spec name>/ for each.", err=True)
         raise typer.Exit(2)
+    clashes = shared_destinations(specs, out)
+    if clashes:
+        _fail(UserError(clashes), wrote_nothing=True)
     problems = []
     for path in specs:
         try:

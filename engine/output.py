@@ -1,55 +1,91 @@
-"""Publishing a report folder all at once, so a failed run never leaves half a report.
+"""The one place that writes files safely: report folders, and the files `synth` and `schema` make.
 
-Every file is written into a temporary folder beside the destination (same filesystem, so the
-final step is a rename), then the old report is renamed aside, the new one renamed into place,
-and the old one deleted. Any failure before the swap deletes the temporary folder and leaves the
-old report as it was; a failure during the swap puts the old report back.
+A report folder is published all at once. Every file is written into a hidden temporary folder
+beside the destination (same filesystem, so the final step is a rename), then the old report is
+renamed aside, the new one renamed into place, and the old one deleted. Any failure before the
+swap deletes the temporary folder and leaves the old report as it was; a failure during the swap
+puts the old report back.
 
-Because publishing deletes the previous folder, it refuses a destination that does not look like
-a jdlspec report: a folder holding anything other than a report's files, or lacking results.json.
+Nobody else's folder is ever replaced: every report folder holds a marker file (MARKER) naming
+the engine, and an existing folder is replaced only when it holds that marker and nothing but a
+report's files. The marker is not tied to the spec (a spec may change between runs).
+
+Two runs writing the same folder at once: a lock file beside it (created with O_EXCL, holding the
+process id) lets one in and refuses the other. A lock or a hidden temporary folder left by a
+process that no longer exists (a killed run) is cleaned up by the next run.
+
+Every operating-system failure (a full disk, a parent that is a file, a read-only folder, a mount
+point) becomes one plain line and exit 1, never a traceback.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import re
 import shutil
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from engine.errors import Problem, UserError, display_path
 
-REPORT_FILES = {"results.json", "report.md", "report.html", "annex.xlsx"}
+MARKER = ".jdlspec-report"
+MARKER_TEXT = b"This folder was written by jdlspec; jdlspec replaces it whole on the next run.\n"
+REPORT_FILES = {"results.json", "report.md", "report.html", "annex.xlsx", MARKER}
 CHART_FOLDER = "charts"
+OS_REASONS = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.EROFS: "the file system is read-only",
+    errno.ENOTDIR: "a folder in its path is a file",
+    errno.EEXIST: "a folder in its path is a file",
+    errno.EBUSY: "it is in use or a mount point",
+    errno.EXDEV: "it is a mount point or on another file system",
+    errno.ENAMETOOLONG: "the name is too long",
+}
 
 
 def publish(out_dir: Path, files: dict[str, bytes]) -> Path:
     """Write `files` (relative POSIX names -> bytes) as the folder out_dir, replacing a previous report."""
     given = Path(out_dir)
-    out_dir = given.absolute()  # so 'reports/lpt', '.' and 'x/..' all have a real parent and name
-    if given.resolve() == Path.cwd().resolve() or not out_dir.name or out_dir.name in (".", ".."):
-        _refuse(display_path(given), "is the working folder; choose an output folder inside it")
-    out_dir = out_dir.parent.resolve() / out_dir.name
     names = [_checked_name(name) for name in sorted(files)]
-    _check_destination(out_dir, names)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        if not isinstance(files[name], (bytes, bytearray)):
+            raise TypeError(f"report file {name} is {type(files[name]).__name__}, not bytes")
+    with os_errors(display_path(given), "cannot write the report folder"):
+        out_dir = report_folder(given)
+        _check_destination(out_dir, names)
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        with folder_lock(out_dir):
+            _check_destination(out_dir, names)  # again, now that nobody else is writing it
+            _write_and_swap(out_dir, {**{n: files[n] for n in names}, MARKER: MARKER_TEXT})
+    return given
+
+
+def report_folder(given: Path) -> Path:
+    """The absolute folder a report goes to; the working folder itself (or '.', '..') is refused."""
+    out_dir = Path(given).absolute()  # so 'reports/lpt', '.' and 'x/..' all have a real parent and name
+    if Path(given).resolve() == Path.cwd().resolve() or not out_dir.name or out_dir.name in (".", ".."):
+        _refuse(display_path(given), "is the working folder; choose an output folder inside it")
+    return out_dir.parent.resolve() / out_dir.name
+
+
+def _write_and_swap(out_dir: Path, files: dict[str, bytes]) -> None:
     temporary = out_dir.parent / f".{out_dir.name}.tmp-{os.getpid()}"
     backup = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
-    for leftover in (temporary, backup):  # from an earlier run that died with this same process id
-        if leftover.exists():
-            shutil.rmtree(leftover)
+    _clean_leftovers(out_dir)
     try:
         temporary.mkdir()
-        for name in names:
+        for name, data in files.items():
             target = temporary.joinpath(*PurePosixPath(name).parts)
             target.parent.mkdir(parents=True, exist_ok=True)
-            data = files[name]
-            if not isinstance(data, (bytes, bytearray)):
-                raise TypeError(f"report file {name} is {type(data).__name__}, not bytes")
             target.write_bytes(data)
     except BaseException:
         shutil.rmtree(temporary, ignore_errors=True)
         raise
     _swap(temporary, out_dir, backup)
-    return given
 
 
 def _swap(temporary: Path, out_dir: Path, backup: Path) -> None:
@@ -87,13 +123,16 @@ def _check_destination(out_dir: Path, names: list[str]) -> None:
     where = display_path(out_dir)
     if out_dir.is_symlink() or not out_dir.is_dir():
         _refuse(where, "exists and is not a folder; choose another output folder or remove it")
+    if os.path.ismount(out_dir):
+        _refuse(where, "is a mount point, which cannot be replaced; choose a folder inside it")
     entries = sorted(out_dir.iterdir())
     if not entries:
         return
-    expected = REPORT_FILES | {PurePosixPath(n).parts[0] for n in names if len(PurePosixPath(n).parts) == 1}
-    if not (out_dir / "results.json").is_file():
-        _refuse(where, "is not a jdlspec report folder (no results.json), so it will not be replaced; "
+    marker = out_dir / MARKER
+    if not marker.is_file() or marker.is_symlink():
+        _refuse(where, f"was not written by jdlspec (it has no {MARKER} file), so it will not be replaced; "
                        "choose another output folder or empty it")
+    expected = REPORT_FILES | {PurePosixPath(n).parts[0] for n in names if len(PurePosixPath(n).parts) == 1}
     for entry in entries:
         if entry.name == CHART_FOLDER and entry.is_dir() and not entry.is_symlink():
             stray = [p for p in sorted(entry.iterdir()) if p.suffix != ".png" or not p.is_file() or p.is_symlink()]
@@ -103,6 +142,101 @@ def _check_destination(out_dir: Path, names: list[str]) -> None:
         elif entry.name not in expected or not entry.is_file() or entry.is_symlink():
             _refuse(where, f"holds {entry.name}, which jdlspec did not write, so it will not be replaced; "
                            "move that file or choose another output folder")
+
+
+def pid_alive(pid: int) -> bool:
+    """Is there a process with this id? (A lock or temporary folder of a dead one is stale.)"""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, under another user
+        return True
+    return True
+
+
+@contextmanager
+def folder_lock(out_dir: Path):
+    """Hold `.<name>.lock` beside out_dir while writing it; refuse when a live process holds it."""
+    lock = out_dir.parent / f".{out_dir.name}.lock"
+    for _ in range(3):
+        try:
+            handle = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            holder = _lock_holder(lock)
+            if holder is not None and pid_alive(holder) and holder != os.getpid():
+                _refuse(display_path(out_dir), f"another jdlspec run (process {holder}) is writing this folder; "
+                                               "wait for it to finish and run again")
+            lock.unlink(missing_ok=True)  # left by a run that no longer exists
+            continue
+        try:
+            os.write(handle, f"{os.getpid()}\n".encode("ascii"))
+        finally:
+            os.close(handle)
+        break
+    else:
+        _refuse(display_path(out_dir), "could not take the folder's lock file; try again")
+    try:
+        yield
+    finally:
+        lock.unlink(missing_ok=True)
+
+
+def _lock_holder(lock: Path) -> int | None:
+    try:
+        text = lock.read_text(encoding="ascii", errors="replace").strip()
+    except OSError:
+        return None
+    return int(text) if text.isdigit() else None
+
+
+def _clean_leftovers(out_dir: Path) -> None:
+    """Delete hidden .tmp/.old folders of this destination whose process is gone (or is this one)."""
+    pattern = re.compile(rf"^\.{re.escape(out_dir.name)}\.(?:tmp|old)-(\d+)$")
+    for entry in out_dir.parent.iterdir():
+        found = pattern.match(entry.name)
+        if found and entry.is_dir() and not entry.is_symlink():
+            pid = int(found.group(1))
+            if pid == os.getpid() or not pid_alive(pid):
+                shutil.rmtree(entry, ignore_errors=True)
+
+
+@contextmanager
+def os_errors(where: str, doing: str):
+    """Any OSError inside becomes one located line for the user: '<where>: <doing>: <reason>'."""
+    try:
+        yield
+    except UserError:
+        raise
+    except OSError as error:
+        reason = OS_REASONS.get(error.errno) or (error.strerror or str(error)).lower()
+        raise UserError(Problem(where, None, None, "", f"{doing}: {reason}")) from None
+
+
+def write_owned_file(path: Path, data: bytes, is_ours, force: bool, what: str) -> None:
+    """Write one file (for `synth` and `schema`): an existing file is replaced only when `is_ours(path)`
+    says this command wrote it, or with --force. Written beside and renamed, so a failure keeps the old."""
+    path = Path(path)
+    where = display_path(path)
+    with os_errors(where, f"cannot write the {what}"):
+        if path.is_dir():
+            _refuse(where, f"is a folder; give a file name for the {what}")
+        if (path.exists() or path.is_symlink()) and not force:
+            if path.is_symlink() or not path.is_file() or not is_ours(path):
+                _refuse(where, "exists and was not written by jdlspec; it will not be overwritten "
+                               "(use --force to replace it)")
+        if path.parent.exists() and not path.parent.is_dir():
+            _refuse(where, "a folder in its path is a file")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.parent / f".{path.name}.tmp-{os.getpid()}"
+        try:
+            temporary.write_bytes(data)
+            os.replace(temporary, path)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
 
 
 def _refuse(where: str, message: str) -> None:

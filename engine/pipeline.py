@@ -11,9 +11,9 @@ import numpy as np
 
 from engine import __version__
 from engine.claims import check_spec_text
-from engine.errors import AnalysisError, Problem, UserError
+from engine.errors import AnalysisError, Problem, UserError, display_path
 from engine.inputs import read_inputs
-from engine.output import publish
+from engine.output import publish, report_folder
 from engine.render.annex import build_annex
 from engine.render.charts import draw_charts
 from engine.render.html import render_html
@@ -40,7 +40,31 @@ def run_spec(spec_path: Path, out: Path | None = None, progress: Progress | None
     results = compute_results(loaded, progress)
     with progress.stage("writing the report"):
         files = report_files(loaded, results)
-        return publish(out or Path("reports") / loaded.name, files)
+        return publish(destination(spec_path, out), files)
+
+
+def destination(spec_path: Path, out: Path | None) -> Path:
+    """The report folder: --out, else reports/<spec file name without extension>/."""
+    return out or Path("reports") / Path(spec_path).stem
+
+
+def shared_destinations(spec_paths: list[Path], out: Path | None) -> list[Problem]:
+    """Specs that would write the same report folder (the second would silently replace the first)."""
+    seen: dict[Path, Path] = {}
+    problems = []
+    for path in spec_paths:
+        try:
+            folder = report_folder(destination(path, out))
+        except UserError as error:
+            problems.extend(error.problems)
+            continue
+        if folder in seen:
+            problems.append(Problem(display_path(path), None, None, "", f"writes the same report folder "
+                                    f"{display_path(folder)} as {display_path(seen[folder])}; rename one spec "
+                                    "file or run them one at a time with --out"))
+        else:
+            seen[folder] = path
+    return problems
 
 
 def compute_results(loaded: LoadedSpec, progress: Progress | None = None) -> Results:

@@ -6,6 +6,7 @@ DEFAULT_SEED and DEFAULT_SIZE, so anyone can regenerate and check them.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from engine.errors import Problem, UserError, display_path
 from engine.synth.identity import draw_names, national_frame
 from engine.synth.national import NEEDS
 from engine.synth.seeds import LPT, MC, Plan, plant
@@ -24,6 +26,8 @@ DEFAULT_SIZE = 300_000
 # first for which the default data reproduce the published flows exactly under the engine's matching.
 COHORT_DRAWS = {"LPT": 8, "MC": 13}
 NATIONAL_FILE = "national.parquet"
+SYNTH_MARKER = ".jdlspec-synth"  # this folder's data files were written by `jdlspec synth`: it may replace them
+SYNTH_MARKER_TEXT = b"The data files in this folder were written by jdlspec synth, which may replace them.\n"
 SUBMISSIONS = {"LPT": "lpt_submission.csv", "MC": "making_connections_submission.csv"}
 COLUMNS = ["offender_id", "forename", "surname", "date_of_birth", "sex", "age", "age_band", "region", "ethnicity", "nationality",
            "cohort_year", "index_date", "disposal", "custody_length_band", "index_offence", "offence_severity",
@@ -133,20 +137,32 @@ def vary_names(records: pd.DataFrame) -> pd.DataFrame:
     return records
 
 
-def write_synthetic_data(out: Path, seed: int = DEFAULT_SEED, size: int = DEFAULT_SIZE) -> list[Path]:
-    """Write national.parquet and the two submissions (CSV) into `out`; returns the paths."""
+def write_synthetic_data(out: Path, seed: int = DEFAULT_SEED, size: int = DEFAULT_SIZE, force: bool = False) -> list[Path]:
+    """Write national.parquet and the two submissions (CSV) into `out`; returns the paths.
+
+    A file already there is replaced only when this folder holds synth's marker (it wrote them) or
+    with force; the marker is written last. Nothing is written unless all three files were made.
+    """
+    from engine.output import write_owned_file
+
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    if size < 1:
+        raise UserError(Problem("--size", None, None, "", f"must be a positive number of records (you wrote {size})"))
+    if out.exists() and not out.is_dir():
+        raise UserError(Problem(display_path(out), None, None, "", "is a file; --out takes a folder for the data files"))
     reference, submissions = build(seed, size)
-    path = out / NATIONAL_FILE
-    pq.write_table(compact_table(reference), path, compression="zstd", compression_level=9,
+    buffer = io.BytesIO()
+    pq.write_table(compact_table(reference), buffer, compression="zstd", compression_level=9,
                    use_dictionary=True, write_statistics=False)
-    paths = [path]
+    contents = {NATIONAL_FILE: buffer.getvalue()}
     for prefix, frame in submissions.items():
-        target = out / SUBMISSIONS[prefix]
-        frame.to_csv(target, index=False, date_format="%Y-%m-%d", lineterminator="\n")
-        paths.append(target)
-    return paths
+        contents[SUBMISSIONS[prefix]] = frame.to_csv(index=False, date_format="%Y-%m-%d", lineterminator="\n").encode()
+    marked = (out / SYNTH_MARKER).is_file()
+    for name, data in contents.items():
+        write_owned_file(out / name, data, lambda _path: marked, force, "synthetic data file")
+    write_owned_file(out / SYNTH_MARKER, SYNTH_MARKER_TEXT, lambda path: path.read_bytes() == SYNTH_MARKER_TEXT,
+                     force, "synth marker")
+    return [out / name for name in contents]
 
 
 def compact_table(frame: pd.DataFrame) -> pa.Table:
