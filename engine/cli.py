@@ -23,6 +23,23 @@ app = typer.Typer(
 )
 
 
+def _version(value: bool) -> None:
+    if value:
+        from engine import __version__
+
+        typer.echo(f"jdlspec {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Justice Data Lab style re-offending impact reports from a YAML spec."""
+
+
 def _fail(error: UserError, wrote_nothing: bool) -> None:
     for problem in error.problems:
         typer.echo(str(problem), err=True)
@@ -55,6 +72,24 @@ def validate(
         typer.echo(f"{loaded.display}: ok")
     if problems:
         _fail(UserError(problems), wrote_nothing=False)
+
+
+@app.command()
+def new(
+    name: Annotated[str, typer.Argument(help="The evaluation's name: the spec's file name and report folder.")],
+    dir: Annotated[Path, typer.Option("--dir", help="Folder for the spec (its data/ folder gets the template).")] = Path(
+        "specs"
+    ),
+) -> None:
+    """Start an evaluation: a commented spec to fill in and a submission template. Never overwrites."""
+    from engine.new import new_evaluation
+
+    try:
+        spec, template = new_evaluation(name, dir)
+    except UserError as error:
+        _fail(error, wrote_nothing=False)
+    typer.echo(f"wrote {spec}: fill in every 'FILL IN' text (jdlspec validate {spec} lists what is left)")
+    typer.echo(f"wrote {template}: your records' columns and one example row")
 
 
 @app.command()
@@ -116,7 +151,10 @@ def run(
         except UserError as error:
             problems.extend(error.problems)
             continue
-        typer.echo(f"wrote {folder}")
+        from engine.run_summary import run_summary
+
+        for line in run_summary(folder):
+            typer.echo(line)
     if problems:
         _fail(UserError(problems), wrote_nothing=len(specs) == 1)
 

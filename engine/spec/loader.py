@@ -19,6 +19,7 @@ from engine.errors import Problem, UserError, display_path
 from engine.spec import messages
 from engine.spec.loaded import LoadedSpec
 from engine.spec.models import Spec
+from engine.spec.placeholders import placeholder_problems
 
 Position = tuple[int, int]
 BOOL_TAG = "tag:yaml.org,2002:bool"
@@ -275,6 +276,7 @@ def load_spec(path: str | Path) -> LoadedSpec:
                                 f"programme, data, matching, analyses, ...), not {messages.wrote(data)}"))
     cross = cross_checks(data, tree)
     problems = tree.problems + cross
+    placeholder_problems(data, lambda at, message: problems.append(Problem(shown, *tree.where(at), dotted(at), message)))
     spec = None
     try:
         spec = Spec.model_validate(data)

@@ -195,6 +195,38 @@ class Contact(Strict):
     lines: list[str] = Field(description="Name, team, address, telephone and e-mail lines.")
 
 
+class Service(Strict):
+    """Who ran the analysis and whose data it used: printed only where the spec says so."""
+
+    name: str | None = Field(
+        default=None,
+        description="The data service that received the records and ran the analysis, with its article, as used "
+        "in sentences, e.g. 'the Justice Data Lab'. Unset: the report says 'submitted for analysis'.",
+    )
+    national_data: str = Field(
+        default="the national re-offending data",
+        description="The national data people were looked up in, as used in 'could not be identified on ...', "
+        "e.g. 'the Police National Computer (PNC)'.",
+    )
+    analysed_by: str | None = Field(
+        default=None,
+        description="Who ran the analysis, printed under the report's title as 'Analysis by ...', e.g. "
+        "'the Ministry of Justice'. Unset: no such line.",
+    )
+    general_annex: bool = Field(
+        default=False,
+        description="Does the service publish a general annex of frequently asked questions? If true, the report "
+        "points readers to it.",
+    )
+
+    @property
+    def adjective(self) -> str | None:
+        """'Justice Data Lab' for 'the Justice Data Lab': the name as it stands before 'analysis'."""
+        if self.name is None:
+            return None
+        return self.name[4:] if self.name.lower().startswith("the ") else self.name
+
+
 class Report(Strict):
     title: str | None = Field(default=None, description="Report title (default: built from the programme title).")
     published: dt.date | None = Field(default=None, description="Publication date, YYYY-MM-DD.")
@@ -235,6 +267,11 @@ class Spec(Strict):
     statistics: Statistics = Field(default_factory=Statistics, description="Significance level and power.")
     small_groups: SmallGroups = Field(default_factory=SmallGroups, description="Rules for small groups.")
     report: Report = Field(default_factory=Report, description="Report title, date, contacts and wording options.")
+    service: Service = Field(
+        default_factory=Service,
+        description="The service's identity: its name, the national data's name and who ran the analysis. "
+        "Nothing names a particular service unless it is written here.",
+    )
 
     @model_validator(mode="after")
     def _one_headline(self) -> Spec:
@@ -255,4 +292,6 @@ class Spec(Strict):
     @property
     def title(self) -> str:
         """The report's title: report.title, or one built from the programme's title."""
-        return self.report.title or f"Justice Data Lab analysis: {self.programme.title}"
+        if self.report.title:
+            return self.report.title
+        return f"{self.service.adjective or 'Re-offending'} analysis: {self.programme.title}"

@@ -23,7 +23,7 @@ def spec_json_schema() -> dict:
         **body,
         "title": "jdlspec spec",
         "description": "One re-offending impact evaluation: the programme, the data, the matching, "
-        "the analyses and the measures (see DESIGN.md section 3).",
+        "the analyses and the measures. Every key is described in docs/spec.md.",
     }
 
 

@@ -148,12 +148,18 @@ def mc_results() -> Results:
     )
 
 
+# the seed specs' service identity (specs/*.yaml `service`)
+SEED_SERVICE = {"name": "the Justice Data Lab", "national_data": "the Police National Computer (PNC)",
+                "general_annex": True}
+
+
 def spec(programme: dict, **extra) -> Spec:
     return Spec.model_validate({
         "spec_version": 1, "programme": programme,
         "data": {"reference": "ref.csv", "submission": "sub.csv"},
         "matching": {"variables": ["sex", "age"]},
         "analyses": [{"name": "National", "headline": True}, {"name": "Regional"}],
+        "service": SEED_SERVICE,
         **extra,
     })
 

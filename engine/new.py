@@ -1,0 +1,50 @@
+"""`jdlspec new NAME`: a commented spec and a submission template to start an evaluation from.
+
+The spec's must-supply texts are 'FILL IN' placeholders that validate refuses (engine.spec.placeholders),
+and it names no service: identity comes only from what the writer puts in `service` and `report`.
+Nothing that exists is ever overwritten: both files are checked before either is written.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from engine.errors import Problem, UserError, display_path
+
+TEMPLATE = Path(__file__).resolve().parent / "new_spec.yaml"
+NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+SCHEMA_FILE = "jdlspec.schema.json"
+SUBMISSION_HEADER = ["record_id", "offender_id", "forename", "surname", "date_of_birth", "start_date", "end_date"]
+SUBMISSION_EXAMPLE = ["EX0001", "A1234567", "Jane", "Example", "1990-01-31", "2024-03-04", "2024-06-28"]
+
+
+def spec_text(name: str, with_schema: bool) -> str:
+    """The commented spec for an evaluation called `name`."""
+    text = TEMPLATE.read_text(encoding="utf-8").replace("NAME", name)
+    return (f"# yaml-language-server: $schema={SCHEMA_FILE}\n" + text) if with_schema else text
+
+
+def submission_template() -> str:
+    """The submission's header row and one example row (dates as YYYY-MM-DD)."""
+    return ",".join(SUBMISSION_HEADER) + "\n" + ",".join(SUBMISSION_EXAMPLE) + "\n"
+
+
+def new_evaluation(name: str, folder: Path) -> list[Path]:
+    """Write folder/NAME.yaml and folder/data/NAME_submission_template.csv; returns the paths."""
+    if not NAME.match(name):
+        raise UserError(Problem(name, None, None, "", "a name is letters, digits, '-' and '_' only "
+                                "(it becomes the file name and the report folder), e.g. mentoring_2025"))
+    spec = folder / f"{name}.yaml"
+    template = folder / "data" / f"{name}_submission_template.csv"
+    existing = [path for path in (spec, template) if path.exists()]
+    if existing:
+        raise UserError([Problem(display_path(path), None, None, "", "already exists; nothing was written "
+                                 "(choose another name, or move the file away first)") for path in existing])
+    template.parent.mkdir(parents=True, exist_ok=True)
+    with_schema = (folder / SCHEMA_FILE).is_file()
+    with spec.open("x", encoding="utf-8") as handle:  # "x": never replace a file made meanwhile
+        handle.write(spec_text(name, with_schema))
+    with template.open("x", encoding="utf-8", newline="") as handle:
+        handle.write(submission_template())
+    return [spec, template]

@@ -1,0 +1,55 @@
+"""What `jdlspec run` prints after a run: the key finding, the flow of people, every warning, the files.
+
+Read back from the published folder (report.md and results.json), so what is printed is what
+was written, whatever produced it.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from engine.errors import display_path
+from engine.results import Results
+
+FLOW_STEPS = {
+    "submitted": "{n:,} records submitted",
+    "duplicates": "{n:,} people after duplicates",
+    "not_identified": "{n:,} identified",
+    "no_matching_sentence": "{n:,} with a matching sentence",
+    "sexual_offence": "{n:,} without a sexual offence",
+}
+READ_FIRST = ("report.html", "report.pdf", "report.md", "annex.xlsx", "results.json")
+
+
+def key_finding(markdown_text: str) -> str:
+    """The bold paragraph under 'Key findings', as plain text."""
+    found = re.search(r"^## Key findings\n+(.+?)(?:\n\n|\Z)", markdown_text, flags=re.M | re.S)
+    if not found:
+        return ""
+    text = found.group(1).replace("**", "")
+    return " ".join(re.sub(r"\\(.)", r"\1", text).split())
+
+
+def flow_line(results: Results) -> str:
+    """'77 records submitted → 76 people after duplicates → ... → 39 matched (National analysis)'."""
+    parts = [FLOW_STEPS.get(step.step, f"{{n:,}} after {step.step}").format(n=step.remaining)
+             for step in results.attrition]
+    headline = results.headline
+    parts.append(f"{headline.treatment_n:,} matched ({headline.name} analysis, comparison group of "
+                 f"{headline.comparison_n:,} records)")
+    return " → ".join(parts)
+
+
+def run_summary(folder: Path) -> list[str]:
+    """The lines to print after a successful run of the report in `folder`."""
+    results = Results.from_json((folder / "results.json").read_text(encoding="utf-8"))
+    lines = [f"Key finding: {key_finding((folder / 'report.md').read_text(encoding='utf-8'))}",
+             f"Flow: {flow_line(results)}"]
+    lines += [f"Warning: {warning}" for warning in results.warnings]
+    shown = display_path(folder)
+    files = [name for name in READ_FIRST if (folder / name).exists()]
+    charts = sorted(p.name for p in (folder / "charts").glob("*.png")) if (folder / "charts").is_dir() else []
+    lines.append(f"Wrote {shown}/: " + ", ".join(files + [f"charts/{name}" for name in charts]))
+    lines.append(f"Open {shown}/report.html to read the report.")
+    return lines
