@@ -7,9 +7,11 @@ Usage (from the repository root):
 
 Each pool size runs in fresh subprocesses so that peak memory (ru_maxrss) belongs to that size
 alone: one for the stages on in-memory data (two analyses: National, and Regional with the pool
-restricted to London), and, when `engine.pipeline.compute_results` exists, one that writes the
-data as Parquet + CSV with a spec and one that times the whole run on those files (reading,
-linking, both analyses with outcomes, profile). Synthetic data: ~30 matching variables (numbers,
+restricted to London), one that writes the data as Parquet + CSV with a spec, one that times
+`compute_results` on those files (reading, linking, both analyses with outcomes, profile), one
+that times the whole process `jdlspec run` (imports and report files included), and a plain
+script for comparison: read the same Parquet, fit the same logit for the National analysis with
+statsmodels, radius-match it. Synthetic data: ~30 matching variables (numbers,
 0/1 flags, text categories, a number used as a category, ten needs with ~25% not assessed),
 1,000 participants whose characteristics differ from the pool's. Seeded, so runs repeat.
 """
@@ -177,6 +179,55 @@ def run_pipeline(folder: Path) -> dict:
     }
 
 
+def run_plain(folder: Path) -> dict:
+    """What an analyst would write by hand for one analysis: pandas, statsmodels' Logit, radius matching.
+
+    Same data, same National model terms (categories one-hot with the first level left out, a
+    missing indicator per need), same 0.2 SD caliper; no exclusions, balance, outcomes or report.
+    """
+    import statsmodels.api as sm
+
+    reference = pd.read_parquet(folder / "reference.parquet")
+    submission = pd.read_csv(folder / "submission.csv")
+    y = reference["offender_id"].isin(submission["offender_id"]).to_numpy(dtype=np.float64)
+    columns = {}
+    for name in VARIABLES:
+        column = reference[name]
+        if name in CATEGORIES or name == "cohort_year":
+            columns.update(pd.get_dummies(column, prefix=name, drop_first=True, dtype=np.float64))
+        else:
+            columns[name] = column.fillna(0.0).astype(np.float64)
+            if column.isna().any():
+                columns[f"{name}_missing"] = column.isna().astype(np.float64)
+    design = sm.add_constant(pd.DataFrame(columns))
+    fit = sm.Logit(y, design).fit(disp=0)
+    logit = design.to_numpy() @ fit.params.to_numpy()
+    treated, pool = logit[y == 1], logit[y == 0]
+    width = 0.2 * logit.std(ddof=1)
+    order = np.argsort(pool)
+    lo = np.searchsorted(pool[order], treated - width, side="left")
+    hi = np.searchsorted(pool[order], treated + width, side="right")
+    k = hi - lo
+    matched = k > 0
+    steps = np.zeros(pool.size + 1)
+    np.add.at(steps, lo[matched], 1.0 / k[matched])
+    np.add.at(steps, hi[matched], -1.0 / k[matched])
+    weights = np.empty(pool.size)
+    weights[order] = np.cumsum(steps[:-1])
+    return {"matched": int(matched.sum()), "comparison_n": int((weights > 1e-12).sum()), "terms": design.shape[1]}
+
+
+def run_timed(command: list[str]) -> dict:
+    """Wall clock and peak memory of one whole process (interpreter start, imports and all)."""
+    start = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    if done.returncode != 0:
+        lines = (done.stderr or done.stdout).strip().splitlines()
+        return {"error": lines[-1] if lines else f"exit {done.returncode}"}
+    return {"wall_s": wall, "max_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+
+
 BLAS_THREADS: str | None = None  # --blas-threads: OPENBLAS/OMP/MKL thread count for the children
 
 
@@ -204,33 +255,41 @@ def report(size: int, seed: int) -> None:
                   f"matching {a['matching_s']:6.3f}s  balance {a['balance_s']:6.2f}s  "
                   f"matched {a['matched']:,}  comparison {a['comparison_n']:,}")
         print(f"  stages peak memory {stages['max_rss_mb']:,.0f} MB (includes the generated data)")
-    from engine import pipeline
-
-    if not hasattr(pipeline, "compute_results"):
-        print("  whole run: engine.pipeline.compute_results not available yet")
-        return
     with tempfile.TemporaryDirectory(prefix="jdlspec-bench-") as tmp:
         prepared = child(["--mode", "prepare", "--size", str(size), "--seed", str(seed), "--folder", tmp])
         if "error" in prepared:
             print(f"  whole run: preparing files failed: {prepared['error']}")
             return
         whole = child(["--mode", "pipeline", "--folder", tmp])
+        process = child(["--mode", "timed", "--", sys.executable, "-m", "engine", "run", "--quiet",
+                         str(Path(tmp) / "spec.yaml"), "--out", str(Path(tmp) / "report")])
+        plain = child(["--mode", "timed", "--", sys.executable, __file__, "--mode", "plain", "--folder", tmp])
     if "error" in whole:
-        print(f"  whole run failed: {whole['error']}")
-        return
-    counts = ", ".join(f"{a['name']} {a['treatment_n']}/{a['comparison_n']:,}" for a in whole["analyses"])
-    print(f"  whole run (compute_results: read, link, 2 analyses, outcomes, profile) {whole['whole_run_s']:.1f}s, "
-          f"peak memory {whole['max_rss_mb']:,.0f} MB  [{counts}]")
+        print(f"  compute_results failed: {whole['error']}")
+    else:
+        counts = ", ".join(f"{a['name']} {a['treatment_n']}/{a['comparison_n']:,}" for a in whole["analyses"])
+        print(f"  compute_results (read, link, 2 analyses, outcomes, profile) {whole['whole_run_s']:.1f}s, "
+              f"peak memory {whole['max_rss_mb']:,.0f} MB  [{counts}]")
+    for label, figures in (("whole process: jdlspec run (2 analyses, report files)", process),
+                           ("plain script: pandas + statsmodels Logit + radius, 1 analysis", plain)):
+        if "error" in figures:
+            print(f"  {label} failed: {figures['error']}")
+        else:
+            print(f"  {label} {figures['wall_s']:.1f}s, peak memory {figures['max_rss_mb']:,.0f} MB")
+    if "error" not in process and "error" not in plain:
+        print(f"  ratio jdlspec whole run / plain script: {process['wall_s'] / plain['wall_s']:.2f}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--seed", type=int, default=20130201)
-    parser.add_argument("--mode", choices=["report", "stages", "prepare", "pipeline"], default="report")
+    parser.add_argument("--mode", choices=["report", "stages", "prepare", "pipeline", "plain", "timed"],
+                        default="report")
     parser.add_argument("--size", type=int)
     parser.add_argument("--folder", type=Path)
     parser.add_argument("--blas-threads", help="threads for numpy's BLAS in the timed runs (default: its own choice)")
+    parser.add_argument("command", nargs="*", help="--mode timed: the command to time (after --)")
     args = parser.parse_args()
     global BLAS_THREADS
     BLAS_THREADS = args.blas_threads
@@ -240,8 +299,13 @@ def main() -> None:
         print(json.dumps(prepare_files(args.size, args.seed, args.folder)))
     elif args.mode == "pipeline":
         print(json.dumps(run_pipeline(args.folder)))
+    elif args.mode == "plain":
+        print(json.dumps(run_plain(args.folder)))
+    elif args.mode == "timed":
+        print(json.dumps(run_timed(args.command)))
     else:
-        print(f"{os.cpu_count()} cores; BLAS threads: {BLAS_THREADS or 'default'}")
+        print(f"{os.cpu_count()} cores; BLAS threads: {BLAS_THREADS or 'default'}; "
+              f"load average {os.getloadavg()[0]:.1f} at the start")
         for size in args.sizes:
             report(size, args.seed)
 

@@ -1,34 +1,29 @@
 """The recipe: spec → data → cohort → per-analysis statistics → results → report files.
 
 Read top to bottom; each line names one stage, and each stage lives in its own module.
+The data and statistics libraries (pandas, scipy, pyarrow) and the chart and workbook writers
+(matplotlib, openpyxl) are imported where they are used, so a command or a cached run that does
+not need them does not pay for them (together about a second).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from engine import __version__
 from engine.claims import check_spec_text
 from engine.errors import AnalysisError, Problem, UserError, display_path
-from engine.inputs import read_inputs
 from engine.output import publish, report_folder
-from engine.render.annex import build_annex
-from engine.render.charts import draw_charts
 from engine.render.html import render_html
 from engine.render.markdown import render_markdown
 from engine.progress import Progress
 from engine.results import AnalysisResult, Results, SpecInfo
 from engine.spec.loaded import LoadedSpec
 from engine.spec.loader import load_spec
-from engine.stages.balance import balance_table
-from engine.stages.link import REFERENCE_ROW, Cohort, link_and_exclude
-from engine.stages.matching import match_scores
-from engine.stages.outcomes import effective_n, measure_results
-from engine.stages.profile import build_profile
-from engine.stages.propensity import fit_propensity
-from engine.stages.support import common_support, restrict_pool
+
+if TYPE_CHECKING:
+    from engine.stages.link import Cohort
 
 
 def run_spec(spec_path: Path, out: Path | None = None, progress: Progress | None = None) -> Path:
@@ -69,6 +64,10 @@ def shared_destinations(spec_paths: list[Path], out: Path | None) -> list[Proble
 
 def compute_results(loaded: LoadedSpec, progress: Progress | None = None) -> Results:
     """Everything the report says, as numbers: the results.json of DESIGN §4."""
+    from engine.inputs import read_inputs
+    from engine.stages.link import link_and_exclude
+    from engine.stages.profile import build_profile
+
     progress = progress or Progress(enabled=False)
     spec = loaded.spec
     with progress.stage("reading the data"):
@@ -98,6 +97,15 @@ def compute_results(loaded: LoadedSpec, progress: Progress | None = None) -> Res
 
 def analyse(loaded: LoadedSpec, cohort: Cohort, number: int):
     """One analysis: pool, propensity, matching, balance, outcomes. Returns its result and matched participants."""
+    import numpy as np
+
+    from engine.stages.balance import balance_table
+    from engine.stages.link import REFERENCE_ROW
+    from engine.stages.matching import match_scores
+    from engine.stages.outcomes import effective_n, measure_results
+    from engine.stages.propensity import fit_propensity
+    from engine.stages.support import common_support, restrict_pool
+
     spec = loaded.spec
     analysis = spec.analyses[number]
     treated = cohort.participants
@@ -139,6 +147,9 @@ def analyse(loaded: LoadedSpec, cohort: Cohort, number: int):
 
 def report_files(loaded: LoadedSpec, results: Results) -> dict[str, bytes]:
     """Every file of the report folder, in memory: nothing is written until all of them exist."""
+    from engine.render.annex import build_annex
+    from engine.render.charts import draw_charts
+
     markdown_text = render_markdown(loaded, results)  # refuses any claim the rules forbid
     charts = draw_charts(loaded, results)
     return {

@@ -129,6 +129,10 @@ class AnalysisResult(Frozen):
     measures: dict[str, MeasureResult]
 
 
+CUSTODIAL = "Custodial sentence"  # a profile's sentence levels (custodial ones carry ": <length band>")
+NON_CUSTODIAL = "Non-custodial sentence"
+
+
 class Share(Frozen):
     """One category of a profile: how many people, and what percent of the group."""
 

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.results import AnalysisResult, GroupProfile, Results, Share
+from engine.results import CUSTODIAL, AnalysisResult, GroupProfile, Results, Share
 from engine.spec.loaded import LoadedSpec
 from engine.spec.models import HEADLINE_MEASURES, Spec
-from engine.stages.profile import CUSTODIAL
 from engine.wording import measure_wording, rounding_differs, sample_size_sentence
 
 TIME = "time_to_first_reoffence"

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from engine.errors import AnalysisError
 from engine.results import ExtraTest, MeasureResult
@@ -105,8 +105,8 @@ def weighted_welch(treatment: np.ndarray, comparison: np.ndarray, weights: np.nd
     diff = mean_t - mean_c
     df = se2 * se2 / (a * a / (n_t - 1) + b * b / (n_eff - 1))
     se = float(np.sqrt(se2))
-    half = float(stats.t.ppf(1.0 - alpha / 2.0, df)) * se
-    p = float(2.0 * stats.t.sf(abs(diff) / se, df))
+    half = float(special.stdtrit(df, 1.0 - alpha / 2.0)) * se  # scipy.stats.t.ppf, without importing scipy.stats
+    p = float(2.0 * special.stdtr(df, -abs(diff) / se))  # t.sf
     return WelchTest(mean_t, mean_c, diff, diff - half, diff + half, min(p, 1.0), float(df), n_eff)
 
 
@@ -256,7 +256,9 @@ def _extra_test(measure: str, x_t: np.ndarray, x_c: np.ndarray, w_c: np.ndarray,
     if small.extra_test == "exact" and measure == "rate" and len(x_t) and np.sum(w_c) > 0:
         p_c = float(np.sum(w_c * x_c) / np.sum(w_c)) / 100.0
         k = int(round(float(np.sum(x_t)) / 100.0))
-        p = float(stats.binomtest(k, len(x_t), min(max(p_c, 0.0), 1.0)).pvalue)
+        from scipy.stats import binomtest  # only for the exact test: scipy.stats takes 0.5 s to import
+
+        p = float(binomtest(k, len(x_t), min(max(p_c, 0.0), 1.0)).pvalue)
         return ExtraTest(name="exact binomial test", p_value=p, significant=p <= alpha)
     p = resampling_p_value(x_t, x_c, w_c, small.resampling_draws, small.random_seed)
     if p is None:

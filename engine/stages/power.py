@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import math
 
-from scipy import stats
+from scipy.special import ndtri  # scipy.stats.norm.ppf, without importing scipy.stats
 
 
 def required_treatment_n(
@@ -46,7 +46,7 @@ def required_treatment_n(
     var_c = p_comparison * (1.0 - p_comparison)
     if d == 0 or var_t <= 0 or comparison_effective_n <= 0:
         return None
-    z = stats.norm.ppf(1.0 - alpha / 2.0) + stats.norm.ppf(power)
+    z = ndtri(1.0 - alpha / 2.0) + ndtri(power)
     z2 = z * z
     denominator = d * d - z2 * var_c / comparison_effective_n
     if denominator <= 0:

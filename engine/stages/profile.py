@@ -12,13 +12,11 @@ import re
 import numpy as np
 import pandas as pd
 
-from engine.results import GroupProfile, Profile, Share
+from engine.results import CUSTODIAL, NON_CUSTODIAL, GroupProfile, Profile, Share
 from engine.spec.models import Spec
 from engine.stages.link import Cohort
 
 MISSING = "(missing)"
-NON_CUSTODIAL = "Non-custodial sentence"
-CUSTODIAL = "Custodial sentence"
 
 
 def shares(values: pd.Series, n: int, suppress_below: int, order: list[str] | None = None) -> list[Share]:

@@ -376,12 +376,15 @@ def warm_start(design: np.ndarray, y: np.ndarray, n_treated: int, terms: list[Te
     if n_pool <= 4 * SAMPLE_ROWS:
         return None
     every = n_pool // SAMPLE_ROWS
-    rows = np.r_[np.arange(n_treated), n_treated + np.arange(0, n_pool, every)]
-    w = np.ones(rows.size)
-    w[n_treated:] = n_pool / (rows.size - n_treated)
-    sample = np.asfortranarray(design[rows])
+    picked = design[n_treated::every]  # a strided view: copied column by column, not row by row
+    sample = np.empty((n_treated + len(picked), design.shape[1]), order="F")
+    sample[:n_treated] = design[:n_treated]
+    sample[n_treated:] = picked
+    w = np.ones(len(sample))
+    w[n_treated:] = n_pool / len(picked)
     try:
-        beta, _, _ = newton(sample, y[rows], terms, w=w, ridge=1e-6 * rows.size, limit=12)
+        beta, _, _ = newton(sample, np.r_[y[:n_treated], y[n_treated::every]], terms, w=w,
+                            ridge=1e-6 * len(sample), limit=12)
     except AnalysisError:
         return None
     return beta if np.isfinite(beta).all() else None
