@@ -54,22 +54,17 @@ def validate(
     specs: Annotated[list[Path], typer.Argument(help="Spec files to check.", show_default=False)],
     data: Annotated[bool, typer.Option(help="Also check the data files the spec names.")] = True,
 ) -> None:
-    """Check specs (and the data they name) and report every problem, one per line."""
-    from engine.claims import check_spec_text
-    from engine.inputs import read_inputs
-    from engine.spec.loader import load_spec
+    """Dry run: check specs and their data, link and exclude, and print the flow of people and every warning."""
+    from engine.dryrun import validate_spec
 
     problems = []
     for path in specs:
         try:
-            loaded = load_spec(path)
-            check_spec_text(loaded)
-            if data:
-                read_inputs(loaded)
+            lines = validate_spec(path, data)
         except UserError as error:
             problems.extend(error.problems)
             continue
-        typer.echo(f"{loaded.display}: ok")
+        typer.echo("\n".join(lines))
     if problems:
         _fail(UserError(problems), wrote_nothing=False)
 

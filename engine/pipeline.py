@@ -64,16 +64,13 @@ def shared_destinations(spec_paths: list[Path], out: Path | None) -> list[Proble
 
 def compute_results(loaded: LoadedSpec, progress: Progress | None = None) -> Results:
     """Everything the report says, as numbers: the results.json of DESIGN §4."""
-    from engine.inputs import read_inputs
-    from engine.stages.link import link_and_exclude
+    from engine.dryrun import prepare
     from engine.stages.profile import build_profile
 
     progress = progress or Progress(enabled=False)
     spec = loaded.spec
-    with progress.stage("reading the data"):
-        inputs = read_inputs(loaded)
-    with progress.stage("linking and exclusions"):
-        cohort = link_and_exclude(spec, inputs.reference, inputs.submission)
+    prepared = prepare(loaded, progress)  # the dry run `validate` does: data, linking, exclusions
+    inputs, cohort = prepared.inputs, prepared.cohort
     analyses = []
     for number, analysis in enumerate(spec.analyses):
         with progress.stage(f"analysis {analysis.name}"):
@@ -92,6 +89,7 @@ def compute_results(loaded: LoadedSpec, progress: Progress | None = None) -> Res
         measures=list(spec.measures),
         significance_level=spec.statistics.significance_level,
         profile=profile,
+        warnings=prepared.warnings,
     )
 
 

@@ -85,13 +85,23 @@ class Columns(Strict):
 
 
 class Data(Strict):
-    reference: str = Field(description="The national re-offending data (CSV or Parquet), relative to this spec.")
-    submission: str = Field(description="The organisation's records (CSV or Parquet), relative to this spec.")
+    reference: str = Field(
+        description="The national re-offending data (CSV, Excel .xlsx or Parquet), relative to this spec's folder."
+    )
+    submission: str = Field(
+        description="The organisation's records (CSV, Excel .xlsx or Parquet), relative to this spec's folder."
+    )
     link_on: list[LinkField] = Field(
         default=["offender_id"],
         min_length=1,
         description="How submitted records are found in the reference data: [offender_id], or "
         "[surname, forename, date_of_birth] (case and spacing are ignored).",
+    )
+    reference_sheet: str | None = Field(
+        default=None, description="For an .xlsx reference file: the sheet to read (default: the first)."
+    )
+    submission_sheet: str | None = Field(
+        default=None, description="For an .xlsx submission: the sheet to read (default: the first)."
     )
     start_column: str = Field(default="start_date", description="Submission column with the programme start date.")
     days_before_index: int = Field(

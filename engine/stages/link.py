@@ -6,7 +6,7 @@ Each step removes people and is counted, in the spec's order; the counts are the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -30,11 +30,24 @@ class Cohort:
     not_analysed: pd.DataFrame  # a reference row for each identified participant excluded before matching
     not_identified_n: int  # people with no record at all in the reference data
     attrition: list[AttritionStep]
+    identified_n: int = 0  # submitted records found in the reference data (the link rate's numerator)
+    warnings: list[str] = field(default_factory=list)  # what linking noticed and went on with
+
+
+NAME_MARKS = r"[\s\-\u2010-\u2015\u2212'`\u00b4\u2018\u2019\u02bc.,]+"  # spaces, hyphens, apostrophes, dots
 
 
 def fold(text: pd.Series) -> pd.Series:
-    """Names compared without case or spacing: ' o'Brien  ' and "O'BRIEN" link."""
-    return text.astype("string").str.lower().str.replace(r"\s+", "", regex=True)
+    """Names compared as people recognise them: ' o'Brien  ', "O’BRIEN" and "OBrien" link, as do
+    "Zoë" in composed or decomposed Unicode and "Zoe" (accents dropped after NFKD), "Smith-Jones" and "Smith Jones"."""
+    text = text.astype("string").str.normalize("NFKD").str.replace(r"[\u0300-\u036f]", "", regex=True)
+    return text.str.casefold().str.replace(NAME_MARKS, "", regex=True)
+
+
+def fold_id(text: pd.Series) -> pd.Series:
+    """Identifiers compared without case or spaces: ' a0300001' links to 'A0300001'. Leading zeros are kept:
+    '0012' and '12' may be different people (diagnose.py says when IDs look like they lost them)."""
+    return text.astype("string").str.normalize("NFKC").str.upper().str.replace(r"\s+", "", regex=True)
 
 
 def link_key(frame: pd.DataFrame, link_on: list[str]) -> pd.Series:
@@ -46,7 +59,7 @@ def link_key(frame: pd.DataFrame, link_on: list[str]) -> pd.Series:
             part = pd.Series(column.to_numpy().astype("datetime64[D]").astype(np.int64), index=column.index)
             part = part.astype("string").mask(column.isna())
         elif name == "offender_id":
-            part = column.astype("string").str.strip()
+            part = fold_id(column)
         else:
             part = fold(column)
         parts.append(part.replace("", pd.NA))
@@ -126,10 +139,38 @@ def link_and_exclude(spec: Spec, reference: pd.DataFrame, submission: pd.DataFra
     unidentified = people.loc[~identified, PERSON]
     not_identified_n = int(unidentified.dropna().nunique() + unidentified.isna().sum())
     drop_columns = [PERSON]
+    theirs = reference[among(reference[PERSON], people[PERSON])]
     return Cohort(
         participants=participants.drop(columns=drop_columns),
         pool=pool.drop(columns=drop_columns),
         not_analysed=not_analysed.drop(columns=drop_columns),
         not_identified_n=not_identified_n,
         attrition=attrition,
+        identified_n=int(identified.sum()),
+        warnings=same_day_events(theirs, link_on),
     )
+
+
+OUTCOMES = ["reoffended", "reoffences", "days_to_first_reoffence", "reoffence_custody", "reoffence_severity"]
+
+
+def same_day_events(theirs: pd.DataFrame, link_on: list[str]) -> list[str]:
+    """Submitted people with two index events on one date whose outcomes differ: which one is
+    "the" event is then arbitrary (the first in the file is used), so say so."""
+    twins = theirs[theirs.duplicated([PERSON, "index_date"], keep=False)]
+    outcomes = [c for c in OUTCOMES if c in twins]
+    if twins.empty or not outcomes:
+        return []
+    differ = twins.groupby([PERSON, "index_date"], dropna=False)[outcomes].nunique(dropna=False).gt(1).any(axis=1)
+    keys = differ[differ].index
+    if not len(keys):
+        return []
+    shown = []
+    for person, day in list(keys)[:3]:
+        row = twins[(twins[PERSON] == person) & (twins["index_date"] == day)].iloc[0]
+        who = " ".join(f"{row[c]:%Y-%m-%d}" if c == "date_of_birth" else str(row[c]) for c in link_on)
+        shown.append(f"{who} on {day:%Y-%m-%d}")
+    more = f" and {len(keys) - 3} more" if len(keys) > 3 else ""
+    return [f"the reference data has two or more index events on the same date with different outcomes for "
+            f"{len(keys)} submitted {'person' if len(keys) == 1 else 'people'} ({'; '.join(shown)}{more}); "
+            "the first in the file is used"]

@@ -1,0 +1,102 @@
+"""Read the reference data and the submission, give every column its contract type, and check it.
+
+Everything the statistics rely on is checked here, before any of them runs: the files exist
+and can be read as they are really sent (reading.py), the columns the spec asks for are there
+(columns.py), every value is usable and dates are read in the order they were written
+(checks.py, dates.py), and values are plausible (values.py). Every problem is collected and
+raised together, each naming the file, row and column, so bad data never turns into a
+traceback or a silently wrong number; what was noticed and read anyway becomes a warning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from engine.errors import Problem, UserError, display_path
+from engine.inputs.checks import Checker
+from engine.inputs.columns import WHAT, match_case, missing_columns, pool_values, renames, required_columns
+from engine.inputs.reading import read_file
+from engine.inputs.values import consistency, plausibility, typed
+from engine.results import FileInfo
+from engine.spec.loaded import LoadedSpec, file_sha256
+
+__all__ = ["Inputs", "read_inputs", "required_columns"]
+EVENT = {"reference": "index_date", "submission": "start_date"}
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Both data sets with contract column names and types, and what was read (for results.json)."""
+
+    reference: pd.DataFrame
+    submission: pd.DataFrame
+    files: dict[str, FileInfo]
+    warnings: list[str] = field(default_factory=list)
+    lines: dict[str, np.ndarray | None] = field(default_factory=dict)  # file line of each row, per role
+
+
+def read_inputs(loaded: LoadedSpec) -> Inputs:
+    """Both data files, renamed to the contract's columns, typed and checked; UserError lists every problem."""
+    spec = loaded.spec
+    problems: list[Problem] = []
+    frames: dict[str, pd.DataFrame] = {}
+    files: dict[str, FileInfo] = {}
+    warnings: list[str] = []
+    lines: dict[str, np.ndarray | None] = {}
+    bad_columns: set[str] = set()
+    for role in ("reference", "submission"):
+        read = read_file(loaded, role, problems)
+        if read is None:
+            continue
+        path = loaded.resolve(getattr(spec.data, role))
+        shown = display_path(path)
+        warnings += [f"{shown}: {note}" for note in read.notes]
+        mapping = renames(spec, role)
+        frame = match_case(read.frame, loaded, role)
+        frame = frame.drop(columns=[c for c in mapping.values() if c in frame.columns and c not in mapping])
+        frame = frame.rename(columns=mapping)
+        original = {contract: file for file, contract in mapping.items()}
+        missing = missing_columns(loaded, role, frame, original)
+        problems += missing
+        check = Checker(shown, read.lines)
+        frame = typed(frame, original, check, WHAT[role])
+        if not missing:
+            consistency(frame, original, check)
+            plausibility(frame, original, check, EVENT[role])
+        if role == "reference" and frame.empty:
+            problems.append(Problem(shown, None, None, "", "the reference data has no records, only a header"))
+        problems += check.problems
+        warnings += check.warnings
+        bad_columns |= {c for c, n in check.counts.items() if n} if role == "reference" else set()
+        frames[role] = frame
+        lines[role] = read.lines
+        files[role] = FileInfo(path=getattr(spec.data, role), sha256=file_sha256(path), rows=len(frame))
+    if "reference" in frames:
+        problems += pool_values(loaded, frames["reference"], bad_columns)
+    if problems:
+        raise UserError(problems)
+    warnings += _outside_reference(frames, files, lines, loaded)
+    return Inputs(frames["reference"], frames["submission"], files, warnings, lines)
+
+
+def _outside_reference(frames, files, lines, loaded: LoadedSpec) -> list[str]:
+    """Programme starts that no index event in the reference data can match, by date alone."""
+    data = loaded.spec.data
+    index = frames["reference"]["index_date"]
+    start = frames["submission"]["start_date"]
+    if index.empty or start.empty:
+        return []
+    low = index.min() - pd.Timedelta(days=data.days_after_index)
+    high = index.max() + pd.Timedelta(days=data.days_before_index)
+    outside = ((start < low) | (start > high)).to_numpy()
+    if not outside.any():
+        return []
+    check = Checker(files["submission"].path, lines["submission"])
+    shown = start.dt.strftime("%Y-%m-%d")
+    count = int(outside.sum())
+    return [f"{display_path(loaded.resolve(data.submission))}: {count:,} of {len(start):,} programme start dates "
+            f"({check.examples(outside, shown)}) lie outside the reference data's index dates "
+            f"({index.min():%Y-%m-%d} to {index.max():%Y-%m-%d}), so no sentence can match them"]

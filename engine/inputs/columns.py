@@ -1,0 +1,136 @@
+"""The spec against the data's columns: which columns each file needs, their names in the file,
+and pool restriction values that never occur.
+
+Column names are matched ignoring letter case (" Offender_ID " is offender_id; the spaces
+went when the file was read); any other difference is refused with the closest name.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+import numpy as np
+import pandas as pd
+
+from engine.errors import Problem, display_path
+from engine.inputs.checks import KINDS
+from engine.inputs.reading import spec_problem
+from engine.spec.loaded import LoadedSpec
+from engine.spec.models import Spec
+
+MEASURE_COLUMNS = {
+    "rate": "reoffended", "frequency": "reoffences", "time_to_first_reoffence": "days_to_first_reoffence",
+    "custody": "reoffence_custody", "severity": "reoffence_severity",
+}
+WHAT = {"reference": "the reference data", "submission": "the submission"}
+FEW_VALUES = 12  # pool values listed in full up to this many
+
+
+def required_columns(spec: Spec) -> dict[str, dict[str, str]]:
+    """For each file, the contract columns the spec needs and the spec key that asks for each."""
+    link = {name: f"data.link_on.{i}" for i, name in enumerate(spec.data.link_on)}
+    reference = {**link, "index_date": "data"}
+    if "sexual_offence" in spec.exclusions:
+        reference["sexual_offence_history"] = f"exclusions.{spec.exclusions.index('sexual_offence')}"
+    for i, measure in enumerate(spec.measures):
+        reference.setdefault(MEASURE_COLUMNS[measure], f"measures.{i}")
+    for i, name in enumerate(spec.matching.variables):
+        reference.setdefault(name, f"matching.variables.{i}")
+    for a, analysis in enumerate(spec.analyses):
+        for i, name in enumerate(analysis.variables or []):
+            reference.setdefault(name, f"analyses.{a}.variables.{i}")
+        for name in analysis.pool:
+            reference.setdefault(name, f"analyses.{a}.pool.{name}")
+    submission = {"record_id": "data", **link, "start_date": "data.start_column"}
+    return {"reference": reference, "submission": submission}
+
+
+def renames(spec: Spec, role: str) -> dict[str, str]:
+    """File column -> contract name, from data.columns (and data.start_column for the submission)."""
+    mapping = {file: contract for contract, file in spec.data.columns.model_dump().items() if file != contract}
+    if role == "submission" and spec.data.start_column != "start_date":
+        mapping[spec.data.start_column] = "start_date"
+    return mapping
+
+
+
+
+def missing_columns(loaded: LoadedSpec, role: str, frame: pd.DataFrame, original: dict[str, str]) -> list[Problem]:
+    """Each column the spec needs and the file lacks, at the spec line that asks for it."""
+    problems = []
+    columns = [str(c) for c in frame.columns]
+    for name, key in required_columns(loaded.spec)[role].items():
+        if name in frame.columns:
+            continue
+        in_file = original.get(name, name)
+        if name in KINDS and f"data.columns.{name}" in loaded.positions:
+            key = f"data.columns.{name}"
+        elif name == "start_date" and "data.start_column" not in loaded.positions:
+            key = "data"
+        where = display_path(loaded.resolve(getattr(loaded.spec.data, role)))
+        message = f"{WHAT[role]} ({where}) has no column '{in_file}'"
+        names = [original.get(c, c) for c in columns]
+        close = difflib.get_close_matches(in_file, names, n=1, cutoff=0.7)
+        if close:
+            message += f"; did you mean '{close[0]}'?"
+        else:
+            message += f" (columns: {', '.join(names[:15])}{', ...' if len(names) > 15 else ''})"
+        problems.append(spec_problem(loaded, key, message))
+    return problems
+
+
+def match_case(frame: pd.DataFrame, loaded: LoadedSpec, role: str) -> pd.DataFrame:
+    """Rename file columns that differ from a wanted name only in letter case to that name."""
+    spec = loaded.spec
+    mapping = renames(spec, role)
+    wanted = {mapping.get(c, c) for c in KINDS} | set(spec.data.columns.model_dump().values())
+    wanted |= set(required_columns(spec)[role]) | {spec.data.start_column}
+    wanted = {next((f for f, c in mapping.items() if c == w), w) for w in wanted}
+    present = set(frame.columns)
+    folded: dict[str, list[str]] = {}
+    for name in wanted - present:
+        folded.setdefault(name.casefold(), []).append(name)
+    out = {}
+    for column in frame.columns:
+        match = folded.get(str(column).casefold(), [])
+        if column not in wanted and len(match) == 1:
+            out[column] = match[0]
+    return frame.rename(columns=out)
+
+
+def _pool_key(value: object) -> str:
+    return "".join(str(value).split()).casefold()
+
+
+def pool_values(loaded: LoadedSpec, reference: pd.DataFrame, bad_columns: set[str]) -> list[Problem]:
+    """Pool restriction values that never occur in their column (a typo would silently empty the pool)."""
+    problems = []
+    for a, analysis in enumerate(loaded.spec.analyses):
+        for name, wanted in analysis.pool.items():
+            if name not in reference or name in bad_columns:
+                continue
+            column = reference[name]
+            present = pd.unique(column.dropna())
+            numeric = pd.api.types.is_numeric_dtype(column)
+            present = np.sort(present) if numeric else sorted(str(v) for v in present)
+            shown = [str(int(v) if numeric and float(v).is_integer() else v) for v in present]
+            by_key = {_pool_key(v): v for v in shown}
+            listed = f" (values: {', '.join(shown)})" if len(shown) <= FEW_VALUES else ""
+            for j, value in enumerate(wanted):
+                if numeric:
+                    number = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
+                    found = not pd.isna(number) and bool((present == number).any())
+                else:
+                    found = str(value) in set(shown)
+                if found:
+                    continue
+                close = [by_key[_pool_key(value)]] if _pool_key(value) in by_key else (
+                    [] if numeric else difflib.get_close_matches(str(value), shown, n=1))
+                if close:
+                    hint = f"; did you mean '{close[0]}'?{listed}"
+                else:
+                    hint = listed or f" (values: {', '.join(shown[:FEW_VALUES])}, ...)"
+                problems.append(spec_problem(
+                    loaded, f"analyses.{a}.pool.{name}.{j}",
+                    f"'{value}' never occurs in column {name} of the reference data{hint}"))
+    return problems

@@ -1,0 +1,101 @@
+"""Date columns: one way of writing per column, and the day/month order inferred, never guessed silently.
+
+A spreadsheet that converted some dates and not others leaves a column mixing ISO dates
+(or Excel day numbers) with slashed text; its slashed values may be month/day, so such a
+column is refused. Otherwise the order of the slashed values comes from all of them
+together: a value that only fits month/day (04/25/2013) or only day/month (25/04/2013) is
+evidence; a column with evidence both ways, or any month/day evidence, is refused; a column
+where every slashed value is ambiguous (03/04/2013) is read day/month, as UK data is, with a
+warning. Excel serial day numbers (5 digits) are read as dates, with a warning.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from engine.inputs.checks import Checker, text
+
+DATE_HINT = "write dates as YYYY-MM-DD or DD/MM/YYYY"
+ISO = r"^(\d{4}-\d{1,2}-\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"  # a database export's time is dropped
+SLASHED = r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:[T ]\d{1,2}:\d{2}(?::\d{2})?)?$"
+SERIAL = r"^(\d{5})(?:\.0+)?$"  # Excel's day number: 10000 is 1927-05-18, 99999 is 2173-10-14
+EXCEL_EPOCH = np.datetime64("1899-12-30")
+
+
+def parse_dates(column: pd.Series, name: str, check: Checker, empty_ok: bool, what: str) -> pd.Series:
+    """Dates as datetime64[ns] at midnight; every unreadable or ambiguous value reported through `check`."""
+    if pd.api.types.is_datetime64_any_dtype(column):
+        parsed = column.dt.tz_localize(None) if getattr(column.dt, "tz", None) else column
+        parsed = parsed.astype("datetime64[ns]").dt.normalize()
+        if not empty_ok:
+            check.rows(name, parsed.isna(), lambda i: "is empty; a date is needed")
+        return parsed
+    if column.dtype == object and not column.map(lambda v: isinstance(v, str) or v is None).all():
+        column = column.map(_as_text)  # Parquet dates as objects, or a mixture
+    raw = text(column)
+    parsed = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
+    iso = raw.str.extract(ISO, expand=False)
+    slashed = raw.str.extract(SLASHED).astype("float64")
+    serial = pd.to_numeric(raw.str.extract(SERIAL, expand=False), errors="coerce")
+    is_iso, is_slashed, is_serial = iso.notna(), slashed[0].notna(), serial.notna()
+    if is_slashed.any() and (is_iso.any() or is_serial.any()):
+        other, form = (is_iso, "YYYY-MM-DD") if is_iso.any() else (is_serial, "Excel day numbers")
+        check.column(name, np.flatnonzero(is_slashed),
+                     f"mixes {form} ({check.examples(other, raw)}) with slashed dates ({check.examples(is_slashed, raw)}), "
+                     "the mark of a spreadsheet that converted some dates and not others, so the slashed ones may be "
+                     "month/day; write every date in the column as YYYY-MM-DD")
+        return parsed
+    parsed[is_iso] = pd.to_datetime(iso[is_iso], format="%Y-%m-%d", errors="coerce")
+    if is_serial.any():
+        parsed[is_serial] = EXCEL_EPOCH + serial[is_serial].to_numpy().astype("timedelta64[D]")
+        first = int(np.flatnonzero(is_serial)[0])
+        check.warn(f"column {name} of {what} holds Excel day numbers ({check.examples(is_serial, raw)}); "
+                   f"read them as dates ({raw.iloc[first]} is {parsed.iloc[first]:%Y-%m-%d})")
+    if is_slashed.any() and not _slashed(slashed, raw, parsed, name, check, what):
+        return parsed
+    bad = raw.notna() & parsed.isna()
+    check.rows(name, bad, lambda i: f'"{raw.iloc[i]}" is not a date; {DATE_HINT}')
+    if not empty_ok:
+        check.rows(name, raw.isna(), lambda i: "is empty; a date is needed")
+    return parsed.astype("datetime64[ns]").dt.normalize()
+
+
+def _slashed(parts: pd.DataFrame, raw: pd.Series, parsed: pd.Series, name: str, check: Checker, what: str) -> bool:
+    """Read the slashed values day/month into `parsed` unless their order is month/day or mixed (then refuse)."""
+    first, second, year = parts[0], parts[1], parts[2]
+    only_md = (first <= 12) & (second > 12) & (second <= 31)
+    only_dm = (second <= 12) & (first > 12) & (first <= 31)
+    if only_md.any() and only_dm.any():
+        check.column(name, np.flatnonzero(only_md),
+                     f"mixes day/month dates ({check.examples(only_dm, raw)}) with month/day dates "
+                     f"({check.examples(only_md, raw)}); write every date in the column as YYYY-MM-DD")
+        return False
+    if only_md.any():
+        count = int(only_md.sum())
+        check.column(name, np.flatnonzero(only_md),
+                     f"these look like month/day dates: {count:,} value{'s' if count != 1 else ''} "
+                     f"({check.examples(only_md, raw)}) have a second number over 12, so every slashed date in the "
+                     "column may be month/day; write the dates as YYYY-MM-DD (or DD/MM/YYYY)")
+        return False
+    written = parts.notna().all(axis=1)
+    stamp = year.where(written, 2000).astype(int).astype(str) + "-" + second.where(written, 1).astype(int).astype(str) \
+        + "-" + first.where(written, 1).astype(int).astype(str)
+    parsed[written] = pd.to_datetime(stamp[written], format="%Y-%m-%d", errors="coerce")
+    if not only_dm.any():
+        count = int(written.sum())
+        check.warn(f"column {name} of {what}: all {count:,} slashed dates ({check.examples(written, raw)}) could be "
+                   "day/month or month/day; they were read as day/month (DD/MM/YYYY). If they are month/day, "
+                   "write them as YYYY-MM-DD")
+    return True
+
+
+def _as_text(value) -> str | None:
+    """A cell of an object column as date text: datetimes and dates as YYYY-MM-DD, anything else as written."""
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
+        return None
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

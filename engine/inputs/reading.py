@@ -1,0 +1,245 @@
+"""Read a data file as people really send it: CSV with any common separator, Excel, or Parquet.
+
+Normalised without a word: a byte-order mark, the separator (`,` `;` tab `|`, sniffed from
+the first lines), spaces around column names, trailing blank rows and unnamed empty columns
+that spreadsheets leave behind. Refused, naming the cause: duplicate column names, a named
+column... with no name but with values, a file that is not UTF-8, an old .xls workbook.
+Values stay text here (Parquet keeps its types); `values.typed` converts them.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from engine.errors import Problem, display_path
+from engine.spec.loaded import LoadedSpec
+
+READERS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".parquet": "parquet", ".pq": "parquet", ".xlsx": "xlsx",
+           ".xlsm": "xlsx"}
+SEPARATORS = [",", ";", "\t", "|"]
+SAMPLE = 1 << 16  # bytes read to sniff the separator
+SEARCH_DEPTH = 3  # folders below the spec's (and the working) folder searched for a misplaced file
+SKIP = {".git", ".venv", "node_modules", "__pycache__", "reports"}
+
+
+@dataclass(frozen=True)
+class Read:
+    """A data file as written: values as text (or Parquet types) and the file line of each row."""
+
+    frame: pd.DataFrame
+    lines: np.ndarray | None  # None for Parquet, which has no lines
+    notes: list[str]  # what was normalised and is worth a warning (e.g. which sheet was read)
+
+
+def spec_problem(loaded: LoadedSpec, key: str, message: str) -> Problem:
+    """A problem located at the spec line that asked for something."""
+    line, column = loaded.locate(key)
+    return Problem(loaded.display, line, column, key, message)
+
+
+def read_file(loaded: LoadedSpec, role: str, problems: list[Problem]) -> Read | None:
+    """One data file, or None with a problem recorded."""
+    written = getattr(loaded.spec.data, role)
+    path = loaded.resolve(written)
+    shown = display_path(path)
+    reader = READERS.get(path.suffix.lower())
+    if reader is None:
+        extra = "; save the workbook as .xlsx" if path.suffix.lower() in (".xls", ".ods", ".numbers") else ""
+        problems.append(spec_problem(
+            loaded, f"data.{role}", f"must be a .csv, .xlsx or .parquet file (you wrote '{written}'){extra}"))
+        return None
+    if path.is_dir():
+        problems.append(spec_problem(loaded, f"data.{role}", f"is a folder, not a data file: {shown}"))
+        return None
+    if not path.exists():
+        problems.append(spec_problem(loaded, f"data.{role}", not_found(loaded, written)))
+        return None
+    here: list[Problem] = []
+    try:
+        if reader == "csv":
+            read = _read_csv(path, shown, here)
+        elif reader == "xlsx":
+            read = _read_xlsx(loaded, role, path, here)
+        else:
+            read = Read(_read_parquet(path), None, [])
+    except PermissionError:
+        here.append(Problem(shown, None, None, "", "cannot read the file: permission denied"))
+    except UnicodeDecodeError:
+        here.append(Problem(shown, None, None, "", "the file is not UTF-8 text; save it as 'CSV UTF-8'"))
+    except (pd.errors.ParserError, ValueError, OSError, KeyError, pa.ArrowException) as error:
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        if "UTF8" in first or "utf-8" in first:
+            here.append(Problem(shown, None, None, "", "the file is not UTF-8 text; save it as 'CSV UTF-8'"))
+        else:
+            kind = {"csv": "CSV", "xlsx": "Excel", "parquet": "Parquet"}[reader]
+            here.append(Problem(shown, None, None, "", f"cannot read the {kind} file: {first}"))
+    problems += here
+    if here:
+        return None
+    return _tidy(read, shown, problems)
+
+
+def _sniff(sample: str) -> str:
+    """The separator that splits the first lines into the same, largest number of fields
+    (or, when a bad row breaks every candidate, the one that splits the header most)."""
+    lines = [line for line in sample.splitlines()[:50] if line.strip()]
+    if len(sample) >= SAMPLE and len(lines) > 1:
+        lines = lines[:-1]  # the last line may be cut short
+    def score(separator: str) -> tuple[bool, int]:
+        widths = {len(row) for row in csv.reader(lines, delimiter=separator)}
+        return len(widths) == 1, len(next(csv.reader(lines[:1], delimiter=separator)))
+    return max(SEPARATORS, key=lambda s: (score(s)[1] > 1, score(s)))
+
+
+def _read_csv(path: Path, shown: str, problems: list[Problem]) -> Read | None:
+    with path.open("rb") as handle:
+        head = handle.read(SAMPLE)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        problems.append(Problem(shown, None, None, "", "the file is UTF-16 text (Excel's 'Unicode Text'); "
+                                "save it as 'CSV UTF-8' or give the .xlsx file"))
+        return None
+    if not head.strip():
+        problems.append(Problem(shown, None, None, "", "the file is empty"))
+        return None
+    sample = head.decode("utf-8-sig", errors="ignore" if len(head) == SAMPLE else "strict")
+    separator = _sniff(sample)
+    header = next(csv.reader(io.StringIO(sample), delimiter=separator))
+    # pyarrow's reader is strict: a row with an extra field is an error, never a shifted column
+    frame = pd.read_csv(path, engine="pyarrow", sep=separator, dtype=str, keep_default_na=False, na_values=[],
+                        encoding="utf-8-sig")
+    if len(header) == len(frame.columns):
+        frame.columns = header  # as written: pandas would rename a second 'age' to 'age.1'
+
+    return Read(frame, np.arange(len(frame)) + 2, [])
+
+
+def _cell(value) -> str:
+    """A spreadsheet cell as the text a CSV export would hold (dates as YYYY-MM-DD)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "hour") and hasattr(value, "date"):  # datetime
+        return value.strftime("%Y-%m-%d") if (value.hour, value.minute, value.second) == (0, 0, 0) \
+            else value.strftime("%Y-%m-%d %H:%M:%S")
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def _read_xlsx(loaded: LoadedSpec, role: str, path: Path, problems: list[Problem]) -> Read | None:
+    """The first sheet, or the one data.<role>_sheet names; cells as text, dates as YYYY-MM-DD."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        wanted = getattr(loaded.spec.data, f"{role}_sheet", None)
+        names = book.sheetnames
+        notes = []
+        if wanted is not None and wanted not in names:
+            close = difflib.get_close_matches(wanted, names, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            problems.append(spec_problem(loaded, f"data.{role}_sheet",
+                                         f"the workbook has no sheet '{wanted}'{hint} (sheets: {', '.join(names)})"))
+            return None
+        sheet = book[wanted] if wanted else book[names[0]]
+        if wanted is None and len(names) > 1:
+            notes.append(f"read the first sheet, '{names[0]}', of {len(names)} ({', '.join(names)}); "
+                         f"name another with data.{role}_sheet")
+        rows = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
+    if not rows or not any(c.strip() for c in rows[0]):
+        problems.append(Problem(display_path(path), 1, None, "", "the first row of the sheet is empty; "
+                                "it must hold the column names"))
+        return None
+    width = max(len(r) for r in rows)
+    rows = [r + [""] * (width - len(r)) for r in rows]
+    frame = pd.DataFrame(rows[1:], columns=[f"_{i}" for i in range(width)], dtype=object).astype("str")
+    frame.columns = rows[0]
+    return Read(frame, np.arange(len(frame)) + 2, notes)
+
+
+def _read_parquet(path: Path) -> pd.DataFrame:
+    """Parquet with categories as plain text and dates as datetimes, converted by Arrow (fast on millions)."""
+    table = pq.read_table(path)
+    for i, field in enumerate(table.schema):
+        if pa.types.is_dictionary(field.type):
+            table = table.set_column(i, field.name, table.column(i).cast(field.type.value_type))
+    return table.to_pandas(date_as_object=False)
+
+
+def _tidy(read: Read, shown: str, problems: list[Problem]) -> Read | None:
+    """Column names without surrounding spaces; blank rows and unnamed empty columns dropped; duplicates refused."""
+    frame = read.frame
+    names = [str(c).replace("\ufeff", "").strip() for c in frame.columns]
+    before = len(problems)
+    seen: dict[str, int] = {}
+    for number, name in enumerate(names, start=1):
+        if not name:
+            continue
+        key = name.casefold()
+        if key in seen:
+            problems.append(Problem(shown, 1 if read.lines is not None else None, None, f"column {number}",
+                                    f"'{name}' is also the name of column {seen[key]}; each column needs its own name"))
+        seen.setdefault(key, number)
+    if read.lines is None:  # Parquet: typed columns, nothing blank to drop
+        frame.columns = names
+        return None if len(problems) > before else read
+    frame.columns = range(len(names))
+    cells = frame.apply(lambda c: c.astype("str").str.strip() != "")
+    for number, name in enumerate(names):
+        if not name and cells[number].any():
+            first = int(np.flatnonzero(cells[number].to_numpy())[0])
+            problems.append(Problem(shown, 1, None, f"column {number + 1}",
+                                    f"has no name but holds values (first at row {int(read.lines[first]) - 1}); "
+                                    "give it a name in the header"))
+    if len(problems) > before:
+        return None
+    keep = [i for i, name in enumerate(names) if name]
+    filled = cells.any(axis=1).to_numpy()
+    frame = frame.loc[filled, keep]
+    frame.columns = [names[i] for i in keep]
+    return Read(frame.reset_index(drop=True), read.lines[filled], read.notes)
+
+
+def _nearby(folder: Path, name: str) -> list[Path]:
+    """Files called `name` within a few folders below `folder`."""
+    found = []
+    for root, dirs, files in os.walk(folder):
+        depth = len(Path(root).relative_to(folder).parts)
+        dirs[:] = [] if depth >= SEARCH_DEPTH else sorted(d for d in dirs if d not in SKIP and not d.startswith("."))
+        if name in files:
+            found.append(Path(root) / name)
+    return found
+
+
+def not_found(loaded: LoadedSpec, written: str) -> str:
+    """'file not found', saying paths are relative to the spec's folder and naming a file that exists."""
+    path = loaded.resolve(written)
+    base = loaded.path.resolve().parent
+    folder = "" if base == Path.cwd().resolve() else f", {display_path(base)}"
+    relative = f"paths are relative to the spec's folder{folder}"
+    message = f"file not found: {display_path(path)} ({relative})"
+    if not path.parent.exists():
+        message = f"file not found: {display_path(path)} (the folder {display_path(path.parent)} does not exist; " \
+                  f"{relative})"
+    candidates = _nearby(base, path.name) + _nearby(Path.cwd(), path.name) + _nearby(base.parent, path.name)
+    if not candidates and path.parent.is_dir():
+        siblings = sorted(p.name for p in path.parent.iterdir() if p.is_file())
+        candidates = [path.parent / c for c in difflib.get_close_matches(path.name, siblings, n=1)]
+    if candidates:
+        message += f"; did you mean '{Path(os.path.relpath(candidates[0].resolve(), base)).as_posix()}'?"
+    return message

@@ -1,0 +1,90 @@
+"""Every column converted to its contract type, then checked for values that cannot all be true.
+
+Types come from the data contract (DESIGN §2); plausibility rules catch what types cannot:
+ages outside 10-110, negative counts of previous offences, outcomes that contradict
+`reoffended`, and dates of birth after the event they precede.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from engine.inputs.checks import KINDS, Checker, count, days, flags, inferred, text
+from engine.inputs.dates import parse_dates
+
+AGES = (10, 110)  # the age of criminal responsibility in England and Wales, and a generous upper bound
+AGE_COLUMN = re.compile(r"^(age|age_.*|.*_age)$")
+COUNT_COLUMN = re.compile(r"^(previous_.*|number_of_.*|.*_count|count_.*)$")
+
+
+def typed(frame: pd.DataFrame, original: dict[str, str], check: Checker, what: str) -> pd.DataFrame:
+    """Every column converted to its contract type; bad values reported through `check`."""
+    out = {}
+    for name in frame.columns:
+        column = frame[name]
+        shown = original.get(name, name)
+        kind = "need" if name.startswith("need_") else KINDS.get(name, "auto")
+        if kind == "text":
+            out[name] = text(column)
+        elif kind in ("date", "date_or_empty"):
+            out[name] = parse_dates(column, shown, check, empty_ok=kind == "date_or_empty", what=what)
+        elif kind in ("flag", "need"):
+            out[name] = flags(column, shown, check, empty_ok=kind == "need")
+        elif kind == "count":
+            out[name] = count(column, shown, check)
+        elif kind == "days":
+            out[name] = days(column, shown, check)
+        else:
+            out[name] = inferred(column, shown, check)
+    return pd.DataFrame(out, index=frame.index)
+
+
+def _clean(check: Checker, original: dict[str, str], *names: str) -> bool:
+    """All these columns are present in the typed frame's names and had no problem of their own."""
+    return not any(check.counts.get(original.get(n, n)) for n in names)
+
+
+def consistency(frame: pd.DataFrame, original: dict[str, str], check: Checker) -> None:
+    """Outcome columns that contradict each other: days, counts and custody must agree with `reoffended`."""
+    if "reoffended" not in frame or not _clean(check, original, "reoffended"):
+        return
+    flag = frame["reoffended"].to_numpy()
+    name = original.get("days_to_first_reoffence", "days_to_first_reoffence")
+    if "days_to_first_reoffence" in frame and _clean(check, original, "days_to_first_reoffence"):
+        values = frame["days_to_first_reoffence"]
+        check.rows(name, (flag == 1) & values.isna().to_numpy(), lambda i: "is empty but reoffended is 1")
+        check.rows(name, (flag == 0) & values.notna().to_numpy(),
+                   lambda i: f"is {values.iloc[i]:g} but reoffended is 0; it must be empty")
+    name = original.get("reoffences", "reoffences")
+    if "reoffences" in frame and _clean(check, original, "reoffences"):
+        number = frame["reoffences"].to_numpy()
+        check.rows(name, (flag == 1) & (number == 0), lambda i: "is 0 but reoffended is 1")
+        check.rows(name, (flag == 0) & (number > 0), lambda i: f"is {number[i]} but reoffended is 0")
+    name = original.get("reoffence_custody", "reoffence_custody")
+    if "reoffence_custody" in frame and _clean(check, original, "reoffence_custody"):
+        custody = frame["reoffence_custody"].to_numpy()
+        check.rows(name, (flag == 0) & (custody == 1), lambda i: "is 1 (custody for a re-offence) but reoffended is 0")
+
+
+def plausibility(frame: pd.DataFrame, original: dict[str, str], check: Checker, event: str) -> None:
+    """Values of the right type that cannot be true: ages, negative counts, a birth after the event."""
+    for name in frame.columns:
+        column = frame[name]
+        if not pd.api.types.is_numeric_dtype(column) or not _clean(check, original, name):
+            continue
+        shown = original.get(name, name)
+        values = column.to_numpy(dtype=np.float64)
+        if AGE_COLUMN.match(name):
+            low, high = AGES
+            check.rows(shown, (values < low) | (values > high),
+                       lambda i: f"is {values[i]:g}; an age must be from {low} to {high}")
+        elif COUNT_COLUMN.match(name):
+            check.rows(shown, values < 0, lambda i: f"is {values[i]:g}; a count of previous events is 0 or more")
+    if "date_of_birth" in frame and event in frame and _clean(check, original, "date_of_birth", event):
+        born, then = frame["date_of_birth"], frame[event]
+        label = original.get(event, event)
+        check.rows(original.get("date_of_birth", "date_of_birth"), (born > then).to_numpy(),
+                   lambda i: f"{born.iloc[i]:%Y-%m-%d} is after {label} {then.iloc[i]:%Y-%m-%d}")
