@@ -110,6 +110,15 @@ class MeasureResult(Frozen):
     decided_by: DecidingTest | None = None  # None: the Welch test decided (schema 1 behaviour)
     suppressed: bool = False
 
+    @property
+    def stated_low(self) -> float | None:
+        """The interval the report states: the deciding test's when it has one, else Welch's."""
+        return self.decided_by.ci_low if self.decided_by and self.decided_by.ci_low is not None else self.ci_low
+
+    @property
+    def stated_high(self) -> float | None:
+        return self.decided_by.ci_high if self.decided_by and self.decided_by.ci_high is not None else self.ci_high
+
 
 class AnalysisResult(Frozen):
     name: str

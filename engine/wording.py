@@ -77,7 +77,7 @@ def _render(source: str, **context: Any) -> str:
 def _context(measure: str, result: MeasureResult, programme: Programme, ordinal: int) -> dict[str, Any]:
     spec = _wording()["measures"][measure]
     scale = float(spec["scale"])
-    low, high = result.ci_low * scale, result.ci_high * scale
+    low, high = result.stated_low * scale, result.stated_high * scale  # the deciding test's interval
     near, far = (high, low) if result.state == "decrease" else (low, high)
     difference = result.difference * scale
     change = rounded(difference, 0)
@@ -139,6 +139,13 @@ def sample_size_sentence(rate: MeasureResult, others_significant: bool = False) 
         return None
     texts = _wording()["sample_size"]
     return _render(texts["alone" if others_significant else "with_others"], n=rate.required_treatment_n)
+
+
+def decided_by_note(result: MeasureResult) -> str:
+    """Which test decided a verdict that is not the t-test's, with both p-values (wording.yaml decided_by)."""
+    deciding = result.decided_by
+    edge = 0 if min(result.treatment, result.comparison) <= 0 else 1
+    return _render(_wording()["decided_by"][deciding.test], p=deciding.p_value, welch_p=result.p_value, edge=edge)
 
 
 def rounding_differs(measure: str, result: MeasureResult) -> bool:

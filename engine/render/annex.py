@@ -166,21 +166,25 @@ def _results(sheet: Worksheet, results: Results) -> None:
                  "Comparison effective size", "Treatment", "Comparison", "Difference", "95% interval: low",
                  "95% interval: high", "p-value", "Significant", "State", "Reported", "Headline",
                  "Degrees of freedom", "Treatment group size needed", "Additional test", "Additional test p-value",
-                 "Additional test significant"], font=BOLD)
+                 "Additional test significant", "Not reported because", "Verdict decided by",
+                 "Deciding test p-value", "Deciding test interval: low", "Deciding test interval: high"], font=BOLD)
     for analysis in results.analyses:
         for measure in results.measures:
             m = analysis.measures.get(measure)
             if m is None:
                 continue
             label, places = MEASURES.get(measure, (measure, "0.00"))
-            extra = m.extra_test
+            extra, decider = m.extra_test, m.decided_by
             _row(sheet, [analysis.name, label, m.treatment_n, m.comparison_n, m.comparison_effective_n,
                          m.treatment, m.comparison, m.difference, m.ci_low, m.ci_high, m.p_value,
                          _yes(m.significant), m.state.replace("_", " "), _yes(m.reported), _yes(m.headline),
                          m.degrees_of_freedom, m.required_treatment_n, extra.name if extra else None,
-                         extra.p_value if extra else None, _yes(extra.significant) if extra else None],
+                         extra.p_value if extra else None, _yes(extra.significant) if extra else None,
+                         (m.not_reported_reason or "").replace("_", " ") or None, decider.test if decider else "welch",
+                         decider.p_value if decider else m.p_value, decider.ci_low if decider else m.ci_low,
+                         decider.ci_high if decider else m.ci_high],
                  [None, None, COUNT, COUNT, "#,##0.0", places, places, places, places, places, "0.000",
-                  None, None, None, None, "0.0", COUNT, None, "0.000", None])
+                  None, None, None, None, "0.0", COUNT, None, "0.000", None, None, None, "0.000", places, places])
     sheet.freeze_panes = "C5"
 
 

@@ -107,8 +107,8 @@ def chart_figure(measure: str, result: MeasureResult, title: str) -> Figure:
     axes = figure.add_axes((0.14, 0.25, 0.82, 0.56))
 
     values = [result.treatment, result.comparison]
-    low = result.comparison + result.ci_low
-    high = result.comparison + result.ci_high
+    low = result.comparison + result.stated_low  # the deciding test's interval (Welch's unless it was another)
+    high = result.comparison + result.stated_high
     positions = [0, 1]
     axes.bar(positions, values, width=0.55, color=[TREATMENT_COLOUR, COMPARISON_COLOUR], zorder=2)
     axes.errorbar(

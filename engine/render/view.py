@@ -12,7 +12,7 @@ from typing import Any
 from engine.results import CUSTODIAL, AnalysisResult, GroupProfile, Results, Share
 from engine.spec.loaded import LoadedSpec
 from engine.spec.models import HEADLINE_MEASURES, Spec
-from engine.wording import measure_wording, rounding_differs, sample_size_sentence
+from engine.wording import decided_by_note, measure_wording, rounding_differs, sample_size_sentence
 
 TIME = "time_to_first_reoffence"
 FURTHER = ["severity", "custody"]
@@ -91,12 +91,19 @@ def extra_agrees(result) -> bool:
     return result.extra_test is None or result.extra_test.significant == result.significant
 
 
+def decided(result) -> dict[str, Any] | None:
+    """The footnote for a verdict another test than the t-test decided (wording.yaml decided_by)."""
+    if result.decided_by is None:
+        return None
+    return {"test": result.decided_by.test, "text": decided_by_note(result)}
+
+
 def table_rows(results: Results, measure: str) -> list[dict[str, Any]]:
     rows = []
     for a in results.analyses:
         r = a.measures.get(measure)
         if r is not None and r.reported:
-            rows.append({"name": a.name, "result": r, "star": r.extra_test is not None})
+            rows.append({"name": a.name, "result": r, "star": r.extra_test is not None, "decided": decided(r)})
     return rows
 
 

@@ -18,26 +18,42 @@ Choices (the brief left them open; they are the documented behaviour):
 - Reporting (the n.p >= 10 rule): rate, custody and severity are reported when participants
   x proportion (the count of participants with the outcome) reaches
   small_groups.min_expected_count; frequency and time when the participants' re-offenders do
-  (as the JDL does). A measure whose test cannot be computed (a single participant, no
-  re-offenders, no variance in either group, an effective comparison size of one) is not
-  reported either; its interval, p-value and degrees of freedom are null, so that results.json
-  never holds NaN and no template can print an invented interval.
-- Extra test for small groups: see `resampling_p_value`; "exact" uses an exact binomial test
-  for the rate and the resampling test for the other measures.
+  (as the JDL does). A measure whose test cannot be computed (a single participant, an
+  effective comparison size of one: "untestable"), or a frequency or time with no variance in
+  a group ("no_variance"), is not reported either: `reported` is false with its
+  `not_reported_reason`, `significant` is false and its interval and p-value are null, so no
+  output can call it significant and results.json never holds NaN.
+- Which test decides (`decided_by`; the Welch figures always stay in ci_low/ci_high/p_value):
+  * rate, custody, severity: Welch, except when either group's proportion is 0% or 100%:
+    then Newcombe's score interval and its p-value decide ("score"), and the report states
+    that interval.
+  * frequency: a significant difference needs both the Welch test and the bootstrap test
+    (significance.py) to reject, because Welch alone rejects a true null 11-16% of the time on
+    counts this skewed. decided_by names the bootstrap when its p-value is the larger (the one
+    that binds), so the verdict's own p-value never contradicts it; otherwise Welch decided.
+  * time to first re-offence: Welch.
+  benchmarks/type1.py measures every claim's false-positive rate under no effect.
+- Extra test for small groups: the bootstrap test; "exact" uses an exact binomial test for the
+  rate and the bootstrap test for the other measures.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
-from scipy import special
 
 from engine.errors import AnalysisError
-from engine.results import ExtraTest, MeasureResult
+from engine.results import DecidingTest, ExtraTest, MeasureResult, NotReportedReason
 from engine.spec.models import Spec
 from engine.stages.power import required_treatment_n
+from engine.stages.significance import (
+    WelchTest,
+    bootstrap_p_value,
+    effective_n,
+    newcombe,
+    newcombe_p_value,
+    weighted_welch,
+)
 
 SERIOUS_SEVERITY = ("serious", "high")
 PROPORTION_MEASURES = ("rate", "custody", "severity")
@@ -48,101 +64,6 @@ MEASURE_COLUMN = {
     "custody": "reoffence_custody",
     "severity": "reoffence_severity",
 }
-
-
-@dataclass(frozen=True)
-class WelchTest:
-    """A weighted Welch comparison: treatment mean minus weighted comparison mean."""
-
-    treatment: float
-    comparison: float
-    difference: float
-    ci_low: float
-    ci_high: float
-    p_value: float
-    degrees_of_freedom: float
-    comparison_effective_n: float
-
-
-def effective_n(weights: np.ndarray) -> float:
-    """Kish's effective sample size (sum w)^2 / sum w^2; 0 for no weight."""
-    w = np.asarray(weights, dtype=float)
-    total_sq = float(np.sum(w * w))
-    return float(np.sum(w)) ** 2 / total_sq if total_sq > 0 else 0.0
-
-
-def weighted_variance(x: np.ndarray, weights: np.ndarray) -> float:
-    """Reliability-weights unbiased variance; NaN when it is undefined (effective size <= 1)."""
-    w = np.asarray(weights, dtype=float)
-    x = np.asarray(x, dtype=float)
-    total = float(np.sum(w))
-    if total <= 0:
-        return float("nan")
-    mean = float(np.sum(w * x)) / total
-    denominator = total - float(np.sum(w * w)) / total
-    if denominator <= 0:
-        return float("nan")
-    return float(np.sum(w * (x - mean) ** 2)) / denominator
-
-
-def weighted_welch(treatment: np.ndarray, comparison: np.ndarray, weights: np.ndarray, alpha: float) -> WelchTest | None:
-    """Welch test with the comparison at its effective size; None when it cannot be computed."""
-    x_t = np.asarray(treatment, dtype=float)
-    x_c = np.asarray(comparison, dtype=float)
-    w = np.asarray(weights, dtype=float)
-    n_t = len(x_t)
-    n_eff = effective_n(w)
-    if n_t < 2 or n_eff <= 1:
-        return None
-    v_t = float(np.var(x_t, ddof=1))
-    v_c = weighted_variance(x_c, w)
-    a, b = v_t / n_t, v_c / n_eff
-    se2 = a + b
-    if not np.isfinite(se2) or se2 <= 0:
-        return None
-    mean_t = float(np.mean(x_t))
-    mean_c = float(np.sum(w * x_c) / np.sum(w))
-    diff = mean_t - mean_c
-    df = se2 * se2 / (a * a / (n_t - 1) + b * b / (n_eff - 1))
-    se = float(np.sqrt(se2))
-    half = float(special.stdtrit(df, 1.0 - alpha / 2.0)) * se  # scipy.stats.t.ppf, without importing scipy.stats
-    p = float(2.0 * special.stdtr(df, -abs(diff) / se))  # t.sf
-    return WelchTest(mean_t, mean_c, diff, diff - half, diff + half, min(p, 1.0), float(df), n_eff)
-
-
-def resampling_p_value(
-    treatment: np.ndarray, comparison: np.ndarray, weights: np.ndarray, draws: int, seed: int
-) -> float | None:
-    """Two-sided Monte Carlo test of the participants' mean against the matched comparison group.
-
-    Under no effect, the participants' outcomes are a sample from the comparison group's
-    (weighted) distribution. So draw `draws` groups of as many records as there are participants
-    from the comparison records, each with probability proportional to its matching weight, and
-    count how often such a group's mean lies as far from the comparison mean as the participants'
-    does. Unlike relabelling (a permutation test), this respects very unequal radius-matching
-    weights, and it needs no assumption about the shape of the distribution, which is the doubt
-    about a t-test on a dozen skewed times. For a 0/1 outcome it is the exact binomial test,
-    estimated by simulation. p = (1 + #{|D*| >= |D|}) / (1 + draws), never 0 (Phipson & Smyth
-    2010). Seeded, so it repeats exactly.
-    """
-    x_t = np.asarray(treatment, dtype=float)
-    w = np.asarray(weights, dtype=float)
-    keep = w > 0
-    x_c, w_c = np.asarray(comparison, dtype=float)[keep], w[keep]
-    if len(x_t) == 0 or len(x_c) == 0:
-        return None
-    probability = w_c / w_c.sum()
-    centre = float(np.dot(probability, x_c))
-    observed = abs(float(np.mean(x_t)) - centre)
-    rng = np.random.default_rng(seed)
-    exceed = 0
-    per_batch = max(1, 2_000_000 // len(x_t))  # bounded memory for large groups
-    for start in range(0, draws, per_batch):
-        batch = min(per_batch, draws - start)
-        drawn = rng.choice(len(x_c), size=(batch, len(x_t)), p=probability)
-        distance = np.abs(x_c[drawn].mean(axis=1) - centre)
-        exceed += int(np.count_nonzero(distance >= observed - 1e-12 * max(1.0, observed)))
-    return (1 + exceed) / (1 + draws)
 
 
 def measure_values(frame: pd.DataFrame, measure: str, spec: Spec) -> tuple[np.ndarray, np.ndarray]:
@@ -198,6 +119,39 @@ def measure_results(
     return results
 
 
+def _not_reported_reason(
+    measure: str, x_t: np.ndarray, x_c: np.ndarray, w_c: np.ndarray, test: WelchTest | None, expected: float, spec: Spec
+) -> NotReportedReason | None:
+    """Why the report may not state this measure (None: it may)."""
+    if expected < spec.small_groups.min_expected_count:
+        return "too_few_events"
+    if test is None:
+        return "no_variance" if len(x_t) > 1 and effective_n(w_c) > 1 else "untestable"
+    if measure not in PROPORTION_MEASURES and (np.ptp(x_t) == 0 or np.ptp(x_c[w_c > 0]) == 0):
+        return "no_variance"  # a mean with no spread in one group: Welch would lean on the other alone
+    return None
+
+
+def _decide(
+    measure: str, test: WelchTest, x_t: np.ndarray, x_c: np.ndarray, w_c: np.ndarray, spec: Spec
+) -> tuple[bool, DecidingTest | None]:
+    """Is the difference significant, and which test's verdict is that (None: Welch's)?"""
+    alpha = spec.statistics.significance_level
+    if measure in PROPORTION_MEASURES:
+        p_t, p_c = test.treatment / 100.0, test.comparison / 100.0
+        if min(p_t, p_c) <= 0.0 or max(p_t, p_c) >= 1.0:
+            n_t, n_c = len(x_t), test.comparison_effective_n
+            low, high = newcombe(p_t, n_t, p_c, n_c, alpha)
+            p = newcombe_p_value(p_t, n_t, p_c, n_c)
+            return p <= alpha, DecidingTest(test="score", p_value=p, ci_low=100.0 * low, ci_high=100.0 * high)
+    if measure == "frequency":
+        small = spec.small_groups
+        p = bootstrap_p_value(x_t, x_c, w_c, small.resampling_draws, small.random_seed)
+        if p is not None and p > test.p_value:
+            return test.p_value <= alpha and p <= alpha, DecidingTest(test="bootstrap", p_value=p)
+    return test.p_value <= alpha, None
+
+
 def _one_measure(
     measure: str, x_t: np.ndarray, x_c: np.ndarray, w_c: np.ndarray, reoffenders: int, spec: Spec
 ) -> MeasureResult:
@@ -210,7 +164,8 @@ def _one_measure(
         expected = float(np.sum(x_t)) / 100.0  # participants x proportion
     else:
         expected = float(reoffenders)
-    reported = test is not None and expected >= small.min_expected_count
+    reason = _not_reported_reason(measure, x_t, x_c, w_c, test, expected, spec)
+    reported = reason is None
     if measure == "time_to_first_reoffence":
         enough = n_t >= small.min_reoffenders_for_time or small.show_time_when_small
         headline = reported and enough
@@ -219,7 +174,7 @@ def _one_measure(
     extra = None
     if small.extra_test != "none" and n_t < small.min_reoffenders_for_time:
         extra = _extra_test(measure, x_t, x_c, w_c, spec)
-    if test is None:
+    if not reported:
         mean_t = float(np.mean(x_t)) if n_t else 0.0
         mean_c = float(np.sum(w_c * x_c) / np.sum(w_c)) if np.sum(w_c) > 0 else 0.0
         diff = mean_t - mean_c
@@ -227,9 +182,9 @@ def _one_measure(
             treatment_n=n_t, comparison_n=comparison_n, treatment=mean_t, comparison=mean_c, difference=diff,
             ci_low=None, ci_high=None, p_value=None, significant=False, state="not_significant",
             required_treatment_n=None, comparison_effective_n=effective_n(w_c), degrees_of_freedom=None,
-            reported=False, headline=False, extra_test=extra,
+            reported=False, headline=False, extra_test=extra, not_reported_reason=reason,
         )  # fmt: skip
-    significant = test.p_value <= alpha
+    significant, decided_by = _decide(measure, test, x_t, x_c, w_c, spec)
     state = "not_significant"
     if significant and test.difference < 0:
         state = "decrease"
@@ -245,7 +200,7 @@ def _one_measure(
         difference=test.difference, ci_low=test.ci_low, ci_high=test.ci_high, p_value=test.p_value,
         significant=significant, state=state, required_treatment_n=required,
         comparison_effective_n=test.comparison_effective_n, degrees_of_freedom=test.degrees_of_freedom,
-        reported=reported, headline=headline, extra_test=extra,
+        reported=reported, headline=headline, extra_test=extra, decided_by=decided_by,
     )  # fmt: skip
 
 
@@ -260,7 +215,7 @@ def _extra_test(measure: str, x_t: np.ndarray, x_c: np.ndarray, w_c: np.ndarray,
 
         p = float(binomtest(k, len(x_t), min(max(p_c, 0.0), 1.0)).pvalue)
         return ExtraTest(name="exact binomial test", p_value=p, significant=p <= alpha)
-    p = resampling_p_value(x_t, x_c, w_c, small.resampling_draws, small.random_seed)
+    p = bootstrap_p_value(x_t, x_c, w_c, small.resampling_draws, small.random_seed)
     if p is None:
         return None
     return ExtraTest(name="resampling test", p_value=p, significant=p <= alpha)

@@ -35,6 +35,10 @@ def test_sheets_in_order_with_bold_headers(results):
     assert book["Results"].column_dimensions["B"].width > 20
 
 
+def time_p(results):
+    return next(a for a in results.analyses if a.name == "Regional").measures["time_to_first_reoffence"].p_value
+
+
 def test_results_sheet_holds_the_unrounded_numbers(results):
     sheet = workbook(build_annex(results))["Results"]
     rate = find(sheet, "National", "One-year proven re-offending rate (%)")
@@ -46,7 +50,8 @@ def test_results_sheet_holds_the_unrounded_numbers(results):
     assert [c.value for c in frequency][5:13] == [0.95, 1.62, -0.67, -1.2, -0.14, 0.014, "Yes", "decrease"]
     assert frequency[5].number_format == "0.00"
     time = find(sheet, "Regional", "Average time to first proven re-offence (days)")
-    assert [c.value for c in time][-3:] == ["resampling test", 0.6, "No"]
+    assert [c.value for c in time][17:20] == ["resampling test", 0.6, "No"]
+    assert [c.value for c in time][20:25] == [None, "welch", time_p(results), -30.1, 50.5]
     assert sum(1 for r in rows(sheet) if r[0] in ("National", "Regional")) == 6
 
 

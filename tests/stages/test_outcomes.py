@@ -18,10 +18,10 @@ from scipy import stats
 
 from engine.errors import AnalysisError
 from engine.spec.models import Spec
-from engine.stages.outcomes import (
+from engine.stages.outcomes import measure_results
+from engine.stages.significance import (
+    bootstrap_p_value,
     effective_n,
-    measure_results,
-    resampling_p_value,
     weighted_variance,
     weighted_welch,
 )
@@ -309,13 +309,13 @@ def test_resampling_is_seeded_and_agrees_on_clear_cases():
     comparison = rng.normal(140, 90, 2000)
     weights = rng.uniform(0.001, 0.02, 2000)
     far = np.array(MC_DAYS, float)
-    p1 = resampling_p_value(far, comparison, weights, 2000, seed=7)
-    assert p1 == resampling_p_value(far, comparison, weights, 2000, seed=7)
-    assert p1 != resampling_p_value(far, comparison, weights, 2000, seed=8)
+    p1 = bootstrap_p_value(far, comparison, weights, 2000, seed=7)
+    assert p1 == bootstrap_p_value(far, comparison, weights, 2000, seed=7)
+    assert p1 != bootstrap_p_value(far, comparison, weights, 2000, seed=8)
     t = weighted_welch(far, comparison, weights, 0.05)
     assert t.p_value < 0.05 and p1 < 0.05
     near = np.array(LPT_DAYS, float) - 30
-    p2 = resampling_p_value(near, comparison, weights, 2000, seed=7)
+    p2 = bootstrap_p_value(near, comparison, weights, 2000, seed=7)
     assert weighted_welch(near, comparison, weights, 0.05).p_value > 0.3 and p2 > 0.3
     assert 1 / 2001 <= p1 <= 1  # never zero
 

@@ -1,0 +1,116 @@
+"""The tests behind the verdicts: score intervals against published values, the bootstrap against
+Welch's known failure on skewed counts, and degenerate groups that must never read as significant."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from engine.stages.outcomes import measure_results
+from engine.stages.significance import (
+    bootstrap_p_value,
+    newcombe,
+    newcombe_p_value,
+    weighted_welch,
+    wilson,
+)
+from tests.stages.test_outcomes import frame, make_spec, run
+
+
+def test_wilson_at_the_boundary_by_hand():
+    low, high = wilson(1.0, 39, 0.05)  # 39 of 39: n / (n + z^2) .. 1
+    z2 = stats.norm.ppf(0.975) ** 2
+    assert low == pytest.approx(39 / (39 + z2), rel=1e-12) and high == 1.0
+    assert round(100 * low) == 91
+    assert wilson(0.0, 39, 0.05) == pytest.approx((0.0, z2 / (39 + z2)), rel=1e-12)
+
+
+def test_newcombe_equals_the_published_example():
+    # Newcombe (1998), Statistics in Medicine 17:873, Table II, 56/70 - 48/80, method 10: 0.0524 to 0.3339
+    low, high = newcombe(56 / 70, 70, 48 / 80, 80, 0.05)
+    assert (round(low, 4), round(high, 4)) == (0.0524, 0.3339)
+
+
+@pytest.mark.parametrize("case", [(56 / 70, 70, 48 / 80, 80), (1.0, 39, 0.35, 500.0), (0.1, 30, 0.12, 2000.0)])
+def test_newcombe_p_value_inverts_the_interval(case):
+    p = newcombe_p_value(*case)
+    low, high = newcombe(*case, p)
+    assert min(abs(low), abs(high)) < 1e-9
+    assert newcombe_p_value(0.3, 40, 0.3, 900) == 1.0
+
+
+def test_bootstrap_is_seeded_and_never_zero():
+    rng = np.random.default_rng(3)
+    c = np.where(rng.random(5000) < 0.7, 0, rng.geometric(0.15, 5000)).astype(float)
+    t = np.array([0] * 30 + [1] * 8 + [2, 3], float)
+    p = bootstrap_p_value(t, c, np.ones(5000), 2000, seed=1)
+    assert p == bootstrap_p_value(t, c, np.ones(5000), 2000, seed=1)
+    assert 1 / 2001 <= p <= 1
+
+
+def test_bootstrap_refuses_what_welch_overstates_on_skewed_counts():
+    """25 participants without a heavy re-offender: Welch says p ~ 1e-9, the bootstrap says what it is."""
+    rng = np.random.default_rng(3)
+    c = np.where(rng.random(5000) < 0.7, 0, rng.geometric(0.15, 5000)).astype(float)
+    t = np.array([0] * 14 + [1] * 10 + [4], float)
+    assert weighted_welch(t, c, np.ones(5000), 0.05).p_value < 1e-8
+    assert bootstrap_p_value(t, c, np.ones(5000), 10000, seed=20130201) > 0.05
+    pool = pd.DataFrame({"reoffended": (c > 0).astype(int), "reoffences": c.astype(int), "days_to_first_reoffence": np.where(c > 0, 30.0, np.nan)})
+    treated = pd.DataFrame({"reoffended": (t > 0).astype(int), "reoffences": t.astype(int), "days_to_first_reoffence": np.where(t > 0, 30.0, np.nan)})
+    r = run(treated, pool, ["frequency"])["frequency"]
+    assert r.reported and r.p_value < 1e-8  # the Welch figures stay, for comparability
+    assert not r.significant and r.state == "not_significant"
+    assert r.decided_by.test == "bootstrap" and r.decided_by.p_value > 0.05
+
+
+def test_bootstrap_carries_the_comparison_groups_uncertainty():
+    """Same participants, same comparison distribution: a smaller comparison group gives a larger p."""
+    x_c = np.array([0.0] * 60 + [1.0] * 25 + [3.0] * 15)
+    t = np.array([0.0] * 20 + [1.0] * 5)
+    big = bootstrap_p_value(t, np.tile(x_c, 50), np.ones(5000), 20000, seed=5)
+    small = bootstrap_p_value(t, x_c, np.ones(100), 20000, seed=5)
+    assert small > 1.2 * big
+
+
+def test_all_participants_reoffending_is_decided_by_the_score_interval():
+    pool = frame([0] * 650 + [1] * 350, [30] * 350)
+    r = run(frame([1] * 39, [30] * 39), pool, ["rate"])["rate"]
+    assert r.reported and r.treatment == 100.0
+    assert r.decided_by.test == "score"
+    low, high = newcombe(1.0, 39, 0.35, r.comparison_effective_n, 0.05)
+    assert (r.decided_by.ci_low, r.decided_by.ci_high) == pytest.approx((100 * low, 100 * high))
+    assert r.decided_by.ci_low < r.ci_low  # wider than Welch's, which leans on the comparison alone
+    assert r.significant and r.state == "increase" and r.decided_by.p_value <= 0.05
+
+
+def test_no_events_is_never_significant():
+    pool = frame([0] * 900 + [1] * 100, [30] * 100)
+    pool["reoffence_severity"] = np.where(pool["reoffended"] == 1, "serious", "")
+    treated = frame([0] * 20 + [1] * 19, [30] * 19)
+    treated["reoffence_severity"] = ""
+    r = run(treated, pool, ["rate", "severity"])
+    assert r["severity"].treatment == 0.0
+    assert not r["severity"].reported and r["severity"].not_reported_reason == "too_few_events"
+    assert not r["severity"].significant and r["severity"].state == "not_significant"
+    assert r["severity"].p_value is None and r["severity"].decided_by is None
+    # even with the n.p rule switched off, 0 events is decided by the score interval, not by Welch
+    r0 = run(treated, pool, ["severity"], min_expected_count=0)["severity"]
+    assert r0.decided_by.test == "score"
+    assert r0.decided_by.p_value > r0.p_value
+
+
+def test_a_frequency_without_variance_is_untestable():
+    pool = frame([0] * 500 + [1] * 300 + [4] * 200, [30] * 500)
+    r = run(frame([2] * 30, [30] * 30), pool, ["frequency"], min_expected_count=0)["frequency"]
+    assert not r.reported and r.not_reported_reason == "no_variance" and not r.significant
+    assert r.ci_low is None and r.p_value is None
+
+
+def test_unreported_measures_carry_their_reason():
+    none = measure_results(frame([0] * 40), frame([0] * 500), np.full(500, 40 / 500), np.ones(40, bool), make_spec())
+    assert {m: r.not_reported_reason for m, r in none.items()} == {
+        "rate": "too_few_events", "frequency": "too_few_events", "time_to_first_reoffence": "too_few_events"}
+    for r in none.values():
+        assert not r.significant and r.decided_by is None
