@@ -103,7 +103,7 @@ def flow_lines(prepared: Prepared, loaded: LoadedSpec) -> list[str]:
 
 def validate_spec(path: Path, data: bool = True) -> list[str]:
     """The dry run of one spec: the lines `validate` prints; UserError with every problem found."""
-    from engine.claims import check_spec_text
+    from engine.claims.pieces import check_spec_text
     from engine.spec.loader import load_spec
 
     loaded = load_spec(path)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from engine import __version__
-from engine.claims import check_spec_text
+from engine.claims.pieces import check_spec_text
 from engine.errors import AnalysisError, Problem, UserError, display_path
 from engine.output import publish, report_folder
 from engine.render.html import render_html

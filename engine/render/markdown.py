@@ -19,7 +19,8 @@ from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from engine.wording import report_text_dir
-from engine.claims import Piece, check_claims, spec_pieces, spec_texts
+from engine.claims import Licence
+from engine.claims.pieces import Piece, check_pieces, spec_pieces
 from engine.render.format import FILTERS
 from engine.render.view import report_view
 from engine.results import Results
@@ -29,6 +30,10 @@ SECTIONS = [
     "summary", "programme", "measurements", "estimates", "can_say", "charts", "own_words", "response",
     "detail", "profile", "matching", "flow", "contacts", "footer",
 ]
+FREE_TEXT_KEYS = (  # the spec's Markdown text (analyses.N.description is added per analysis)
+    "report.title", "programme.summary", "programme.in_their_own_words", "programme.response",
+    "programme.profile_note", "report.analyses_intro", "report.footer",
+)
 NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
 
 
@@ -97,9 +102,9 @@ def tidy(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
 
 
-def render_sections(loaded: LoadedSpec, results: Results) -> list[tuple[str, str]]:
+def render_sections(loaded: LoadedSpec, results: Results, view: dict[str, Any] | None = None) -> list[tuple[str, str]]:
     """(section name, Markdown) for every section that has something to say, in report order."""
-    view = report_view(loaded, results, labels())
+    view = view or report_view(loaded, results, labels())
     rendered = []
     for name in SECTIONS:
         text = tidy(environment().get_template(f"{name}.md.j2").render(**view))
@@ -108,12 +113,24 @@ def render_sections(loaded: LoadedSpec, results: Results) -> list[tuple[str, str
     return rendered
 
 
+def free_texts(spec) -> list[tuple[str, str]]:
+    """(key path, text) for the spec's Markdown free text."""
+    found = []
+    for key in FREE_TEXT_KEYS:
+        value = spec
+        for part in key.split("."):
+            value = getattr(value, part, None)
+        found.append((key, value))
+    found += [(f"analyses.{i}.description", a.description) for i, a in enumerate(spec.analyses)]
+    return [(key, text) for key, text in found if text]
+
+
 def map_free_text(loaded: LoadedSpec, change: Callable[[str], str]) -> LoadedSpec:
-    """The spec with every piece of its free text (claims.spec_texts) passed through `change`."""
+    """The spec with every piece of its free text (free_texts) passed through `change`."""
     spec = loaded.spec
     parts = {"programme": spec.programme, "report": spec.report}
     updates: dict[str, dict[str, str]] = {"programme": {}, "report": {}}
-    for key, text in spec_texts(spec):
+    for key, text in free_texts(spec):
         section, _, field = key.partition(".")
         if section in updates:
             updates[section][field] = change(text)
@@ -128,15 +145,37 @@ def no_raw_html(text: str) -> str:
     return text.replace("<", "&lt;").replace(">", "&gt;")
 
 
+def data_pieces(results: Results) -> list[Piece]:
+    """The data's own category labels that the profile prints (a level of sex, ethnicity, sentence ...),
+    checked as user text and reported at the reference data file."""
+    if results.profile is None:
+        return []
+    reference = results.inputs["reference"].path if "reference" in results.inputs else "reference data"
+    pieces = []
+    for group in (results.profile.analysed, results.profile.not_analysed):
+        for field in ("sex", "ethnicity", "nationality", "index_year", "sentence"):
+            for share in getattr(group, field):
+                piece = Piece(share.level, reference, file=reference, where=f"{field} level")
+                if piece not in pieces:
+                    pieces.append(piece)
+    return pieces
+
+
 def render_markdown(loaded: LoadedSpec, results: Results) -> str:
-    """The whole report as Markdown; raises UserError when any sentence breaks a wording rule."""
-    sections = render_sections(map_free_text(loaded, no_raw_html), results)
-    # the templates' own words are checked apart from the spec's, so that a breach in the spec's
-    # text is reported once, at its line in the spec
-    pieces = spec_pieces(loaded) + [
-        Piece(text, f"report_text/{name}.md.j2", quoted_forbidden_ok=True)
-        for name, text in render_sections(map_free_text(loaded, lambda text: ""), results)
-    ]
-    states = {name: measure.state for name, measure in results.headline.measures.items()}
-    check_claims(pieces, states, list(loaded.spec.report.forbidden_phrases))
+    """The whole report as Markdown; raises UserError when any sentence claims more than the results license.
+
+    Every user field (the spec's texts, names and labels, and the data's category labels) is checked
+    first, each at its own place; then each rendered section as the reader will see it, where only
+    the engine's own "What you cannot say" quotations are left out (recognised by their exact text).
+    """
+    view = report_view(loaded, results, labels())
+    can_say = {w.measure: w.can_say for w in view["wordings"]}
+    licence = Licence.from_results(results, can_say)
+    phrases = list(loaded.spec.report.forbidden_phrases)
+    check_pieces(spec_pieces(loaded) + data_pieces(results), licence, phrases)
+    escaped = map_free_text(loaded, no_raw_html)
+    sections = render_sections(escaped, results, report_view(escaped, results, labels()))
+    quoted = tuple(w.cannot_say for w in view["wordings"])
+    check_pieces([Piece(text, f"report_text/{name}.md.j2", engine=True, quoted=quoted)
+                  for name, text in sections], licence, phrases)
     return "\n\n".join(text for _, text in sections) + "\n"

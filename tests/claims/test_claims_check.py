@@ -1,14 +1,16 @@
-"""check_claims on the engine's own sentences (every measure x state) and on the published seeds."""
+"""The engine's own sentences for every measure and state pass; its ✗ quotations are exempt only by their
+exact text; the published seeds pass whole."""
 
 from __future__ import annotations
+
+import re
 
 from typing import get_args
 
 import pytest
 import yaml
 
-from engine.claims import Piece, check_claims, find_breaches
-from engine.errors import UserError
+from engine.claims import Licence, find_breaches
 from engine.results import MeasureResult
 from engine.spec.models import MeasureName, Programme
 from engine.wording import STATES, measure_wording, report_text_dir, sample_size_sentence
@@ -47,10 +49,14 @@ def test_the_grid_covers_every_worded_measure_and_state():
     assert all(set(STATES) <= set(cases) for cases in FIXTURES.values())
 
 
+def licence_for(measure: str, r: MeasureResult) -> Licence:
+    return Licence.from_states({measure: r.state})
+
+
 @pytest.mark.parametrize(("measure", "case"), GRID)
 def test_allowed_sentences_pass_and_forbidden_ones_are_flagged(measure, case):
     r = result(measure, case)
-    states = {measure: r.state}
+    licence = licence_for(measure, r)
     w = measure_wording(measure, r, PROGRAMME)
     allowed = [w.typical_treatment, w.typical_comparison, w.estimate, w.can_say, w.chart_caption]
     if measure == "rate" and sample_size_sentence(r):
@@ -58,37 +64,34 @@ def test_allowed_sentences_pass_and_forbidden_ones_are_flagged(measure, case):
     for ordinal in (1, 2):
         allowed.append(measure_wording(measure, r, PROGRAMME, ordinal=ordinal).estimate)
     for text in allowed:
-        assert find_breaches(text, states) == [], text
-    # as a template would render them: the ✗ line quoted, exempt only with quoted_forbidden_ok
+        assert find_breaches(text, licence, engine=True) == [], text
+    # the ✓ sentence is licensed in anybody's text, not only the engine's
+    assert find_breaches(w.can_say, licence) == [], w.can_say
+    # as a template renders them: the ✗ line is left out only when it is the engine's own quotation
     section = "\n\n".join([*allowed, f'- ✓ "{w.can_say}"', f'- ✗ "{w.cannot_say}"'])
-    check_claims([Piece(section, "report_text/summary.md.j2", quoted_forbidden_ok=True)], states, [])
-    with pytest.raises(UserError) as caught:
-        check_claims([Piece(section, "report_text/summary.md.j2")], states, [])
-    assert {p.line for p in caught.value.problems} == {section.splitlines().index(f'- ✗ "{w.cannot_say}"') + 1}
-    expected = {"no-shows-that"} | ({"no-relative-effect"} if r.state != "not_significant" else set())
-    assert expected <= {b.rule for b in find_breaches(w.cannot_say, states)}
-
-
-def test_a_template_breach_names_the_template_and_line():
-    with pytest.raises(UserError) as caught:
-        check_claims([Piece("Fine.\n\nIt proves the point.", "report_text/summary.md.j2")], {}, [])
-    assert [str(p) for p in caught.value.problems] == [
-        'report_text/summary.md.j2:3: "proves" is a claim of proof, which the rules forbid (rule: no-proves)']
+    assert find_breaches(section, licence, engine=True, quoted=(w.cannot_say,)) == []
+    crossed = find_breaches(section, licence, engine=True)
+    assert [b.line for b in crossed] == [section.splitlines().index(f'- ✗ "{w.cannot_say}"') + 1]
+    tampered = find_breaches(section + "\n\n" + f'- ✗ "{w.cannot_say} Really."', licence, engine=True,
+                             quoted=(w.cannot_say,))
+    assert len(tampered) == 1
+    expected = "no-relative-effect" if r.state != "not_significant" else "no-shows-that"
+    assert [b.rule for b in find_breaches(w.cannot_say, licence)] == [expected]
 
 
 def test_the_published_seed_reports_pass_whole(request):
-    """The two published reports (copies of /work/shared/seeds) break no rule in their own states."""
+    """The two published reports (copies of /work/shared/seeds) break no rule in their own states,
+    with their ✗ quotations exempt by their exact text."""
     data = request.path.parent / "data"
     lpt = (data / "seed_lpt.txt").read_text(encoding="utf-8")
     mc = (data / "seed_mc.txt").read_text(encoding="utf-8")
-    nothing = dict.fromkeys(["rate", "frequency", "time_to_first_reoffence"], "not_significant")
-    all_lower = dict.fromkeys(["rate", "frequency", "time_to_first_reoffence"], "decrease")
-    check_claims([Piece(lpt, "seed_lpt.txt", quoted_forbidden_ok=True)], nothing, [])
-    check_claims([Piece(mc, "seed_mc.txt", quoted_forbidden_ok=True)], all_lower, [])
-    # and their ✗ lines are what the rules catch
-    crossed = [b.rule for b in find_breaches(mc, all_lower)]
-    assert crossed.count("no-relative-effect") == 3 and crossed.count("no-shows-that") == 3
-    assert [b.rule for b in find_breaches(lpt, nothing)] == ["no-shows-that", "no-shows-that"]
+    nothing = Licence.from_states(dict.fromkeys(["rate", "frequency", "time_to_first_reoffence"], "not_significant"))
+    all_lower = Licence.from_states(dict.fromkeys(["rate", "frequency", "time_to_first_reoffence"], "decrease"))
+    for text, licence, count in ((lpt, nothing, 2), (mc, all_lower, 3)):
+        quoted = tuple(re.findall(r'^(?:- )?✗ "(.*)"$', text, re.MULTILINE))
+        assert len(quoted) == count
+        assert find_breaches(text, licence, engine=True, quoted=quoted) == []
+        assert len(find_breaches(text, licence, engine=True)) == count
 
 
 @pytest.mark.parametrize("combo", [(a, b, c) for a in STATES for b in STATES for c in STATES])
@@ -96,13 +99,14 @@ def test_a_whole_key_findings_section_passes_in_every_mix_of_states(combo):
     """Sentences about one measure must not trip the rules of another measure's state."""
     measures = ["rate", "frequency", "time_to_first_reoffence"]
     results = {m: result(m, s) for m, s in zip(measures, combo)}
-    states = {m: r.state for m, r in results.items()}
-    lines, significant = [], 0
+    licence = Licence.from_states({m: r.state for m, r in results.items()})
+    lines, quoted, significant = [], [], 0
     for m in measures:
         w = measure_wording(m, results[m], PROGRAMME, ordinal=significant)
         significant += results[m].significant
         lines += [w.typical_treatment, w.typical_comparison, f"- {w.estimate}", f'- ✓ "{w.can_say}"',
                   f'- ✗ "{w.cannot_say}"', w.chart_caption]
+        quoted.append(w.cannot_say)
     others = any(r.significant for m, r in results.items() if m != "rate")
     lines.append(sample_size_sentence(results["rate"], others_significant=others) or "")
-    check_claims([Piece("\n\n".join(lines), "report_text/summary.md.j2", quoted_forbidden_ok=True)], states, [])
+    assert find_breaches("\n\n".join(lines), licence, engine=True, quoted=tuple(quoted)) == []

@@ -1,0 +1,66 @@
+"""The claims engine: no text says more than the results license (DESIGN §1.9, issue 7).
+
+The recipe, one module per step:
+  normalise  the text as the reader sees it (entities, invisible characters, look-alikes, Markdown)
+  sentences  paragraphs → sentences → clauses, each with its line
+  detect     which clauses are claims: measure, direction, form (fail closed)
+  licence    what the results allow for each measure, and the judgement of each claim
+  refusal    the message: the sentence, what the results say, a licensed sentence to use instead
+The rules themselves are data: report_text/rules.yaml. The same engine checks the report at run
+time (engine.claims.pieces), the spec's text in `validate`, and any document (`jdlspec check`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from engine.claims.book import rule_book
+from engine.claims.detect import claims_in
+from engine.claims.licence import Licence, judge
+from engine.claims.refusal import refusal
+from engine.claims.sentences import sentences
+
+__all__ = ["Breach", "Licence", "find_breaches", "rule_book"]
+
+
+@dataclass(frozen=True)
+class Breach:
+    rule: str
+    sentence: str  # as the reader sees it
+    line: int  # 1-based, within the text checked
+    column: int  # 1-based raw column where the sentence starts
+    message: str
+
+
+def find_breaches(text: str, licence: Licence, *, engine: bool = False, quoted: tuple[str, ...] = (),
+                  phrases: tuple[str, ...] = ()) -> list[Breach]:
+    """Every sentence of a text that breaks a rule, in reading order, one breach per sentence.
+
+    engine: the text is the engine's own (its group-figure sentences are licensed by their template);
+    quoted: the engine's own "What you cannot say" sentences, left out where they are quoted whole.
+    """
+    book = rule_book()
+    wanted = [re.compile(r"\s+".join(map(re.escape, p.split())), re.IGNORECASE) for p in phrases if p.strip()]
+    breaches: list[Breach] = []
+    carried: tuple[str, ...] = ()
+    paragraph = -1
+    for sentence in sentences(text, quoted):
+        if sentence.paragraph != paragraph:
+            carried, paragraph = (), sentence.paragraph
+        message = None
+        for pattern in wanted:
+            match = pattern.search(sentence.text)
+            if match:
+                rule = book.spec_rule
+                message = f'"{match.group()}" is {rule.what}, which the rules forbid (rule: {rule.id})'
+                breaches.append(Breach(rule.id, sentence.text, sentence.line, sentence.column, message))
+                break
+        found = claims_in(sentence, book, carried)
+        for claim in found:
+            verdict = judge(claim, licence, book, engine)
+            if verdict and message is None:
+                message = refusal(sentence.text, verdict, licence, book)
+                breaches.append(Breach(verdict.rule, sentence.text, sentence.line, sentence.column, message))
+        carried = next((c.measures for c in reversed(found) if c.measures), carried)
+    return breaches

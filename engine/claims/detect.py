@@ -1,0 +1,204 @@
+"""Detect: which clauses are claims, about which measure, in which direction and form.
+
+Fail closed: a clause that names an outcome together with a direction, a no-effect or an effect
+word, or says the programme works / is effective / had an impact, is a claim, whatever else it
+says. Words in a scope that is not a claim (an aim, a purpose, a caveat) are blanked first.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from engine.claims.book import RuleBook
+from engine.claims.sentences import CLAUSE_END, Sentence
+
+TIME = "time_to_first_reoffence"
+OPPOSITE = {"decrease": "increase", "increase": "decrease"}
+PRONOUN_START = re.compile(r"^\W*(?:it|this|that|these|they|which|so|or)\b", re.IGNORECASE)
+CONTINUES_AIM = re.compile(r"^\W*(?:and |or |but also )?to\b", re.IGNORECASE)
+
+
+@dataclass
+class Claim:
+    """One clause that says something about the programme's outcomes."""
+
+    sentence: Sentence
+    clause: str
+    measures: tuple[str, ...] = ()  # () when it names none
+    directions: set[tuple[str, bool]] = field(default_factory=set)  # (decrease|increase, negated)
+    significance: str | None = None  # "significant" | "not_significant" when it states one
+    no_effect: str | None = None  # the words, when it says there was no effect
+    effect: str | None = None  # the words, when it says the programme works / had an impact
+    forms: set[str] = field(default_factory=set)  # hedge, per_hundred, interval, figure
+    never: list[tuple[str, str]] = field(default_factory=list)  # (form, words) of forms never published
+    change: str | None = None  # a plain change verb ("fell", "reduces")
+    forced: bool = False  # refused whatever it speaks of (a word of proof)
+
+    @property
+    def direction(self) -> str | None:
+        plain = {d for d, negated in self.directions if not negated}
+        if len(plain) > 1:
+            return "both"
+        return next(iter(plain), None)
+
+    @property
+    def negated(self) -> str | None:
+        negated = {d for d, n in self.directions if n}
+        return next(iter(negated), None) if not self.direction and len(negated) == 1 else None
+
+    @property
+    def is_claim(self) -> bool:
+        return bool((self.measures and (self.directions or self.no_effect)) or self.effect or self.no_effect
+                    or self.significance or self.forced)
+
+
+def _blank(text: str, start: int, end: int) -> str:
+    return text[:start] + " " * (end - start) + text[end:]
+
+
+def _blank_all(text: str, pattern: re.Pattern) -> str:
+    for match in pattern.finditer(text):
+        text = _blank(text, match.start(), match.end())
+    return text
+
+
+def _clause_ends(text: str) -> list[int]:
+    return [m.start() for m in CLAUSE_END.finditer(text)] + [len(text)]
+
+
+def blank_scopes(text: str, book: RuleBook) -> str:
+    """Aims, purposes and caveats, from their marker to the end of the clause (and on through
+    clauses that carry the same aim: ', and to reduce re-offending')."""
+    for pattern in book.not_claims.values():
+        for match in list(pattern.finditer(text)):
+            ends = _clause_ends(text)
+            end = next(e for e in ends if e >= match.end())
+            while end < len(text):
+                following = CLAUSE_END.match(text, end)
+                rest = text[following.end():] if following else text[end:]
+                if not CONTINUES_AIM.match(rest):
+                    break
+                end = next((e for e in ends if e > end), len(text))
+            text = _blank(text, match.start(), end)
+    return text
+
+
+def _negated(clause: str, start: int, book: RuleBook) -> bool:
+    before = clause[max(0, start - 30):start]
+    words = before.split()[-3:]
+    return bool(book.words["negation"].search(" ".join(words))) if words else False
+
+
+def _outcomes(clause: str, book: RuleBook) -> tuple[list[str], list[str], str]:
+    """(measures named, measures named the good way round, the clause with those words blanked)."""
+    good = []
+    for measure, pattern in book.good_outcome.items():
+        if pattern.search(clause):
+            good.append(measure)
+            clause = _blank_all(clause, pattern)
+    named = [m for m, pattern in book.outcome.items() if pattern.search(clause)]
+    for measure in named:
+        clause = _blank_all(clause, book.outcome[measure])
+    return named, good, clause
+
+
+def _good_blanked(clause: str, book: RuleBook) -> str:
+    for pattern in book.good_outcome.values():
+        clause = _blank_all(clause, pattern)
+    return clause
+
+
+def _measures(named: list[str], good: list[str], timed: bool) -> tuple[str, ...]:
+    found = list(dict.fromkeys(named + good))
+    if timed and found:
+        return (TIME,)
+    specific = [m for m in found if m != "rate"]
+    return tuple(specific or found)
+
+
+def _directions(clause: str, measures: tuple[str, ...], good: list[str], book: RuleBook) -> set[tuple[str, bool]]:
+    words = book.words
+    found: set[tuple[str, bool]] = set()
+    if measures == (TIME,):
+        for name, direction in (("longer", "increase"), ("shorter", "decrease")):
+            for m in words[name].finditer(clause):
+                found.add((direction, _negated(clause, m.start(), book)))
+        if found:
+            return found
+    flip = bool(good) and measures != (TIME,) and any(m in good for m in measures)
+    for name, direction in (("down", "decrease"), ("up", "increase")):
+        for m in words[name].finditer(clause):
+            found.add((OPPOSITE[direction] if flip else direction, _negated(clause, m.start(), book)))
+    for m in words["better"].finditer(clause):
+        found.add(("increase" if measures == (TIME,) else "decrease", _negated(clause, m.start(), book)))
+    if flip and not found:
+        found.add(("decrease", False))  # "participants stayed out of trouble": fewer re-offended
+    return found
+
+
+def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...]) -> list[Claim]:
+    """The claims of one sentence; `carried` is the measure the sentence before spoke of."""
+    words = book.words
+    text = blank_scopes(_blank_all(sentence.text, words["context"]), book)
+    if words["other_groups"].search(sentence.text) and not words["programme_side"].search(text):
+        return []
+    forms = {name for name in ("hedge", "per_hundred", "interval", "figure") if words[name].search(text)}
+    found: list[Claim] = []
+    current = carried
+    for index, (start, clause) in enumerate(_clauses(text)):
+        named, good, rest = _outcomes(clause, book)
+        timed = bool(words["longer"].search(rest) or words["shorter"].search(rest))
+        measures = _measures(named, good, timed)
+        claim = Claim(sentence=sentence, clause=sentence.text[start:start + len(clause)].strip(), forms=set(forms))
+        significance = [m for m in words["significance"].finditer(rest) if not rest[m.end():m.end() + 2].startswith("?")]
+        if significance:
+            claim.significance = "not_significant" if words["not_significant"].search(rest) else "significant"
+        if not measures and current and (index > 0 or PRONOUN_START.match(clause)):
+            measures = current  # "..., or may increase it by ...", "This is a significant result."
+        claim.measures = measures
+        if measures:
+            scrubbed = _blank_all(_good_blanked(clause, book), words["significance"])
+            claim.directions = _directions(scrubbed, measures, good, book)
+        effect = words["effect"].search(rest)
+        claim.effect = effect.group() if effect else None
+        no_effect = words["no_effect"].search(_blank_all(rest, words["significance"]))
+        if no_effect and (measures or re.search(r"effect|impact|difference|benefit|work|help|matter", no_effect.group())):
+            claim.no_effect = no_effect.group()
+        claim.forced = bool(book.never["proof_anywhere"].search(sentence.text[start:start + len(clause)]))
+        if claim.is_claim:
+            _never_forms(claim, sentence.text[start:start + len(clause)], book)
+            found.append(claim)
+        current = measures or current
+    return found
+
+
+def _clauses(text: str) -> list[tuple[int, str]]:
+    spans, start = [], 0
+    for end in CLAUSE_END.finditer(text):
+        spans.append((start, text[start:end.start()]))
+        start = end.end()
+    spans.append((start, text[start:]))
+    return [(s, c) for s, c in spans if c.strip()]
+
+
+def _never_forms(claim: Claim, clause: str, book: RuleBook) -> None:
+    """Forms never published whatever the results, and whether a plain change verb needs a hedge."""
+    never = book.never
+    text = claim.sentence.text
+    if not (claim.directions or claim.effect or claim.no_effect or claim.forced):
+        return  # a statement of significance alone is judged against the results
+    for name in ("relative", "proof", "certainty", "universal", "cause"):
+        pattern = never[name]
+        source = text if name in ("relative", "proof") else clause
+        for match in pattern.finditer(source):
+            if name == "proof" and match.group().lower() == "proven" and re.match(r"\s+re-?\s?offen", source[match.end():], re.I):
+                continue
+            claim.never.append((name, match.group()))
+            break
+    change = never["change"].search(clause)
+    acts = change or claim.effect or claim.no_effect
+    if acts and never["shows"].search(clause) and "hedge" not in claim.forms:
+        claim.never.append(("shows", never["shows"].search(clause).group()))
+    if change and not claim.forms & {"hedge", "per_hundred", "interval", "figure"}:
+        claim.change = change.group()

@@ -1,0 +1,151 @@
+"""License: what the results allow each measure to be said with, and the judgement of one claim.
+
+A claim is published only when the measure it speaks of is reported in the analysis it names (the
+headline analysis unless it names another), it is significant, the claim has its direction, and the
+claim's form is permitted. Without results (`validate`, before any statistics) only the forms that
+are never published are refused; everything is checked again with the results at run time.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from engine.claims.book import RuleBook
+from engine.claims.detect import Claim
+from engine.render.format import interval
+from engine.results import MeasureResult, Results
+
+NEVER_ORDER = ("relative", "proof", "shows", "certainty", "universal", "cause")
+NEVER_RULE = {"relative": "no-relative-effect", "proof": "no-proof", "shows": "no-shows-that",
+              "certainty": "no-certainty", "universal": "no-universal", "cause": "no-cause"}
+SCALE = {"frequency": 100.0}
+REASONS = {"too_few_events": "the numbers were too small to make reliable estimates",
+           "no_variance": "every person had the same outcome", "suppressed": "the figures are suppressed",
+           "untestable": "no test could be made"}
+
+
+@dataclass(frozen=True)
+class MeasureLicence:
+    """What the results say about one measure of one analysis."""
+
+    measure: str
+    reported: bool
+    significant: bool
+    state: str
+    low: float | None = None  # the interval, per 100 people (rate-like, frequency) or days
+    high: float | None = None
+    reason: str | None = None  # why it is not reported
+    can_say: str | None = None  # the engine's ✓ sentence for it
+
+
+@dataclass(frozen=True)
+class Licence:
+    """Every analysis's measures; `known` is False when no results exist yet (validate)."""
+
+    analyses: dict[str, dict[str, MeasureLicence]] = field(default_factory=dict)  # lower-case name -> measures
+    headline: str = ""
+    known: bool = True
+
+    @classmethod
+    def unknown(cls) -> Licence:
+        return cls(known=False)
+
+    @classmethod
+    def from_states(cls, states: dict[str, str]) -> Licence:
+        """A headline analysis in these states (for tests and the rules' own examples)."""
+        return cls({"headline": {m: MeasureLicence(m, True, s != "not_significant", s) for m, s in states.items()}},
+                   "headline")
+
+    @classmethod
+    def from_results(cls, results: Results, can_say: dict[str, str] | None = None) -> Licence:
+        can_say = can_say or {}
+        analyses = {}
+        for a in results.analyses:
+            analyses[a.name.lower()] = {
+                m: _measure(m, r, can_say.get(m) if a.headline else None) for m, r in a.measures.items()}
+        return cls(analyses, results.headline.name.lower())
+
+    def measures(self, analysis: str | None = None) -> dict[str, MeasureLicence]:
+        return self.analyses.get(analysis or self.headline, {})
+
+
+def _measure(measure: str, r: MeasureResult, can_say: str | None) -> MeasureLicence:
+    scale = SCALE.get(measure, 1.0)
+    reported = r.reported and not r.suppressed
+    return MeasureLicence(
+        measure, reported, r.significant and reported, r.state if reported else "not_significant",
+        r.ci_low * scale if r.ci_low is not None else None, r.ci_high * scale if r.ci_high is not None else None,
+        None if reported else REASONS.get(r.not_reported_reason or "", REASONS["too_few_events"]), can_say)
+
+
+def named_analyses(text: str, licence: Licence, book: RuleBook) -> list[str]:
+    """The analyses a sentence names ('the regional analysis', 'both analyses'), else the headline."""
+    if not book.words["analysis_word"].search(text):
+        return [licence.headline]
+    if re.search(r"\b(?:both|all|each|every)\b[^.]{0,20}\banalys[ie]s\b", text, re.IGNORECASE):
+        return list(licence.analyses)
+    named = [n for n in licence.analyses if re.search(rf"\b{re.escape(n)}\b", text, re.IGNORECASE)]
+    return named or [licence.headline]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    rule: str
+    measure: str | None = None
+    analysis: str | None = None
+
+
+def judge(claim: Claim, licence: Licence, book: RuleBook, engine: bool = False) -> Verdict | None:
+    """The first rule the claim breaks, or None when the results license it as written."""
+    kinds = dict(claim.never)
+    for form in NEVER_ORDER:
+        if form in kinds:
+            return Verdict(NEVER_RULE[form], _first(claim))
+    if claim.no_effect and not (engine and "figure" in claim.forms):
+        return Verdict("no-no-effect", _first(claim))
+    if claim.effect:
+        return Verdict("no-effect-claim", _first(claim))
+    if licence.known:
+        for analysis in named_analyses(claim.sentence.text, licence, book):
+            verdict = _licensed(claim, licence, analysis, engine)
+            if verdict:
+                return verdict
+    if claim.change:
+        return Verdict("needs-hedge", _first(claim))
+    return None
+
+
+def _first(claim: Claim) -> str | None:
+    return claim.measures[0] if claim.measures else None
+
+
+def _licensed(claim: Claim, licence: Licence, analysis: str, engine: bool) -> Verdict | None:
+    measures = licence.measures(analysis)
+    if not claim.measures:
+        if claim.significance:  # "the results were (not) statistically significant": true of some measure?
+            reported = [m for m in measures.values() if m.reported]
+            wanted = claim.significance == "significant"
+            if not any(m.significant == wanted for m in reported):
+                return Verdict("not-significant" if wanted else "wrong-significance", None, analysis)
+        return None
+    for name in claim.measures:
+        m = measures.get(name)
+        if m is None or not m.reported:
+            return Verdict("not-reported", name, analysis)
+        if claim.significance == "significant" and not m.significant:
+            return Verdict("not-significant", name, analysis)
+        if claim.significance == "not_significant" and m.significant:
+            return Verdict("wrong-significance", name, analysis)
+        direction, negated = claim.direction, claim.negated
+        if direction is None and negated is None:
+            if claim.directions and not m.significant and not (engine and "figure" in claim.forms):
+                return Verdict("not-significant", name, analysis)
+            continue
+        if not m.significant:
+            if direction == "both" or (engine and "figure" in claim.forms):
+                continue
+            return Verdict("not-significant", name, analysis)
+        if direction == "both" or (direction and direction != m.state) or (negated and negated == m.state):
+            return Verdict("wrong-direction", name, analysis)
+    return None

@@ -1,0 +1,106 @@
+"""Normalise: the text a reader sees, so that no disguise hides a claim (issue 7, step 1).
+
+Each line is normalised on its own and keeps, for every character of the result, the index of
+the raw character it came from, so a breach can still be pointed at in the file the person wrote.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+# Letters that look like Latin ones (Cyrillic, Greek, and a few others) fold to the Latin letter.
+LOOK_ALIKES = str.maketrans({
+    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "с": "c",
+    "т": "t", "у": "y", "х": "x", "і": "i", "ї": "i", "ј": "j", "ѕ": "s", "ԁ": "d", "ԛ": "q", "ԝ": "w",
+    "ӏ": "l", "һ": "h", "ɡ": "g", "ո": "n", "ս": "u", "ɑ": "a", "ı": "i",
+    "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C", "Т": "T",
+    "Х": "X", "У": "Y", "І": "I", "Ј": "J", "Ѕ": "S",
+    "α": "a", "β": "b", "ε": "e", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p", "τ": "t", "υ": "u",
+    "χ": "x", "ω": "w", "γ": "y", "η": "n",
+    "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N", "Ο": "O",
+    "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
+    # quotes and hyphens the reader cannot tell apart from the plain ones
+    "‘": "'", "’": "'", "ʼ": "'", "′": "'", "“": '"', "”": '"', "‐": "-", "‑": "-", "‒": "-", "−": "-",
+    "\u00a0": " ", "\u2007": " ", "\u202f": " ", "\t": " ",
+})
+ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);?")
+TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+EMPHASIS = re.compile(r"\*\*+|__+|~~+|(?<=\w)[*_~`]+(?=\w)|(?<=\w)[*_~`]+(?!\w)|(?<!\w)[*_~`]+(?=\w)")
+
+
+def _invisible(char: str) -> bool:
+    """Zero-width, bidi controls, soft hyphen (all format characters) and combining marks."""
+    return unicodedata.category(char) in ("Cf", "Mn", "Me", "Cc")
+
+
+def _decode(chars: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """One pass of HTML entity decoding, each decoded character keeping the entity's raw index."""
+    text = "".join(c for c, _ in chars)
+    out: list[tuple[str, int]] = []
+    position = 0
+    for match in ENTITY.finditer(text):
+        out += chars[position:match.start()]
+        out += [(c, chars[match.start()][1]) for c in html.unescape(match.group())]
+        position = match.end()
+    return out + chars[position:]
+
+
+def _characters(line: str) -> list[tuple[str, int]]:
+    """(reader's character, raw index): entities decoded (until none is left, so &amp;#118; too),
+    NFKC per character (full-width digits, ％, ligatures, mathematical letters), look-alikes
+    folded, invisibles dropped."""
+    out = [(c, i) for i, c in enumerate(line)]
+    for _ in range(4):
+        decoded = _decode(out)
+        if decoded == out:
+            break
+        out = decoded
+    folded: list[tuple[str, int]] = []
+    for char, index in out:
+        for piece in unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", char)):
+            piece = piece.translate(LOOK_ALIKES)
+            if piece in "\r\n":
+                piece = " "
+            if not _invisible(piece):
+                folded.append((piece, index))
+    return folded
+
+
+def _drop(chars: list[tuple[str, int]], pattern: re.Pattern, keep_group: int | None = None) -> list[tuple[str, int]]:
+    text = "".join(c for c, _ in chars)
+    kept: list[tuple[str, int]] = []
+    position = 0
+    for match in pattern.finditer(text):
+        kept += chars[position:match.start()]
+        if keep_group is not None:
+            kept += chars[match.start(keep_group):match.end(keep_group)]
+        position = match.end()
+    return kept + chars[position:]
+
+
+def reader_line(line: str) -> tuple[str, list[int]]:
+    """One line as the reader sees it, and the raw index of each of its characters.
+
+    HTML tags and Markdown emphasis vanish ("pro*ves*" reads "proves", "pro<b></b>ves" too), a
+    link shows its text, and runs of spaces become one space.
+    """
+    chars = _characters(line)
+    chars = _drop(chars, TAG)
+    chars = _drop(chars, LINK, keep_group=1)
+    chars = _drop(chars, EMPHASIS)
+    squeezed: list[tuple[str, int]] = []
+    for char, index in chars:
+        if char == " " and (not squeezed or squeezed[-1][0] == " "):
+            continue
+        squeezed.append((char, index))
+    while squeezed and squeezed[-1][0] == " ":
+        squeezed.pop()
+    return "".join(c for c, _ in squeezed), [i for _, i in squeezed]
+
+
+def reader_text(text: str) -> str:
+    """A whole text as the reader sees it, line by line (for tests and messages)."""
+    return "\n".join(reader_line(line)[0] for line in text.splitlines())

@@ -1,0 +1,81 @@
+"""Split: paragraphs → sentences → clauses, each knowing the line it starts on (issue 7, step 2).
+
+A blank line, a heading, a list item or a table row starts a new paragraph. Lines the engine
+quotes on purpose (its own "What you cannot say" sentences, passed in as `quoted`) are left out:
+they are recognised by their exact text, never by a mark a writer could type.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from engine.claims.normalise import reader_line
+
+BLOCK_START = re.compile(r"^\s*(?:#+|[-+*]|\d+[.)]|>|\|)\s")
+MARKS = re.compile(r"^\s*(?:#+|[-+*]|\d+[.)]|>)\s+|[✓✗|]")
+SENTENCE_END = re.compile(r"(?<=[.!?])['\")\]]*\s+(?=[^a-z])")
+CLAUSE_END = re.compile(
+    r",\s+(?=(?:and|but|while|whereas|however|although|though|yet)\b)|;\s+|:\s+|\s+[–—]\s+|\s-\s"
+    r"|\s+(?:and|but)\s+(?=(?:had|have|has|were|was|are|is|did|do|does|took|take|may|committed|commit)\b)",
+    re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str  # as the reader sees it
+    line: int  # 1-based line of the text where it starts
+    column: int  # 1-based raw column on that line
+    paragraph: int
+    clauses: tuple[str, ...]
+
+
+def _split(text: str, boundary: re.Pattern) -> list[tuple[int, str]]:
+    spans, start = [], 0
+    for end in boundary.finditer(text):
+        if text[start:end.start()].strip():
+            spans.append((start, text[start:end.start()]))
+        start = end.end()
+    if text[start:].strip():
+        spans.append((start, text[start:]))
+    return spans
+
+
+def sentences(text: str, quoted: tuple[str, ...] = ()) -> list[Sentence]:
+    """Every sentence of a Markdown or plain text, in reading order."""
+    exempt = {f'✗ "{q}"' for q in quoted}
+    found: list[Sentence] = []
+    paragraph: list[tuple[str, int, int]] = []  # (clean text, line number, raw column of its first char)
+    number = 0
+
+    def close() -> None:
+        nonlocal number
+        if paragraph:
+            joined, starts = "", []
+            for part, _, _ in paragraph:
+                starts.append(len(joined) + (1 if joined else 0))
+                joined = f"{joined} {part}" if joined else part
+            for offset, sentence in _split(joined, SENTENCE_END):
+                which = bisect_right(starts, offset) - 1
+                _, line, column = paragraph[which]
+                found.append(Sentence(sentence.strip(), line, column + max(offset - starts[which], 0), number,
+                                      tuple(c.strip() for _, c in _split(sentence, CLAUSE_END))))
+            number += 1
+        paragraph.clear()
+
+    for line_number, raw in enumerate(text.splitlines(), start=1):
+        seen, index = reader_line(raw)
+        if not seen.strip() or BLOCK_START.match(seen):
+            close()
+        if re.sub(r"^\s*(?:[-+*]|\d+[.)])\s+", "", seen).strip() in exempt:
+            close()
+            continue
+        cleaned = " ".join(MARKS.sub(" ", seen).split())
+        if cleaned:
+            first = len(seen) - len(seen.lstrip())
+            lead = MARKS.match(seen)
+            first = lead.end() if lead else first
+            paragraph.append((cleaned, line_number, (index[first] if first < len(index) else 0) + 1))
+    close()
+    return found
