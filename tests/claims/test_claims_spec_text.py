@@ -56,7 +56,7 @@ def test_every_field_the_report_prints_is_checked(spec_file):
     keys = [key for key, _ in spec_texts(load_spec("specs/x.yaml").spec)]
     assert keys == ["programme.name", "programme.title", "programme.organisation", "programme.participants",
                     "programme.per_hundred_noun", "programme.summary", "programme.response", "matching.variables.0",
-                    "analyses.0.name", "analyses.0.description", "report.title"]
+                    "analyses.0.name", "analyses.0.description", "report.title", "service.national_data"]
 
 
 def test_breaches_point_at_the_sentence_inside_a_block(spec_file):
