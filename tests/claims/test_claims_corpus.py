@@ -1,0 +1,196 @@
+"""The labelled claims corpus (tests/claims/corpus/, described in its README): every overclaim is
+refused and every licensed sentence published, judged against the seeds' golden results.
+
+A sentence whose field is a spec key is written into that key of its seed's spec, which is then
+loaded, validated and rendered as a report against the golden results (a refusal is the UserError
+that stops the run). A sentence whose field is `document.<kind>` is checked as a Markdown document
+against the report's results.json by `jdlspec check`. Run with -s to see recall, the
+false-positive rate, per-kind tallies and every sentence judged wrongly.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from engine.cli import app
+from engine.errors import UserError
+from engine.render.markdown import render_markdown
+from engine.results import Results
+from engine.spec.loader import load_spec
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = Path(__file__).resolve().parent / "corpus"
+CONTEXTS = {  # context -> (seed spec, golden results)
+    "lpt": (ROOT / "specs" / "lpt.yaml", ROOT / "tests" / "golden" / "lpt.results.json"),
+    "mc": (ROOT / "specs" / "making_connections.yaml", ROOT / "tests" / "golden" / "making_connections.results.json"),
+}
+VERDICTS = ("refuse", "pass")
+SPEC_FIELDS = (
+    "programme.name", "programme.title", "programme.organisation", "programme.participants",
+    "programme.per_hundred_noun", "programme.summary", "programme.in_their_own_words", "programme.response",
+    "programme.profile_note", "report.title", "report.analyses_intro", "report.footer",
+    "analyses.0.description", "analyses.1.description",
+    "report.contacts.0.heading", "report.contacts.0.lines", "report.contacts.1.heading", "report.contacts.1.lines",
+)
+DOCUMENTS = ("document.press_release", "document.newsletter", "document.board_paper", "document.social_media")
+MIN_SENTENCES = 400
+MIN_LICENSED_SHARE = 0.35
+MIN_RECALL = 0.97
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    context: str
+    field: str
+    verdict: str
+    kind: str
+    where: str  # corpus file and index, to find the sentence again
+
+
+def corpus() -> list[Sentence]:
+    sentences = []
+    for path in sorted(CORPUS.glob("*.yaml")):
+        for index, raw in enumerate(yaml.safe_load(path.read_text(encoding="utf-8"))["sentences"]):
+            sentences.append(Sentence(**raw, where=f"{path.name}#{index}"))
+    return sentences
+
+
+@cache
+def results(context: str) -> Results:
+    return Results.from_json(CONTEXTS[context][1].read_text(encoding="utf-8"))
+
+
+@cache
+def seed_spec(context: str) -> dict:
+    return yaml.safe_load(CONTEXTS[context][0].read_text(encoding="utf-8"))
+
+
+def with_field(spec: dict, field: str, text: str) -> dict:
+    """A copy of the spec with one key (dotted path, list indexes as numbers) set to the text."""
+    spec = yaml.safe_load(yaml.safe_dump(spec))
+    *parents, last = field.split(".")
+    node = spec
+    for part in parents:
+        node = node[int(part)] if isinstance(node, list) else node.setdefault(part, {})
+    node[last] = text.split("\n") if last == "lines" else text
+    return spec
+
+
+def refused_in_spec(sentence: Sentence, folder: Path) -> bool:
+    """Write the sentence into its field of the seed spec; True when validate or the report refuses it."""
+    path = folder / CONTEXTS[sentence.context][0].name
+    spec = with_field(seed_spec(sentence.context), sentence.field, sentence.text)
+    path.write_text(yaml.safe_dump(spec, allow_unicode=True, sort_keys=False, width=100), encoding="utf-8")
+    try:
+        render_markdown(load_spec(path), results(sentence.context))
+    except UserError:
+        return True
+    return validate_refuses(path)
+
+
+def validate_refuses(path: Path) -> bool:
+    outcome = CliRunner().invoke(app, ["validate", str(path), "--no-data"])
+    if outcome.exit_code not in (0, 1):
+        raise AssertionError(f"validate crashed (exit {outcome.exit_code}): {outcome.output}") from outcome.exception
+    return outcome.exit_code == 1
+
+
+@cache
+def has_check_command() -> bool:
+    return CliRunner().invoke(app, ["check", "--help"]).exit_code == 0
+
+
+def refused_as_document(sentence: Sentence, folder: Path) -> bool:
+    """Check the sentence as a Markdown document against the seed's results.json with `jdlspec check`."""
+    report = folder / "report"
+    report.mkdir(exist_ok=True)
+    shutil.copyfile(CONTEXTS[sentence.context][1], report / "results.json")
+    document = folder / f"{sentence.field.split('.')[1]}.md"
+    document.write_text(sentence.text + "\n", encoding="utf-8")
+    outcome = CliRunner().invoke(app, ["check", str(report), str(document)])
+    if outcome.exit_code not in (0, 1):
+        raise AssertionError(f"check crashed (exit {outcome.exit_code}): {outcome.output}") from outcome.exception
+    return outcome.exit_code == 1
+
+
+def judge(sentence: Sentence, folder: Path) -> str:
+    """'refuse' or 'pass' as the engine judged it, or 'error: ...' when it crashed."""
+    try:
+        if sentence.field.startswith("document."):
+            if not has_check_command():
+                return "error: `jdlspec check` does not exist yet"
+            refused = refused_as_document(sentence, folder)
+        else:
+            refused = refused_in_spec(sentence, folder)
+    except Exception as error:  # a traceback is a failure of its own, reported with the sentence
+        return f"error: {type(error).__name__}: {error}"
+    return "refuse" if refused else "pass"
+
+
+def test_corpus_is_well_formed():
+    sentences = corpus()
+    assert len(sentences) >= MIN_SENTENCES
+    for s in sentences:
+        assert s.context in CONTEXTS, s.where
+        assert s.verdict in VERDICTS, s.where
+        assert s.field in SPEC_FIELDS or s.field in DOCUMENTS, (s.where, s.field)
+        assert s.text.strip() and s.kind, s.where
+    keys = Counter((s.context, s.field, s.text) for s in sentences)
+    assert [key for key, n in keys.items() if n > 1] == []
+    assert sum(s.verdict == "pass" for s in sentences) / len(sentences) >= MIN_LICENSED_SHARE
+    assert not any(s.kind.startswith("disguise") and s.verdict == "pass" for s in sentences)
+
+
+def test_seed_specs_pass_unchanged():
+    for context, (spec, _) in CONTEXTS.items():
+        render_markdown(load_spec(spec), results(context))
+        assert not validate_refuses(spec)
+
+
+def summary(judged: list[tuple[Sentence, str]]) -> tuple[float, float, list[str]]:
+    """Recall on overclaims, false-positive rate on licensed sentences, and the lines to print."""
+    overclaims = [(s, got) for s, got in judged if s.verdict == "refuse"]
+    licensed = [(s, got) for s, got in judged if s.verdict == "pass"]
+    recall = sum(got == "refuse" for _, got in overclaims) / len(overclaims)
+    false_positive = sum(got != "pass" for _, got in licensed) / len(licensed)
+    errors = sum(got.startswith("error") for _, got in judged)
+    lines = [
+        f"claims corpus: {len(judged)} sentences; overclaims refused {sum(g == 'refuse' for _, g in overclaims)}"
+        f"/{len(overclaims)} (recall {recall:.3f}); licensed not passed {sum(g != 'pass' for _, g in licensed)}"
+        f"/{len(licensed)} (false-positive rate {false_positive:.3f}); errors {errors}",
+        f"{'kind':28} {'expect':7} {'right':>5} {'of':>4}",
+    ]
+    tally: dict[tuple[str, str], list[int]] = {}
+    for s, got in judged:
+        right_total = tally.setdefault((s.kind, s.verdict), [0, 0])
+        right_total[0] += got == s.verdict
+        right_total[1] += 1
+    for (kind, verdict), (right, total) in sorted(tally.items(), key=lambda item: (item[0][1], item[0][0])):
+        lines.append(f"{kind:28} {verdict:7} {right:5} {total:4}")
+    for context in CONTEXTS:
+        mine = [(s, got) for s, got in judged if s.context == context]
+        lines.append(f"context {context}: {sum(got == s.verdict for s, got in mine)}/{len(mine)} right")
+    lines += [f"WRONG {s.where} [{s.context} {s.field} {s.kind}] expected {s.verdict}, got {got}: {s.text!r}"
+              for s, got in judged if got != s.verdict]
+    return recall, false_positive, lines
+
+
+@pytest.mark.xfail(strict=False, reason="the fail-closed claims engine of issue 7 is not on main yet: the old "
+                   "engine.claims refuses 54 of 360 overclaims (recall 0.150) and 1 of 199 licensed spec-field "
+                   "sentences; the 64 documents wait for `jdlspec check`")
+def test_claims_corpus(tmp_path):
+    judged = [(s, judge(s, tmp_path)) for s in corpus()]
+    recall, false_positive, lines = summary(judged)
+    print("\n" + "\n".join(lines))
+    assert not [got for _, got in judged if got.startswith("error")], "the engine crashed on some sentences"
+    assert false_positive == 0
+    assert recall >= MIN_RECALL
