@@ -17,7 +17,7 @@ import pandas as pd
 
 from engine.errors import Problem, UserError, display_path
 from engine.inputs.checks import Checker
-from engine.inputs.columns import WHAT, match_case, missing_columns, pool_values, renames, required_columns
+from engine.inputs.columns import match_case, missing_columns, pool_values, renames, required_columns
 from engine.inputs.reading import read_file
 from engine.inputs.values import consistency, plausibility, typed
 from engine.results import FileInfo
@@ -60,9 +60,9 @@ def read_inputs(loaded: LoadedSpec) -> Inputs:
         frame = frame.rename(columns=mapping)
         original = {contract: file for file, contract in mapping.items()}
         missing = missing_columns(loaded, role, frame, original)
-        problems += missing
+        problems += missing + [Problem(shown, None, None, "", note) for note in read.notes if missing]
         check = Checker(shown, read.lines)
-        frame = typed(frame, original, check, WHAT[role])
+        frame = typed(frame, original, check)
         if not missing:
             consistency(frame, original, check)
             plausibility(frame, original, check, EVENT[role])

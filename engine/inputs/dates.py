@@ -23,7 +23,7 @@ SERIAL = r"^(\d{5})(?:\.0+)?$"  # Excel's day number: 10000 is 1927-05-18, 99999
 EXCEL_EPOCH = np.datetime64("1899-12-30")
 
 
-def parse_dates(column: pd.Series, name: str, check: Checker, empty_ok: bool, what: str) -> pd.Series:
+def parse_dates(column: pd.Series, name: str, check: Checker, empty_ok: bool) -> pd.Series:
     """Dates as datetime64[ns] at midnight; every unreadable or ambiguous value reported through `check`."""
     if pd.api.types.is_datetime64_any_dtype(column):
         parsed = column.dt.tz_localize(None) if getattr(column.dt, "tz", None) else column
@@ -50,9 +50,9 @@ def parse_dates(column: pd.Series, name: str, check: Checker, empty_ok: bool, wh
     if is_serial.any():
         parsed[is_serial] = EXCEL_EPOCH + serial[is_serial].to_numpy().astype("timedelta64[D]")
         first = int(np.flatnonzero(is_serial)[0])
-        check.warn(f"column {name} of {what} holds Excel day numbers ({check.examples(is_serial, raw)}); "
+        check.warn(f"column {name} holds Excel day numbers ({check.examples(is_serial, raw)}); "
                    f"read them as dates ({raw.iloc[first]} is {parsed.iloc[first]:%Y-%m-%d})")
-    if is_slashed.any() and not _slashed(slashed, raw, parsed, name, check, what):
+    if is_slashed.any() and not _slashed(slashed, raw, parsed, name, check):
         return parsed
     bad = raw.notna() & parsed.isna()
     check.rows(name, bad, lambda i: f'"{raw.iloc[i]}" is not a date; {DATE_HINT}')
@@ -61,7 +61,7 @@ def parse_dates(column: pd.Series, name: str, check: Checker, empty_ok: bool, wh
     return parsed.astype("datetime64[ns]").dt.normalize()
 
 
-def _slashed(parts: pd.DataFrame, raw: pd.Series, parsed: pd.Series, name: str, check: Checker, what: str) -> bool:
+def _slashed(parts: pd.DataFrame, raw: pd.Series, parsed: pd.Series, name: str, check: Checker) -> bool:
     """Read the slashed values day/month into `parsed` unless their order is month/day or mixed (then refuse)."""
     first, second, year = parts[0], parts[1], parts[2]
     only_md = (first <= 12) & (second > 12) & (second <= 31)
@@ -84,7 +84,7 @@ def _slashed(parts: pd.DataFrame, raw: pd.Series, parsed: pd.Series, name: str, 
     parsed[written] = pd.to_datetime(stamp[written], format="%Y-%m-%d", errors="coerce")
     if not only_dm.any():
         count = int(written.sum())
-        check.warn(f"column {name} of {what}: all {count:,} slashed dates ({check.examples(written, raw)}) could be "
+        check.warn(f"column {name}: all {count:,} slashed dates ({check.examples(written, raw)}) could be "
                    "day/month or month/day; they were read as day/month (DD/MM/YYYY). If they are month/day, "
                    "write them as YYYY-MM-DD")
     return True

@@ -20,7 +20,7 @@ AGE_COLUMN = re.compile(r"^(age|age_.*|.*_age)$")
 COUNT_COLUMN = re.compile(r"^(previous_.*|number_of_.*|.*_count|count_.*)$")
 
 
-def typed(frame: pd.DataFrame, original: dict[str, str], check: Checker, what: str) -> pd.DataFrame:
+def typed(frame: pd.DataFrame, original: dict[str, str], check: Checker) -> pd.DataFrame:
     """Every column converted to its contract type; bad values reported through `check`."""
     out = {}
     for name in frame.columns:
@@ -30,7 +30,7 @@ def typed(frame: pd.DataFrame, original: dict[str, str], check: Checker, what: s
         if kind == "text":
             out[name] = text(column)
         elif kind in ("date", "date_or_empty"):
-            out[name] = parse_dates(column, shown, check, empty_ok=kind == "date_or_empty", what=what)
+            out[name] = parse_dates(column, shown, check, empty_ok=kind == "date_or_empty")
         elif kind in ("flag", "need"):
             out[name] = flags(column, shown, check, empty_ok=kind == "need")
         elif kind == "count":

@@ -133,9 +133,12 @@ def text_problems(text: str, shown: str) -> list[Problem]:
     return problems
 
 
-def yaml_problem(error: yaml.MarkedYAMLError, shown: str) -> Problem:
+def yaml_problem(error: yaml.MarkedYAMLError, shown: str, text: str = "") -> Problem:
     mark = error.problem_mark or error.context_mark
     problem = (error.problem or error.context or "not valid YAML").strip()
+    indented = messages.indentation_hint(text, mark.line + 1) if mark is not None and text else None
+    if indented and problem.startswith("mapping values are not allowed"):
+        return Problem(shown, mark.line + 1, 1, "", f"YAML syntax error: {indented}")
     said = [problem, (error.context or "").strip()]
     hint = next((text for key, text in messages.YAML_HINTS.items() if any(s.startswith(key) for s in said)), None)
     start = error.context_mark.line + 1 if error.context_mark else "?"
@@ -266,7 +269,7 @@ def load_spec(path: str | Path) -> LoadedSpec:
         tree = Tree(loader, shown)
         data = tree.build(node)
     except yaml.MarkedYAMLError as error:
-        raise UserError(yaml_problem(error, shown)) from None
+        raise UserError(yaml_problem(error, shown, text)) from None
     finally:
         loader.dispose()
     if data is None:

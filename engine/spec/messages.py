@@ -48,6 +48,36 @@ MERGE_MARKER = "merge conflict marker: resolve the conflict in git first"
 EMPTY = "the file is empty; a spec starts with 'spec_version: 1'"
 
 
+KEY_WITH_VALUE = re.compile(r"^(\s*)(?:-\s+)?([^:#\s][^:#]*?):\s+[^\s|>#]")
+
+
+def indentation_hint(text: str, line: int) -> str | None:
+    """When a line is indented deeper than a 'key: value' line above it, say so: YAML reads the deeper
+    line as more of that value and then stumbles on its ':', which its own message hides."""
+    lines = text.splitlines()
+    if not 1 <= line <= len(lines):
+        return None
+    current = lines[line - 1]
+    above = next((n for n in range(line - 1, 0, -1) if lines[n - 1].strip() and not lines[n - 1].lstrip().startswith("#")),
+                 None)
+    if above is None:
+        return None
+    match = KEY_WITH_VALUE.match(lines[above - 1])
+    indent = len(current) - len(current.lstrip(" "))
+    if not match or indent <= len(match.group(1)):
+        return None
+    key_column = lines[above - 1].index(match.group(2))
+    return (f"indentation: this line is indented more than '{match.group(2)}' on line {above}, which already has "
+            f"its value; indent it by {key_column} spaces like '{match.group(2)}' (or check for a missing key above)")
+
+
+def decimal_comma(value: Any) -> str | None:
+    """'0,2' as 0.2: the decimal comma of many locales."""
+    if isinstance(value, str) and re.fullmatch(r"\s*-?\d+,\d+\s*", value):
+        return value.strip().replace(",", ".")
+    return None
+
+
 def did_you_mean(word: object, choices: list[str]) -> str:
     """'; did you mean 'caliper'?' when a choice is close to the word, else ''."""
     close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
@@ -166,7 +196,8 @@ def translate(error: dict, path: tuple, union_tags: list[str]) -> str:
     if kind in ("int_parsing", "int_type", "int_from_float"):
         return f"must be a whole number {you}"
     if kind in ("float_parsing", "float_type"):
-        return f"must be a number {you}"
+        point = decimal_comma(value)
+        return f"must be a number {you}; write {point}, with a decimal point" if point else f"must be a number {you}"
     if kind in ("bool_parsing", "bool_type"):
         return f"must be true or false {you}"
     if kind.startswith("date") or kind.startswith("datetime"):
