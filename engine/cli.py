@@ -127,6 +127,7 @@ def run(
     specs: Annotated[list[Path], typer.Argument(help="Spec files to run.", show_default=False)],
     out: Annotated[Optional[Path], typer.Option(help="Output folder (default: reports/<spec name>/).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Redo the statistics even when only texts changed.")] = False,
 ) -> None:
     """Run evaluations and write each report folder."""
     from engine.pipeline import run_spec, shared_destinations
@@ -142,7 +143,7 @@ def run(
     for path in specs:
         try:
             with Progress(enabled=not quiet) as progress:
-                folder = run_spec(path, out, progress)
+                folder = run_spec(path, out, progress, use_cache=not no_cache)
         except UserError as error:
             problems.extend(error.problems)
             continue

@@ -18,7 +18,8 @@ from engine.output import publish, report_folder
 from engine.render.html import render_html
 from engine.render.markdown import render_markdown
 from engine.progress import Progress
-from engine.results import AnalysisResult, Results, SpecInfo
+from engine.cache import RunCache, spec_info
+from engine.results import AnalysisResult, Results
 from engine.spec.loaded import LoadedSpec
 from engine.spec.loader import load_spec
 
@@ -26,15 +27,25 @@ if TYPE_CHECKING:
     from engine.stages.link import Cohort
 
 
-def run_spec(spec_path: Path, out: Path | None = None, progress: Progress | None = None) -> Path:
-    """Run one evaluation and publish its report folder; returns the folder."""
+def run_spec(
+    spec_path: Path, out: Path | None = None, progress: Progress | None = None, use_cache: bool = True
+) -> Path:
+    """Run one evaluation and publish its report folder; returns the folder.
+
+    With the cache, a spec whose statistical part and input files are unchanged reuses the stored
+    results (engine/cache.py); the report is rendered and checked as after a full run."""
     progress = progress or Progress(enabled=False)
     with progress.stage("reading the spec"):
         loaded = load_spec(spec_path)
         check_spec_text(loaded)  # overclaims in the spec's own text fail before any statistics
-    results = compute_results(loaded, progress)
+        cache = RunCache.for_spec(loaded) if use_cache else None
+        results = cache.results() if cache else None
+    if results is None:
+        results = compute_results(loaded, progress)
+        if cache:
+            cache.store(results)
     with progress.stage("writing the report"):
-        files = report_files(loaded, results)
+        files = report_files(loaded, results, cache)
         return publish(destination(spec_path, out), files)
 
 
@@ -82,7 +93,7 @@ def compute_results(loaded: LoadedSpec, progress: Progress | None = None) -> Res
         profile = build_profile(cohort, headline_treated, spec)
     return Results(
         engine_version=__version__,
-        spec=SpecInfo(path=loaded.path.name, sha256=loaded.sha256()),
+        spec=spec_info(loaded),
         inputs=inputs.files,
         attrition=cohort.attrition,
         analyses=analyses,
@@ -143,13 +154,17 @@ def analyse(loaded: LoadedSpec, cohort: Cohort, number: int):
     return result, treated[matched.treated_matched]
 
 
-def report_files(loaded: LoadedSpec, results: Results) -> dict[str, bytes]:
+def report_files(loaded: LoadedSpec, results: Results, cache: RunCache | None = None) -> dict[str, bytes]:
     """Every file of the report folder, in memory: nothing is written until all of them exist."""
     from engine.render.annex import build_annex
-    from engine.render.charts import draw_charts
+
+    def draw() -> dict[str, bytes]:
+        from engine.render.charts import draw_charts  # matplotlib: only when the charts are not stored
+
+        return draw_charts(loaded, results)
 
     markdown_text = render_markdown(loaded, results)  # refuses any claim the rules forbid
-    charts = draw_charts(loaded, results)
+    charts = cache.charts(draw) if cache else draw()
     return {
         "report.md": markdown_text.encode("utf-8"),
         "report.html": render_html(markdown_text, charts, loaded.spec.title).encode("utf-8"),

@@ -49,6 +49,7 @@ class SpecInfo(Frozen):
     path: str
     sha256: str
     statistics_sha256: str | None = None  # hash of the keys that change the numbers (not the texts)
+    settings: dict | None = None  # those keys and their values (engine.cache.statistical_settings), for `diff`
 
 
 class AttritionStep(Frozen):

@@ -1,0 +1,144 @@
+"""The statistics cache: a text-only edit re-renders from stored results, anything else recomputes."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from engine import pipeline
+from engine.cache import RunCache, statistical_settings
+from engine.cli import app
+from engine.results import Results
+from engine.spec.loader import load_spec
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_cli(*args: str):
+    return CliRunner().invoke(app, list(args), catch_exceptions=False)
+
+
+@pytest.fixture
+def specs(tmp_path, monkeypatch):
+    """A private copy of the seed specs and data, and a private cache."""
+    shutil.copytree(ROOT / "specs", tmp_path / "specs")
+    monkeypatch.setenv("JDLSPEC_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path / "specs"
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def no_statistics(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("the statistics ran although only texts changed")
+
+    monkeypatch.setattr(pipeline, "compute_results", refuse)
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_text_edit_reuses_results_and_matches_a_full_run(specs, tmp_path, monkeypatch):
+    spec = specs / "lpt.yaml"
+    assert run_cli("run", str(spec), "--out", str(tmp_path / "first"), "-q").exit_code == 0
+    edit(spec, "ran a peer mentoring scheme", "ran a peer-mentoring scheme")  # the summary
+    edit(spec, "title: London Probation Trust's peer mentoring programme",
+         "title: London Probation Trust's peer mentors")  # charts show the title: they are redrawn
+    with monkeypatch.context() as patch:
+        no_statistics(patch)
+        cached = run_cli("run", str(spec), "--out", str(tmp_path / "cached"), "-q")
+    assert cached.exit_code == 0, cached.output
+    full = run_cli("run", str(spec), "--out", str(tmp_path / "full"), "-q", "--no-cache")
+    assert full.exit_code == 0, full.output
+    assert files_of(tmp_path / "cached") == files_of(tmp_path / "full")
+    assert "peer-mentoring scheme" in (tmp_path / "cached" / "report.md").read_text(encoding="utf-8")
+    results = Results.from_json((tmp_path / "cached" / "results.json").read_text(encoding="utf-8"))
+    first = Results.from_json((tmp_path / "first" / "results.json").read_text(encoding="utf-8"))
+    assert results.spec.sha256 != first.spec.sha256
+    assert results.spec.statistics_sha256 == first.spec.statistics_sha256
+
+
+def test_analysis_description_edit_is_text(specs, tmp_path, monkeypatch):
+    spec = specs / "making_connections.yaml"
+    assert run_cli("run", str(spec), "--out", str(tmp_path / "a"), "-q").exit_code == 0
+    loaded = load_spec(spec)
+    old = loaded.spec.analyses[0].description
+    assert old
+    edit(spec, old, old + " (revised)")
+    with monkeypatch.context() as patch:
+        no_statistics(patch)
+        assert run_cli("run", str(spec), "--out", str(tmp_path / "b"), "-q").exit_code == 0
+    results = Results.from_json((tmp_path / "b" / "results.json").read_text(encoding="utf-8"))
+    assert results.analyses[0].description == old + " (revised)"
+
+
+@pytest.mark.parametrize("change", ["caliper", "submission", "significance", "suppression"])
+def test_statistical_or_data_edit_recomputes(specs, tmp_path, monkeypatch, change):
+    spec = specs / "lpt.yaml"
+    assert run_cli("run", str(spec), "--out", str(tmp_path / "a"), "-q").exit_code == 0
+    if change == "caliper":
+        edit(spec, "  caliper: 0.2", "  caliper: 0.1")
+    elif change == "submission":
+        csv = specs / "data" / "lpt_submission.csv"
+        lines = csv.read_text(encoding="utf-8").splitlines(keepends=True)
+        csv.write_text("".join(lines[:-1]), encoding="utf-8")  # one record fewer
+    elif change == "significance":
+        spec.write_text(spec.read_text(encoding="utf-8") + "statistics:\n  significance_level: 0.1\n", encoding="utf-8")
+    else:
+        edit(spec, "report:\n", "report:\n  suppress_below: 3\n")
+    calls = []
+    real = pipeline.compute_results
+    monkeypatch.setattr(pipeline, "compute_results", lambda *a, **k: calls.append(1) or real(*a, **k))
+    result = run_cli("run", str(spec), "--out", str(tmp_path / "b"), "-q")
+    assert result.exit_code == 0, result.output
+    assert calls == [1]
+
+
+def test_no_cache_always_recomputes(specs, tmp_path, monkeypatch):
+    spec = specs / "lpt.yaml"
+    assert run_cli("run", str(spec), "--out", str(tmp_path / "a"), "-q").exit_code == 0
+    calls = []
+    real = pipeline.compute_results
+    monkeypatch.setattr(pipeline, "compute_results", lambda *a, **k: calls.append(1) or real(*a, **k))
+    assert run_cli("run", str(spec), "--out", str(tmp_path / "a"), "-q", "--no-cache").exit_code == 0
+    assert calls == [1]
+
+
+def test_cached_run_still_refuses_an_overclaim(specs, tmp_path, monkeypatch):
+    """The claims check applies to the new text although the statistics are reused."""
+    spec = specs / "lpt.yaml"
+    assert run_cli("run", str(spec), "--out", str(tmp_path / "a"), "-q").exit_code == 0
+    before = files_of(tmp_path / "a")
+    edit(spec, "ran a peer mentoring scheme", "ran a peer mentoring scheme that reduces re-offending by 44%")
+    with monkeypatch.context() as patch:
+        no_statistics(patch)
+        result = run_cli("run", str(spec), "--out", str(tmp_path / "a"), "-q")
+    assert result.exit_code == 1
+    assert "44%" in result.output
+    assert files_of(tmp_path / "a") == before  # the last good report stays
+
+
+def test_statistical_settings_leave_out_texts_only(specs):
+    loaded = load_spec(specs / "lpt.yaml")
+    settings = statistical_settings(loaded)
+    assert "programme" not in settings and "service" not in settings
+    assert settings["matching"]["caliper"] == loaded.spec.matching.caliper
+    assert "suppress_below" in settings["report"] and "footer" not in settings["report"]
+    assert all("description" not in a for a in settings["analyses"])
+
+
+def test_unreadable_entry_means_a_full_run(specs, tmp_path):
+    loaded = load_spec(specs / "lpt.yaml")
+    cache = RunCache.for_spec(loaded)
+    assert cache is not None and cache.results() is None
+    cache.folder.mkdir(parents=True)
+    (cache.folder / "results.json").write_text("{not json", encoding="utf-8")
+    assert cache.results() is None
