@@ -10,6 +10,7 @@ false-positive rate, per-kind tallies and every sentence judged wrongly.
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections import Counter
 from dataclasses import dataclass
@@ -85,14 +86,30 @@ def with_field(spec: dict, field: str, text: str) -> dict:
     return spec
 
 
+def report_problems(path: Path, context: str) -> set[tuple[str, str, str]]:
+    """What stops the report of a spec against the context's results, as (file, key, rule); none
+    when it is written. Without the words, so that a breach of the engine's own text is the same
+    problem whatever the spec's names put into it."""
+    try:
+        render_markdown(load_spec(path), results(context))
+    except UserError as error:
+        return {(p.file, p.where, "".join(re.findall(r"\(rule: ([\w-]+)\)$", p.message))) for p in error.problems}
+    return set()
+
+
+@cache
+def seed_problems(context: str) -> frozenset[tuple[str, str, str]]:
+    """What stops the unchanged seed's report: a fault of the engine's own text, which
+    test_seed_specs_pass_unchanged reports, so that it is not counted against every sentence."""
+    return frozenset(report_problems(CONTEXTS[context][0], context))
+
+
 def refused_in_spec(sentence: Sentence, folder: Path) -> bool:
     """Write the sentence into its field of the seed spec; True when validate or the report refuses it."""
     path = folder / CONTEXTS[sentence.context][0].name
     spec = with_field(seed_spec(sentence.context), sentence.field, sentence.text)
     path.write_text(yaml.safe_dump(spec, allow_unicode=True, sort_keys=False, width=100), encoding="utf-8")
-    try:
-        render_markdown(load_spec(path), results(sentence.context))
-    except UserError:
+    if report_problems(path, sentence.context) - seed_problems(sentence.context):
         return True
     return validate_refuses(path)
 
@@ -152,7 +169,7 @@ def test_corpus_is_well_formed():
 
 def test_seed_specs_pass_unchanged():
     for context, (spec, _) in CONTEXTS.items():
-        render_markdown(load_spec(spec), results(context))
+        assert seed_problems(context) == frozenset()
         assert not validate_refuses(spec)
 
 
@@ -176,17 +193,23 @@ def summary(judged: list[tuple[Sentence, str]]) -> tuple[float, float, list[str]
         right_total[1] += 1
     for (kind, verdict), (right, total) in sorted(tally.items(), key=lambda item: (item[0][1], item[0][0])):
         lines.append(f"{kind:28} {verdict:7} {right:5} {total:4}")
-    for context in CONTEXTS:
-        mine = [(s, got) for s, got in judged if s.context == context]
-        lines.append(f"context {context}: {sum(got == s.verdict for s, got in mine)}/{len(mine)} right")
+    groups = {f"context {c}": lambda s, c=c: s.context == c for c in CONTEXTS}
+    groups["spec fields"] = lambda s: not s.field.startswith("document.")
+    groups["documents"] = lambda s: s.field.startswith("document.")
+    for name, member in groups.items():
+        mine = [(s, got) for s, got in judged if member(s)]
+        over = [got for s, got in mine if s.verdict == "refuse"]
+        fine = [got for s, got in mine if s.verdict == "pass"]
+        lines.append(f"{name}: overclaims refused {over.count('refuse')}/{len(over)}, "
+                     f"licensed not passed {len(fine) - fine.count('pass')}/{len(fine)}")
     lines += [f"WRONG {s.where} [{s.context} {s.field} {s.kind}] expected {s.verdict}, got {got}: {s.text!r}"
               for s, got in judged if got != s.verdict]
     return recall, false_positive, lines
 
 
-@pytest.mark.xfail(strict=False, reason="the fail-closed claims engine of issue 7 is not on main yet: the old "
-                   "engine.claims refuses 54 of 360 overclaims (recall 0.150) and 1 of 199 licensed spec-field "
-                   "sentences; the 64 documents wait for `jdlspec check`")
+@pytest.mark.xfail(strict=False, reason="claims engine on main at 23:35 UTC: spec fields 301 of 328 overclaims "
+                   "refused (recall 0.918), 2 of 199 licensed sentences refused; the 64 documents wait for "
+                   "`jdlspec check`")
 def test_claims_corpus(tmp_path):
     judged = [(s, judge(s, tmp_path)) for s in corpus()]
     recall, false_positive, lines = summary(judged)
