@@ -25,6 +25,7 @@ from engine.spec.loaded import LoadedSpec, file_sha256
 
 __all__ = ["Inputs", "read_inputs", "required_columns"]
 EVENT = {"reference": "index_date", "submission": "start_date"}
+SUBMISSION_COLUMNS = {"record_id", "offender_id", "forename", "surname", "date_of_birth", "start_date", "end_date"}
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,8 @@ def read_inputs(loaded: LoadedSpec) -> Inputs:
         original = {contract: file for file, contract in mapping.items()}
         missing = missing_columns(loaded, role, frame, original)
         problems += missing + [Problem(shown, None, None, "", note) for note in read.notes if missing]
+        if role == "submission":  # other columns of the organisation's file are not used, so not checked
+            frame = frame[[c for c in frame.columns if c in SUBMISSION_COLUMNS]]
         check = Checker(shown, read.lines)
         frame = typed(frame, original, check)
         if not missing:

@@ -26,6 +26,7 @@ KINDS = {
     "index_date": "date", "start_date": "date", "sexual_offence_history": "flag", "reoffended": "flag",
     "reoffence_custody": "flag", "reoffences": "count", "days_to_first_reoffence": "days",
 }
+DECIMAL_COMMA = r"-?\d+,\d+"
 MOSTLY_NUMBERS = 0.8  # a column whose cells are at least this share numbers is numeric: text in it is a mistake
 
 
@@ -158,21 +159,18 @@ def inferred(column: pd.Series, name: str, check: Checker) -> pd.Series:
         present = raw.dropna()
         if present.empty:
             return raw
-        sample = to_float(present.head(1000))
-        if sample.isna().any():
-            lower = present.str.lower()
-            if not raw.isna().any() and lower.isin(list(FLAGS)).all() and lower.isin(WORD_FLAGS).any():
-                return flag_values(raw).astype(np.int8)
-            if sample.notna().mean() < MOSTLY_NUMBERS:
-                return raw
+        lower = present.str.lower()
+        if not raw.isna().any() and lower.isin(list(FLAGS)).all() and lower.isin(WORD_FLAGS).any():
+            return flag_values(raw).astype(np.int8)
         values = to_float(raw)
-        words = raw.notna() & values.isna()
-        if words.any():
-            if values.notna().sum() < MOSTLY_NUMBERS * raw.notna().sum():
-                return raw
-            check.rows(name, words, lambda i: f'"{raw.iloc[i]}" is not a number, in a column of numbers; write a '
-                       "number, or leave the cell empty if it is not known")
-            return values
+        comma = raw.str.fullmatch(DECIMAL_COMMA).fillna(False).to_numpy(dtype=bool)
+        words = (raw.notna() & values.isna()).to_numpy() & ~comma
+        if values.notna().sum() + comma.sum() < MOSTLY_NUMBERS * len(present):
+            return raw
+        check.rows(name, comma, lambda i: f'"{raw.iloc[i]}" has a decimal comma; write '
+                   f'{raw.iloc[i].replace(",", ".")}, with a decimal point')
+        check.rows(name, words, lambda i: f'"{raw.iloc[i]}" is not a number, in a column of numbers; write a '
+                   "number, or leave the cell empty if it is not known")
     if not values.isna().any() and values.isin([0, 1]).all():
         return values.astype(np.int64)
     return values

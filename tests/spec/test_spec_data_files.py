@@ -166,6 +166,19 @@ def test_a_word_in_a_column_of_numbers_is_refused_not_turned_into_a_category(wor
         "or leave the cell empty if it is not known"]
 
 
+def test_decimal_commas_in_a_column_of_numbers_are_refused_with_the_number_to_write(work):
+    rewrite(work, "reference.csv", lambda t: t.replace(",", ";"))
+    work.edit("reference.csv", ";M;41;", ";M;41,5;")
+    work.write_spec()
+    assert work.errors() == ['reference.csv:2: row 1, column age: "41,5" has a decimal comma; write 41.5, with a '
+                             "decimal point"]
+
+
+def test_unused_submission_columns_are_not_checked(work):
+    rewrite(work, "submission.csv", lambda t: "".join(line + ",twenty\n" for line in t.splitlines()))
+    assert ok_lines(work)[1] == FLOW_OK
+
+
 # --- plausibility ------------------------------------------------------------------------------------
 
 
