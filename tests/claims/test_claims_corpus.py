@@ -10,6 +10,7 @@ false-positive rate, per-kind tallies and every sentence judged wrongly.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from collections import Counter
@@ -57,9 +58,15 @@ class Sentence:
     where: str  # corpus file and index, to find the sentence again
 
 
+def corpus_files() -> list[Path]:
+    """The corpus, or the one file JDLSPEC_CORPUS names (a held-out set kept outside the repository)."""
+    other = os.environ.get("JDLSPEC_CORPUS")
+    return [Path(other)] if other else sorted(CORPUS.glob("*.yaml"))
+
+
 def corpus() -> list[Sentence]:
     sentences = []
-    for path in sorted(CORPUS.glob("*.yaml")):
+    for path in corpus_files():
         for index, raw in enumerate(yaml.safe_load(path.read_text(encoding="utf-8"))["sentences"]):
             sentences.append(Sentence(**raw, where=f"{path.name}#{index}"))
     return sentences
@@ -155,7 +162,7 @@ def judge(sentence: Sentence, folder: Path) -> str:
 
 def test_corpus_is_well_formed():
     sentences = corpus()
-    assert len(sentences) >= MIN_SENTENCES
+    assert len(sentences) >= (MIN_SENTENCES if not os.environ.get("JDLSPEC_CORPUS") else 1)
     for s in sentences:
         assert s.context in CONTEXTS, s.where
         assert s.verdict in VERDICTS, s.where
