@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from engine import __version__
 from engine.claims.pieces import check_spec_text
+from engine.disclosure import suppress
 from engine.errors import AnalysisError, Problem, UserError, display_path
 from engine.output import publish, report_folder
 from engine.render.html import render_html
@@ -91,7 +92,7 @@ def compute_results(loaded: LoadedSpec, progress: Progress | None = None) -> Res
             headline_treated = matched
     with progress.stage("profile of the treatment group"):
         profile = build_profile(cohort, headline_treated, spec)
-    return Results(
+    results = Results(
         engine_version=__version__,
         spec=spec_info(loaded),
         inputs=inputs.files,
@@ -102,6 +103,7 @@ def compute_results(loaded: LoadedSpec, progress: Progress | None = None) -> Res
         profile=profile,
         warnings=prepared.warnings,
     )
+    return suppress(results, spec.report.suppress_below)  # every output is made from the suppressed results
 
 
 def analyse(loaded: LoadedSpec, cohort: Cohort, number: int):

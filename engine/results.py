@@ -63,10 +63,10 @@ class BalanceRow(Frozen):
     level: str | None  # a categorical variable's level; "(missing)" for the missing indicator; None for numbers
     treatment_mean: float | None  # None when suppressed
     comparison_mean: float  # weighted, after matching
-    smd_percent: float  # after matching, in the analysis's balance_convention, x100
+    smd_percent: float | None  # after matching, in the analysis's balance_convention, x100; None when suppressed
     quality: Quality
     comparison_mean_before: float  # whole pool, before matching
-    smd_percent_before: float
+    smd_percent_before: float | None  # None when suppressed (it would give the participant mean back)
     binary: bool = False  # a 0/1 term (a level or a missing indicator)
     smd_percent_pooled: float | None = None  # difference over the root mean of the two variances
     smd_percent_treated: float | None = None  # cobalt/MatchIt: treated SD; raw difference for 0/1 terms
@@ -91,7 +91,7 @@ class ExtraTest(Frozen):
 
 
 class MeasureResult(Frozen):
-    treatment_n: int
+    treatment_n: int | None  # None when suppressed as a small count (time: re-offenders under the threshold)
     comparison_n: int  # distinct comparison records with weight > 0 in this measure
     treatment: float | None  # None when suppressed
     comparison: float

@@ -19,7 +19,7 @@ from engine.errors import Problem, UserError, display_path
 from engine.inputs.checks import Checker
 from engine.inputs.columns import match_case, missing_columns, pool_values, renames, required_columns
 from engine.inputs.reading import read_file
-from engine.inputs.values import consistency, plausibility, typed
+from engine.inputs.values import consistency, plausibility, record_ids, typed
 from engine.results import FileInfo
 from engine.spec.loaded import LoadedSpec, file_sha256
 
@@ -69,6 +69,8 @@ def read_inputs(loaded: LoadedSpec) -> Inputs:
         if not missing:
             consistency(frame, original, check)
             plausibility(frame, original, check, EVENT[role])
+        if role == "submission" and "record_id" in frame.columns:
+            record_ids(frame["record_id"], original.get("record_id", "record_id"), check)
         if role == "reference" and frame.empty:
             problems.append(Problem(shown, None, None, "", "the reference data has no records, only a header"))
         problems += check.problems

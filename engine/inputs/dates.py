@@ -21,13 +21,16 @@ ISO = r"^(\d{4}-\d{1,2}-\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"  #
 SLASHED = r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:[T ]\d{1,2}:\d{2}(?::\d{2})?)?$"
 SERIAL = r"^(\d{5})(?:\.0+)?$"  # Excel's day number: 10000 is 1927-05-18, 99999 is 2173-10-14
 EXCEL_EPOCH = np.datetime64("1899-12-30")
+YEARS = (1900, 2100)  # a date outside is a mistake here (and pandas cannot hold years after 2262)
 
 
 def parse_dates(column: pd.Series, name: str, check: Checker, empty_ok: bool) -> pd.Series:
     """Dates as datetime64[ns] at midnight; every unreadable or ambiguous value reported through `check`."""
     if pd.api.types.is_datetime64_any_dtype(column):
         parsed = column.dt.tz_localize(None) if getattr(column.dt, "tz", None) else column
-        parsed = parsed.astype("datetime64[ns]").dt.normalize()
+        outside = column.notna() & ~within(parsed)
+        check.rows(name, outside, lambda i: f'"{column.iloc[i]:%Y-%m-%d}" is not a date from {YEARS[0]} to {YEARS[1]}')
+        parsed = parsed.where(~outside).astype("datetime64[ns]").dt.normalize()
         if not empty_ok:
             check.rows(name, parsed.isna(), lambda i: "is empty; a date is needed")
         return parsed
@@ -46,19 +49,40 @@ def parse_dates(column: pd.Series, name: str, check: Checker, empty_ok: bool) ->
                      "the mark of a spreadsheet that converted some dates and not others, so the slashed ones may be "
                      "month/day; write every date in the column as YYYY-MM-DD")
         return parsed
-    parsed[is_iso] = pd.to_datetime(iso[is_iso], format="%Y-%m-%d", errors="coerce")
+    parsed[is_iso] = bounded(pd.to_datetime(iso[is_iso], format="%Y-%m-%d", errors="coerce"))
     if is_serial.any():
-        parsed[is_serial] = EXCEL_EPOCH + serial[is_serial].to_numpy().astype("timedelta64[D]")
+        parsed[is_serial] = bounded(pd.Series(EXCEL_EPOCH + serial[is_serial].to_numpy().astype("timedelta64[D]"),
+                                              index=serial[is_serial].index))
         first = int(np.flatnonzero(is_serial)[0])
         check.warn(f"column {name} holds Excel day numbers ({check.examples(is_serial, raw)}); "
                    f"read them as dates ({raw.iloc[first]} is {parsed.iloc[first]:%Y-%m-%d})")
     if is_slashed.any() and not _slashed(slashed, raw, parsed, name, check):
         return parsed
     bad = raw.notna() & parsed.isna()
-    check.rows(name, bad, lambda i: f'"{raw.iloc[i]}" is not a date; {DATE_HINT}')
+    outside = bad & ~within_years(raw)
+    check.rows(name, outside, lambda i: f'"{raw.iloc[i]}" is not a date from {YEARS[0]} to {YEARS[1]}')
+    check.rows(name, bad & ~outside, lambda i: f'"{raw.iloc[i]}" is not a date; {DATE_HINT}')
     if not empty_ok:
         check.rows(name, raw.isna(), lambda i: "is empty; a date is needed")
     return parsed.astype("datetime64[ns]").dt.normalize()
+
+
+def within(values: pd.Series) -> pd.Series:
+    """True for dates inside YEARS (any datetime unit: checked before a nanosecond cast could overflow)."""
+    years = pd.Series(values).dt.year
+    return (years >= YEARS[0]) & (years <= YEARS[1])
+
+
+def bounded(values: pd.Series) -> pd.Series:
+    """Dates outside YEARS made missing (the caller reports them), then nanoseconds."""
+    values = pd.Series(values)
+    return values.where(within(values)).astype("datetime64[ns]")
+
+
+def within_years(raw: pd.Series) -> pd.Series:
+    """False for text naming a four-digit year outside YEARS (so the message can say so)."""
+    year = pd.to_numeric(raw.str.extract(r"(?:^|\D)(\d{4})(?:\D|$)", expand=False), errors="coerce")
+    return ~((year < YEARS[0]) | (year > YEARS[1])).fillna(False).astype(bool)
 
 
 def _slashed(parts: pd.DataFrame, raw: pd.Series, parsed: pd.Series, name: str, check: Checker) -> bool:
@@ -81,7 +105,7 @@ def _slashed(parts: pd.DataFrame, raw: pd.Series, parsed: pd.Series, name: str, 
     written = parts.notna().all(axis=1)
     stamp = year.where(written, 2000).astype(int).astype(str) + "-" + second.where(written, 1).astype(int).astype(str) \
         + "-" + first.where(written, 1).astype(int).astype(str)
-    parsed[written] = pd.to_datetime(stamp[written], format="%Y-%m-%d", errors="coerce")
+    parsed[written] = bounded(pd.to_datetime(stamp[written], format="%Y-%m-%d", errors="coerce"))
     if not only_dm.any():
         count = int(written.sum())
         check.warn(f"column {name}: all {count:,} slashed dates ({check.examples(written, raw)}) could be "

@@ -64,6 +64,9 @@ def read_file(loaded: LoadedSpec, role: str, problems: list[Problem]) -> Read | 
     if not path.exists():
         problems.append(spec_problem(loaded, f"data.{role}", not_found(loaded, written)))
         return None
+    if not path.is_file():  # a pipe or a device: opening it could wait for ever
+        problems.append(spec_problem(loaded, f"data.{role}", f"is not a regular file (a pipe or a device): {shown}"))
+        return None
     here: list[Problem] = []
     try:
         if reader == "csv":

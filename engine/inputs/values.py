@@ -88,3 +88,15 @@ def plausibility(frame: pd.DataFrame, original: dict[str, str], check: Checker, 
         label = original.get(event, event)
         check.rows(original.get("date_of_birth", "date_of_birth"), (born > then).to_numpy(),
                    lambda i: f"{born.iloc[i]:%Y-%m-%d} is after {label} {then.iloc[i]:%Y-%m-%d}")
+
+
+def record_ids(ids: pd.Series, name: str, check: Checker) -> None:
+    """Every submitted record has its own record_id: a blank or repeated one would change the counts."""
+    check.rows(name, ids.isna().to_numpy(), lambda i: "is empty; every record needs its own record_id")
+    first = {}
+    for position, value in enumerate(ids.tolist()):
+        if value is not None and value == value:
+            first.setdefault(value, position)
+    repeated = ids.notna().to_numpy() & ids.duplicated(keep="first").to_numpy()
+    check.rows(name, repeated, lambda i: f'"{ids.iloc[i]}" is also the record_id of '
+               f"{check.place(first[ids.iloc[i]])[1]}; each record needs its own")

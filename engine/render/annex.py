@@ -153,8 +153,10 @@ def _matching_quality(sheet: Worksheet, results: Results) -> None:
                      "Comparison mean after matching", "Standardised difference before (%)",
                      "Standardised difference after (%)", "Matching quality"], font=BOLD)
         for row in analysis.balance:
-            _row(sheet, [row.variable, row.level or "", row.treatment_mean, row.comparison_mean_before,
-                         row.comparison_mean, row.smd_percent_before, row.smd_percent, row.quality], formats)
+            hidden = SUPPRESSED if row.suppressed else None  # engine.disclosure decided: nothing gives it back
+            _row(sheet, [row.variable, row.level or "", hidden or row.treatment_mean, row.comparison_mean_before,
+                         row.comparison_mean, hidden or row.smd_percent_before, hidden or row.smd_percent,
+                         row.quality], formats)
 
 
 def _results(sheet: Worksheet, results: Results) -> None:
@@ -175,8 +177,10 @@ def _results(sheet: Worksheet, results: Results) -> None:
                 continue
             label, places = MEASURES.get(measure, (measure, "0.00"))
             extra, decider = m.extra_test, m.decided_by
-            _row(sheet, [analysis.name, label, m.treatment_n, m.comparison_n, m.comparison_effective_n,
-                         m.treatment, m.comparison, m.difference, m.ci_low, m.ci_high, m.p_value,
+            hidden = SUPPRESSED if m.suppressed else None  # engine.disclosure decided: nothing gives it back
+            _row(sheet, [analysis.name, label, SUPPRESSED if m.treatment_n is None else m.treatment_n, m.comparison_n,
+                         m.comparison_effective_n, hidden or m.treatment, m.comparison, hidden or m.difference,
+                         m.ci_low, m.ci_high, m.p_value,
                          _yes(m.significant), m.state.replace("_", " "), _yes(m.reported), _yes(m.headline),
                          m.degrees_of_freedom, m.required_treatment_n, extra.name if extra else None,
                          extra.p_value if extra else None, _yes(extra.significant) if extra else None,

@@ -83,7 +83,7 @@ def draw_charts(loaded: LoadedSpec, results: Results) -> dict[str, bytes]:
     charts: dict[str, bytes] = {}
     for measure in results.measures:
         result = analysis.measures.get(measure)
-        if result is None or not result.headline:
+        if result is None or not result.headline or result.suppressed:
             continue
         charts[f"charts/{measure}.png"] = draw_chart(measure, result, chart_title(measure, title))
     return charts

@@ -289,7 +289,7 @@ def sentence_types(shares: list[Share], labels: dict) -> list[dict[str, Any]]:
 
 
 def group_view(group: GroupProfile, labels: dict) -> dict[str, Any]:
-    needs = [s for s in group.needs if s.count > 0]
+    needs = [s for s in group.needs if s.suppressed or s.count > 0]
     return {
         "n": group.n,
         "sex": labelled(group.sex, "sex", labels),
@@ -317,9 +317,18 @@ def profile(spec: Spec, results: Results, labels: dict) -> dict[str, Any] | None
         "analysed": group_view(p.analysed, labels),
         "not_analysed": group_view(p.not_analysed, labels),
         "not_identified_n": p.not_identified_n,
-        "any_suppressed": any(s.suppressed and s.count > 0 for shares in everything for s in shares),
+        "any_suppressed": any(s.suppressed for shares in everything for s in shares),
         "suppress_below": spec.report.suppress_below,
     }
+
+
+def significance_note(level: float) -> str | None:
+    """Said whenever the level is not the usual 0.05, so a reader never assumes the usual meaning."""
+    if level == 0.05:
+        return None
+    return (f"In this report a difference is called statistically significant when its p-value is at most "
+            f"{level:g}, and the intervals are {100 * (1 - level):g}% confidence intervals (Justice Data Lab "
+            "reports usually use 0.05 and 95%).")
 
 
 def report_view(loaded: LoadedSpec, results: Results, labels: dict) -> dict[str, Any]:
@@ -329,6 +338,7 @@ def report_view(loaded: LoadedSpec, results: Results, labels: dict) -> dict[str,
     headline = results.headline
     return {
         "footer": spec.report.footer,
+        "significance_note": significance_note(results.significance_level),
         "matching_oasys": any(v.startswith("need_") for a in results.analyses for v in a.variables),
         "title": spec.title,
         "published": f"{published.day} {published:%B %Y}" if published else None,

@@ -8,6 +8,7 @@ person editing the YAML fixes them all at once instead of one per run.
 from __future__ import annotations
 
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,10 @@ BOOL_TAG = "tag:yaml.org,2002:bool"
 MERGE_MARKER = re.compile(r"^(<{7}|={7}|>{7}|\|{7})(\s|$)")
 TRUTHY = {"true", "yes", "y", "on", "1"}
 FALSY = {"false", "no", "n", "off", "0", "none"}
+REQUIRED_EXCLUSIONS = ("not_identified", "no_matching_sentence")  # without them nobody has an outcome
+MAX_DEPTH = 20  # a spec nests four levels deep; more is a mistake or an attack
+# control characters (C0 but tab, newline and carriage return; DEL; C1): never part of a spec
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 class SpecYamlLoader(yaml.SafeLoader):
@@ -35,6 +40,22 @@ class SpecYamlLoader(yaml.SafeLoader):
         first: [(tag, regexp) for tag, regexp in resolvers if tag != BOOL_TAG]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
+
+
+    def compose_node(self, parent, index):
+        """Aliases are refused (an alias bomb expands exponentially; a recursive one never ends) and
+        nesting is capped (deep nesting would exhaust the stack): a spec needs neither."""
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise yaml.composer.ComposerError(None, None, messages.ALIAS, mark)
+        self.depth = getattr(self, "depth", 0) + 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(None, None, messages.TOO_DEEP.format(depth=MAX_DEPTH),
+                                                  self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 SpecYamlLoader.add_implicit_resolver(BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
@@ -67,7 +88,7 @@ class Tree:
             return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
         try:
             return self.loader.construct_object(node, deep=True)
-        except ValueError:  # e.g. a date such as 2013-02-31: pass the text on, the models say what is wrong
+        except (ValueError, OverflowError):  # e.g. a date such as 2013-02-31: pass the text on, the models say what is wrong
             return node.value
 
     def _mapping(self, node: MappingNode, path: tuple) -> dict:
@@ -102,6 +123,9 @@ class Tree:
 
 def _read(path: Path, shown: str) -> str:
     try:
+        if path.exists() and not path.is_dir() and not stat.S_ISREG(path.stat().st_mode):
+            raise UserError(Problem(shown, None, None, "", "is not a regular file (a pipe or a device); "
+                                    "give a spec file"))
         raw = path.read_bytes()
     except FileNotFoundError:
         raise UserError(Problem(shown, None, None, "", "spec file not found")) from None
@@ -123,7 +147,10 @@ def _fail(problem: Problem) -> str:
 def text_problems(text: str, shown: str) -> list[Problem]:
     """Tabs in indentation and merge-conflict markers, every line at once (YAML would stop at the first)."""
     problems = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
+        for found in CONTROL.finditer(line):
+            problems.append(Problem(shown, number, found.start() + 1, "",
+                                    messages.CONTROL.format(code=f"U+{ord(found.group()):04X}")))
         if MERGE_MARKER.match(line):
             problems.append(Problem(shown, number, 1, "", messages.MERGE_MARKER))
             continue
@@ -217,6 +244,25 @@ def cross_checks(data: dict, tree: Tree) -> list[Problem]:
                 problem(path + (i,), f"'{name}' is listed twice{first}")
             elif isinstance(name, str):
                 seen[name] = i
+    for path in (("exclusions",), ("measures",)):
+        seen_once: set[str] = set()
+        for i, name in enumerate(_strings(data.get(path[0]))):
+            if name in seen_once:
+                problem(path + (i,), f"'{name}' is listed twice")
+            seen_once.add(name)
+    exclusions = data.get("exclusions")
+    if isinstance(exclusions, list):
+        needed = [step for step in REQUIRED_EXCLUSIONS if step not in exclusions]
+        if needed:
+            problem(("exclusions",), f"must include {' and '.join(needed)}: a person with no reference record "
+                    "or no index event has no outcome to measure", at_key=True)
+    not_matching = not_for_matching(data)
+    named = lists + [(("matching", "categorical"), matching.get("categorical"))]
+    for path, values in named:
+        for i, name in enumerate(values if isinstance(values, list) else []):
+            if isinstance(name, str) and (name in not_matching or name.startswith("_")):
+                why = not_matching.get(name, "names starting with _ are the engine's own")
+                problem(path + (i,), f"'{name}' cannot be a matching variable: {why}")
     known = sorted({n for _, values in lists for n in _strings(values)})
     if known:
         for i, name in enumerate(_strings(matching.get("categorical"))):
@@ -249,6 +295,34 @@ def cross_checks(data: dict, tree: Tree) -> list[Problem]:
     return problems
 
 
+NOT_FOR_MATCHING = {
+    **{name: "it is an outcome, measured after the programme (matching on it would hide the effect)"
+       for name in ("reoffended", "reoffences", "days_to_first_reoffence", "reoffence_custody", "reoffence_severity")},
+    **{name: "it identifies people, and the propensity model needs characteristics"
+       for name in ("offender_id", "record_id", "forename", "surname")},
+    **{name: "it is a date; match on a characteristic such as age or cohort_year instead"
+       for name in ("date_of_birth", "index_date", "start_date", "end_date")},
+    **{name: "it marks who took part, which is what the propensity model predicts"
+       for name in ("treated", "treatment", "participant", "participants", "participated", "programme",
+                    "in_programme")},
+    "sexual_offence_history": "it is an exclusion step, so it is the same for everyone analysed",
+}
+
+
+def not_for_matching(data: dict) -> dict[str, str]:
+    """Column names that must never be matching variables, with why, under the spec's own column names too."""
+    data_section = data.get("data") if isinstance(data.get("data"), dict) else {}
+    renamed = data_section.get("columns") if isinstance(data_section.get("columns"), dict) else {}
+    names = dict(NOT_FOR_MATCHING)
+    for contract, written in renamed.items():
+        if isinstance(written, str) and contract in NOT_FOR_MATCHING:
+            names[written] = NOT_FOR_MATCHING[contract]
+    start = data_section.get("start_column")
+    if isinstance(start, str):
+        names[start] = NOT_FOR_MATCHING["start_date"]
+    return names
+
+
 def _in_order(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
 
@@ -270,6 +344,8 @@ def load_spec(path: str | Path) -> LoadedSpec:
         data = tree.build(node)
     except yaml.MarkedYAMLError as error:
         raise UserError(yaml_problem(error, shown, text)) from None
+    except (yaml.YAMLError, RecursionError) as error:
+        raise UserError(Problem(shown, None, None, "", f"YAML syntax error: {error}".splitlines()[0])) from None
     finally:
         loader.dispose()
     if data is None:

@@ -195,6 +195,8 @@ def translate(error: dict, path: tuple, union_tags: list[str]) -> str:
         return f"must be at most {number(ctx['le'])} {you}"
     if kind in ("int_parsing", "int_type", "int_from_float"):
         return f"must be a whole number {you}"
+    if kind == "finite_number":
+        return f"must be an ordinary number, not infinity or NaN {you}"
     if kind in ("float_parsing", "float_type"):
         point = decimal_comma(value)
         return f"must be a number {you}; write {point}, with a decimal point" if point else f"must be a number {you}"
@@ -221,3 +223,8 @@ def translate(error: dict, path: tuple, union_tags: list[str]) -> str:
     if kind in ("value_error", "assertion_error"):
         return str(ctx.get("error", error.get("msg", "")))
     return f"{error.get('msg', kind)} {you}"
+
+ALIAS = ("aliases (*name) are not allowed in a spec; write the value out in full "
+         "(anchors and aliases can make a small file expand without end)")
+TOO_DEEP = "the spec is nested more than {depth} levels deep; a spec needs at most four"
+CONTROL = "control character {code} in the spec; delete it (only tabs and line breaks are allowed)"

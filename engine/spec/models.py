@@ -17,12 +17,14 @@ LinkField = Literal["offender_id", "surname", "forename", "date_of_birth"]
 
 ALL_EXCLUSIONS: list[ExclusionName] = ["duplicates", "not_identified", "no_matching_sentence", "sexual_offence"]
 HEADLINE_MEASURES: list[MeasureName] = ["rate", "frequency", "time_to_first_reoffence"]
+MIN_SUBMITTED = 60  # the Justice Data Lab's minimum submission
+MIN_SUBMITTED_FLOOR = 30  # below this, no evaluation is published whatever the spec says
 
 
 class Strict(BaseModel):
     """Unknown keys are errors (so typos are caught), values are immutable once loaded."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Programme(Strict):
@@ -107,6 +109,7 @@ class Data(Strict):
     days_before_index: int = Field(
         default=0,
         ge=0,
+        le=3650,
         description="How many days before the index date the programme may start (e.g. work in custody before release).",
     )
     days_after_index: int = Field(
@@ -125,7 +128,7 @@ class Matching(Strict):
         "nearest: the closest `ratio` records (as R's MatchIt).",
     )
     caliper: float = Field(
-        default=0.2, gt=0, description="Maximum distance, in standard deviations of the logit propensity score."
+        default=0.2, gt=0, le=10, description="Maximum distance, in standard deviations of the logit propensity score."
     )
     ratio: int = Field(default=1, ge=1, le=100, description="nearest only: comparison records per participant.")
     replace: bool = Field(default=True, description="nearest only: may a comparison record match several participants?")
@@ -141,10 +144,10 @@ class Matching(Strict):
 
 class Balance(Strict):
     well_matched_below: float = Field(
-        default=5.0, gt=0, description="Standardised difference (%) under which a variable is well matched."
+        default=5.0, gt=0, le=1000, description="Standardised difference (%) under which a variable is well matched."
     )
     poorly_matched_above: float = Field(
-        default=10.0, gt=0, description="Standardised difference (%) over which a variable is poorly matched."
+        default=10.0, gt=0, le=1000, description="Standardised difference (%) over which a variable is poorly matched."
     )
 
     @model_validator(mode="after")
@@ -171,15 +174,18 @@ class Analysis(Strict):
 
 class Statistics(Strict):
     significance_level: float = Field(
-        default=0.05, gt=0, lt=1, description="A difference is significant when its two-sided p-value is at most this."
+        default=0.05, ge=0.001, le=0.10,
+        description="A difference is significant when its two-sided p-value is at most this (0.001 to 0.10; "
+        "the report states the level whenever it is not 0.05).",
     )
-    power: float = Field(default=0.8, gt=0, lt=1, description="Power for the required sample size sentence.")
+    power: float = Field(default=0.8, ge=0.5, le=0.99, description="Power for the required sample size sentence.")
 
 
 class SmallGroups(Strict):
     min_reoffenders_for_time: int = Field(
         default=30,
         ge=0,
+        le=100_000,
         description="Fewer participant re-offenders than this: time to first re-offence is not a headline measure.",
     )
     show_time_when_small: bool = Field(
@@ -189,6 +195,7 @@ class SmallGroups(Strict):
     min_expected_count: float = Field(
         default=10,
         ge=0,
+        le=100_000,
         description="A measure is not reported when participants x rate is below this (the n.p >= 10 rule).",
     )
     extra_test: Literal["none", "resampling", "exact"] = Field(
@@ -196,8 +203,17 @@ class SmallGroups(Strict):
         description="Small groups: an additional test reported beside the t-test: resampling (participant-sized "
         "groups drawn from the matched comparison group) for every measure, or exact (binomial) for the rate.",
     )
-    resampling_draws: int = Field(default=10000, ge=100, description="Draws for the resampling test.")
-    random_seed: int = Field(default=20130201, description="Seed for the resampling test, so runs repeat exactly.")
+    resampling_draws: int = Field(default=10000, ge=100, le=100_000, description="Draws for the resampling test.")
+    random_seed: int = Field(
+        default=20130201, ge=0, le=2**32 - 1, description="Seed for the resampling test, so runs repeat exactly."
+    )
+    min_submitted: int = Field(
+        default=MIN_SUBMITTED,
+        ge=MIN_SUBMITTED_FLOOR,
+        le=1_000_000,
+        description=f"Fewest individuals submitted (after duplicates) for an evaluation to run; the Justice Data "
+        f"Lab asks for {MIN_SUBMITTED}. It cannot be set below {MIN_SUBMITTED_FLOOR}.",
+    )
 
 
 class Contact(Strict):
@@ -252,7 +268,9 @@ class Report(Strict):
     suppress_below: int = Field(
         default=5,
         ge=0,
-        description="Profile percentages standing for fewer people than this are shown as '*' (0 prints all).",
+        le=1000,
+        description="Disclosure threshold: any figure standing for fewer people than this (and any figure it "
+        "could be worked out from) is shown as '*' in every output (0 prints all).",
     )
     forbidden_phrases: list[str] = Field(
         default=[], description="Extra phrases this report must never contain (case is ignored)."
@@ -266,7 +284,10 @@ class Spec(Strict):
     programme: Programme = Field(description="The programme and the texts about it.")
     data: Data = Field(description="The data files and how they are linked.")
     exclusions: list[ExclusionName] = Field(
-        default=ALL_EXCLUSIONS, description="Exclusion steps, applied in this order."
+        default=ALL_EXCLUSIONS,
+        description="Which exclusion steps apply (not_identified and no_matching_sentence always must). They run "
+        "in the Justice Data Lab's order (duplicates, not_identified, no_matching_sentence, sexual_offence), "
+        "whatever the order written here.",
     )
     matching: Matching = Field(description="How the comparison group is built.")
     balance: Balance = Field(default_factory=Balance, description="Thresholds for the matching-quality verdicts.")

@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from engine.results import AttritionStep
-from engine.spec.models import Spec
+from engine.spec.models import ALL_EXCLUSIONS, Spec
 
 PERSON = "_person"  # the link key of a submitted record (offender id, or folded name and birth date)
 ROW = "_row"  # the chosen reference row of a submitted record
@@ -95,7 +95,7 @@ def choose_index_events(people: pd.DataFrame, reference: pd.DataFrame, spec: Spe
 
 
 def link_and_exclude(spec: Spec, reference: pd.DataFrame, submission: pd.DataFrame) -> Cohort:
-    """Apply the spec's exclusion steps in order and split the reference data into participants and pool."""
+    """Apply the spec's exclusion steps (in the fixed Justice Data Lab order) and split the reference data into participants and pool."""
     link_on = list(spec.data.link_on)
     reference = reference.assign(**{PERSON: link_key(reference, link_on), REFERENCE_ROW: np.arange(len(reference))})
     people = submission.assign(**{PERSON: link_key(submission, link_on)})
@@ -105,7 +105,7 @@ def link_and_exclude(spec: Spec, reference: pd.DataFrame, submission: pd.DataFra
 
     attrition = [AttritionStep(step="submitted", removed=0, remaining=len(people))]
     keep = pd.Series(True, index=people.index)
-    for step in spec.exclusions:
+    for step in [step for step in ALL_EXCLUSIONS if step in spec.exclusions]:  # the JDL's order, always
         if step == "duplicates":
             # records with a missing key cannot be shown to be the same person, so each stays
             drop = people[PERSON].notna() & people[PERSON].duplicated(keep="first")
