@@ -31,17 +31,26 @@ PROPORTIONS = ("rate", "custody", "severity")  # measures in percent of particip
 MISSING = "(missing)"
 
 
-def check_minimum_size(loaded: LoadedSpec, attrition: list[AttritionStep]) -> None:
-    """Refuse an evaluation of fewer individuals than small_groups.min_submitted (after duplicates)."""
+def too_small(loaded: LoadedSpec, attrition: list[AttritionStep]) -> Problem | None:
+    """An evaluation of fewer individuals than small_groups.min_submitted (after duplicates). `run` refuses
+    it; `validate` checks the files only, so a first few records can be tried out."""
     steps = {step.step: step for step in attrition}
     individuals = (steps.get("duplicates") or steps["submitted"]).remaining
     minimum = loaded.spec.small_groups.min_submitted
-    if individuals < minimum:
-        line, column = loaded.locate("data.submission")
-        raise UserError(Problem(loaded.display, line, column, "data.submission",
-                                f"the submission holds {individuals} individual{'s' if individuals != 1 else ''}; "
-                                f"an evaluation needs at least {minimum} (small_groups.min_submitted), so that "
-                                "no one can be identified from its figures"))
+    if individuals >= minimum:
+        return None
+    line, column = loaded.locate("data.submission")
+    return Problem(loaded.display, line, column, "data.submission",
+                   f"the submission holds {individuals} individual{'s' if individuals != 1 else ''}; an evaluation "
+                   f"needs at least {minimum} (small_groups.min_submitted), so that no one can be identified from "
+                   "its figures")
+
+
+def check_minimum_size(loaded: LoadedSpec, attrition: list[AttritionStep]) -> None:
+    """Refuse the run when too_small says so: below the minimum nothing is published."""
+    problem = too_small(loaded, attrition)
+    if problem is not None:
+        raise UserError(problem)
 
 
 def small(count: int, threshold: int) -> bool:

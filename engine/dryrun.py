@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.disclosure import check_minimum_size
 from engine.errors import Problem, UserError, display_path
 from engine.inputs import Inputs, read_inputs
 from engine.progress import Progress
@@ -38,7 +37,6 @@ def prepare(loaded: LoadedSpec, progress: Progress | None = None) -> Prepared:
         inputs = read_inputs(loaded)
     with progress.stage("linking and exclusions"):
         cohort = link_and_exclude(spec, inputs.reference, inputs.submission)
-    check_minimum_size(loaded, cohort.attrition)  # too few people submitted: nothing is published
     problems = cohort_problems(loaded, inputs, cohort)
     if problems:
         raise UserError(problems)

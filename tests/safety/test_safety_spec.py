@@ -122,12 +122,12 @@ def test_a_level_other_than_005_is_printed_in_the_report(work):
 
 def test_dates_pandas_cannot_hold_are_a_data_error(work):
     work.reference[5]["index_date"] = "2300-01-01"
-    work.submission[1]["start_date"] = "01/01/1066"
+    work.submission[1]["start_date"] = "1066-01-01"
     work.write_data()
     work.write_spec()
     assert work.errors() == [
         'reference.csv:7: row 6, column index_date: "2300-01-01" is not a date from 1900 to 2100',
-        'submission.csv:3: row 2, column start_date: "01/01/1066" is not a date from 1900 to 2100',
+        'submission.csv:3: row 2, column start_date: "1066-01-01" is not a date from 1900 to 2100',
     ]
 
 
