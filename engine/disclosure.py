@@ -167,7 +167,7 @@ def measure(name: str, result: MeasureResult, threshold: int) -> MeasureResult:
         "treatment": None, "difference": None, "ci_low": None, "ci_high": None, "p_value": None,
         "significant": False, "state": "not_significant", "required_treatment_n": None,
         "degrees_of_freedom": None, "reported": False, "headline": False, "extra_test": None,
-        "not_reported_reason": "suppressed", "decided_by": None, "suppressed": True,
+        "not_reported_reason": result.not_reported_reason or "suppressed", "decided_by": None, "suppressed": True,
         "treatment_n": None if small(n, threshold) else n,
     })
 
