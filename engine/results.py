@@ -185,6 +185,9 @@ class Results(Frozen):
     profile: Profile | None = Field(default=None)
     suppress_below: int = 0  # disclosure threshold applied to every output (0: none)
     warnings: list[str] = Field(default_factory=list)
+    # every participant in the headline treatment group was released from custody at their index event
+    # (the reference data's disposal column): only then may the report say "after release from custody"
+    released_from_custody: bool = False
 
     def analysis(self, name: str) -> AnalysisResult:
         return next(a for a in self.analyses if a.name == name)

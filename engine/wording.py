@@ -74,7 +74,9 @@ def _render(source: str, **context: Any) -> str:
     return " ".join(_template(source).render(**context).split())
 
 
-def _context(measure: str, result: MeasureResult, programme: Programme, ordinal: int) -> dict[str, Any]:
+def _context(
+    measure: str, result: MeasureResult, programme: Programme, ordinal: int, released: bool = False
+) -> dict[str, Any]:
     spec = _wording()["measures"][measure]
     scale = float(spec["scale"])
     low, high = result.stated_low * scale, result.stated_high * scale  # the deciding test's interval
@@ -102,18 +104,22 @@ def _context(measure: str, result: MeasureResult, programme: Programme, ordinal:
         "change": 0 if change == 0 else (1 if change > 0 else -1),
         "relative": abs(result.difference) / abs(result.comparison) * 100 if result.comparison else 0.0,
         "significance": significance,
+        "after_release": " after release from custody" if released else "",
     }
 
 
-def measure_wording(measure: str, result: MeasureResult, programme: Programme, ordinal: int = 0) -> MeasureWording:
+def measure_wording(
+    measure: str, result: MeasureResult, programme: Programme, ordinal: int = 0, released: bool = False
+) -> MeasureWording:
     """The sentences for one measure in the state its interval gives.
 
     `ordinal` is how many significant results the headline box has already stated before this
     one: 0 gives "This is a statistically significant result.", 1 "This is also a ...", 2 or
     more "Again, this is a ..." (as the Making Connections seed). Ignored when not significant.
+    `released`: every participant was released from custody, so the time sentences may say so.
     """
     texts = _wording()["measures"][measure]
-    context = _context(measure, result, programme, ordinal)
+    context = _context(measure, result, programme, ordinal, released)
     state = result.state
     caption = _wording()["chart_caption"]["not_significant" if state == "not_significant" else "significant"]
     return MeasureWording(

@@ -38,7 +38,7 @@ def key_findings(loaded: LoadedSpec, results: Results, labels: dict) -> dict[str
     wordings, ordinal = [], 0
     for m in shown:
         result = headline.measures[m]
-        wordings.append(measure_wording(m, result, spec.programme, ordinal))
+        wordings.append(measure_wording(m, result, spec.programme, ordinal, results.released_from_custody))
         ordinal += result.state != "not_significant"
     significant = [m for m in shown if headline.measures[m].significant]
     rate = headline.measures.get("rate")
