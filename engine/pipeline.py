@@ -77,7 +77,7 @@ def shared_destinations(spec_paths: list[Path], out: Path | None) -> list[Proble
 def compute_results(loaded: LoadedSpec, progress: Progress | None = None) -> Results:
     """Everything the report says, as numbers: the results.json of DESIGN §4."""
     from engine.dryrun import prepare
-    from engine.stages.profile import build_profile
+    from engine.stages.profile import build_profile, released_from_custody
 
     progress = progress or Progress(enabled=False)
     spec = loaded.spec
@@ -103,6 +103,7 @@ def compute_results(loaded: LoadedSpec, progress: Progress | None = None) -> Res
         significance_level=spec.statistics.significance_level,
         profile=profile,
         warnings=prepared.warnings,
+        released_from_custody=released_from_custody(headline_treated),
     )
     return suppress(results, spec.report.suppress_below)  # every output is made from the suppressed results
 

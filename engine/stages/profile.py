@@ -70,6 +70,12 @@ def sentence_levels(group: pd.DataFrame) -> pd.Series | None:
     return pd.Series(labels, index=group.index, dtype="string")
 
 
+def released_from_custody(group: pd.DataFrame) -> bool:
+    """Was everyone's index event a release from custody? False when the data cannot tell (fail closed)."""
+    levels = sentence_levels(group) if "disposal" in group.columns else None
+    return bool(levels is not None and len(levels) and levels.str.startswith(CUSTODIAL).all())
+
+
 def sentence_order(levels: pd.Series) -> list[str]:
     custodial = sorted({lv for lv in levels if lv.startswith(CUSTODIAL + ": ")}, key=lambda lv: band_key(lv[len(CUSTODIAL) + 2:]))
     plain = [lv for lv in (NON_CUSTODIAL, CUSTODIAL) if lv in set(levels)]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from engine.results import MeasureResult
 from engine.spec.models import Programme
 from engine.wording import measure_wording, rounding_differs, sample_size_sentence
@@ -97,7 +99,7 @@ def test_mc_frequency_and_time_are_the_seed():
                             "re-offending by 71%.")
     assert f.estimate == ("The number of proven re-offences committed during the year could be **lower by between "
                           "53 and 96 offences**. This is also a **statistically significant result**.")
-    t = measure_wording("time_to_first_reoffence", MC_TIME, MC, ordinal=2)
+    t = measure_wording("time_to_first_reoffence", MC_TIME, MC, ordinal=2, released=True)
     assert t.can_say == (
         "This analysis provides evidence that, for participants who re-offend during a one-year period after release "
         "from custody, the Making Connections programme does not lengthen the average time to first proven "
@@ -128,3 +130,13 @@ def test_zero_difference_reads_similar_and_one_is_singular():
 def test_rounding_note_needed_only_when_parts_do_not_add_up():
     assert not rounding_differs("rate", LPT_RATE)  # 44 - 35 = 9
     assert rounding_differs("rate", result(43.6, 34.4, -7.0, 25.0, "not_significant"))  # 44 - 34 != 9
+
+
+@pytest.mark.parametrize("state", ["decrease", "increase", "not_significant"])
+def test_time_says_release_from_custody_only_for_a_released_cohort(state):
+    result = MC_TIME.model_copy(update={"state": state, "significant": state != "not_significant"})
+    community = measure_wording("time_to_first_reoffence", result, MC, released=False)
+    released = measure_wording("time_to_first_reoffence", result, MC, released=True)
+    assert "release" not in community.can_say + community.estimate + community.cannot_say
+    assert "re-offend during a one-year period, the Making Connections programme" in community.can_say
+    assert "re-offend during a one-year period after release from custody, the" in released.can_say

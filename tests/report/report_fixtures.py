@@ -144,7 +144,7 @@ def mc_results() -> Results:
         attrition=attrition(142, [("duplicates", 2), ("not_identified", 8), ("no_matching_sentence", 44),
                                   ("sexual_offence", 2)]),
         analyses=[complex_, standard], measures=["rate", "frequency", "time_to_first_reoffence"],
-        significance_level=0.05, profile=None,
+        significance_level=0.05, profile=None, released_from_custody=True,
     )
 
 
