@@ -128,6 +128,7 @@ def run(
     out: Annotated[Optional[Path], typer.Option(help="Output folder (default: reports/<spec name>/).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Redo the statistics even when only texts changed.")] = False,
+    pdf: Annotated[bool, typer.Option("--pdf", help="Also write report.pdf (A4), printed by Chromium.")] = False,
 ) -> None:
     """Run evaluations and write each report folder."""
     from engine.pipeline import run_spec, shared_destinations
@@ -143,7 +144,7 @@ def run(
     for path in specs:
         try:
             with Progress(enabled=not quiet) as progress:
-                folder = run_spec(path, out, progress, use_cache=not no_cache)
+                folder = run_spec(path, out, progress, use_cache=not no_cache, pdf=pdf)
         except UserError as error:
             problems.extend(error.problems)
             continue

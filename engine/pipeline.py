@@ -29,13 +29,18 @@ if TYPE_CHECKING:
 
 
 def run_spec(
-    spec_path: Path, out: Path | None = None, progress: Progress | None = None, use_cache: bool = True
+    spec_path: Path, out: Path | None = None, progress: Progress | None = None, use_cache: bool = True,
+    pdf: bool = False,
 ) -> Path:
-    """Run one evaluation and publish its report folder; returns the folder.
+    """Run one evaluation and publish its report folder; returns the folder (with report.pdf when `pdf`).
 
     With the cache, a spec whose statistical part and input files are unchanged reuses the stored
     results (engine/cache.py); the report is rendered and checked as after a full run."""
     progress = progress or Progress(enabled=False)
+    if pdf:
+        from engine.render.pdf import require_pdf_engine
+
+        require_pdf_engine()  # before any statistics: say at once that no PDF can be made
     with progress.stage("reading the spec"):
         loaded = load_spec(spec_path)
         check_spec_text(loaded)  # overclaims in the spec's own text fail before any statistics
@@ -47,6 +52,10 @@ def run_spec(
             cache.store(results)
     with progress.stage("writing the report"):
         files = report_files(loaded, results, cache)
+        if pdf:
+            from engine.render.pdf import html_to_pdf
+
+            files["report.pdf"] = html_to_pdf(files["report.html"].decode("utf-8"))
         return publish(destination(spec_path, out), files)
 
 

@@ -29,19 +29,36 @@ h2 { font-size: 1.4rem; margin-top: 2rem; }
 h3 { font-size: 1.15rem; margin-top: 1.5rem; }
 p, li { max-width: 48rem; }
 blockquote { margin: 1rem 0; padding: .5rem 1rem; border-left: 4px solid #a6a6a6; background: #f5f5f5; }
-table { border-collapse: collapse; margin: 1rem 0; font-size: .95rem; }
+.table-scroll { overflow-x: auto; margin: 1rem 0; }
+.table-scroll:focus { outline: 2px solid #1f4e79; outline-offset: 2px; }
+table { border-collapse: collapse; font-size: .95rem; }
+caption { caption-side: top; text-align: left; font-style: italic; padding-bottom: .4rem; }
 th, td { border: 1px solid #8c8c8c; padding: .3rem .6rem; vertical-align: top; }
 th { background: #e8eef5; text-align: left; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 img { max-width: 100%; height: auto; display: block; margin: 1rem auto; }
+figure { margin: 1rem 0; }
+figcaption { text-align: center; font-weight: bold; }
 code { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: .9em; }
 hr { border: 0; border-top: 1px solid #ccc; margin: 2rem 0; }
+@media (max-width: 40rem) {
+  body { padding: 0 .75rem; }
+  .table-scroll { box-shadow: inset -12px 0 10px -10px rgba(0, 0, 0, .35); }
+}
+@page { size: A4; margin: 16mm 15mm 18mm;
+  @bottom-center { content: counter(page) " of " counter(pages); font-size: 9pt; color: #444; } }
 @media print {
-  body { max-width: none; margin: 0; padding: 0; font-size: 11pt; }
-  h1, h2 { break-before: page; page-break-before: always; }
-  h1:first-of-type, h1 + h2 { break-before: avoid; page-break-before: avoid; }
+  body { max-width: none; margin: 0; padding: 0; font-size: 10pt; line-height: 1.35; }
+  h1 { font-size: 17pt; margin-top: 0; }
+  h2 { font-size: 13.5pt; margin-top: 14pt; }
+  h3 { font-size: 11.5pt; margin-top: 10pt; }
   h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
-  table, img, blockquote { break-inside: avoid; page-break-inside: avoid; }
+  p, li { orphans: 3; widows: 3; }
+  table { font-size: 8.5pt; width: 100%; }
+  th, td { padding: 2pt 4pt; }
+  .table-scroll { overflow: visible; margin: 6pt 0; }
+  table, figure, img, li { break-inside: avoid; page-break-inside: avoid; }
+  img { max-height: 88mm; width: auto; margin: 4pt auto; }
   a { color: inherit; text-decoration: none; }
 }
 """
@@ -58,7 +75,7 @@ def render_html(markdown_text: str, charts: dict[str, bytes], title: str) -> str
     tokens = parser.parse(markdown_text)
     _embed_images(tokens, charts)
     _mark_numeric_cells(tokens)
-    body = parser.renderer.render(tokens, parser.options, {})
+    body = _figures(_captioned_tables(parser.renderer.render(tokens, parser.options, {})))
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
@@ -69,6 +86,30 @@ def render_html(markdown_text: str, charts: dict[str, bytes], title: str) -> str
         f"{body}"
         "</main>\n</body>\n</html>\n"
     )
+
+
+# Raw HTML is off, so these tags can only be the renderer's own: a spec's '<' is always escaped.
+CAPTIONED = re.compile(r"<p><em>(Table (\d+):.*?)</em></p>\n<table>")
+TABLE = re.compile(r"<table>(.*?)</table>\n", re.S)
+FIGURE = re.compile(r'<p>(<img src="data:image/png;base64,[^"]*" alt="[^"]*" />)</p>\n<p>(.*?)</p>\n')
+
+
+def _captioned_tables(body: str) -> str:
+    """'Table N: ...' paragraphs become their table's <caption> (printed with it, never split from it);
+    every table sits in a focusable scroll box, so a wide table scrolls on a phone instead of overflowing."""
+    body = CAPTIONED.sub(lambda m: f'<table>\n<caption id="table-{m.group(2)}">{m.group(1)}</caption>', body)
+
+    def box(match: re.Match) -> str:
+        caption = re.search(r'<caption id="(table-\d+)">', match.group(1))
+        name = f'aria-labelledby="{caption.group(1)}"' if caption else 'aria-label="Table"'
+        return f'<div class="table-scroll" role="region" tabindex="0" {name}><table>{match.group(1)}</table></div>\n'
+
+    return TABLE.sub(box, body)
+
+
+def _figures(body: str) -> str:
+    """An embedded chart and the paragraph under it (its verdict) become one figure, kept on one page."""
+    return FIGURE.sub(r"<figure>\1<figcaption>\2</figcaption></figure>\n", body)
 
 
 def data_uri(png: bytes) -> str:
