@@ -1,8 +1,10 @@
 """The Excel annex: group characteristics, matching quality, results, flow of people, provenance.
 
-The seeds point readers to "the Excel annex" for the detail the report leaves out. Cells hold the
-unrounded numbers from the results (in the results' units: percent, per person, days) and only
-the cell number format rounds them, so an analyst can recompute from the workbook.
+The seeds point readers to "the Excel annex" for the detail the report leaves out, so it speaks the
+report's language: variables and levels by their labels (report_text/labels.yaml), counts and
+percentages in separate columns, figures rounded as the report prints them (results.json keeps
+the unrounded numbers), states as lower / higher / shorter / longer, why a measure is not
+reported, and the flow of people in the order it happened.
 
 Repeatable bytes: openpyxl stamps the save time into the document properties and the zip entries;
 we set the properties to a fixed date and rewrite the archive with fixed entry times, so the same
@@ -21,7 +23,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from engine.results import GroupProfile, Results, Share
+from engine.render.format import rounded
+from engine.render.markdown import labels
+from engine.results import MeasureResult, Results, Share
 
 FIXED_TIME = dt.datetime(2000, 1, 1)  # document properties: nothing time-dependent in the file
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
@@ -32,17 +36,26 @@ SUPPRESSED = "*"
 STEPS = {
     "submitted": "Records submitted",
     "duplicates": "Duplicate records removed",
-    "not_identified": "Not identified in the reference data",
-    "no_matching_sentence": "No sentence matching the participation period",
-    "sexual_offence": "Sexual offence history",
+    "not_identified": "Not identified in the national data",
+    "no_matching_sentence": "No sentence matching the time on the programme",
+    "sexual_offence": "Current or previous sexual offence",
 }
+# label, decimal places of the figures and of the interval (as the report's tables), lower / higher words
 MEASURES = {
-    "rate": ("One-year proven re-offending rate (%)", "0.0"),
-    "frequency": ("One-year proven re-offending frequency (offences per person)", "0.00"),
-    "time_to_first_reoffence": ("Average time to first proven re-offence (days)", "0.0"),
-    "custody": ("Re-offenders sentenced to custody (%)", "0.0"),
-    "severity": ("Serious re-offences (%)", "0.0"),
+    "rate": ("One-year proven re-offending rate (%)", 1, 0, ("lower", "higher")),
+    "frequency": ("One-year proven re-offending frequency (offences per person)", 2, 1, ("lower", "higher")),
+    "time_to_first_reoffence": ("Average time to first proven re-offence, re-offenders only (days)", 1, 0,
+                                ("shorter", "longer")),
+    "custody": ("Re-offenders sentenced to custody (%)", 1, 0, ("lower", "higher")),
+    "severity": ("Serious re-offences (%)", 1, 0, ("lower", "higher")),
 }
+NOT_REPORTED = {
+    "too_few_events": "too few people had this outcome to make a reliable estimate",
+    "no_variance": "everyone in a group had the same outcome, so no test can be made",
+    "suppressed": "the figures stand for so few people that they are withheld",
+    "untestable": "no statistical test could be made with these figures",
+}
+QUALITY = {"well": "well matched", "reasonably": "reasonably well matched", "poorly": "poorly matched"}
 PROFILE_SECTIONS = ("sex", "ethnicity", "nationality", "index_year", "sentence", "needs")
 COUNT = "#,##0"
 
@@ -93,10 +106,18 @@ def _row(sheet: Worksheet, values: list, formats: list[str | None] | None = None
     return row
 
 
-def _share(share: Share | None) -> float | str | None:
+def _round(value: float | None, places: int) -> float | None:
+    """A figure rounded as the report prints it (half away from zero)."""
+    return None if value is None else float(rounded(value, places))
+
+
+def _count_and_percent(share: Share | None) -> list:
+    """[people, percent] of a share; '*' in both when suppressed, empty when the group has no such level."""
     if share is None:
-        return None
-    return SUPPRESSED if share.suppressed else share.percent
+        return [None, None]
+    if share.suppressed:
+        return [SUPPRESSED, SUPPRESSED]
+    return [share.count, _round(share.percent, 0)]
 
 
 def _group_characteristics(sheet: Worksheet, results: Results) -> None:
@@ -106,29 +127,48 @@ def _group_characteristics(sheet: Worksheet, results: Results) -> None:
         _row(sheet, ["No profile of the treatment group was produced for this report."])
         return
     analysed, other = profile.analysed, profile.not_analysed
-    _row(sheet, ["Percent of each group; '*' stands for fewer people than the report shows."])
+    _row(sheet, ["People in each group, and their percent of the group (of those assessed, for risks and needs); "
+                 "'*' stands for too few people to show."])
     _row(sheet, [])
-    _row(sheet, ["Characteristic", "Level", "Analysed (%)", "Not analysed (%)"], font=BOLD)
-    _row(sheet, ["People", "", analysed.n, other.n], [None, None, COUNT, COUNT])
-    for label, field, places in (("Age: youngest", "age_min", "0"), ("Age: oldest", "age_max", "0"),
-                                 ("Age: average", "age_mean", "0.0")):
-        _row(sheet, [label, "", getattr(analysed, field), getattr(other, field)], [None, None, places, places])
-    _row(sheet, ["Needs assessed (%)", "", analysed.needs_assessed_percent, other.needs_assessed_percent],
-         [None, None, "0", "0"])
+    _row(sheet, ["Characteristic", "Level", "Analysed: people", "Analysed: % of group", "Not analysed: people",
+                 "Not analysed: % of group"], font=BOLD)
+    formats = [None, None, COUNT, "0", COUNT, "0"]
+    _row(sheet, ["Everyone in the group", "", analysed.n, None, other.n, None], formats)
+    for label, field in (("Age: youngest (years)", "age_min"), ("Age: oldest (years)", "age_max"),
+                         ("Age: average (years)", "age_mean")):
+        _row(sheet, [label, "", _round(getattr(analysed, field), 0), None, _round(getattr(other, field), 0), None],
+             formats)
+    _row(sheet, ["Risks and needs assessed", "", analysed.needs_assessed_n, _round(analysed.needs_assessed_percent, 0),
+                 other.needs_assessed_n, _round(other.needs_assessed_percent, 0)], formats)
     for section in PROFILE_SECTIONS:
         first, second = getattr(analysed, section), getattr(other, section)
         for level in _levels(first, second):
-            _row(sheet, [_section_label(section), level, _share(_find(first, level)), _share(_find(second, level))],
-                 [None, None, "0", "0"])
+            _row(sheet, [_section_label(section), _level_label(section, level),
+                         *_count_and_percent(_find(first, level)), *_count_and_percent(_find(second, level))],
+                 formats)
     _row(sheet, [])
-    _row(sheet, ["Not identified (no information held)", profile.not_identified_n], [None, COUNT])
+    _row(sheet, ["Not identified in the national data (no information held)", "", profile.not_identified_n],
+         formats)
     sheet.freeze_panes = "C5"
 
 
 def _section_label(section: str) -> str:
-    return {"index_year": "Year of index event", "needs": "Needs (% of those assessed)"}.get(
-        section, section.capitalize()
-    )
+    return {"index_year": "Year of release or sentence", "needs": "Risks and needs (% of those assessed)",
+            "sentence": "Sentence type"}.get(section, section.capitalize())
+
+
+def _level_label(section: str, level: str) -> str:
+    """A level in the report's words: 'male', 'had previously misused drugs'."""
+    words = labels()
+    if section == "needs":
+        return words["needs"].get(level) or _variable_label(level)
+    return str(words["levels"].get(section, {}).get(level, level))
+
+
+def _variable_label(variable: str) -> str:
+    """A matching variable in the report's words: 'drug use' for need_drugs."""
+    label = labels()["variables"].get(variable) or variable.replace("_", " ")
+    return label[:1].upper() + label[1:]
 
 
 def _levels(first: list[Share], second: list[Share]) -> list[str]:
@@ -143,53 +183,72 @@ def _find(shares: list[Share], level: str) -> Share | None:
 
 def _matching_quality(sheet: Worksheet, results: Results) -> None:
     _row(sheet, ["Matching quality"], font=TITLE)
-    _row(sheet, ["Standardised difference: the difference in means over the root mean of the two variances, in %."])
-    formats = [None, None, "0.000", "0.000", "0.000", "0.0", "0.0", None]
+    _row(sheet, ["Means are shares (0 to 1) for a level or a yes/no variable. Standardised difference: the "
+                 "difference in means over the root mean of the two groups' variances, in %."])
+    formats = [None, None, "0.00", "0.00", "0.00", "0.0", "0.0", None]
     for analysis in results.analyses:
         _row(sheet, [])
-        heading = f"Analysis: {analysis.name}" + (" (headline)" if analysis.headline else "")
+        heading = f"{analysis.name} analysis" + (" (the headline analysis)" if analysis.headline else "")
         _row(sheet, [heading], font=BOLD)
-        _row(sheet, ["Variable", "Level", "Treatment mean", "Comparison mean before matching",
-                     "Comparison mean after matching", "Standardised difference before (%)",
-                     "Standardised difference after (%)", "Matching quality"], font=BOLD)
+        _row(sheet, ["Variable", "Level", "Treatment group mean", "Comparison mean before matching",
+                     "Comparison mean after matching", "Standardised difference before matching (%)",
+                     "Standardised difference after matching (%)", "Matching quality"], font=BOLD)
         for row in analysis.balance:
+            level = "not recorded" if row.level == "(missing)" else _level_label(row.variable, row.level or "")
             hidden = SUPPRESSED if row.suppressed else None  # engine.disclosure decided: nothing gives it back
-            _row(sheet, [row.variable, row.level or "", hidden or row.treatment_mean, row.comparison_mean_before,
-                         row.comparison_mean, hidden or row.smd_percent_before, hidden or row.smd_percent,
-                         row.quality], formats)
+            _row(sheet, [_variable_label(row.variable), level, hidden or _round(row.treatment_mean, 2),
+                         _round(row.comparison_mean_before, 2), _round(row.comparison_mean, 2),
+                         hidden or _round(row.smd_percent_before, 1), hidden or _round(row.smd_percent, 1),
+                         QUALITY.get(row.quality, row.quality)], formats)
+
+
+def _state(measure: str, m: MeasureResult) -> str:
+    if not m.reported:
+        return "not reported"
+    if m.state == "not_significant":
+        return "not significantly different"
+    lower, higher = MEASURES[measure][3]
+    return lower if m.state == "decrease" else higher
 
 
 def _results(sheet: Worksheet, results: Results) -> None:
     _row(sheet, ["Results"], font=TITLE)
-    _row(sheet, [f"Rates in %, differences and intervals in percentage points; significant when p ≤ "
-                 f"{results.significance_level:g}."])
+    _row(sheet, [f"Figures rounded as the report prints them; rates in %, differences in percentage points; a "
+                 f"difference is statistically significant when p is at most {results.significance_level:g}."])
     _row(sheet, [])
-    _row(sheet, ["Analysis", "Measure", "Treatment group size", "Comparison group size",
-                 "Comparison effective size", "Treatment", "Comparison", "Difference", "95% interval: low",
-                 "95% interval: high", "p-value", "Significant", "State", "Reported", "Headline",
-                 "Degrees of freedom", "Treatment group size needed", "Additional test", "Additional test p-value",
-                 "Additional test significant", "Not reported because", "Verdict decided by",
-                 "Deciding test p-value", "Deciding test interval: low", "Deciding test interval: high"], font=BOLD)
+    _row(sheet, ["Analysis", "Measure", "Treatment group: people", "Comparison group: records",
+                 "Comparison group: effective size", "Treatment group", "Comparison group", "Estimated difference",
+                 "95% confidence interval of the difference: from", "95% confidence interval: to", "p-value",
+                 "Statistically significant?", "Treatment group compared with comparison group", "Reported?",
+                 "Why not reported", "In the key findings?", "Treatment group size needed to settle the rate",
+                 "Additional test", "Additional test p-value", "Additional test significant?", "Verdict decided by",
+                 "Deciding test p-value"], font=BOLD)
     for analysis in results.analyses:
         for measure in results.measures:
             m = analysis.measures.get(measure)
             if m is None:
                 continue
-            label, places = MEASURES.get(measure, (measure, "0.00"))
+            label, places, interval, _ = MEASURES[measure]
             extra, decider = m.extra_test, m.decided_by
-            hidden = SUPPRESSED if m.suppressed else None  # engine.disclosure decided: nothing gives it back
-            _row(sheet, [analysis.name, label, SUPPRESSED if m.treatment_n is None else m.treatment_n, m.comparison_n,
-                         m.comparison_effective_n, hidden or m.treatment, m.comparison, hidden or m.difference,
-                         m.ci_low, m.ci_high, m.p_value,
-                         _yes(m.significant), m.state.replace("_", " "), _yes(m.reported), _yes(m.headline),
-                         m.degrees_of_freedom, m.required_treatment_n, extra.name if extra else None,
-                         extra.p_value if extra else None, _yes(extra.significant) if extra else None,
-                         (m.not_reported_reason or "").replace("_", " ") or None, decider.test if decider else "welch",
-                         decider.p_value if decider else m.p_value, decider.ci_low if decider else m.ci_low,
-                         decider.ci_high if decider else m.ci_high],
-                 [None, None, COUNT, COUNT, "#,##0.0", places, places, places, places, places, "0.000",
-                  None, None, None, None, "0.0", COUNT, None, "0.000", None, None, None, "0.000", places, places])
+            figure = lambda value: _round(value, places)  # noqa: E731 - the measure's places
+            _row(sheet, [analysis.name, label, SUPPRESSED if m.treatment_n is None else m.treatment_n, m.comparison_n, _round(m.comparison_effective_n, 0),
+                         SUPPRESSED if m.suppressed else figure(m.treatment), figure(m.comparison),
+                         SUPPRESSED if m.suppressed else figure(m.difference), _round(m.ci_low, interval),
+                         _round(m.ci_high, interval), _round(m.p_value, 2), _yes(m.significant), _state(measure, m),
+                         _yes(m.reported), NOT_REPORTED.get(m.not_reported_reason or "", m.not_reported_reason),
+                         _yes(m.headline), m.required_treatment_n, extra.name if extra else None,
+                         _round(extra.p_value, 2) if extra else None, _yes(extra.significant) if extra else None,
+                         _test_name(decider.test) if decider else "t-test",
+                         _round(decider.p_value if decider else m.p_value, 2)],
+                 [None, None, COUNT, COUNT, COUNT, *[f"0.{'0' * places}"] * 3, *[f"0.{'0' * interval}" if interval
+                                                                               else "0"] * 2, "0.00",
+                  None, None, None, None, None, COUNT, None, "0.00", None, None, "0.00"])
     sheet.freeze_panes = "C5"
+
+
+def _test_name(test: str) -> str:
+    return {"welch": "t-test", "bootstrap": "bootstrap test", "exact": "exact test", "score": "score interval"}.get(
+        test, test)
 
 
 def _yes(value: bool) -> str:
@@ -197,22 +256,30 @@ def _yes(value: bool) -> str:
 
 
 def _flow(sheet: Worksheet, results: Results) -> None:
+    """People as they went through the analysis: submitted, each exclusion, then each analysis's matching."""
     _row(sheet, ["Flow of people"], font=TITLE)
+    _row(sheet, ["In the order it happened: each step removes some, the rest go on."])
     _row(sheet, [])
     _row(sheet, ["Step", "Removed", "Remaining"], font=BOLD)
     for step in results.attrition:
-        _row(sheet, [STEPS.get(step.step, step.step), step.removed, step.remaining], [None, COUNT, COUNT])
+        removed = None if step.step == "submitted" else step.removed
+        _row(sheet, [STEPS.get(step.step, step.step.replace("_", " ")), removed, step.remaining], [None, COUNT, COUNT])
     remaining = results.attrition[-1].remaining if results.attrition else None
     for analysis in results.analyses:
         _row(sheet, [])
-        _row(sheet, [f"Analysis: {analysis.name}"], font=BOLD)
-        _row(sheet, ["Participants before matching", None, remaining], [None, COUNT, COUNT])
-        _row(sheet, ["No comparison within the caliper", analysis.unmatched_n, analysis.treatment_n],
-             [None, COUNT, COUNT])
-        _row(sheet, ["Comparison pool records", None, analysis.pool_n], [None, COUNT, COUNT])
-        _row(sheet, ["Pool records outside common support", analysis.outside_support_n, None], [None, COUNT, COUNT])
-        _row(sheet, ["Comparison records matched", None, analysis.comparison_n], [None, COUNT, COUNT])
-        _row(sheet, ["Comparison effective size", None, analysis.comparison_effective_n], [None, None, "#,##0.0"])
+        _row(sheet, [f"{analysis.name} analysis"], font=BOLD)
+        _row(sheet, ["Step", "Removed", "Remaining"], font=BOLD)
+        pool = analysis.pool_n + analysis.outside_support_n
+        restricted = "Comparison pool" + (" (restricted)" if analysis.pool_restriction else "")
+        for values in ([restricted, None, pool],
+                       ["Pool records sharing no participant's characteristics", analysis.outside_support_n,
+                        analysis.pool_n],
+                       ["Participants before matching", None, remaining],
+                       ["Participants with no comparison record close enough", analysis.unmatched_n,
+                        analysis.treatment_n],
+                       ["Comparison records matched to the treatment group", None, analysis.comparison_n],
+                       ["Comparison group's effective size", None, _round(analysis.comparison_effective_n, 0)]):
+            _row(sheet, values, [None, COUNT, COUNT])
 
 
 def _about(sheet: Worksheet, results: Results) -> None:
@@ -225,7 +292,7 @@ def _about(sheet: Worksheet, results: Results) -> None:
     for name, info in sorted(results.inputs.items()):
         _row(sheet, [f"Input: {name}", info.path, info.sha256, info.rows], [None, None, None, COUNT])
     _row(sheet, ["Significance level", results.significance_level])
-    _row(sheet, ["Measures", ", ".join(results.measures)])
+    _row(sheet, ["Measures", ", ".join(MEASURES[m][0] for m in results.measures)])
     _row(sheet, ["Analyses", ", ".join(a.name for a in results.analyses)])
 
 

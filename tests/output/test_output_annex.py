@@ -39,53 +39,94 @@ def time_p(results):
     return next(a for a in results.analyses if a.name == "Regional").measures["time_to_first_reoffence"].p_value
 
 
-def test_results_sheet_holds_the_unrounded_numbers(results):
+def test_results_sheet_speaks_the_reports_language(results):
     sheet = workbook(build_annex(results))["Results"]
     rate = find(sheet, "National", "One-year proven re-offending rate (%)")
     values = [c.value for c in rate]
-    assert values[2:11] == [39, 13557, 10250.5, 43.58974358974359, 34.79, 8.79974358974359, -7.3, 24.9, 0.2812]
-    assert values[11:17] == ["No", "not significant", "Yes", "Yes", 38.2, 428]
-    assert rate[5].number_format == "0.0" and rate[10].number_format == "0.000"
+    # rounded as the report's Table 1 prints them: 43.6, 34.8, 8.8, -7 to +25, 0.28
+    assert values[2:11] == [39, 13557, 10251, 43.6, 34.8, 8.8, -7, 25, 0.28]
+    assert values[11:17] == ["No", "not significantly different", "Yes", None, "Yes", 428]
+    assert rate[5].number_format == "0.0" and rate[8].number_format == "0" and rate[10].number_format == "0.00"
     frequency = find(sheet, "National", "One-year proven re-offending frequency (offences per person)")
-    assert [c.value for c in frequency][5:13] == [0.95, 1.62, -0.67, -1.2, -0.14, 0.014, "Yes", "decrease"]
-    assert frequency[5].number_format == "0.00"
-    time = find(sheet, "Regional", "Average time to first proven re-offence (days)")
-    assert [c.value for c in time][17:20] == ["resampling test", 0.6, "No"]
-    assert [c.value for c in time][20:25] == [None, "welch", time_p(results), -30.1, 50.5]
+    assert [c.value for c in frequency][5:13] == [0.95, 1.62, -0.67, -1.2, -0.1, 0.01, "Yes", "lower"]
+    assert frequency[8].number_format == "0.0"
+    time = find(sheet, "Regional", "Average time to first proven re-offence, re-offenders only (days)")
+    assert [c.value for c in time][12] == "not significantly different"
+    assert [c.value for c in time][17:22] == ["resampling test", 0.6, "No", "t-test", 0.61]
     assert sum(1 for r in rows(sheet) if r[0] in ("National", "Regional")) == 6
 
 
-def test_matching_quality_has_a_block_per_analysis(results):
+def test_states_are_lower_higher_shorter_longer_and_unreported_measures_say_why(results):
+    national = results.analyses[0]
+    time = national.measures["time_to_first_reoffence"].model_copy(update={"state": "decrease", "significant": True})
+    custody = national.measures["rate"].model_copy(update={
+        "reported": False, "not_reported_reason": "too_few_events", "ci_low": None, "ci_high": None,
+        "p_value": None})
+    changed = national.model_copy(update={"measures": {**national.measures, "time_to_first_reoffence": time,
+                                                       "custody": custody}})
+    data = results.model_copy(update={"analyses": [changed], "measures": [*results.measures, "custody"]})
+    sheet = workbook(build_annex(data))["Results"]
+    assert find(sheet, "National", "Average time to first proven re-offence, re-offenders only (days)")[12].value \
+        == "shorter"
+    row = [c.value for c in find(sheet, "National", "Re-offenders sentenced to custody (%)")]
+    assert row[8:15] == [None, None, None, "No", "not reported", "No",
+                         "too few people had this outcome to make a reliable estimate"]
+    header = [c.value for c in find(sheet, "Analysis")]
+    assert "Why not reported" in header and "Treatment group compared with comparison group" in header
+
+
+def test_matching_quality_has_a_block_per_analysis_in_plain_labels(results):
     sheet = workbook(build_annex(results))["Matching quality"]
     table = rows(sheet)
-    assert ("Analysis: National (headline)",) + (None,) * 7 in table
-    assert ("Analysis: Regional",) + (None,) * 7 in table
-    assert table.count(("age", None, 21.4, 32.7, 21.6, -120.5, -4.1, "well")) == 2
-    assert ("need_drugs", "(missing)", 0.2, 0.3, 0.15, -23.0, 13.1, "poorly") in table
+    assert ("National analysis (the headline analysis)",) + (None,) * 7 in table
+    assert ("Regional analysis",) + (None,) * 7 in table
+    assert table.count(("Age", None, 21.4, 32.7, 21.6, -120.5, -4.1, "well matched")) == 2
+    assert ("Sex", "male", 0.9, 0.8, 0.86, 27.3, 7.2, "reasonably well matched") in table
+    assert ("Drug use", "not recorded", 0.2, 0.3, 0.15, -23.0, 13.1, "poorly matched") in table
 
 
-def test_group_characteristics_suppress_small_counts(results):
+def test_group_characteristics_counts_and_percentages_in_separate_columns(results):
     sheet = workbook(build_annex(results))["Group characteristics"]
-    assert [c.value for c in find(sheet, "People")][2:] == [39, 29]
-    assert [c.value for c in find(sheet, "Sex", "M")][2:] == [92.3, 100]
-    assert [c.value for c in find(sheet, "Sex", "F")][2:] == ["*", None]  # 3 women: suppressed
-    assert [c.value for c in find(sheet, "Sex", "Unknown")][2:] == [None, "*"]
-    assert find(sheet, "Needs (% of those assessed)", "need_drugs")[2].value == "*"
-    assert find(sheet, "Not identified (no information held)")[1].value == 4
+    header = [c.value for c in find(sheet, "Characteristic")]
+    assert header == ["Characteristic", "Level", "Analysed: people", "Analysed: % of group", "Not analysed: people",
+                      "Not analysed: % of group"]
+    assert [c.value for c in find(sheet, "Everyone in the group")][2:] == [39, None, 29, None]
+    assert [c.value for c in find(sheet, "Sex", "male")][2:] == [36, 92, 29, 100]
+    assert [c.value for c in find(sheet, "Sex", "female")][2:] == ["*", "*", None, None]  # 3 women: suppressed
+    assert [c.value for c in find(sheet, "Sex", "Unknown")][2:] == [None, None, "*", "*"]
+    assert find(sheet, "Risks and needs (% of those assessed)", "had previously misused drugs")[2].value == "*"
+    assert find(sheet, "Not identified in the national data (no information held)")[2].value == 4
 
 
-def test_flow_of_people(results):
-    sheet = workbook(build_annex(results))["Flow of people"]
-    table = rows(sheet)
-    assert table[3:8] == [
-        ("Records submitted", 0, 77),
+def test_flow_of_people_in_the_order_it_happened(results):
+    table = rows(workbook(build_annex(results))["Flow of people"])
+    assert table[4:9] == [
+        ("Records submitted", None, 77),
         ("Duplicate records removed", 1, 76),
-        ("Not identified in the reference data", 4, 72),
-        ("No sentence matching the participation period", 25, 47),
-        ("Sexual offence history", 4, 43),
+        ("Not identified in the national data", 4, 72),
+        ("No sentence matching the time on the programme", 25, 47),
+        ("Current or previous sexual offence", 4, 43),
     ]
-    unmatched = [r for r in table if r[0] == "No comparison within the caliper"]
-    assert unmatched == [("No comparison within the caliper", 4, 39), ("No comparison within the caliper", 5, 38)]
+    start = table.index(("Regional analysis", None, None))
+    assert table[start + 2:start + 8] == [
+        ("Comparison pool (restricted)", None, 30012),
+        ("Pool records sharing no participant's characteristics", 12, 30000),
+        ("Participants before matching", None, 43),
+        ("Participants with no comparison record close enough", 5, 38),
+        ("Comparison records matched to the treatment group", None, 2100),
+        ("Comparison group's effective size", None, 1800),
+    ]
+
+
+def test_no_raw_variable_names_in_the_annex(results):
+    book = workbook(build_annex(results))
+    for name in SHEETS[:-1]:
+        for row in rows(book[name]):
+            for value in row:
+                assert not (isinstance(value, str) and "_" in value), (name, value)
+    about = rows(book["About"])
+    assert ("Measures", "One-year proven re-offending rate (%), One-year proven re-offending frequency (offences "
+            "per person), Average time to first proven re-offence, re-offenders only (days)", None, None) in about
 
 
 def test_about_names_the_inputs(results):
