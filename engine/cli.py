@@ -91,11 +91,22 @@ def new(
 def schema(
     out: Annotated[Optional[Path], typer.Option(help="Write to this file instead of printing.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite --out even if it is not a jdlspec schema.")] = False,
+    markdown: Annotated[bool, typer.Option("--markdown", help="The plain-English key reference (docs/spec.md).")] = False,
 ) -> None:
     """Print the JSON Schema of the spec, for editors that complete and check YAML."""
     from engine.spec.schema import spec_json_schema, write_schema
 
-    if out:
+    if markdown:
+        from engine.spec.reference import spec_reference, write_reference
+
+        if not out:
+            sys.stdout.write(spec_reference())
+            return
+        try:
+            write_reference(out, force)
+        except UserError as error:
+            _fail(error, wrote_nothing=True)
+    elif out:
         try:
             write_schema(out, force)
         except UserError as error:

@@ -1,8 +1,10 @@
 """Bar charts of the headline measures, as the published reports show them (DESIGN §1.10).
 
 One PNG per headline measure of the headline analysis: the treatment and the comparison group's
-figures side by side, the 95% interval, and the verdict caption ("Significant / Non-significant
-difference between groups").
+figures side by side, the 95% interval and, under the chart, what the interval means in plain
+words (large enough to read when printed). The verdict ("Significant / Non-significant difference
+between groups") is the report's caption under the image, so it is said once, as text. The time
+chart says on its axis and bars that it counts re-offenders only.
 
 Which interval: results hold only the interval of the *difference* (the Welch test's), not one per
 group. The published Justice Data Lab charts draw it on the treatment bar, centred where the
@@ -42,14 +44,14 @@ TITLES = {
 AXES = {
     "rate": ("Proven re-offenders (%)", 1, "%"),
     "frequency": ("Proven re-offences per person", 2, ""),
-    "time_to_first_reoffence": ("Days to first proven re-offence", 1, ""),
+    "time_to_first_reoffence": ("Days to first proven re-offence (re-offenders only)", 1, ""),
     "custody": ("Re-offenders sentenced to custody (%)", 1, "%"),
     "severity": ("Serious re-offences (%)", 1, "%"),
 }
 
-SIGNIFICANT = "Significant difference between groups"
-NOT_SIGNIFICANT = "Non-significant difference between groups"
-INTERVAL_NOTE = "Error bar: 95% confidence interval of the difference, drawn on the treatment group"
+INTERVAL_NOTE = ("The black line shows where the treatment group's figure could be (95% confidence interval).\n"
+                 "If it reaches the comparison group's level, the difference may be chance.")
+GROUPS = {"time_to_first_reoffence": ("Treatment group re-offenders", "Comparison group re-offenders")}
 
 TREATMENT_COLOUR = "#1f4e79"
 COMPARISON_COLOUR = "#a6a6a6"
@@ -69,11 +71,6 @@ RC = {
 def chart_title(measure: str, programme_title: str) -> str:
     """The seeds' chart heading for a measure."""
     return TITLES[measure].format(title=programme_title)
-
-
-def caption(result: MeasureResult) -> str:
-    """The verdict under the chart, from the measure's significance."""
-    return SIGNIFICANT if result.significant else NOT_SIGNIFICANT
 
 
 def draw_charts(loaded: LoadedSpec, results: Results) -> dict[str, bytes]:
@@ -104,7 +101,7 @@ def chart_figure(measure: str, result: MeasureResult, title: str) -> Figure:
     label, places, unit = AXES[measure]
     figure = Figure(figsize=FIGURE_SIZE, dpi=DPI)
     FigureCanvasAgg(figure)
-    axes = figure.add_axes((0.14, 0.25, 0.82, 0.56))
+    axes = figure.add_axes((0.14, 0.27, 0.82, 0.54))
 
     values = [result.treatment, result.comparison]
     low = result.comparison + result.stated_low  # the deciding test's interval (Welch's unless it was another)
@@ -122,12 +119,10 @@ def chart_figure(measure: str, result: MeasureResult, title: str) -> Figure:
         capthick=1.5,
         zorder=3,
     )
+    treated, compared = GROUPS.get(measure, ("Treatment group", "Comparison group"))
     axes.set_xticks(
         positions,
-        [
-            f"Treatment group\n(n = {thousands(result.treatment_n)})",
-            f"Comparison group\n(n = {thousands(result.comparison_n)})",
-        ],
+        [f"{treated}\n(n = {thousands(result.treatment_n)})", f"{compared}\n(n = {thousands(result.comparison_n)})"],
     )
     axes.set_ylabel(label)
     axes.set_xlim(-0.6, 1.6)
@@ -151,6 +146,6 @@ def chart_figure(measure: str, result: MeasureResult, title: str) -> Figure:
         )
 
     figure.text(0.5, 0.97, "\n".join(textwrap.wrap(title, 70)), ha="center", va="top", fontsize=12, fontweight="bold")
-    figure.text(0.5, 0.075, caption(result), ha="center", va="center", fontsize=11, fontweight="bold")
-    figure.text(0.5, 0.025, INTERVAL_NOTE, ha="center", va="center", fontsize=8, color="#444444")
+    figure.text(0.5, 0.055, INTERVAL_NOTE, ha="center", va="center", fontsize=11, color="#222222",
+                linespacing=1.4)
     return figure

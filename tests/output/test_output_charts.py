@@ -11,8 +11,6 @@ from PIL import Image
 from engine.render.charts import (
     DPI,
     FIGURE_SIZE,
-    NOT_SIGNIFICANT,
-    SIGNIFICANT,
     chart_figure,
     chart_title,
     draw_chart,
@@ -52,16 +50,23 @@ def texts(figure) -> list[str]:
     return [t.get_text() for t in figure.texts]
 
 
-def test_caption_follows_the_state(results):
+def test_the_verdict_is_said_once_by_the_report_and_the_chart_explains_its_interval(results):
     rate = results.headline.measures["rate"]
-    frequency = results.headline.measures["frequency"]
     title = chart_title("rate", "Making Connections")
     assert title == "One-year proven re-offending rate after participation in Making Connections"
-    assert NOT_SIGNIFICANT in texts(chart_figure("rate", rate, title))
-    assert SIGNIFICANT in texts(chart_figure("frequency", frequency, "x"))
-    significant = rate.model_copy(update={"significant": True, "state": "decrease"})
-    assert SIGNIFICANT in texts(chart_figure("rate", significant, title))
-    assert draw_chart("rate", rate, title) != draw_chart("rate", significant, title)
+    words = " ".join(texts(chart_figure("rate", rate, title)))
+    assert "difference between groups" not in words  # the report's caption under the image says it
+    assert "95% confidence interval" in words and "the difference may be chance" in words
+    note = next(t for t in chart_figure("rate", rate, title).texts if "95%" in t.get_text())
+    assert note.get_fontsize() >= 11  # about 8 pt when the chart is printed at its print width
+
+
+def test_the_time_chart_says_re_offenders_only(results):
+    time = results.headline.measures["time_to_first_reoffence"]
+    axes = chart_figure("time_to_first_reoffence", time, "t").axes[0]
+    assert axes.get_ylabel() == "Days to first proven re-offence (re-offenders only)"
+    assert [t.get_text() for t in axes.get_xticklabels()] == [
+        "Treatment group re-offenders\n(n = 17)", "Comparison group re-offenders\n(n = 4,700)"]
 
 
 def test_titles_match_the_seeds():
