@@ -32,7 +32,7 @@ def parse_dates(column: pd.Series, name: str, check: Checker, empty_ok: bool) ->
         check.rows(name, outside, lambda i: f'"{column.iloc[i]:%Y-%m-%d}" is not a date from {YEARS[0]} to {YEARS[1]}')
         parsed = parsed.where(~outside).astype("datetime64[ns]").dt.normalize()
         if not empty_ok:
-            check.rows(name, parsed.isna(), lambda i: "is empty; a date is needed")
+            check.rows(name, column.isna(), lambda i: "is empty; a date is needed")
         return parsed
     if column.dtype == object and not column.map(lambda v: isinstance(v, str) or v is None).all():
         column = column.map(_as_text)  # Parquet dates as objects, or a mixture

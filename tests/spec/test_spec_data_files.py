@@ -123,6 +123,21 @@ def test_xlsx_dates_stored_as_dates_and_the_named_sheet(work):
                           "data.submission_sheet")
 
 
+def test_dates_outside_1900_to_2100_are_refused_not_a_traceback(work):
+    work.edit("submission.csv", "2011-03-11", "2300-01-01")
+    work.edit("submission.csv", "1999-04-03", "1677-01-01")
+    work.write_spec()
+    assert work.errors() == [
+        'submission.csv:3: row 2, column date_of_birth: "1677-01-01" is not a date from 1900 to 2100',
+        'submission.csv:2: row 1, column start_date: "2300-01-01" is not a date from 1900 to 2100']
+    frame = pd.read_csv(work.root / "submission.csv", dtype=str)
+    frame["start_date"] = pd.to_datetime(frame["start_date"], format="%Y-%m-%d").dt.date  # Parquet date32
+    frame["date_of_birth"] = pd.to_datetime(frame["date_of_birth"].str.replace("1677", "1977")).dt.date
+    frame.to_parquet(work.root / "sub.parquet")
+    work.write_spec(("submission: submission.csv", "submission: sub.parquet"))
+    assert work.errors() == ['sub.parquet: row 1, column start_date: "2300-01-01" is not a date from 1900 to 2100']
+
+
 # --- separators, encodings and headers ---------------------------------------------------------------
 
 
