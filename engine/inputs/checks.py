@@ -162,6 +162,9 @@ def inferred(column: pd.Series, name: str, check: Checker) -> pd.Series:
         lower = present.str.lower()
         if not raw.isna().any() and lower.isin(list(FLAGS)).all() and lower.isin(WORD_FLAGS).any():
             return flag_values(raw).astype(np.int8)
+        sample = present.head(1000)
+        if to_float(sample).notna().mean() + sample.str.fullmatch(DECIMAL_COMMA).mean() < MOSTLY_NUMBERS / 2:
+            return raw  # plainly text (categories): skip the full conversion, slow on millions of rows
         values = to_float(raw)
         comma = raw.str.fullmatch(DECIMAL_COMMA).fillna(False).to_numpy(dtype=bool)
         words = (raw.notna() & values.isna()).to_numpy() & ~comma

@@ -40,14 +40,24 @@ NAME_MARKS = r"[\s\-\u2010-\u2015\u2212'`\u00b4\u2018\u2019\u02bc.,]+"  # spaces
 def fold(text: pd.Series) -> pd.Series:
     """Names compared as people recognise them: ' o'Brien  ', "O’BRIEN" and "OBrien" link, as do
     "Zoë" in composed or decomposed Unicode and "Zoe" (accents dropped after NFKD), "Smith-Jones" and "Smith Jones"."""
-    text = text.astype("string").str.normalize("NFKD").str.replace(r"[\u0300-\u036f]", "", regex=True)
+    text = text.astype("string")
+    if not _ascii(text):
+        text = text.str.normalize("NFKD").str.replace(r"[\u0300-\u036f]", "", regex=True)
     return text.str.casefold().str.replace(NAME_MARKS, "", regex=True)
 
 
 def fold_id(text: pd.Series) -> pd.Series:
     """Identifiers compared without case or spaces: ' a0300001' links to 'A0300001'. Leading zeros are kept:
     '0012' and '12' may be different people (diagnose.py says when IDs look like they lost them)."""
-    return text.astype("string").str.normalize("NFKC").str.upper().str.replace(r"\s+", "", regex=True)
+    text = text.astype("string")
+    if not _ascii(text):
+        text = text.str.normalize("NFKC")
+    return text.str.upper().str.replace(r"\s+", "", regex=True)
+
+
+def _ascii(text: pd.Series) -> bool:
+    """True when every value is ASCII, so Unicode normalisation (slow on millions of rows) has nothing to do."""
+    return bool(pc.all(pc.string_is_ascii(pa.array(text, type=pa.string()))).as_py() is not False)
 
 
 def link_key(frame: pd.DataFrame, link_on: list[str]) -> pd.Series:
