@@ -17,7 +17,7 @@ from engine.progress import Progress
 from engine.spec.loaded import LoadedSpec
 from engine.stages.diagnose import STEP_NAMES, link_warning, lost_everyone
 from engine.stages.link import Cohort, link_and_exclude
-from engine.stages.support import common_support, restrict_pool
+from engine.stages.support import restrict_pool
 
 
 @dataclass(frozen=True)
@@ -73,13 +73,6 @@ def cohort_problems(loaded: LoadedSpec, inputs: Inputs, cohort: Cohort) -> list[
             problems.append(Problem(loaded.display, *loaded.locate(key), key,
                                     f"analysis {analysis.name}: no record of the reference data is left in the "
                                     f"comparison pool {what}"))
-        elif not problems:
-            supported, _ = common_support(participants, pool, spec.variables_for(analysis), spec.matching)
-            if supported.empty:
-                key = f"analyses.{a}"
-                problems.append(Problem(loaded.display, *loaded.locate(key), key,
-                                        f"analysis {analysis.name}: no pool record shares the participants' values "
-                                        "of the matching variables (common support is empty)"))
     return problems
 
 
