@@ -44,6 +44,7 @@ hr { border: 0; border-top: 1px solid #ccc; margin: 2rem 0; }
 @media (max-width: 40rem) {
   body { padding: 0 .75rem; }
   .table-scroll { box-shadow: inset -12px 0 10px -10px rgba(0, 0, 0, .35); }
+  caption { position: sticky; left: 0; max-width: calc(100vw - 2.25rem); }
 }
 @page { size: A4; margin: 16mm 15mm 18mm;
   @bottom-center { content: counter(page) " of " counter(pages); font-size: 9pt; color: #444; } }
