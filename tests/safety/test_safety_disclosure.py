@@ -49,8 +49,8 @@ def test_a_small_level_is_suppressed_in_every_output(work):
     assert "\\* Asian" in report and "\\* Black" in report and "86% White" in report.replace("86% white", "86% White")
     assert "3% Asian" not in report and "11% Black" not in report
     sheet = openpyxl.load_workbook(work.root / "out" / "annex.xlsx")["Matching quality"]
-    values = {(r[0].value, r[1].value): r[2].value for r in sheet.iter_rows() if r[0].value == "ethnicity"}
-    assert values[("ethnicity", "Asian")] == "*" and values[("ethnicity", "Black")] == "*"
+    values = {(r[0].value, r[1].value): r[2].value for r in sheet.iter_rows() if r[0].value == "Ethnicity"}
+    assert values[("Ethnicity", "Asian")] == "*" and values[("Ethnicity", "Black")] == "*"
 
 
 def test_a_measure_of_a_few_people_is_not_published_anywhere(work):
