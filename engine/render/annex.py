@@ -19,6 +19,7 @@ import zipfile
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
@@ -32,6 +33,7 @@ ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=13)
 SUPPRESSED = "*"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 STEPS = {
     "submitted": "Records submitted",
@@ -93,7 +95,7 @@ def _repeatable(book: Workbook) -> bytes:
 
 
 def _row(sheet: Worksheet, values: list, formats: list[str | None] | None = None, font: Font | None = None) -> int:
-    sheet.append(values)
+    sheet.append([text_cell(v) if isinstance(v, str) else v for v in values])
     row = sheet.max_row
     for column, value in enumerate(values, start=1):
         cell = sheet.cell(row=row, column=column)
@@ -101,9 +103,18 @@ def _row(sheet: Worksheet, values: list, formats: list[str | None] | None = None
             cell.font = font
         if formats and column <= len(formats) and formats[column - 1] and isinstance(value, (int, float)):
             cell.number_format = formats[column - 1]
-        if isinstance(value, str) and value == SUPPRESSED:
-            cell.alignment = Alignment(horizontal="right")
+        if isinstance(value, str):
+            cell.data_type = "s"  # text is stored as text, never as a formula
+            if value == SUPPRESSED:
+                cell.alignment = Alignment(horizontal="right")
     return row
+
+
+def text_cell(value: str) -> str:
+    """A text cell as OWASP's CSV-injection rule asks: control characters removed (openpyxl refuses
+    them) and a leading =, +, -, @, tab or carriage return neutralised by a quote."""
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def _round(value: float | None, places: int) -> float | None:

@@ -65,6 +65,8 @@ RC = {
     "axes.spines.right": False,
     "svg.hashsalt": "jdlspec",
     "path.simplify": False,
+    "text.usetex": False,
+    "text.parse_math": False,  # a '$' in a programme's title is a dollar sign, never mathtext
 }
 
 

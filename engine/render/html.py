@@ -18,6 +18,9 @@ from markdown_it.token import Token
 NUMBER = r"[<>≤≥]?[−\-+]?\d[\d,]*(?:\.\d+)?%?"
 NUMERIC_CELL = re.compile(rf"^(?:{NUMBER}(?: to {NUMBER})?|\*)$")
 
+# Nothing loads from outside the report: only its own inline style and embedded (data:) images.
+CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+
 STYLE = """
 :root { color-scheme: light; }
 body { font-family: "Source Sans Pro", "Segoe UI", "Helvetica Neue", Arial, "DejaVu Sans", sans-serif;
@@ -80,6 +83,7 @@ def render_html(markdown_text: str, charts: dict[str, bytes], title: str) -> str
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{html.escape(title)}</title>\n"
         f"<style>{STYLE}</style>\n"
@@ -118,13 +122,17 @@ def data_uri(png: bytes) -> str:
 
 
 def _embed_images(tokens: list[Token], charts: dict[str, bytes]) -> None:
-    """Point each image at its chart's bytes; an image that is not one of ours keeps its link."""
+    """Point each image at its chart's bytes; any other image becomes its alt text, so nothing the
+    report shows is loaded from outside it (no web beacon, no local file)."""
     for token in _walk(tokens):
         if token.type == "image":
             source = str(token.attrGet("src") or "")
             key = source[2:] if source.startswith("./") else source
             if key in charts:
                 token.attrSet("src", data_uri(charts[key]))
+            else:
+                token.type, token.tag, token.attrs = "text", "", {}
+                token.content, token.children = "".join(c.content for c in token.children or []), None
 
 
 def _mark_numeric_cells(tokens: list[Token]) -> None:

@@ -20,8 +20,9 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from engine.wording import report_text_dir
 from engine.claims import Licence
-from engine.claims.pieces import Piece, check_pieces, spec_pieces
+from engine.claims.pieces import Piece, check_pieces, spec_pieces, spec_texts
 from engine.render.format import FILTERS
+from engine.render.safe_text import markdown_text, one_line, plain_text
 from engine.render.view import report_view
 from engine.results import Results
 from engine.spec.loaded import LoadedSpec
@@ -142,7 +143,34 @@ def map_free_text(loaded: LoadedSpec, change: Callable[[str], str]) -> LoadedSpe
 
 def no_raw_html(text: str) -> str:
     """Spec text may use Markdown but not HTML: a `<script>` stays text in every Markdown reader."""
-    return text.replace("<", "&lt;").replace(">", "&gt;")
+    return markdown_text(text)
+
+
+def safe_spec(loaded: LoadedSpec) -> LoadedSpec:
+    """The spec as the report prints it (engine.render.safe_text): free text without raw HTML or
+    images, the title on one line, every other printed field one line of plain text."""
+    spec = loaded.spec
+    data = spec.model_dump()
+    free = {key for key, _ in free_texts(spec)}
+    for key, text in spec_texts(spec):
+        parts = key.split(".")
+        if "variables" in parts or "pool" in parts:
+            continue  # column names and values, matched against the data, not printed as written
+        new = one_line(text) if key == "report.title" else markdown_text(text) if key in free else plain_text(text)
+        target = data
+        for part in parts[:-1]:
+            target = target[int(part)] if isinstance(target, list) else target[part]
+        target[int(parts[-1]) if isinstance(target, list) else parts[-1]] = new
+    return replace(loaded, spec=type(spec).model_validate(data))
+
+
+def safe_results(results: Results) -> Results:
+    """Analysis names and pool values (from the spec, carried in the results) as plain text."""
+    analyses = [a.model_copy(update={
+        "name": plain_text(a.name),
+        "pool_restriction": {k: [plain_text(str(v)) for v in vs] for k, vs in a.pool_restriction.items()},
+    }) for a in results.analyses]
+    return results.model_copy(update={"analyses": analyses})
 
 
 def data_pieces(results: Results) -> list[Piece]:
@@ -173,8 +201,8 @@ def render_markdown(loaded: LoadedSpec, results: Results) -> str:
     licence = Licence.from_results(results, can_say)
     phrases = list(loaded.spec.report.forbidden_phrases)
     check_pieces(spec_pieces(loaded) + data_pieces(results), licence, phrases)
-    escaped = map_free_text(loaded, no_raw_html)
-    sections = render_sections(escaped, results, report_view(escaped, results, labels()))
+    escaped, shown = safe_spec(loaded), safe_results(results)
+    sections = render_sections(escaped, shown, report_view(escaped, shown, labels()))
     quoted = tuple(w.cannot_say for w in view["wordings"])
     check_pieces([Piece(text, f"report_text/{name}.md.j2", engine=True, quoted=quoted)
                   for name, text in sections], licence, phrases)

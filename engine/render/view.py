@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine.render.safe_text import plain_text
 from engine.results import CUSTODIAL, AnalysisResult, GroupProfile, Results, Share
 from engine.spec.loaded import LoadedSpec
 from engine.spec.models import HEADLINE_MEASURES, Spec
@@ -258,7 +259,7 @@ def flow(spec: Spec, results: Results) -> dict[str, Any]:
 
 
 def labelled(shares: list[Share], field: str, labels: dict) -> list[dict[str, Any]]:
-    return [{"label": level_label(field, s.level, labels), "percent": s.percent, "suppressed": s.suppressed,
+    return [{"label": plain_text(level_label(field, s.level, labels)), "percent": s.percent, "suppressed": s.suppressed,
              "count": s.count} for s in shares]
 
 
@@ -271,14 +272,14 @@ def sentence_types(shares: list[Share], labels: dict) -> list[dict[str, Any]]:
     banded = [s for s in shares if s.level.startswith(CUSTODIAL + ": ")]
     items: list[dict[str, Any]] = []
     for s in shares:
-        item = {"label": s.level, "percent": s.percent, "suppressed": s.suppressed, "count": s.count,
+        item = {"label": plain_text(s.level), "percent": s.percent, "suppressed": s.suppressed, "count": s.count,
                 "children": []}
         if s.level == CUSTODIAL and banded:
             continue  # listed under the heading with the lengths
         if s.level.startswith(CUSTODIAL + ": "):
             if s is not banded[0]:
                 continue
-            children = [{"label": b.level[len(CUSTODIAL) + 2:], "percent": b.percent, "suppressed": b.suppressed,
+            children = [{"label": plain_text(b.level[len(CUSTODIAL) + 2:]), "percent": b.percent, "suppressed": b.suppressed,
                          "count": b.count} for b in banded]
             children += [{"label": words["length_unknown"], "percent": u.percent, "suppressed": u.suppressed,
                           "count": u.count} for u in shares if u.level == CUSTODIAL]
@@ -326,9 +327,8 @@ def significance_note(level: float) -> str | None:
     """Said whenever the level is not the usual 0.05, so a reader never assumes the usual meaning."""
     if level == 0.05:
         return None
-    return (f"In this report a difference is called statistically significant when its p-value is at most "
-            f"{level:g}, and the intervals are {100 * (1 - level):g}% confidence intervals (Justice Data Lab "
-            "reports usually use 0.05 and 95%).")
+    return (f"The threshold for p-values in this report is {level:g}, and the intervals are "
+            f"{100 * (1 - level):g}% confidence intervals (Justice Data Lab reports usually use 0.05 and 95%).")
 
 
 def report_view(loaded: LoadedSpec, results: Results, labels: dict) -> dict[str, Any]:

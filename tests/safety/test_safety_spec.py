@@ -78,11 +78,13 @@ def test_exclusions_run_in_the_fixed_order_whatever_the_spec_says(work):
     work.submission[65]["offender_id"] = "Z99999"
     work.write_data()
     work.write_spec()
-    assert work.run().exit_code == 0
+    result = work.run()
+    assert result.exit_code == 0, result.output
     fixed = json.loads((work.root / "out" / "results.json").read_text())["attrition"]
     work.write_spec(("[duplicates, not_identified, no_matching_sentence, sexual_offence]",
                      "[sexual_offence, no_matching_sentence, not_identified, duplicates]"))
-    assert work.run().exit_code == 0
+    result = work.run()
+    assert result.exit_code == 0, result.output
     assert json.loads((work.root / "out" / "results.json").read_text())["attrition"] == fixed
     assert [s["step"] for s in fixed] == ["submitted", "duplicates", "not_identified", "no_matching_sentence",
                                           "sexual_offence"]
@@ -91,7 +93,8 @@ def test_exclusions_run_in_the_fixed_order_whatever_the_spec_says(work):
                                   "a person with no reference record or no index event has no outcome to measure"]
     work.write_spec(("[duplicates, not_identified, no_matching_sentence, sexual_offence]",
                      "[no_matching_sentence, not_identified]"))
-    assert work.run().exit_code == 0
+    result = work.run()
+    assert result.exit_code == 0, result.output
     flow = json.loads((work.root / "out" / "results.json").read_text())["attrition"]
     assert [(s["step"], s["removed"]) for s in flow] == [("submitted", 0), ("not_identified", 1),
                                                          ("no_matching_sentence", 2)]
@@ -112,12 +115,14 @@ def test_blank_and_repeated_record_ids_are_refused_with_their_rows(work):
 
 def test_a_level_other_than_005_is_printed_in_the_report(work):
     work.write_spec(("measures: [rate, frequency]", "measures: [rate, frequency]\nstatistics:\n  significance_level: 0.01"))
-    assert work.run().exit_code == 0
-    assert ("In this report a difference is called statistically significant when its p-value is at most 0.01, "
-            "and the intervals are 99% confidence intervals") in work.report()
+    result = work.run()
+    assert result.exit_code == 0, result.output
+    assert ("The threshold for p-values in this report is 0.01, and the intervals are 99% confidence intervals"
+            ) in work.report()
     work.write_spec()
-    assert work.run().exit_code == 0
-    assert "called statistically significant when" not in work.report()
+    result = work.run()
+    assert result.exit_code == 0, result.output
+    assert "The threshold for p-values" not in work.report()
 
 
 def test_dates_pandas_cannot_hold_are_a_data_error(work):

@@ -1,0 +1,53 @@
+"""Property: whatever spec values and data cells a person writes, `validate` and `run` end with exit
+0 or 1 and one line per problem, never a traceback (hypothesis; a small synthetic evaluation)."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from safety_workspace import REFERENCE_COLUMNS, SUBMISSION_COLUMNS, Workspace
+
+WEIRD_TEXT = st.text(alphabet=st.sampled_from(list("ab <>*_[]()!#|=+-@$\\\n\t\x00\x07\x7f'\"é€:{}&;")), max_size=20)
+NUMBERS = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-10**13, 10**13))
+SCALAR = st.one_of(NUMBERS, WEIRD_TEXT, st.sampled_from([".inf", ".nan", "-1", "null", "[]", "{}", "*a", "&a x"]))
+SPEC_LINES = {
+    "caliper: 0.2": "caliper: {}",
+    "name: the Test programme": "name: {}",
+    "organisation: Test Trust": "organisation: {}",
+    "name: National": "name: {}",
+    "measures: [rate, frequency]": "measures: [rate, frequency]\nstatistics:\n  significance_level: {}",
+    "published: 2013-02-01": "published: {}\n  suppress_below: 5\nsmall_groups:\n  random_seed: 1\n  resampling_draws: 100",
+    "variables: [sex, age, region, ethnicity, previous_offences]": "variables: [sex, {}]",
+    "exclusions: [duplicates, not_identified, no_matching_sentence, sexual_offence]": "exclusions: {}",
+}
+CELLS = st.tuples(st.sampled_from(["reference", "submission"]), st.integers(0, 69),
+                  st.sampled_from(REFERENCE_COLUMNS + SUBMISSION_COLUMNS), st.one_of(WEIRD_TEXT, NUMBERS.map(str),
+                  st.sampled_from(["2300-01-01", "1066-01-01", "31/02/2013", "", "NaN", "-1", "1e308"])))
+
+
+def yaml_value(value) -> str:
+    return json.dumps(value) if isinstance(value, str) else str(value)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=st.dictionaries(st.sampled_from(sorted(SPEC_LINES)), SCALAR, max_size=3),
+       cells=st.lists(CELLS, max_size=4), raw=st.booleans())
+def test_any_spec_and_data_values_end_in_exit_0_or_1(tmp_path_factory, monkeypatch, edits, cells, raw):
+    root = tmp_path_factory.mktemp("prop")
+    monkeypatch.chdir(root)
+    work = Workspace(root)
+    for role, row, column, value in cells:
+        rows = work.reference if role == "reference" else work.submission
+        if column in rows[row]:
+            rows[row][column] = value
+    work.write_data()
+    work.write_spec(*[(line, SPEC_LINES[line].format(str(value) if raw else yaml_value(value)))
+                      for line, value in edits.items()])
+    for command in (work.validate, work.run):
+        result = command()  # Workspace.invoke asserts: no exception but SystemExit, no traceback
+        assert result.exit_code in (0, 1)
+        if result.exit_code == 1:
+            assert result.stderr.strip(), "a refusal says why"
