@@ -88,6 +88,23 @@ def new(
 
 
 @app.command()
+def check(
+    report: Annotated[Path, typer.Argument(help="A report folder written by `jdlspec run` (holds results.json).")],
+    files: Annotated[list[Path], typer.Argument(help="Documents to check: Markdown, text or .docx.", show_default=False)],
+) -> None:
+    """Check press releases and other documents against a report's results: one line per claim they may not make."""
+    from engine.claims.document import check_documents
+
+    try:
+        problems = check_documents(report, files)
+    except UserError as error:
+        _fail(error, wrote_nothing=False)
+    if problems:
+        _fail(UserError(problems), wrote_nothing=False)
+    for path in files:
+        typer.echo(f"{path}: ok")
+
+@app.command()
 def schema(
     out: Annotated[Optional[Path], typer.Option(help="Write to this file instead of printing.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite --out even if it is not a jdlspec schema.")] = False,
