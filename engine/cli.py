@@ -184,5 +184,19 @@ def run(
         _fail(UserError(problems), wrote_nothing=len(specs) == 1)
 
 
+@app.command()
+def diff(
+    old: Annotated[Path, typer.Argument(help="The earlier report folder.", show_default=False)],
+    new: Annotated[Path, typer.Argument(help="The later report folder.", show_default=False)],
+) -> None:
+    """Say what changed between two runs of an evaluation and why (Markdown on stdout)."""
+    from engine.diff import diff_reports
+
+    try:
+        typer.echo(diff_reports(old, new), nl=False)
+    except UserError as error:
+        _fail(error, wrote_nothing=False)
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -47,11 +47,10 @@ def files_of(folder: Path) -> dict[str, bytes]:
 
 
 def test_text_edit_reuses_results_and_matches_a_full_run(specs, tmp_path, monkeypatch):
-    spec = specs / "lpt.yaml"
+    spec = specs / "making_connections.yaml"
     assert run_cli("run", str(spec), "--out", str(tmp_path / "first"), "-q").exit_code == 0
-    edit(spec, "ran a peer mentoring scheme", "ran a peer-mentoring scheme")  # the summary
-    edit(spec, "title: London Probation Trust's peer mentoring programme",
-         "title: London Probation Trust's peer mentors")  # charts show the title: they are redrawn
+    edit(spec, "offers mentoring to every woman", "offers mentoring to each woman")  # the summary
+    edit(spec, "title: ", "title: The ")  # charts show the title: they are redrawn
     with monkeypatch.context() as patch:
         no_statistics(patch)
         cached = run_cli("run", str(spec), "--out", str(tmp_path / "cached"), "-q")
@@ -59,7 +58,7 @@ def test_text_edit_reuses_results_and_matches_a_full_run(specs, tmp_path, monkey
     full = run_cli("run", str(spec), "--out", str(tmp_path / "full"), "-q", "--no-cache")
     assert full.exit_code == 0, full.output
     assert files_of(tmp_path / "cached") == files_of(tmp_path / "full")
-    assert "peer-mentoring scheme" in (tmp_path / "cached" / "report.md").read_text(encoding="utf-8")
+    assert "offers mentoring to each woman" in (tmp_path / "cached" / "report.md").read_text(encoding="utf-8")
     results = Results.from_json((tmp_path / "cached" / "results.json").read_text(encoding="utf-8"))
     first = Results.from_json((tmp_path / "first" / "results.json").read_text(encoding="utf-8"))
     assert results.spec.sha256 != first.spec.sha256
@@ -82,12 +81,12 @@ def test_analysis_description_edit_is_text(specs, tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("change", ["caliper", "submission", "significance", "suppression"])
 def test_statistical_or_data_edit_recomputes(specs, tmp_path, monkeypatch, change):
-    spec = specs / "lpt.yaml"
+    spec = specs / "making_connections.yaml"
     assert run_cli("run", str(spec), "--out", str(tmp_path / "a"), "-q").exit_code == 0
     if change == "caliper":
         edit(spec, "  caliper: 0.2", "  caliper: 0.1")
     elif change == "submission":
-        csv = specs / "data" / "lpt_submission.csv"
+        csv = specs / "data" / "making_connections_submission.csv"
         lines = csv.read_text(encoding="utf-8").splitlines(keepends=True)
         csv.write_text("".join(lines[:-1]), encoding="utf-8")  # one record fewer
     elif change == "significance":
@@ -103,7 +102,7 @@ def test_statistical_or_data_edit_recomputes(specs, tmp_path, monkeypatch, chang
 
 
 def test_no_cache_always_recomputes(specs, tmp_path, monkeypatch):
-    spec = specs / "lpt.yaml"
+    spec = specs / "making_connections.yaml"
     assert run_cli("run", str(spec), "--out", str(tmp_path / "a"), "-q").exit_code == 0
     calls = []
     real = pipeline.compute_results
@@ -114,10 +113,10 @@ def test_no_cache_always_recomputes(specs, tmp_path, monkeypatch):
 
 def test_cached_run_still_refuses_an_overclaim(specs, tmp_path, monkeypatch):
     """The claims check applies to the new text although the statistics are reused."""
-    spec = specs / "lpt.yaml"
+    spec = specs / "making_connections.yaml"
     assert run_cli("run", str(spec), "--out", str(tmp_path / "a"), "-q").exit_code == 0
     before = files_of(tmp_path / "a")
-    edit(spec, "ran a peer mentoring scheme", "ran a peer mentoring scheme that reduces re-offending by 44%")
+    edit(spec, "offers mentoring to every woman", "offers mentoring that reduces re-offending by 44% to every woman")
     with monkeypatch.context() as patch:
         no_statistics(patch)
         result = run_cli("run", str(spec), "--out", str(tmp_path / "a"), "-q")
@@ -127,7 +126,7 @@ def test_cached_run_still_refuses_an_overclaim(specs, tmp_path, monkeypatch):
 
 
 def test_statistical_settings_leave_out_texts_only(specs):
-    loaded = load_spec(specs / "lpt.yaml")
+    loaded = load_spec(specs / "making_connections.yaml")
     settings = statistical_settings(loaded)
     assert "programme" not in settings and "service" not in settings
     assert settings["matching"]["caliper"] == loaded.spec.matching.caliper
@@ -136,7 +135,7 @@ def test_statistical_settings_leave_out_texts_only(specs):
 
 
 def test_unreadable_entry_means_a_full_run(specs, tmp_path):
-    loaded = load_spec(specs / "lpt.yaml")
+    loaded = load_spec(specs / "making_connections.yaml")
     cache = RunCache.for_spec(loaded)
     assert cache is not None and cache.results() is None
     cache.folder.mkdir(parents=True)
