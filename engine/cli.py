@@ -157,8 +157,10 @@ def run(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Redo the statistics even when only texts changed.")] = False,
     pdf: Annotated[bool, typer.Option("--pdf", help="Also write report.pdf (A4), printed by Chromium.")] = False,
+    scheduler: Annotated[Optional[str], typer.Option(
+        help="Several specs: run them on this Dask scheduler (e.g. tcp://host:8786) instead of local processes.")] = None,
 ) -> None:
-    """Run evaluations and write each report folder."""
+    """Run evaluations and write each report folder (several specs run in parallel)."""
     from engine.pipeline import run_spec, shared_destinations
     from engine.progress import Progress
 
@@ -168,6 +170,9 @@ def run(
     clashes = shared_destinations(specs, out)
     if clashes:
         _fail(UserError(clashes), wrote_nothing=True)
+    if len(specs) > 1 or scheduler:
+        _run_batch(specs, not no_cache, scheduler, pdf)
+        return
     problems = []
     for path in specs:
         try:
@@ -182,6 +187,20 @@ def run(
             typer.echo(line)
     if problems:
         _fail(UserError(problems), wrote_nothing=len(specs) == 1)
+
+
+def _run_batch(specs: list[Path], use_cache: bool, scheduler: str | None, pdf: bool) -> None:
+    from engine.batch import executor_for, run_batch
+
+    try:
+        with executor_for(scheduler, len(specs)) as executor:
+            outcomes = run_batch(specs, executor, use_cache, echo=typer.echo, pdf=pdf)
+    except UserError as error:
+        _fail(error, wrote_nothing=True)
+    failed = [o for o in outcomes if o.folder is None]
+    typer.echo(f"{len(outcomes) - len(failed)} of {len(outcomes)} evaluations written.")
+    if failed:
+        _fail(UserError([p for o in failed for p in o.problems]), wrote_nothing=False)
 
 
 @app.command()

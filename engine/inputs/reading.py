@@ -41,6 +41,16 @@ class Read:
     notes: list[str]  # what was normalised and is worth a warning (e.g. which sheet was read)
 
 
+SHARED: dict[tuple, Read] | None = None  # batch workers: each data file read once (engine/batch.py)
+
+
+def share_reads() -> None:
+    """Keep every file read in this process for the next spec that names it (a batch worker's many specs)."""
+    global SHARED
+    if SHARED is None:
+        SHARED = {}
+
+
 def spec_problem(loaded: LoadedSpec, key: str, message: str) -> Problem:
     """A problem located at the spec line that asked for something."""
     line, column = loaded.locate(key)
@@ -68,6 +78,13 @@ def read_file(loaded: LoadedSpec, role: str, problems: list[Problem]) -> Read | 
         problems.append(spec_problem(loaded, f"data.{role}", f"is not a regular file (a pipe or a device): {shown}"))
         return None
     here: list[Problem] = []
+    key = None
+    if SHARED is not None and reader != "xlsx":
+        stat = path.stat()
+        key = (str(path), stat.st_size, stat.st_mtime_ns)
+        if key in SHARED:
+            kept = SHARED[key]
+            return Read(kept.frame.copy(deep=False), kept.lines, list(kept.notes))
     try:
         if reader == "csv":
             read = _read_csv(path, shown, here)
@@ -89,6 +106,9 @@ def read_file(loaded: LoadedSpec, role: str, problems: list[Problem]) -> Read | 
     problems += here
     if here:
         return None
+    if key is not None:
+        SHARED[key] = read
+        read = Read(read.frame.copy(deep=False), read.lines, list(read.notes))
     return _tidy(read, shown, problems)
 
 
