@@ -161,6 +161,7 @@ def analyse(loaded: LoadedSpec, cohort: Cohort, number: int):
         pool_n=len(pool),
         outside_support_n=len(restricted) - len(pool),
         caliper_logit=matched.caliper_logit,
+        balance_convention=spec.balance.convention,
         balance=balance,
         measures=measures,
     )

@@ -48,8 +48,8 @@ MEASURES = {
     "frequency": ("One-year proven re-offending frequency (offences per person)", 2, 1, ("lower", "higher")),
     "time_to_first_reoffence": ("Average time to first proven re-offence, re-offenders only (days)", 1, 0,
                                 ("shorter", "longer")),
-    "custody": ("Re-offenders sentenced to custody (%)", 1, 0, ("lower", "higher")),
-    "severity": ("Serious re-offences (%)", 1, 0, ("lower", "higher")),
+    "custody": ("People with a re-offence resulting in custody (% of all people)", 1, 0, ("lower", "higher")),
+    "severity": ("People with a serious re-offence (% of all people)", 1, 0, ("lower", "higher")),
 }
 NOT_REPORTED = {
     "too_few_events": "too few people had this outcome to make a reliable estimate",
@@ -194,23 +194,28 @@ def _find(shares: list[Share], level: str) -> Share | None:
 
 def _matching_quality(sheet: Worksheet, results: Results) -> None:
     _row(sheet, ["Matching quality"], font=TITLE)
-    _row(sheet, ["Means are shares (0 to 1) for a level or a yes/no variable. Standardised difference: the "
-                 "difference in means over the root mean of the two groups' variances, in %."])
-    formats = [None, None, "0.00", "0.00", "0.00", "0.0", "0.0", None]
+    _row(sheet, ["Means are shares (0 to 1) for a level or a yes/no variable. Standardised difference, pooled "
+                 "convention: the difference in means over the root mean of the two groups' variances, in %. Treated "
+                 "convention (cobalt, MatchIt): over the treatment group's SD before matching, and for a level or a "
+                 "yes/no variable the raw difference in percentage points."])
+    formats = [None, None, "0.00", "0.00", "0.00", "0.0", "0.0", None, "0.0", "0.0"]
     for analysis in results.analyses:
         _row(sheet, [])
         heading = f"{analysis.name} analysis" + (" (the headline analysis)" if analysis.headline else "")
         _row(sheet, [heading], font=BOLD)
+        _row(sheet, [f"Matching quality uses the {analysis.balance_convention} convention."])
         _row(sheet, ["Variable", "Level", "Treatment group mean", "Comparison mean before matching",
                      "Comparison mean after matching", "Standardised difference before matching (%)",
-                     "Standardised difference after matching (%)", "Matching quality"], font=BOLD)
+                     "Standardised difference after matching (%)", "Matching quality",
+                     "After matching, pooled convention (%)", "After matching, treated convention (%)"], font=BOLD)
         for row in analysis.balance:
             level = "not recorded" if row.level == "(missing)" else _level_label(row.variable, row.level or "")
             hidden = SUPPRESSED if row.suppressed else None  # engine.disclosure decided: nothing gives it back
             _row(sheet, [_variable_label(row.variable), level, hidden or _round(row.treatment_mean, 2),
                          _round(row.comparison_mean_before, 2), _round(row.comparison_mean, 2),
                          hidden or _round(row.smd_percent_before, 1), hidden or _round(row.smd_percent, 1),
-                         QUALITY.get(row.quality, row.quality)], formats)
+                         QUALITY.get(row.quality, row.quality), hidden or _round(row.smd_percent_pooled, 1),
+                         hidden or _round(row.smd_percent_treated, 1)], formats)
 
 
 def _state(measure: str, m: MeasureResult) -> str:

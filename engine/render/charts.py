@@ -45,8 +45,8 @@ AXES = {
     "rate": ("Proven re-offenders (%)", 1, "%"),
     "frequency": ("Proven re-offences per person", 2, ""),
     "time_to_first_reoffence": ("Days to first proven re-offence (re-offenders only)", 1, ""),
-    "custody": ("Re-offenders sentenced to custody (%)", 1, "%"),
-    "severity": ("Serious re-offences (%)", 1, "%"),
+    "custody": ("Custody on re-offence (% of all people)", 1, "%"),
+    "severity": ("Serious re-offence (% of all people)", 1, "%"),
 }
 
 INTERVAL_NOTE = ("The black line shows where the treatment group's figure could be (95% confidence interval).\n"

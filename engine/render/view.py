@@ -350,6 +350,8 @@ def report_view(loaded: LoadedSpec, results: Results, labels: dict) -> dict[str,
         **key_findings(loaded, results, labels),
         "detail": details(spec, results, labels),
         "matching": [verdicts(a, labels) for a in results.analyses],
+        "balance": {"convention": headline.balance_convention, "well": f"{spec.balance.well_matched_below:g}",
+                    "poorly": f"{spec.balance.poorly_matched_above:g}"},
         "flow": flow(spec, results),
         "profile": profile(spec, results, labels),
     }

@@ -149,6 +149,13 @@ class Balance(Strict):
     poorly_matched_above: float = Field(
         default=10.0, gt=0, le=1000, description="Standardised difference (%) over which a variable is poorly matched."
     )
+    convention: Literal["pooled", "treated"] = Field(
+        default="pooled",
+        description="Standardised difference used for the verdicts: pooled (the Justice Data Lab's: the "
+        "difference over the root mean of the two groups' variances after matching, 0/1 terms standardised too) "
+        "or treated (cobalt and MatchIt: over the participants' standard deviation before matching, 0/1 terms "
+        "as raw differences in percentage points). The annex prints both.",
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> Balance:

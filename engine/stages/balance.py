@@ -1,10 +1,18 @@
 """Balance of the matching variables (DESIGN §1.5): how alike the two groups are, before and after.
 
 One row per number and per level of each category (all levels, the reference level included,
-plus the missing indicators), so the annex shows every group the model saw. The standardised
-difference is 100 × (mean_t − mean_c) / √((var_t + var_c) / 2), the comparison's mean and
-variance weighted by the matching weights. (MatchIt divides by the treated SD alone; the
-parity test computes that variant itself to compare with R.)
+plus the missing indicators), so the annex shows every group the model saw. Each row carries the
+standardised difference in both conventions (`balance.convention` picks the one the verdicts and
+the report use; the annex prints both):
+
+- pooled (the Justice Data Lab's published convention, the default): 100 × (mean_t − mean_c) /
+  √((var_t + var_c) / 2), the comparison's mean and variance weighted by the matching weights,
+  0/1 terms standardised too;
+- treated (cobalt's default for the ATT, and MatchIt's for numbers): 100 × (mean_t − mean_c) /
+  SD of all participants before matching (ddof 1), and for a 0/1 term (a level, a missing
+  indicator, a number that only takes 0 and 1) the raw difference in percentage points.
+
+Where the denominator is 0 (a constant group) the before-matching pooled SD stands in.
 """
 
 from __future__ import annotations
@@ -44,6 +52,26 @@ def smd_percent(mean_t: float, var_t: float, mean_c: float, var_c: float, fallba
     if sd <= 0:
         sd = fallback_sd if fallback_sd > 0 else abs(difference)
     return float(100.0 * difference / sd)
+
+
+def smd_treated_percent(difference: float, var_treated: float, binary: bool, fallback_sd: float) -> float:
+    """cobalt's convention: over the participants' SD before matching; a 0/1 term's raw difference."""
+    if difference == 0 or np.isnan(difference):
+        return 0.0
+    if binary:
+        return float(100.0 * difference)
+    sd = np.sqrt(var_treated)
+    if sd <= 0:
+        sd = fallback_sd if fallback_sd > 0 else abs(difference)
+    return float(100.0 * difference / sd)
+
+
+def is_binary(encoding: Encoding, treated: pd.DataFrame, pool: pd.DataFrame) -> bool:
+    """A number that only takes 0 and 1 (where recorded) is a 0/1 term, as cobalt treats it."""
+    if encoding.categorical:
+        return True
+    values = pd.concat([treated[encoding.variable], pool[encoding.variable]]).dropna().unique()
+    return bool(np.isin(values.astype(float), [0.0, 1.0]).all())
 
 
 def quality(smd: float, thresholds: Balance) -> Quality:
@@ -135,22 +163,30 @@ def balance_table(
     for encoding in encodings:
         variable = encoding.variable
         t0, c0, t1, c1 = variable_groups(encoding, treated, pool, weights, treated_matched)
+        number_binary = is_binary(encoding, treated, pool)
         for j, term in enumerate(encoding.terms()):
             if np.isnan(t1.means[j]) or np.isnan(c1.means[j]):
                 continue  # recorded for nobody in a matched group: its "(missing)" row says so
+            binary = number_binary or term.level is not None
             sd_before = float(np.sqrt((t0.variances[j] + c0.variances[j]) / 2))
-            smd_before = smd_percent(t0.means[j], t0.variances[j], c0.means[j], c0.variances[j])
-            smd_after = smd_percent(t1.means[j], t1.variances[j], c1.means[j], c1.variances[j], fallback_sd=sd_before)
+            pooled_before = smd_percent(t0.means[j], t0.variances[j], c0.means[j], c0.variances[j])
+            pooled = smd_percent(t1.means[j], t1.variances[j], c1.means[j], c1.variances[j], fallback_sd=sd_before)
+            treated_before = smd_treated_percent(t0.means[j] - c0.means[j], t0.variances[j], binary, sd_before)
+            treated_after = smd_treated_percent(t1.means[j] - c1.means[j], t0.variances[j], binary, sd_before)
+            chosen, before = (pooled, pooled_before) if thresholds.convention == "pooled" else (treated_after, treated_before)
             rows.append(
                 BalanceRow(
                     variable=variable,
                     level=term.level,
                     treatment_mean=float(t1.means[j]),
                     comparison_mean=float(c1.means[j]),
-                    smd_percent=smd_after,
-                    quality=quality(smd_after, thresholds),
+                    smd_percent=chosen,
+                    quality=quality(chosen, thresholds),
                     comparison_mean_before=float(c0.means[j]),
-                    smd_percent_before=smd_before,
+                    smd_percent_before=before,
+                    binary=binary,
+                    smd_percent_pooled=pooled,
+                    smd_percent_treated=treated_after,
                 )
             )
     return rows

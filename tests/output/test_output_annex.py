@@ -68,7 +68,7 @@ def test_states_are_lower_higher_shorter_longer_and_unreported_measures_say_why(
     sheet = workbook(build_annex(data))["Results"]
     assert find(sheet, "National", "Average time to first proven re-offence, re-offenders only (days)")[12].value \
         == "shorter"
-    row = [c.value for c in find(sheet, "National", "Re-offenders sentenced to custody (%)")]
+    row = [c.value for c in find(sheet, "National", "People with a re-offence resulting in custody (% of all people)")]
     assert row[8:15] == [None, None, None, "No", "not reported", "No",
                          "too few people had this outcome to make a reliable estimate"]
     header = [c.value for c in find(sheet, "Analysis")]
@@ -78,11 +78,12 @@ def test_states_are_lower_higher_shorter_longer_and_unreported_measures_say_why(
 def test_matching_quality_has_a_block_per_analysis_in_plain_labels(results):
     sheet = workbook(build_annex(results))["Matching quality"]
     table = rows(sheet)
-    assert ("National analysis (the headline analysis)",) + (None,) * 7 in table
-    assert ("Regional analysis",) + (None,) * 7 in table
-    assert table.count(("Age", None, 21.4, 32.7, 21.6, -120.5, -4.1, "well matched")) == 2
-    assert ("Sex", "male", 0.9, 0.8, 0.86, 27.3, 7.2, "reasonably well matched") in table
-    assert ("Drug use", "not recorded", 0.2, 0.3, 0.15, -23.0, 13.1, "poorly matched") in table
+    assert ("National analysis (the headline analysis)",) + (None,) * 9 in table
+    assert ("Regional analysis",) + (None,) * 9 in table
+    assert table.count(("Matching quality uses the pooled convention.",) + (None,) * 9) == 2
+    assert table.count(("Age", None, 21.4, 32.7, 21.6, -120.5, -4.1, "well matched", None, None)) == 2
+    assert ("Sex", "male", 0.9, 0.8, 0.86, 27.3, 7.2, "reasonably well matched", None, None) in table
+    assert ("Drug use", "not recorded", 0.2, 0.3, 0.15, -23.0, 13.1, "poorly matched", None, None) in table
 
 
 def test_group_characteristics_counts_and_percentages_in_separate_columns(results):

@@ -109,3 +109,23 @@ def test_number_recorded_for_no_matched_participant_has_no_row():
                          Balance())
     assert [(r.variable, r.level) for r in rows] == [("need_drugs", "(missing)")]
     assert rows[0].treatment_mean == 1.0
+
+
+def test_both_conventions_by_hand():
+    """Weights (1, 1, 0, 1): comparison age 14/3, sex M 2/3; treated age SD 1 (ddof 1), M 2/3."""
+    pooled = table()
+    rows = balance_table(TREATED, POOL, encodings(TREATED, VARIABLES), np.array([1.0, 1.0, 0.0, 1.0]),
+                         np.ones(3, bool), Balance(convention="treated"))
+    treated = {(r.variable, r.level): r for r in rows}
+    age = treated[("age", None)]
+    assert age.smd_percent_treated == pytest.approx(100 * (2 - 14 / 3) / 1.0)
+    assert age.smd_percent == age.smd_percent_treated and not age.binary
+    assert age.smd_percent_pooled == pytest.approx(pooled[("age", None)].smd_percent)
+    sex = treated[("sex", "M")]
+    assert sex.binary and sex.smd_percent_treated == pytest.approx(100 * (2 / 3 - 2 / 3)) == 0
+    drugs = treated[("need_drugs", None)]  # a number that is only 0 or 1: a raw difference in points
+    assert drugs.binary and drugs.smd_percent_treated == pytest.approx(100 * (1 / 2 - 2 / 3))  # recorded rows only
+    missing = treated[("need_drugs", "(missing)")]
+    assert missing.binary and missing.smd_percent_treated == pytest.approx(100 * (1 / 3 - 0))
+    assert treated[("age", None)].quality == quality(age.smd_percent_treated, Balance())
+    assert pooled[("age", None)].smd_percent_treated == age.smd_percent_treated  # both kept either way

@@ -147,3 +147,30 @@ def test_same_standardised_differences(fixture, ratio):
     assert sorted(ours) == sorted(ref.index)
     for term, expected in ref.items():
         assert ours[term] == pytest.approx(expected, abs=1e-6), term
+
+
+@pytest.mark.parametrize("ratio", [1, 5])
+def test_treated_convention_equals_matchit(fixture, ratio):
+    """balance.convention: treated divides numbers by the participants' SD as MatchIt does; 0/1 terms
+    are raw differences (cobalt), which are MatchIt's figure times the treated proportion's SD."""
+    from engine.spec.models import Balance
+    from engine.stages.balance import balance_table
+
+    treated, pool, matching, scores = fixture
+    result = run(fixture, ratio)
+    ref = pd.read_csv(DATA / f"ref_balance_k{ratio}.csv").set_index("term")["std_mean_diff"]
+    encodings = [e for e in scores.encodings if e.variable != "need_drugs"]  # MatchIt fills its missing with 0
+    rows = balance_table(treated, pool, encodings, result.control_weights, result.treated_matched,
+                         Balance(convention="treated"))
+    checked = 0
+    for row in rows:
+        term = row.variable + (row.level or "")
+        assert row.smd_percent == row.smd_percent_treated
+        if row.binary:
+            p = (treated[row.variable].astype(str) == row.level).mean()
+            expected = 100 * ref[term] * np.sqrt(p * (1 - p))
+        else:
+            expected = 100 * ref[term]
+        assert row.smd_percent_treated == pytest.approx(expected, abs=1e-6), term
+        checked += 1
+    assert checked == 10
