@@ -23,7 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from engine import __version__
-from engine.results import Results, SpecInfo
+from engine.results import ProgrammeInfo, Results, SpecInfo
 from engine.spec.loaded import LoadedSpec, file_sha256
 
 CACHE_DIR = ".jdlspec-cache"
@@ -58,10 +58,13 @@ def statistics_sha256(settings: dict) -> str:
 
 
 def spec_info(loaded: LoadedSpec) -> SpecInfo:
-    """The spec's identity in results.json: file, hash, statistics hash and settings."""
+    """The spec's identity in results.json: file, hash, statistics hash, settings and programme."""
     settings = statistical_settings(loaded)
-    return SpecInfo(path=loaded.path.name, sha256=loaded.sha256(),
-                    statistics_sha256=statistics_sha256(settings), settings=settings)
+    spec = loaded.spec
+    programme = ProgrammeInfo(name=spec.programme.name, title=spec.programme.title, organisation=spec.programme.organisation,
+                              participants=spec.programme.participants)
+    return SpecInfo(path=loaded.path.name, sha256=loaded.sha256(), statistics_sha256=statistics_sha256(settings),
+                    settings=settings, programme=programme)
 
 
 @lru_cache(maxsize=1)

@@ -217,5 +217,21 @@ def diff(
         _fail(error, wrote_nothing=False)
 
 
+
+@app.command()
+def bulletin(
+    reports: Annotated[list[Path], typer.Argument(help="Report folders that jdlspec run wrote.", show_default=False)],
+    out: Annotated[Path, typer.Option(help="Folder for bulletin.md and bulletin.html.", show_default=False)],
+    title: Annotated[str, typer.Option(help="The bulletin's title.")] = "Justice Data Lab: re-offending evaluations",
+) -> None:
+    """Write the quarterly bulletin: a table of the evaluations and each programme's key finding."""
+    from engine.bulletin import write_bulletin
+
+    try:
+        folder = write_bulletin(reports, out, title)
+    except UserError as error:
+        _fail(error, wrote_nothing=True)
+    typer.echo(f"wrote {folder} ({len(reports)} evaluations)")
+
 if __name__ == "__main__":  # pragma: no cover
     app()

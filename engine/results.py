@@ -16,7 +16,8 @@ Schema version 2 (the contract the claims, safety, statistics and growth work bu
   Welch figures stay in ci_low / ci_high / p_value for comparability with published reports.
 - Balance: `smd_percent` is in the analysis's `balance_convention`; both conventions are kept
   per row (`smd_percent_pooled`, `smd_percent_treated`).
-- Run facts: `spec.statistics_sha256` hashes the statistical part of the spec (the cache key's
+- Run facts: `spec.programme` names the programme, its organisation and people (for the bulletin);
+  `spec.statistics_sha256` hashes the statistical part of the spec (the cache key's
   spec half), `warnings` lists what the run noticed and went on with (each a plain sentence).
 """
 
@@ -45,11 +46,21 @@ class FileInfo(Frozen):
     rows: int | None = None
 
 
+class ProgrammeInfo(Frozen):
+    """Who and what was evaluated, as the spec names them: what `jdlspec bulletin` prints."""
+
+    name: str  # inside sentences, with its article: "the Making Connections programme"
+    title: str  # in headings: "London Probation Trust's peer mentoring programme"
+    organisation: str
+    participants: str  # the noun for the people: "men and youths"
+
+
 class SpecInfo(Frozen):
     path: str
     sha256: str
     statistics_sha256: str | None = None  # hash of the keys that change the numbers (not the texts)
     settings: dict | None = None  # those keys and their values (engine.cache.statistical_settings), for `diff`
+    programme: ProgrammeInfo | None = None  # for `bulletin`; None in results written before it existed
 
 
 class AttritionStep(Frozen):

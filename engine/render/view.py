@@ -48,30 +48,13 @@ def key_findings(loaded: LoadedSpec, results: Results, labels: dict) -> dict[str
         sample_size = sample_size_sentence(rate, others_significant=bool(significant))
     time = headline.measures.get(TIME)
     labels_m = labels["measures"]
-    clauses = [labels_m[m]["summary"][headline.measures[m].state] for m in significant if m != TIME]
-    time_clause, time_link = None, None
-    if TIME in significant:
-        state = headline.measures[TIME].state
-        time_clause = labels_m[TIME]["summary"][state]
-        if not clauses:
-            time_link = "alone"
-        else:
-            first = next(m for m in significant if m != TIME)
-            agrees = (headline.measures[first].state == GOOD[first]) == (state == GOOD[TIME])
-            time_link = "in_addition" if agrees else "however"
     return {
         "wordings": wordings,
         "about": {m: labels_m[m]["about"] for m in shown},
         "sample_size": sample_size,
         "time_not_headline": time is not None and not (time.headline and time.reported),
         "rounding_note": any(rounding_differs(m, headline.measures[m]) for m in shown),
-        "summary": {
-            "any_significant": bool(significant),
-            "clauses": clauses,
-            "time_clause": time_clause,
-            "time_link": time_link,
-            "others_not_significant": bool(significant) and len(significant) < len(shown),
-        },
+        "summary": findings_summary(results, labels),
         "charts": [
             {
                 "measure": m,
@@ -84,6 +67,32 @@ def key_findings(loaded: LoadedSpec, results: Results, labels: dict) -> dict[str
             }
             for m, w in zip(shown, wordings)
         ],
+    }
+
+
+def findings_summary(results: Results, labels: dict) -> dict[str, Any]:
+    """The key-findings paragraph's clauses (labels.yaml measures.*.summary) for the significant
+    headline measures: the report's summary and the bulletin say the same thing the same way."""
+    headline, labels_m = results.headline, labels["measures"]
+    shown = shown_measures(results)
+    significant = [m for m in shown if headline.measures[m].significant]
+    clauses = [labels_m[m]["summary"][headline.measures[m].state] for m in significant if m != TIME]
+    time_clause, time_link = None, None
+    if TIME in significant:
+        state = headline.measures[TIME].state
+        time_clause = labels_m[TIME]["summary"][state]
+        if not clauses:
+            time_link = "alone"
+        else:
+            first = next(m for m in significant if m != TIME)
+            agrees = (headline.measures[first].state == GOOD[first]) == (state == GOOD[TIME])
+            time_link = "in_addition" if agrees else "however"
+    return {
+        "any_significant": bool(significant),
+        "clauses": clauses,
+        "time_clause": time_clause,
+        "time_link": time_link,
+        "others_not_significant": bool(significant) and len(significant) < len(shown),
     }
 
 

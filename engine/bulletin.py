@@ -1,0 +1,163 @@
+"""The quarterly bulletin: `jdlspec bulletin REPORT_DIR... --out DIR`.
+
+The Justice Data Lab publishes its reports in batches with a bulletin: a table of the evaluations
+(programme, organisation, people analysed, the verdict on each headline measure) and each
+programme's key finding in a paragraph. The bulletin reads only the report folders' results.json
+(so it works on published reports without their data), says each finding in the same words as the
+report's own key findings (report_text/bulletin.md.j2), and checks every sentence with the claims
+engine against that programme's own results: a bulletin never says more than a report may. It is
+written as Markdown and HTML with the reports' safe publish (engine.output), byte-identical for the
+same reports whatever order they are given in.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from engine.claims import Licence
+from engine.claims.pieces import Piece, check_pieces
+from engine.errors import Problem, UserError, display_path
+from engine.results import SCHEMA_VERSION, Results
+
+BULLETIN_FILES = ("bulletin.md", "bulletin.html")
+DEFAULT_TITLE = "Justice Data Lab: re-offending evaluations"
+VERDICTS = {  # the state of a headline measure in the table, in words
+    "rate": {"decrease": "lower", "increase": "higher"},
+    "frequency": {"decrease": "lower", "increase": "higher"},
+    "time_to_first_reoffence": {"decrease": "shorter", "increase": "longer"},
+}
+NO_DIFFERENCE, NOT_REPORTED = "no significant difference", "not reported"
+
+
+def read_results(folder: Path) -> Results:
+    """A report folder's results; anything else is one line saying what the folder is and what to do."""
+    where = display_path(folder)
+    path = folder / "results.json"
+    if not path.is_file():
+        raise UserError(Problem(where, None, None, "", "is not a jdlspec report folder (no results.json); "
+                                "give the folders that jdlspec run wrote"))
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise UserError(Problem(display_path(path), None, None, "",
+                                f"cannot be read as jdlspec results ({str(error).splitlines()[0]})")) from None
+    version = data.get("schema_version") if isinstance(data, dict) else None
+    if version != SCHEMA_VERSION:
+        raise UserError(Problem(display_path(path), None, None, "schema_version",
+                                f"is {json.dumps(version)}, but this jdlspec reads results of schema version "
+                                f"{SCHEMA_VERSION} only; run the evaluation again with this jdlspec"))
+    try:
+        results = Results.model_validate(data)
+    except ValueError as error:
+        raise UserError(Problem(display_path(path), None, None, "",
+                                f"cannot be read as jdlspec results ({str(error).splitlines()[0]})")) from None
+    if results.spec.programme is None:
+        raise UserError(Problem(display_path(path), None, None, "spec.programme",
+                                "is missing (the results were written before jdlspec recorded the programme's "
+                                "name); run the evaluation again with this jdlspec"))
+    return results
+
+
+def verdict(measure: str, results: Results) -> str:
+    """'lower', 'shorter', ... for a significant difference; otherwise why nothing is said."""
+    result = results.headline.measures.get(measure)
+    if result is None or not result.reported or not result.headline:
+        return NOT_REPORTED
+    return VERDICTS[measure][result.state] if result.significant else NO_DIFFERENCE
+
+
+def programme_view(folder: Path, results: Results, labels: dict) -> dict:
+    """What the bulletin prints about one evaluation, user text escaped as the reports escape it."""
+    from engine.render.safe_text import plain_text
+    from engine.render.view import findings_summary
+
+    programme = results.spec.programme
+    return {
+        "folder": folder,
+        "results": results,
+        "title": plain_text(programme.title),
+        "name": plain_text(programme.name),
+        "organisation": plain_text(programme.organisation),
+        "participants": plain_text(programme.participants),
+        "people": results.headline.treatment_n,
+        "summary": findings_summary(results, labels),
+    }
+
+
+def check_programme(p: dict, row: str, finding: str) -> None:
+    """The spec's names as user text, and the table row and key-finding paragraph as the engine's,
+    against this programme's results: raises the claims engine's usual UserError on any unlicensed sentence."""
+    results, origin = p["results"], display_path(p["folder"] / "results.json")
+    programme = results.spec.programme
+    names = [Piece(text, origin, file=origin, where=f"spec.programme.{key}")
+             for key, text in (("title", programme.title), ("name", programme.name),
+                               ("organisation", programme.organisation), ("participants", programme.participants))]
+    engine = [Piece(text, "report_text/bulletin.md.j2", engine=True, file=origin, where=where)
+              for where, text in (("table row", row), ("key finding", finding))]
+    check_pieces(names + engine, Licence.from_results(results))
+
+
+def bulletin_markdown(folders: list[Path], title: str = DEFAULT_TITLE) -> str:
+    """The bulletin's Markdown; raises UserError for a folder that is not a report or a sentence
+    that claims more than its programme's results allow."""
+    from engine.render.markdown import environment, labels, tidy
+    from engine.render.safe_text import one_line
+    from engine.spec.models import HEADLINE_MEASURES
+
+    problems, programmes = [], []
+    for folder in folders:
+        try:
+            programmes.append(programme_view(folder, read_results(folder), labels()))
+        except UserError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise UserError(problems)
+    programmes.sort(key=lambda p: (p["title"].casefold(), p["organisation"].casefold(), p["people"]))
+    present = {m for p in programmes for m in p["results"].measures}
+    measures = [m for m in HEADLINE_MEASURES if m in present]
+    for p in programmes:
+        p["verdicts"] = [verdict(m, p["results"]) for m in measures]
+    columns = [{"label": labels()["measures"][m]["item"]} for m in measures]
+    module = environment().get_template("bulletin.md.j2").make_module(
+        {"title": one_line(title), "programmes": programmes, "measures": columns})
+    text, frame = str(module), str(module)
+    for p in programmes:
+        row, finding = str(module.row(p)), tidy(str(module.finding(p)))
+        check_programme(p, row, finding)
+        frame = frame.replace(row, "").replace(finding, "")
+    check_pieces([Piece(frame, "report_text/bulletin.md.j2", engine=True)], Licence.unknown())  # says no result
+    return tidy(text) + "\n"
+
+
+def overlapping(out: Path, folders: list[Path]) -> Path | None:
+    """A report folder that writing the bulletin to `out` would replace or write into."""
+    target = out.resolve()
+    for folder in folders:
+        report = folder.resolve()
+        if target == report or report in target.parents or target in report.parents:
+            return folder
+    return None
+
+
+def write_bulletin(folders: list[Path], out: Path, title: str = DEFAULT_TITLE) -> Path:
+    """Check, render and publish the bulletin folder (bulletin.md, bulletin.html)."""
+    from engine.output import publish
+    from engine.render.html import render_html
+
+    if not folders:
+        raise UserError(Problem("bulletin", None, None, "", "needs at least one report folder"))
+    seen: dict[Path, Path] = {}
+    for folder in folders:
+        if folder.resolve() in seen:
+            raise UserError(Problem(display_path(folder), None, None, "",
+                                    f"is given twice (also as {display_path(seen[folder.resolve()])})"))
+        seen[folder.resolve()] = folder
+    clash = overlapping(out, folders)
+    if clash is not None:
+        raise UserError(Problem(display_path(out), None, None, "",
+                                f"would replace or write into the report folder {display_path(clash)}; "
+                                "choose an --out folder outside the reports"))
+    markdown = bulletin_markdown(folders, title)
+    html = render_html(markdown, {}, " ".join(title.split()))
+    return publish(out, {"bulletin.md": markdown.encode("utf-8"), "bulletin.html": html.encode("utf-8")})
