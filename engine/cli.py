@@ -84,7 +84,7 @@ def new(
     except UserError as error:
         _fail(error, wrote_nothing=False)
     typer.echo(f"wrote {spec}: fill in every 'FILL IN' text (jdlspec validate {spec} lists what is left)")
-    typer.echo(f"wrote {template}: your records' columns and one example row")
+    typer.echo(f"wrote {template}: your records' columns and one example row (replace it with your records)")
 
 
 @app.command()

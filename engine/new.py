@@ -8,6 +8,8 @@ Nothing that exists is ever overwritten: both files are checked before either is
 from __future__ import annotations
 
 import re
+import shlex
+import unicodedata
 from pathlib import Path
 
 from engine.errors import Problem, UserError, display_path
@@ -30,17 +32,43 @@ def submission_template() -> str:
     return ",".join(SUBMISSION_HEADER) + "\n" + ",".join(SUBMISSION_EXAMPLE) + "\n"
 
 
+def plain_name(text: str) -> str:
+    """A name that would be accepted, made from what was typed: 'Family Links' -> 'family_links'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9_-]+", "_", ascii_text).strip("_-").lower() or "mentoring_2025"
+
+
+def name_problem(name: str) -> str:
+    """Why `name` cannot be an evaluation's name, with the command that would work."""
+    if "/" in name or "\\" in name:
+        where = Path(name.replace("\\", "/"))
+        return (f"a name, not a path: to write it in a folder, run "
+                f"`jdlspec new {plain_name(where.name)} --dir {shlex.quote(where.parent.as_posix())}`")
+    return ("a name is letters, digits, '-' and '_' only (it becomes the file name and the report folder), "
+            f"e.g. {plain_name(name)}")
+
+
+def clash(path: Path) -> Problem | None:
+    """The file exists, or one whose name differs only in case (the same file on Windows and macOS)."""
+    if path.exists():
+        return Problem(display_path(path), None, None, "", "already exists; nothing was written "
+                       "(choose another name, or move the file away first)")
+    others = [o for o in path.parent.iterdir() if o.name.lower() == path.name.lower()] if path.parent.is_dir() else []
+    if others:
+        return Problem(display_path(path), None, None, "", f"{others[0].name} already exists, a name differing only "
+                       "in case (the same file on Windows and macOS); nothing was written (choose another name)")
+    return None
+
+
 def new_evaluation(name: str, folder: Path) -> list[Path]:
     """Write folder/NAME.yaml and folder/data/NAME_submission_template.csv; returns the paths."""
     if not NAME.match(name):
-        raise UserError(Problem(name, None, None, "", "a name is letters, digits, '-' and '_' only "
-                                "(it becomes the file name and the report folder), e.g. mentoring_2025"))
+        raise UserError(Problem(name, None, None, "", name_problem(name)))
     spec = folder / f"{name}.yaml"
     template = folder / "data" / f"{name}_submission_template.csv"
-    existing = [path for path in (spec, template) if path.exists()]
-    if existing:
-        raise UserError([Problem(display_path(path), None, None, "", "already exists; nothing was written "
-                                 "(choose another name, or move the file away first)") for path in existing])
+    clashes = [found for path in (spec, template) if (found := clash(path))]
+    if clashes:
+        raise UserError(clashes)
     template.parent.mkdir(parents=True, exist_ok=True)
     with_schema = (folder / SCHEMA_FILE).is_file()
     with spec.open("x", encoding="utf-8") as handle:  # "x": never replace a file made meanwhile

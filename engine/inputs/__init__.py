@@ -19,7 +19,7 @@ from engine.errors import Problem, UserError, display_path
 from engine.inputs.checks import Checker
 from engine.inputs.columns import match_case, missing_columns, pool_values, renames, required_columns
 from engine.inputs.reading import read_file
-from engine.inputs.values import consistency, plausibility, record_ids, typed
+from engine.inputs.values import consistency, plausibility, record_ids, template_example, typed
 from engine.results import FileInfo
 from engine.spec.loaded import LoadedSpec, file_sha256
 
@@ -71,6 +71,7 @@ def read_inputs(loaded: LoadedSpec) -> Inputs:
             plausibility(frame, original, check, EVENT[role])
         if role == "submission" and "record_id" in frame.columns:
             record_ids(frame["record_id"], original.get("record_id", "record_id"), check)
+            template_example(frame, original, check)
         if role == "reference" and frame.empty:
             problems.append(Problem(shown, None, None, "", "the reference data has no records, only a header"))
         problems += check.problems
@@ -94,8 +95,9 @@ def _outside_reference(frames, files, lines, loaded: LoadedSpec) -> list[str]:
     start = frames["submission"]["start_date"]
     if index.empty or start.empty:
         return []
-    low = index.min() - pd.Timedelta(days=data.days_after_index)
-    high = index.max() + pd.Timedelta(days=data.days_before_index)
+    # a start may lie from days_before_index before an index date to days_after_index after it
+    low = index.min() - pd.Timedelta(days=data.days_before_index)
+    high = index.max() + pd.Timedelta(days=data.days_after_index)
     outside = ((start < low) | (start > high)).to_numpy()
     if not outside.any():
         return []

@@ -14,6 +14,7 @@ import pandas as pd
 
 from engine.inputs.checks import KINDS, Checker, count, days, flags, inferred, text
 from engine.inputs.dates import parse_dates
+from engine.new import SUBMISSION_EXAMPLE, SUBMISSION_HEADER
 
 AGES = (10, 110)  # the age of criminal responsibility in England and Wales, and a generous upper bound
 AGE_COLUMN = re.compile(r"^(age|age_.*|.*_age)$")
@@ -100,3 +101,18 @@ def record_ids(ids: pd.Series, name: str, check: Checker) -> None:
     repeated = ids.notna().to_numpy() & ids.duplicated(keep="first").to_numpy()
     check.rows(name, repeated, lambda i: f'"{ids.iloc[i]}" is also the record_id of '
                f"{check.place(first[ids.iloc[i]])[1]}; each record needs its own")
+
+
+def template_example(frame: pd.DataFrame, original: dict, check: Checker) -> None:
+    """The example row of `jdlspec new`'s submission template, left in: it is nobody, so it is refused."""
+    example = dict(zip(SUBMISSION_HEADER, SUBMISSION_EXAMPLE))
+    if "record_id" not in frame.columns:
+        return
+    same = frame["record_id"].astype("string").str.strip().eq(example["record_id"]).fillna(False).to_numpy()
+    for column in ("offender_id", "surname"):
+        if column in frame.columns:
+            same &= frame[column].astype("string").str.strip().str.casefold().eq(
+                example[column].casefold()).fillna(False).to_numpy()
+    check.rows(original.get("record_id", "record_id"), same, lambda i: "is the submission template's example row "
+               f"({example['record_id']}, {example['forename']} {example['surname']}); delete it")
+

@@ -12,8 +12,16 @@ MARKER = "FILL IN"
 
 
 def is_placeholder(value: Any) -> bool:
-    """Any text that still starts with the marker, whatever its case or leading spaces."""
-    return isinstance(value, str) and value.lstrip().upper().startswith(MARKER)
+    """Text that starts with the marker in any case, or holds it in capitals anywhere: a writer who
+    typed in front of the placeholder, or around it, has not replaced it yet (fail closed)."""
+    return isinstance(value, str) and (value.lstrip().upper().startswith(MARKER) or MARKER in value)
+
+
+def _hint(text: str) -> str:
+    """What the placeholder asks for: the rest of its line after the marker."""
+    at = text.find(MARKER)
+    rest = text[at + len(MARKER):] if at >= 0 else text.lstrip()[len(MARKER):]
+    return rest.splitlines()[0].lstrip(" :").strip() if rest.strip() else ""
 
 
 def placeholders(data: Any, path: tuple = ()) -> list[tuple[tuple, str]]:
@@ -23,7 +31,7 @@ def placeholders(data: Any, path: tuple = ()) -> list[tuple[tuple, str]]:
     if isinstance(data, list):
         return [found for i, value in enumerate(data) for found in placeholders(value, path + (i,))]
     if is_placeholder(data):
-        return [(path, data.lstrip()[len(MARKER):].lstrip(" :").strip())]
+        return [(path, _hint(data))]
     return []
 
 

@@ -106,3 +106,64 @@ def test_the_new_spec_mentions_every_key_of_the_schema(tmp_path):
     schema = spec_json_schema()
     missing = {key for key in _schema_keys(schema, schema) if key.split(".")[-1] not in written}
     assert not missing
+
+
+@pytest.mark.parametrize(("typed", "hint"), [
+    ('"Our mentoring scheme. FILL IN: what the programme is and who took part"', "what the programme is and who "
+                                                                                 "took part"),
+    ('"  fill in: what the programme is"', "what the programme is"),
+    ('|\n    We mentor people on probation.\n    FILL IN: who took part', "who took part"),
+])
+def test_a_placeholder_written_around_is_still_refused(tmp_path, typed, hint):
+    spec, _ = new_evaluation("trial", tmp_path)
+    text = spec.read_text().replace('"FILL IN: what the programme is and who took part"', typed)
+    spec.write_text(text)
+    with pytest.raises(UserError) as caught:
+        load_spec(spec)
+    summary = [p for p in caught.value.problems if p.where == "programme.summary"]
+    assert len(summary) == 1 and summary[0].line == 19
+    assert summary[0].message == f"fill in programme.summary: {hint} (replace the 'FILL IN' placeholder)"
+
+
+def test_capital_words_that_are_not_the_marker_pass():
+    from engine.spec.placeholders import is_placeholder
+    assert not is_placeholder("Participants fill in a weekly diary.")
+    assert is_placeholder("Participants FILL IN")
+
+
+@pytest.mark.parametrize(("typed", "message"), [
+    ("Family Links", "a name is letters, digits, '-' and '_' only (it becomes the file name and the report "
+                     "folder), e.g. family_links"),
+    ("Ünïcode Trust!", "a name is letters, digits, '-' and '_' only (it becomes the file name and the report "
+                       "folder), e.g. unicode_trust"),
+    ("specs/Family Links", "a name, not a path: to write it in a folder, run `jdlspec new family_links --dir specs`"),
+    ("my specs/trial", "a name, not a path: to write it in a folder, run `jdlspec new trial --dir 'my specs'`"),
+])
+def test_a_refused_name_says_what_would_work(tmp_path, typed, message):
+    with pytest.raises(UserError) as caught:
+        new_evaluation(typed, tmp_path)
+    assert [p.message for p in caught.value.problems] == [message]
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_name_differing_only_in_case_is_refused(tmp_path):
+    new_evaluation("Trial", tmp_path)
+    with pytest.raises(UserError) as caught:
+        new_evaluation("trial", tmp_path)
+    assert [p.message.split(",")[0] for p in caught.value.problems] == [
+        "Trial.yaml already exists", "Trial_submission_template.csv already exists"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["Trial.yaml", "data"]
+
+
+def test_the_templates_example_row_left_in_the_submission_is_refused(tmp_path):
+    spec, template = new_evaluation("trial", tmp_path)
+    spec.write_text(re.sub(r'"FILL IN: [^"]*"', '"the Trial programme"', spec.read_text()))
+    shutil.copy(SPECS / "data" / "national.parquet", tmp_path / "data" / "national.parquet")
+    lpt = (SPECS / "data" / "lpt_submission.csv").read_text().splitlines(keepends=True)
+    (tmp_path / "data" / "trial_submission.csv").write_text(template.read_text() + "".join(lpt[1:]))
+    result = runner.invoke(app, ["validate", str(spec)])
+    assert result.exit_code == 1
+    assert "trial_submission.csv:2: row 1, column record_id: is the submission template's example row " \
+           "(EX0001, Jane Example); delete it" in result.output
+    (tmp_path / "data" / "trial_submission.csv").write_text("".join(lpt))
+    assert runner.invoke(app, ["validate", str(spec)]).exit_code == 0

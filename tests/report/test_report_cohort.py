@@ -61,3 +61,42 @@ def test_released_from_custody_needs_every_participant_released_and_the_column()
     assert not released_from_custody(mixed)
     assert not released_from_custody(custody.drop(columns="disposal"))
     assert not released_from_custody(custody.iloc[:0])
+
+
+def unmatched(results, *counts):
+    analyses = [a.model_copy(update={"unmatched_n": n, "treatment_n": a.treatment_n + a.unmatched_n - n})
+                for a, n in zip(results.analyses, counts)]
+    return results.model_copy(update={"analyses": analyses})
+
+
+def test_an_analysis_that_left_nobody_unmatched_is_not_printed():
+    lpt = loaded(spec(LPT_PROGRAMME))
+    neither = render_markdown(lpt, unmatched(lpt_results(), 0, 0))
+    assert "could not be matched" not in neither and "(0%)" not in neither
+    assert ("The national treatment group contained 57% of the individuals originally submitted and the regional "
+            "treatment group contained 57%.\n") in neither
+    one = render_markdown(lpt, unmatched(lpt_results(), 0, 5))
+    assert ("5 people (7%) were excluded from the regional analysis because they could not be matched to any "
+            "suitable individuals in the comparison group.\n") in one
+    assert "from the national analysis" not in one
+    both = render_markdown(lpt, lpt_results())
+    assert ("4 people (5%) were excluded from the national analysis and 5 people (7%) were excluded from the "
+            "regional analysis because they could not be matched to any suitable individuals in the comparison "
+            "groups.") in both
+    alone = loaded(spec(LPT_PROGRAMME, analyses=[{"name": "National", "headline": True}]))
+    single = lpt_results().model_copy(update={"analyses": unmatched(lpt_results(), 0).analyses[:1]})
+    text = render_markdown(alone, single)
+    assert "could not be matched" not in text and "(0%)" not in text
+    assert "The treatment group contained 57% of the individuals originally submitted." in text
+
+
+def test_the_profile_compares_with_those_not_included_only_when_there_are_some():
+    results = lpt_results()
+    everyone = results.model_copy(update={"profile": results.profile.model_copy(update={
+        "not_analysed": results.profile.not_analysed.model_copy(update={"n": 0})})})
+    lpt = loaded(spec(LPT_PROGRAMME))
+    assert ("included in the treatment group for the analysis is below, compared with the characteristics of those "
+            "who could not be included in the analysis.") in render_markdown(lpt, results)
+    text = render_markdown(lpt, everyone)
+    assert "included in the treatment group for the analysis is below.\n" in text
+    assert "could not be included" not in text

@@ -217,6 +217,20 @@ def test_start_dates_outside_the_reference_years_are_warned(work):
         "data's index dates (2011-03-01 to 2012-11-30), so no sentence can match them")
 
 
+def test_the_start_date_warning_follows_the_participation_window(work):
+    """Index dates run 2011-03-01 to 2012-11-30; the window is 0 days before an index date to 182 after it."""
+    work.edit("submission.csv", "2011-06-08", "2013-03-01")  # 91 days after the last index date: may match
+    work.edit("submission.csv", "2011-10-26", "2011-02-28")  # 1 day before the first: cannot
+    assert ok_lines(work)[-1] == (
+        '  warning: submission.csv: 1 of 8 programme start dates (row 5 "2011-02-28") lie outside the reference '
+        "data's index dates (2011-03-01 to 2012-11-30), so no sentence can match them")
+    work.edit("submission.csv", "2011-02-28", "2011-03-01")
+    work.edit("submission.csv", "2013-03-01", "2013-05-31")  # 182 days after 2012-11-30: the window's last day
+    assert not any("warning" in line for line in ok_lines(work))
+    work.edit("submission.csv", "2013-05-31", "2013-06-01")
+    assert "(row 2 \"2013-06-01\")" in ok_lines(work)[-1]
+
+
 def test_two_index_events_on_one_date_with_different_outcomes_are_warned(work):
     row = "A0002,Carl,Brown,1997-10-05,2011-03-01,0,1,1,223,M,33,North West,2,1"
     rewrite(work, "reference.csv", lambda t: t + row.replace(",0,1,1,223,", ",0,0,0,,") + "\n")
