@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import time
 
 import pytest
 
@@ -30,9 +29,7 @@ def bomb(levels: int = 9) -> str:
 ])
 def test_yaml_bombs_nesting_and_control_bytes_are_one_clear_line(work, text, expected):
     (work.root / "spec.yaml").write_text(text, encoding="utf-8")
-    started = time.monotonic()
-    errors = work.errors()
-    assert time.monotonic() - started < 5
+    errors = work.errors()  # refused before expansion (benchmarks/validate_speed.py times the bombs)
     assert errors[0] == expected
     if "\x07" in text:
         assert errors[1:] == [e.replace("U+0000", code).replace(":3:10:", col) for e, code, col in
