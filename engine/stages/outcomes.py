@@ -52,6 +52,7 @@ from engine.stages.significance import (
     effective_n,
     newcombe,
     newcombe_p_value,
+    weighted_mean,
     weighted_welch,
 )
 
@@ -176,7 +177,7 @@ def _one_measure(
         extra = _extra_test(measure, x_t, x_c, w_c, spec)
     if not reported:
         mean_t = float(np.mean(x_t)) if n_t else 0.0
-        mean_c = float(np.sum(w_c * x_c) / np.sum(w_c)) if np.sum(w_c) > 0 else 0.0
+        mean_c = weighted_mean(x_c, w_c) if np.sum(w_c) > 0 else 0.0
         diff = mean_t - mean_c
         return MeasureResult(
             treatment_n=n_t, comparison_n=comparison_n, treatment=mean_t, comparison=mean_c, difference=diff,

@@ -68,6 +68,15 @@ def weighted_variance(x: np.ndarray, weights: np.ndarray) -> float:
     return float(np.sum(w * (x - mean) ** 2)) / denominator
 
 
+def weighted_mean(x: np.ndarray, weights: np.ndarray) -> float:
+    """The weighted mean, kept inside the values' range (rounding gave 100.00000000000001%)."""
+    x = np.asarray(x, dtype=float)
+    w = np.asarray(weights, dtype=float)
+    mean = float(np.sum(w * x) / np.sum(w))
+    used = x[w > 0]
+    return min(max(mean, float(used.min())), float(used.max()))
+
+
 def weighted_welch(treatment: np.ndarray, comparison: np.ndarray, weights: np.ndarray, alpha: float) -> WelchTest | None:
     """Welch test with the comparison at its effective size; None when it cannot be computed."""
     x_t = np.asarray(treatment, dtype=float)
@@ -84,7 +93,7 @@ def weighted_welch(treatment: np.ndarray, comparison: np.ndarray, weights: np.nd
     if not np.isfinite(se2) or se2 <= 0:
         return None
     mean_t = float(np.mean(x_t))
-    mean_c = float(np.sum(w * x_c) / np.sum(w))
+    mean_c = weighted_mean(x_c, w)
     diff = mean_t - mean_c
     df = se2 * se2 / (a * a / (n_t - 1) + b * b / (n_eff - 1))
     se = float(np.sqrt(se2))
