@@ -17,7 +17,7 @@ import pandas as pd
 
 from engine.errors import Problem, UserError, display_path
 from engine.inputs.checks import Checker
-from engine.inputs.columns import match_case, missing_columns, pool_values, renames, required_columns
+from engine.inputs.columns import match_case, missing_columns, outcome_copies, pool_values, renames, required_columns
 from engine.inputs.reading import read_file
 from engine.inputs.values import consistency, plausibility, record_ids, template_example, typed
 from engine.results import FileInfo
@@ -82,6 +82,7 @@ def read_inputs(loaded: LoadedSpec) -> Inputs:
         files[role] = FileInfo(path=getattr(spec.data, role), sha256=file_sha256(path), rows=len(frame))
     if "reference" in frames:
         problems += pool_values(loaded, frames["reference"], bad_columns)
+        problems += outcome_copies(loaded, frames["reference"])
     if problems:
         raise UserError(problems)
     warnings += _outside_reference(frames, files, lines, loaded)

@@ -134,3 +134,33 @@ def pool_values(loaded: LoadedSpec, reference: pd.DataFrame, bad_columns: set[st
                     loaded, f"analyses.{a}.pool.{name}.{j}",
                     f"'{value}' never occurs in column {name} of the reference data{hint}"))
     return problems
+
+
+OUTCOMES = ("reoffended", "reoffences", "days_to_first_reoffence", "reoffence_custody", "reoffence_severity")
+
+
+def outcome_copies(loaded: LoadedSpec, reference: pd.DataFrame) -> list[Problem]:
+    """Matching variables and pool columns whose values follow an outcome (a copy, recoding or derivation of
+    it under another name): matching on what happened after the programme would hide its effect."""
+    spec = loaded.spec
+    used = [(f"matching.variables.{i}", name) for i, name in enumerate(spec.matching.variables)]
+    for a, analysis in enumerate(spec.analyses):
+        used += [(f"analyses.{a}.variables.{i}", name) for i, name in enumerate(analysis.variables or [])]
+        used += [(f"analyses.{a}.pool.{name}", name) for name in analysis.pool]
+    codes = {}
+    for name in {n for _, n in used} | set(OUTCOMES):
+        if name in reference:
+            codes[name] = pd.factorize(reference[name], use_na_sentinel=False)[0].astype(np.int64)
+    outcomes = [o for o in OUTCOMES if o in codes and codes[o].max(initial=0) > 0]
+    problems = []
+    for key, name in used:
+        if name not in codes or name in OUTCOMES or codes[name].max(initial=0) == 0:
+            continue
+        for outcome in outcomes:
+            pairs = codes[name] * (int(codes[outcome].max()) + 1) + codes[outcome]
+            if len(pd.unique(pairs)) == int(codes[outcome].max()) + 1:  # one value of `name` per outcome value
+                problems.append(spec_problem(loaded, key, f"'{name}' cannot be used: in the reference data its "
+                                f"values follow the outcome column {outcome} (an outcome, measured after the "
+                                "programme; matching on it would hide the effect)"))
+                break
+    return problems

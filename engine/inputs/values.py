@@ -94,13 +94,15 @@ def plausibility(frame: pd.DataFrame, original: dict[str, str], check: Checker, 
 def record_ids(ids: pd.Series, name: str, check: Checker) -> None:
     """Every submitted record has its own record_id: a blank or repeated one would change the counts."""
     check.rows(name, ids.isna().to_numpy(), lambda i: "is empty; every record needs its own record_id")
+    present = ids.notna().to_numpy()
+    keys = pd.Series([str(v).casefold() if p else "" for v, p in zip(ids.tolist(), present)])  # 'A1' = 'a1'
     first = {}
-    for position, value in enumerate(ids.tolist()):
-        if value is not None and value == value:
+    for position, value in enumerate(keys.tolist()):
+        if present[position]:
             first.setdefault(value, position)
-    repeated = ids.notna().to_numpy() & ids.duplicated(keep="first").to_numpy()
+    repeated = present & keys.duplicated(keep="first").to_numpy()
     check.rows(name, repeated, lambda i: f'"{ids.iloc[i]}" is also the record_id of '
-               f"{check.place(first[ids.iloc[i]])[1]}; each record needs its own")
+               f"{check.place(first[keys.iloc[i]])[1]}; each record needs its own")
 
 
 def template_example(frame: pd.DataFrame, original: dict, check: Checker) -> None:

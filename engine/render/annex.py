@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from engine.render.format import rounded
+from engine.render.format import interval_level, rounded
 from engine.render.markdown import labels
 from engine.results import MeasureResult, Results, Share
 
@@ -228,13 +228,14 @@ def _state(measure: str, m: MeasureResult) -> str:
 
 
 def _results(sheet: Worksheet, results: Results) -> None:
+    level = interval_level(results.significance_level)
     _row(sheet, ["Results"], font=TITLE)
     _row(sheet, [f"Figures rounded as the report prints them; rates in %, differences in percentage points; a "
                  f"difference is statistically significant when p is at most {results.significance_level:g}."])
     _row(sheet, [])
     _row(sheet, ["Analysis", "Measure", "Treatment group: people", "Comparison group: records",
                  "Comparison group: effective size", "Treatment group", "Comparison group", "Estimated difference",
-                 "95% confidence interval of the difference: from", "95% confidence interval: to", "p-value",
+                 f"{level} confidence interval of the difference: from", f"{level} confidence interval: to", "p-value",
                  "Statistically significant?", "Treatment group compared with comparison group", "Reported?",
                  "Why not reported", "In the key findings?", "Treatment group size needed to settle the rate",
                  "Additional test", "Additional test p-value", "Additional test significant?", "Verdict decided by",

@@ -28,7 +28,7 @@ import matplotlib.style
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from engine.render.format import fixed, thousands
+from engine.render.format import fixed, interval_level, thousands
 from engine.results import MeasureResult, Results
 from engine.spec.loaded import LoadedSpec
 
@@ -49,7 +49,7 @@ AXES = {
     "severity": ("Serious re-offence (% of all people)", 1, "%"),
 }
 
-INTERVAL_NOTE = ("The black line shows where the treatment group's figure could be (95% confidence interval).\n"
+INTERVAL_NOTE = ("The black line shows where the treatment group's figure could be ({level} confidence interval).\n"
                  "If it reaches the comparison group's level, the difference may be chance.")
 GROUPS = {"time_to_first_reoffence": ("Treatment group re-offenders", "Comparison group re-offenders")}
 
@@ -84,21 +84,22 @@ def draw_charts(loaded: LoadedSpec, results: Results) -> dict[str, bytes]:
         result = analysis.measures.get(measure)
         if result is None or not result.headline or result.suppressed:
             continue
-        charts[f"charts/{measure}.png"] = draw_chart(measure, result, chart_title(measure, title))
+        charts[f"charts/{measure}.png"] = draw_chart(measure, result, chart_title(measure, title),
+                                                       results.significance_level)
     return charts
 
 
-def draw_chart(measure: str, result: MeasureResult, title: str) -> bytes:
-    """One bar chart as PNG bytes."""
+def draw_chart(measure: str, result: MeasureResult, title: str, significance_level: float = 0.05) -> bytes:
+    """One bar chart as PNG bytes; its interval is the (1 - significance level) one the report states."""
     with matplotlib.style.context("default"), matplotlib.rc_context(RC):
-        figure = chart_figure(measure, result, title)
+        figure = chart_figure(measure, result, title, significance_level)
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
     figure.clear()  # no pyplot: nothing global holds the figure; clearing frees its artists now
     return buffer.getvalue()
 
 
-def chart_figure(measure: str, result: MeasureResult, title: str) -> Figure:
+def chart_figure(measure: str, result: MeasureResult, title: str, significance_level: float = 0.05) -> Figure:
     """The chart as a matplotlib Figure on an Agg canvas (call inside the style context of draw_chart)."""
     label, places, unit = AXES[measure]
     figure = Figure(figsize=FIGURE_SIZE, dpi=DPI)
@@ -148,6 +149,6 @@ def chart_figure(measure: str, result: MeasureResult, title: str) -> Figure:
         )
 
     figure.text(0.5, 0.97, "\n".join(textwrap.wrap(title, 70)), ha="center", va="top", fontsize=12, fontweight="bold")
-    figure.text(0.5, 0.055, INTERVAL_NOTE, ha="center", va="center", fontsize=11, color="#222222",
+    figure.text(0.5, 0.055, INTERVAL_NOTE.format(level=interval_level(significance_level)), ha="center", va="center", fontsize=11, color="#222222",
                 linespacing=1.4)
     return figure

@@ -67,3 +67,8 @@ FILTERS = {
     "p_value": p_value,
     "percent": percent,
 }
+
+
+def interval_level(significance_level: float) -> str:
+    """'95%' for 0.05, '99%' for 0.01, '97.5%' for 0.025: the confidence level of the report's intervals."""
+    return f"{round(100 * (1 - significance_level), 6):g}%"

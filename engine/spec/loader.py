@@ -263,6 +263,12 @@ def cross_checks(data: dict, tree: Tree) -> list[Problem]:
             if isinstance(name, str) and (name in not_matching or name.startswith("_")):
                 why = not_matching.get(name, "names starting with _ are the engine's own")
                 problem(path + (i,), f"'{name}' cannot be a matching variable: {why}")
+    for a, analysis in enumerate(analyses):
+        pool = analysis.get("pool") if isinstance(analysis, dict) else None
+        for name in pool if isinstance(pool, dict) else {}:
+            if isinstance(name, str) and name in not_matching:
+                problem(("analyses", a, "pool", name), f"'{name}' cannot restrict the comparison pool: "
+                        f"{not_matching[name]}", at_key=True)
     known = sorted({n for _, values in lists for n in _strings(values)})
     if known:
         for i, name in enumerate(_strings(matching.get("categorical"))):

@@ -1,13 +1,18 @@
 """Property: whatever spec values and data cells a person writes, `validate` and `run` end with exit
-0 or 1 and one line per problem, never a traceback (hypothesis; a small synthetic evaluation)."""
+0 or 1 and one line per problem, never a traceback, and a published report.md never says what the claims
+rules refuse for the run's own results (hypothesis; a small synthetic evaluation)."""
 
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from engine.claims import find_breaches
+from engine.claims.document import report_licence
 from safety_workspace import REFERENCE_COLUMNS, SUBMISSION_COLUMNS, Workspace
 
 WEIRD_TEXT = st.text(alphabet=st.sampled_from(list("ab <>*_[]()!#|=+-@$\\\n\t\x00\x07\x7f'\"é€:{}&;")), max_size=20)
@@ -51,3 +56,13 @@ def test_any_spec_and_data_values_end_in_exit_0_or_1(tmp_path_factory, monkeypat
         assert result.exit_code in (0, 1)
         if result.exit_code == 1:
             assert result.stderr.strip(), "a refusal says why"
+    if result.exit_code == 0:
+        assert_report_licensed(root / "out")
+
+
+def assert_report_licensed(folder: Path) -> None:
+    """The published report, checked as the engine's own text against its own results.json."""
+    text = (folder / "report.md").read_text(encoding="utf-8")
+    quoted = tuple(re.findall(r'^- ✗ "(.*)"$', text, flags=re.MULTILINE))  # the "What you cannot say" lines
+    breaches = find_breaches(text, report_licence(folder), engine=True, quoted=quoted)
+    assert breaches == [], [b.message for b in breaches]
