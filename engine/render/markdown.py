@@ -168,6 +168,7 @@ def safe_results(results: Results) -> Results:
     """Analysis names and pool values (from the spec, carried in the results) as plain text."""
     analyses = [a.model_copy(update={
         "name": plain_text(a.name),
+        "description": markdown_text(a.description) if a.description else a.description,
         "pool_restriction": {k: [plain_text(str(v)) for v in vs] for k, vs in a.pool_restriction.items()},
     }) for a in results.analyses]
     return results.model_copy(update={"analyses": analyses})
@@ -202,8 +203,9 @@ def render_markdown(loaded: LoadedSpec, results: Results) -> str:
     phrases = list(loaded.spec.report.forbidden_phrases)
     check_pieces(spec_pieces(loaded) + data_pieces(results), licence, phrases)
     escaped, shown = safe_spec(loaded), safe_results(results)
-    sections = render_sections(escaped, shown, report_view(escaped, shown, labels()))
-    quoted = tuple(w.cannot_say for w in view["wordings"])
+    shown_view = report_view(escaped, shown, labels())
+    sections = render_sections(escaped, shown, shown_view)
+    quoted = tuple(w.cannot_say for w in view["wordings"] + shown_view["wordings"])  # as written and as printed
     check_pieces([Piece(text, f"report_text/{name}.md.j2", engine=True, quoted=quoted)
                   for name, text in sections], licence, phrases)
     return "\n\n".join(text for _, text in sections) + "\n"

@@ -17,9 +17,16 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#!~])")
 
 
+# a link or link definition whose target has a scheme other than http(s)/mailto (javascript:, data:, file:, ...)
+UNSAFE_LINK = re.compile(r"(\]\s*)\((?=\s*<?\s*(?!(?:https?|mailto):)[a-z][a-z0-9+.-]*:)|^(\s*)\[(?=[^\]\n]*\]:\s*<?\s*"
+                         r"(?!(?:https?|mailto):)[a-z][a-z0-9+.-]*:)", re.IGNORECASE | re.MULTILINE)
+
+
 def markdown_text(text: str) -> str:
-    """Free text: Markdown kept, raw HTML and images made inert."""
+    """Free text: Markdown kept, raw HTML and images made inert, links only to http(s) and mailto
+    (a `javascript:` or `data:` target is escaped into plain text, so no Markdown reader links it)."""
     text = CONTROL.sub("", text)
+    text = UNSAFE_LINK.sub(lambda m: f"{m.group(1)}\\(" if m.group(1) is not None else f"{m.group(2)}\\[", text)
     return text.replace("<", "&lt;").replace(">", "&gt;").replace("![", "&#33;[")
 
 

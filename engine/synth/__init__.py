@@ -21,6 +21,7 @@ from engine.synth.seeds import LPT, MC, Plan, plant
 
 DEFAULT_SEED = 20170209
 DEFAULT_SIZE = 300_000
+MAX_SIZE = 3_000_000  # ten times the default: more would need more memory than a laptop has
 # Each cohort has its own random stream. Participant profiles are drawn at random, and with ~40 or
 # ~90 people an unusual combination can sit outside the pool's scores; these draw numbers are the
 # first for which the default data reproduce the published flows exactly under the engine's matching.
@@ -146,8 +147,9 @@ def write_synthetic_data(out: Path, seed: int = DEFAULT_SEED, size: int = DEFAUL
     from engine.output import write_owned_file
 
     out = Path(out)
-    if size < 1:
-        raise UserError(Problem("--size", None, None, "", f"must be a positive number of records (you wrote {size})"))
+    if size < 1 or size > MAX_SIZE:
+        raise UserError(Problem("--size", None, None, "", f"must be a number of records from 1 to {MAX_SIZE:,} "
+                                f"(you wrote {size})"))
     if out.exists() and not out.is_dir():
         raise UserError(Problem(display_path(out), None, None, "", "is a file; --out takes a folder for the data files"))
     reference, submissions = build(seed, size)

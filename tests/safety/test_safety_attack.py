@@ -86,3 +86,22 @@ def test_annex_names_the_interval_at_the_spec_level(work):
              for c in row if c.value is not None}
     assert "99% confidence interval of the difference: from" in cells
     assert not any(c.startswith("95% confidence") for c in cells)
+
+
+def test_analysis_description_and_links_are_inert_in_report_md(work):
+    work.write_spec(("headline: true", 'headline: true\n    description: "<svg onload=alert(1)> ![d](data:x) [c](javascript:alert(1))"'),
+                    ("summary: Mentoring for adults in two regions.",
+                     'summary: "Mentoring. [a](JavaScript:x) [ok](https://example.org)\\n\\n[1]: data:text/html,x"'))
+    assert work.run().exit_code == 0
+    report = work.report()
+    assert "<svg" not in report and "&lt;svg onload=alert(1)&gt;" in report
+    assert "](javascript" not in report.lower() and "\\(javascript:alert(1))" in report
+    assert "\n[1]:" not in report and "[ok](https://example.org)" in report
+    html = (work.root / "out" / "report.html").read_text(encoding="utf-8")
+    assert "<svg" not in html and 'href="javascript' not in html.lower() and 'href="data' not in html
+
+
+def test_a_name_with_angle_brackets_is_printed_not_refused(work):
+    work.write_spec(("name: the Test programme", 'name: "the <18s Test programme"'))
+    assert work.run().exit_code == 0
+    assert "the \\<18s Test programme" in work.report()

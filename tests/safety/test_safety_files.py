@@ -81,7 +81,9 @@ def test_synth_and_schema_never_overwrite_files_they_did_not_write(tmp_path, mon
 
 @pytest.mark.parametrize("args, message", [
     (["synth", "--out", "afile", "--size", "300"], "afile: is a file; --out takes a folder for the data files"),
-    (["synth", "--size", "-5"], "--size: must be a positive number of records (you wrote -5)"),
+    (["synth", "--size", "-5"], "--size: must be a number of records from 1 to 3,000,000 (you wrote -5)"),
+    (["synth", "--size", str(10**12)],
+     "--size: must be a number of records from 1 to 3,000,000 (you wrote 1000000000000)"),
     (["schema", "--out", "adir"], "adir: is a folder; give a file name for the schema file"),
 ])
 def test_synth_and_schema_wrong_targets_get_one_line(tmp_path, monkeypatch, args, message):
