@@ -32,8 +32,8 @@ MISSING = "(missing)"
 
 
 def too_small(loaded: LoadedSpec, attrition: list[AttritionStep]) -> Problem | None:
-    """An evaluation of fewer individuals than small_groups.min_submitted (after duplicates). `run` refuses
-    it; `validate` checks the files only, so a first few records can be tried out."""
+    """An evaluation of fewer individuals than small_groups.min_submitted (after duplicates). The dry run
+    refuses it, so `validate` and `run` agree."""
     steps = {step.step: step for step in attrition}
     individuals = (steps.get("duplicates") or steps["submitted"]).remaining
     minimum = loaded.spec.small_groups.min_submitted
@@ -44,13 +44,6 @@ def too_small(loaded: LoadedSpec, attrition: list[AttritionStep]) -> Problem | N
                    f"the submission holds {individuals} individual{'s' if individuals != 1 else ''}; an evaluation "
                    f"needs at least {minimum} (small_groups.min_submitted), so that no one can be identified from "
                    "its figures")
-
-
-def check_minimum_size(loaded: LoadedSpec, attrition: list[AttritionStep]) -> None:
-    """Refuse the run when too_small says so: below the minimum nothing is published."""
-    problem = too_small(loaded, attrition)
-    if problem is not None:
-        raise UserError(problem)
 
 
 def small(count: int, threshold: int) -> bool:

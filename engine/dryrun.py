@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from engine.disclosure import too_small
 from engine.errors import Problem, UserError, display_path
 from engine.inputs import Inputs, read_inputs
 from engine.progress import Progress
@@ -38,8 +39,10 @@ def prepare(loaded: LoadedSpec, progress: Progress | None = None) -> Prepared:
     with progress.stage("linking and exclusions"):
         cohort = link_and_exclude(spec, inputs.reference, inputs.submission)
     problems = cohort_problems(loaded, inputs, cohort)
+    small = too_small(loaded, cohort.attrition)  # below the minimum nothing may be published: refuse it here
+    problems += [small] if small is not None else []
     if problems:
-        raise UserError(problems)
+        raise UserError(list(dict.fromkeys(problems)))  # two analyses sharing a variable give one line
     warnings = inputs.warnings + link_warning(spec, inputs.reference, inputs.submission, cohort.identified_n)
     return Prepared(inputs, cohort, warnings + cohort.warnings)
 

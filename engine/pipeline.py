@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from engine import __version__
 from engine.claims.pieces import check_spec_text
-from engine.disclosure import check_minimum_size, suppress
+from engine.disclosure import suppress
 from engine.errors import AnalysisError, Problem, UserError, display_path
 from engine.output import publish, report_folder
 from engine.render.html import render_html
@@ -90,9 +90,8 @@ def compute_results(loaded: LoadedSpec, progress: Progress | None = None) -> Res
 
     progress = progress or Progress(enabled=False)
     spec = loaded.spec
-    prepared = prepare(loaded, progress)  # the dry run `validate` does: data, linking, exclusions
+    prepared = prepare(loaded, progress)  # the dry run `validate` does: data, linking, exclusions, minimum size
     inputs, cohort = prepared.inputs, prepared.cohort
-    check_minimum_size(loaded, cohort.attrition)  # too few people submitted: nothing is published
     analyses = []
     for number, analysis in enumerate(spec.analyses):
         with progress.stage(f"analysis {analysis.name}"):

@@ -27,6 +27,9 @@ KINDS = {
     "reoffence_custody": "flag", "reoffences": "count", "days_to_first_reoffence": "days",
 }
 DECIMAL_COMMA = r"-?\d+,\d+"
+# words for "not known" that, in a column of numbers, must be an empty cell (else the column would be read as text)
+NOT_KNOWN = {"n/a", "na", "n.a.", "#n/a", "-", "--", ".", "?", "unknown", "not known", "null", "none", "missing",
+             "not recorded", "nan", "blank"}
 MOSTLY_NUMBERS = 0.8  # a column whose cells are at least this share numbers is numeric: text in it is a mistake
 
 
@@ -163,13 +166,20 @@ def inferred(column: pd.Series, name: str, check: Checker) -> pd.Series:
         if not raw.isna().any() and lower.isin(list(FLAGS)).all() and lower.isin(WORD_FLAGS).any():
             return flag_values(raw).astype(np.int8)
         sample = present.head(1000)
-        if to_float(sample).notna().mean() + sample.str.fullmatch(DECIMAL_COMMA).mean() < MOSTLY_NUMBERS / 2:
+        sample = sample[~sample.str.lower().isin(NOT_KNOWN)]
+        if len(sample) and to_float(sample).notna().mean() + sample.str.fullmatch(DECIMAL_COMMA).mean() \
+                < MOSTLY_NUMBERS / 2:
             return raw  # plainly text (categories): skip the full conversion, slow on millions of rows
         values = to_float(raw)
         comma = raw.str.fullmatch(DECIMAL_COMMA).fillna(False).to_numpy(dtype=bool)
         words = (raw.notna() & values.isna()).to_numpy() & ~comma
-        if values.notna().sum() + comma.sum() < MOSTLY_NUMBERS * len(present):
+        unknown = raw.str.lower().isin(NOT_KNOWN).to_numpy()
+        numbers = values.notna().sum() + comma.sum()
+        if not numbers or numbers < MOSTLY_NUMBERS * (len(present) - unknown.sum()):
             return raw
+        check.rows(name, unknown, lambda i: f'"{raw.iloc[i]}" is text in a column of numbers; leave the cell empty when the '
+                   "value is not known")
+        words &= ~unknown
         check.rows(name, comma, lambda i: f'"{raw.iloc[i]}" has a decimal comma; write '
                    f'{raw.iloc[i].replace(",", ".")}, with a decimal point')
         check.rows(name, words, lambda i: f'"{raw.iloc[i]}" is not a number, in a column of numbers; write a '

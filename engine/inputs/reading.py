@@ -13,6 +13,7 @@ import csv
 import difflib
 import io
 import os
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +30,7 @@ READERS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".parquet": "parquet", "
 SEPARATORS = [",", ";", "\t", "|"]
 SAMPLE = 1 << 16  # bytes read to sniff the separator
 SEARCH_DEPTH = 3  # folders below the spec's (and the working) folder searched for a misplaced file
+HEADER_SEARCH = 20  # top rows of a sheet searched for the column names (title rows above them)
 SKIP = {".git", ".venv", "node_modules", "__pycache__", "reports"}
 
 
@@ -163,36 +165,102 @@ def _cell(value) -> str:
 
 
 def _read_xlsx(loaded: LoadedSpec, role: str, path: Path, problems: list[Problem]) -> Read | None:
-    """The first sheet, or the one data.<role>_sheet names; cells as text, dates as YYYY-MM-DD."""
+    """The sheet data.<role>_sheet names, or else the first sheet holding the column names the spec
+    needs (title rows above the header are skipped); cells as text, dates as YYYY-MM-DD."""
     import openpyxl
 
-    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    shown = display_path(path)
+    if not zipfile.is_zipfile(path):
+        text = path.read_bytes()[:2048]
+        looks = " (it holds text: a CSV file named .xlsx? give it the .csv ending)" if b"\0" not in text else ""
+        problems.append(Problem(shown, None, None, "", f"is not an Excel workbook{looks}"))
+        return None
+    book = openpyxl.load_workbook(path, read_only=True, data_only=False)
     try:
         wanted = getattr(loaded.spec.data, f"{role}_sheet", None)
         names = book.sheetnames
-        notes = []
         if wanted is not None and wanted not in names:
             close = difflib.get_close_matches(wanted, names, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             problems.append(spec_problem(loaded, f"data.{role}_sheet",
                                          f"the workbook has no sheet '{wanted}'{hint} (sheets: {', '.join(names)})"))
             return None
-        sheet = book[wanted] if wanted else book[names[0]]
-        if wanted is None and len(names) > 1:
-            notes.append(f"read the first sheet, '{names[0]}', of {len(names)} ({', '.join(names)}); "
-                         f"name another with data.{role}_sheet")
-        rows = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        needed = {n.casefold() for n in _needed_names(loaded, role)}
+        sheets = [wanted] if wanted else names
+        chosen = None
+        for name in sheets:
+            rows = [list(row) for row in book[name].iter_rows(values_only=True)]
+            header = _header_row(rows, needed)
+            if header is not None or wanted or chosen is None and any(any(c is not None for c in r) for r in rows):
+                chosen = (name, rows, header or 0)
+                if header is not None or wanted:
+                    break
     finally:
         book.close()
+    if chosen is None:
+        problems.append(Problem(shown, None, None, "", f"every sheet of the workbook is empty ({', '.join(names)})"))
+        return None
+    name, rows, header = chosen
+    notes = []
+    if wanted is None and len(names) > 1:
+        notes.append(f"read the sheet '{name}' of {len(names)} ({', '.join(names)}); name another with "
+                     f"data.{role}_sheet")
+    if header:
+        notes.append(f"the column names are on row {header + 1} of the sheet '{name}'; the {header} row"
+                     f"{'s' if header > 1 else ''} above (a title) were skipped")
+    if any(isinstance(c, str) and c.startswith("=") for r in rows for c in r):
+        rows = _formula_results(path, name, rows, shown, problems)
+        if rows is None:
+            return None
+    rows = [[_cell(v) for v in row] for row in rows[header:]]
     if not rows or not any(c.strip() for c in rows[0]):
-        problems.append(Problem(display_path(path), 1, None, "", "the first row of the sheet is empty; "
+        problems.append(Problem(shown, header + 1, None, "", f"row {header + 1} of the sheet '{name}' is empty; "
                                 "it must hold the column names"))
         return None
     width = max(len(r) for r in rows)
     rows = [r + [""] * (width - len(r)) for r in rows]
     frame = pd.DataFrame(rows[1:], columns=[f"_{i}" for i in range(width)], dtype=object).astype("str")
     frame.columns = rows[0]
-    return Read(frame, np.arange(len(frame)) + 2, notes)
+    return Read(frame, np.arange(len(frame)) + 2 + header, notes)
+
+
+def _needed_names(loaded: LoadedSpec, role: str) -> set[str]:
+    """The file's names of the columns the spec needs (to recognise the header row and the data sheet)."""
+    from engine.inputs.columns import renames, required_columns
+
+    back = {contract: file for file, contract in renames(loaded.spec, role).items()}
+    return {back.get(name, name) for name in required_columns(loaded.spec)[role]}
+
+
+def _header_row(rows: list[list], needed: set[str]) -> int | None:
+    """The first of the top rows holding most of the needed column names, or None."""
+    for number, row in enumerate(rows[:HEADER_SEARCH]):
+        names = {str(c).strip().casefold() for c in row if c is not None}
+        if needed and len(names & needed) >= max(1, len(needed) // 2):
+            return number
+    return None
+
+
+def _formula_results(path: Path, name: str, rows: list[list], shown: str, problems: list[Problem]):
+    """Formula cells replaced by the results Excel saved with them; a formula with no saved result
+    (a file written by a program, never opened in Excel) is refused rather than read as empty."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        values = [list(row) for row in book[name].iter_rows(values_only=True)]
+    finally:
+        book.close()
+    unsaved = [(r, c, cell) for r, row in enumerate(rows) for c, cell in enumerate(row)
+               if isinstance(cell, str) and cell.startswith("=") and (c >= len(values[r]) or values[r][c] is None)]
+    if unsaved:
+        r, c, cell = unsaved[0]
+        what = f"{len(unsaved):,} formula cells (the first: {cell[:40]}) have no saved results, so their values are" \
+            if len(unsaved) > 1 else f"the formula {cell[:40]} has no saved result, so its value is"
+        problems.append(Problem(shown, r + 1, c + 1, f"sheet '{name}'", f"{what} unknown; open the workbook in "
+                                "Excel and save it, or paste the values over the formulas"))
+        return None
+    return values
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:

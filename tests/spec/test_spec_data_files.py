@@ -116,10 +116,11 @@ def test_xlsx_dates_stored_as_dates_and_the_named_sheet(work):
     work.write_spec(("submission: submission.csv", "submission: sub.xlsx\n  submission_sheet: Record"))
     assert work.errors() == ["bad.yaml:12:21: data.submission_sheet: the workbook has no sheet 'Record'; did you "
                              "mean 'Records'? (sheets: Notes, Records)"]
-    work.write_spec(("submission: submission.csv", "submission: sub.xlsx"))
-    errors = work.errors()
-    assert errors[-1] == ("sub.xlsx: read the first sheet, 'Notes', of 2 (Notes, Records); name another with "
-                          "data.submission_sheet")
+    work.write_spec(("submission: submission.csv", "submission: sub.xlsx"))  # the sheet with the columns is read
+    inputs = read_inputs(load_spec("bad.yaml"))
+    assert [f"{d:%Y-%m-%d}" for d in inputs.submission["start_date"]] == ISO_STARTS
+    assert inputs.warnings == [
+        "sub.xlsx: read the sheet 'Records' of 2 (Notes, Records); name another with data.submission_sheet"]
 
 
 def test_dates_outside_1900_to_2100_are_refused_not_a_traceback(work):
@@ -373,3 +374,78 @@ def test_validate_prints_the_seed_flow_without_fitting_or_matching(monkeypatch):
     assert result.stdout.splitlines()[:2] == ["specs/lpt.yaml: ok", "  people: 77 → 76 → 72 → 47 → 43"]
     prepared = prepare(load_spec(ROOT / "specs" / "lpt.yaml"))
     assert [s.remaining for s in prepared.cohort.attrition] == [77, 76, 72, 47, 43]
+    assert validate_seconds < 30
+
+
+# --- held-out kinds (attack9): spreadsheets as sent, words for "not known", the minimum size ---------
+
+
+def test_a_sheet_with_title_rows_above_the_header_or_after_an_empty_sheet_is_read(work):
+    import openpyxl
+
+    frame = pd.read_csv(work.root / "submission.csv", dtype=str)
+    with pd.ExcelWriter(work.root / "sub.xlsx") as writer:
+        pd.DataFrame().to_excel(writer, sheet_name="Sheet1", index=False)
+        frame.to_excel(writer, sheet_name="Records", index=False, startrow=3)
+    book = openpyxl.load_workbook(work.root / "sub.xlsx")
+    book["Records"]["A1"] = "Test Trust: submission to the Justice Data Lab"
+    book["Records"].merge_cells("A1:F2")
+    book.save(work.root / "sub.xlsx")
+    work.write_spec(("submission: submission.csv", "submission: sub.xlsx"))
+    inputs = read_inputs(load_spec("bad.yaml"))
+    assert [f"{d:%Y-%m-%d}" for d in inputs.submission["start_date"]] == ISO_STARTS
+    assert inputs.warnings == [
+        "sub.xlsx: read the sheet 'Records' of 2 (Sheet1, Records); name another with data.submission_sheet",
+        "sub.xlsx: the column names are on row 4 of the sheet 'Records'; the 3 rows above (a title) were skipped"]
+    assert FLOW_OK in ok_lines(work)
+    assert inputs.lines["submission"][0] == 5  # messages name the sheet's own row numbers
+
+
+def test_formulas_without_saved_results_are_refused_not_read_as_empty(work):
+    import openpyxl
+
+    frame = pd.read_csv(work.root / "submission.csv", dtype=str)
+    frame.to_excel(work.root / "sub.xlsx", index=False)
+    book = openpyxl.load_workbook(work.root / "sub.xlsx")
+    for row in range(2, 10):
+        book.active.cell(row, 1).value = f'="R"&{row - 1}'  # written by a program: no cached result
+    book.save(work.root / "sub.xlsx")
+    work.write_spec(("submission: submission.csv", "submission: sub.xlsx"))
+    assert work.errors() == [
+        "sub.xlsx:2:1: sheet 'Sheet1': 8 formula cells (the first: =\"R\"&1) have no saved results, so their values "
+        "are unknown; open the workbook in Excel and save it, or paste the values over the formulas"]
+
+
+def test_a_file_named_xlsx_that_is_not_a_workbook_is_refused_without_a_traceback(work):
+    (work.root / "sub.xlsx").write_bytes((work.root / "submission.csv").read_bytes())
+    work.write_spec(("submission: submission.csv", "submission: sub.xlsx"))
+    assert work.errors() == ["sub.xlsx: is not an Excel workbook (it holds text: a CSV file named .xlsx? give it "
+                             "the .csv ending)"]
+    assert work.errors("bad.yaml") == work.errors()  # and run says the same (one code path)
+
+
+@pytest.mark.parametrize("word", ["N/A", "-", "unknown", "NA", "not known"])
+def test_words_for_not_known_in_a_column_of_numbers_are_refused_even_when_many(work, word):
+    lines = (work.root / "reference.csv").read_text(encoding="utf-8").splitlines()
+    for i in range(1, len(lines), 2):  # half the ages: read as text, age would silently become a category
+        cells = lines[i].split(",")
+        cells[10] = word
+        lines[i] = ",".join(cells)
+    (work.root / "reference.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    work.write_spec()
+    errors = work.errors()
+    assert errors[0] == (f'reference.csv:2: row 1, column age: "{word}" is text in a column of numbers; leave the '
+                         "cell empty when the value is not known")
+    assert errors[-1] == "reference.csv: column age: and 17 more rows with the same problem"
+
+
+def test_too_few_people_submitted_is_refused_by_validate_as_by_run(work, monkeypatch):
+    from engine import disclosure
+
+    monkeypatch.setattr("engine.dryrun.too_small", disclosure.too_small)  # the fixture turns it off: 8 people
+    work.write_spec()
+    expected = ["bad.yaml:11:15: data.submission: the submission holds 8 individuals; an evaluation needs at "
+                "least 60 (small_groups.min_submitted), so that no one can be identified from its figures"]
+    assert work.errors() == expected
+    result = CliRunner().invoke(app, ["run", "bad.yaml", "--out", "out"])
+    assert result.exit_code == 1 and result.stderr.splitlines()[:-1] == expected
