@@ -177,13 +177,13 @@ def inferred(column: pd.Series, name: str, check: Checker) -> pd.Series:
         numbers = values.notna().sum() + comma.sum()
         if not numbers or numbers < MOSTLY_NUMBERS * (len(present) - unknown.sum()):
             return raw
-        check.rows(name, unknown, lambda i: f'"{raw.iloc[i]}" is text in a column of numbers; leave the cell empty when the '
-                   "value is not known")
         words &= ~unknown
         check.rows(name, comma, lambda i: f'"{raw.iloc[i]}" has a decimal comma; write '
                    f'{raw.iloc[i].replace(",", ".")}, with a decimal point')
         check.rows(name, words, lambda i: f'"{raw.iloc[i]}" is not a number, in a column of numbers; write a '
                    "number, or leave the cell empty if it is not known")
+        check.rows(name, unknown, lambda i: f'"{raw.iloc[i]}" is text in a column of numbers; leave the cell empty '
+                   "when the value is not known")
     if not values.isna().any() and values.isin([0, 1]).all():
         return values.astype(np.int64)
     return values

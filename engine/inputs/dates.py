@@ -17,8 +17,14 @@ import pandas as pd
 from engine.inputs.checks import Checker, text
 
 DATE_HINT = "write dates as YYYY-MM-DD or DD/MM/YYYY"
-ISO = r"^(\d{4}-\d{1,2}-\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"  # a database export's time is dropped
-SLASHED = r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:[T ]\d{1,2}:\d{2}(?::\d{2})?)?$"
+TIME = r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2}|[AaPp]\.?[Mm]\.?)?)?"  # dropped
+ISO = r"^(\d{4}-\d{1,2}-\d{1,2})" + TIME + "$"
+SLASHED = r"^(\d{1,2})/(\d{1,2})/(\d{4})" + TIME + "$"
+MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+WEEKDAY = r"^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+"  # "Thu 06/06/2013", "Thursday, 6 June 2013"
+DAY_MONTH_NAME = r"^(\d{1,2})(?:st|nd|rd|th)?[\s\-/.]*([a-z]{3,9})\.?[\s\-/.,]*(\d{2}|\d{4})$"  # 6-Jun-2013
+MONTH_NAME_DAY = r"^([a-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{2}|\d{4})$"  # June 6, 2013
+TWO_DIGIT_YEAR = r"^\d{1,2}([/.\-])\d{1,2}\1\d{2}$"
 SERIAL = r"^(\d{5})(?:\.0+)?$"  # Excel's day number: 10000 is 1927-05-18, 99999 is 2173-10-14
 EXCEL_EPOCH = np.datetime64("1899-12-30")
 YEARS = (1900, 2100)  # a date outside is a mistake here (and pandas cannot hold years after 2262)
@@ -38,9 +44,10 @@ def parse_dates(column: pd.Series, name: str, check: Checker, empty_ok: bool) ->
         column = column.map(_as_text)  # Parquet dates as objects, or a mixture
     raw = text(column)
     parsed = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
-    iso = raw.str.extract(ISO, expand=False)
-    slashed = raw.str.extract(SLASHED).astype("float64")
-    serial = pd.to_numeric(raw.str.extract(SERIAL, expand=False), errors="coerce")
+    written = _other_forms(raw)
+    iso = written.str.extract(ISO, expand=False)
+    slashed = written.str.extract(SLASHED).astype("float64")
+    serial = pd.to_numeric(written.str.extract(SERIAL, expand=False), errors="coerce")
     is_iso, is_slashed, is_serial = iso.notna(), slashed[0].notna(), serial.notna()
     if is_slashed.any() and (is_iso.any() or is_serial.any()):
         other, form = (is_iso, "YYYY-MM-DD") if is_iso.any() else (is_serial, "Excel day numbers")
@@ -60,8 +67,12 @@ def parse_dates(column: pd.Series, name: str, check: Checker, empty_ok: bool) ->
         return parsed
     bad = raw.notna() & parsed.isna()
     outside = bad & ~within_years(raw)
+    short = bad & written.str.fullmatch(f"{TWO_DIGIT_YEAR[1:-1]}|{_two_digit(DAY_MONTH_NAME)}|"
+                                        f"{_two_digit(MONTH_NAME_DAY)}", case=False).fillna(False).astype(bool)
     check.rows(name, outside, lambda i: f'"{raw.iloc[i]}" is not a date from {YEARS[0]} to {YEARS[1]}')
-    check.rows(name, bad & ~outside, lambda i: f'"{raw.iloc[i]}" is not a date; {DATE_HINT}')
+    check.rows(name, short & ~outside, lambda i: f'"{raw.iloc[i]}" has a two-digit year, which could be of either '
+               "century; write the year in full: YYYY-MM-DD or DD/MM/YYYY")
+    check.rows(name, bad & ~outside & ~short, lambda i: f'"{raw.iloc[i]}" is not a date; {DATE_HINT}')
     if not empty_ok:
         check.rows(name, raw.isna(), lambda i: "is empty; a date is needed")
     return parsed.astype("datetime64[ns]").dt.normalize()
@@ -112,6 +123,44 @@ def _slashed(parts: pd.DataFrame, raw: pd.Series, parsed: pd.Series, name: str, 
                    "day/month or month/day; they were read as day/month (DD/MM/YYYY). If they are month/day, "
                    "write them as YYYY-MM-DD")
     return True
+
+
+def _other_forms(raw: pd.Series) -> pd.Series:
+    """The column with other ways of writing a date brought to the forms above: a weekday name dropped,
+    '.' or '-' between day, month and year made '/', YYYY/MM/DD and YYYYMMDD made ISO, month names
+    (6-Jun-2013, June 6, 2013) made ISO. Values already in a known form are left alone (fast on millions)."""
+    known = raw.str.match(ISO) | raw.str.match(SLASHED) | raw.str.match(SERIAL)
+    other = raw.notna() & ~known.fillna(False).astype(bool)
+    if not other.any():
+        return raw
+    values = raw[other].str.lower().str.replace(WEEKDAY, "", regex=True).str.strip()
+    values = values.str.replace(r"^(\d{1,2})([.\-])(\d{1,2})\2(\d{4})", r"\1/\3/\4", regex=True)
+    values = values.str.replace(r"^(\d{4})([/.])(\d{1,2})\2(\d{1,2})", r"\1-\3-\4", regex=True)
+    values = values.str.replace(r"^((?:19|20)\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$", r"\1-\2-\3", regex=True)
+    for pattern, day, month, year in ((DAY_MONTH_NAME, 0, 1, 2), (MONTH_NAME_DAY, 1, 0, 2)):
+        parts = values.str.extract(pattern)
+        number = parts[month].map(_month_number)
+        ok = number.notna() & (parts[year].str.len() == 4)
+        values[ok] = parts[year][ok] + "-" + number[ok].astype(int).astype(str) + "-" + parts[day][ok]
+    out = raw.copy()
+    out[other] = values
+    return out
+
+
+def _month_number(word) -> float:
+    """1-12 for a month's name or its abbreviation (Sept too), else NaN."""
+    if not isinstance(word, str):
+        return np.nan
+    for number, start in enumerate(MONTHS, start=1):
+        full = pd.Timestamp(2000, number, 1).strftime("%B").lower()
+        if word.startswith(start) and (full.startswith(word) or word == "sept"):
+            return float(number)
+    return np.nan
+
+
+def _two_digit(pattern: str) -> str:
+    """A month-name pattern that matches only two-digit years (for the message that asks for four)."""
+    return pattern[1:-1].replace(r"(\d{2}|\d{4})", r"\d{2}")
 
 
 def _as_text(value) -> str | None:

@@ -8,6 +8,8 @@ import unicodedata
 from pathlib import Path
 
 import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
 import pytest
 from typer.testing import CliRunner
 
@@ -177,8 +179,8 @@ def test_a_word_in_a_column_of_numbers_is_refused_not_turned_into_a_category(wor
     assert work.errors() == [
         'reference.csv:2: row 1, column age: "twenty" is not a number, in a column of numbers; write a number, '
         "or leave the cell empty if it is not known",
-        'reference.csv:3: row 2, column age: "N/A" is not a number, in a column of numbers; write a number, '
-        "or leave the cell empty if it is not known"]
+        'reference.csv:3: row 2, column age: "N/A" is text in a column of numbers; leave the cell empty when the '
+        "value is not known"]
 
 
 def test_decimal_commas_in_a_column_of_numbers_are_refused_with_the_number_to_write(work):
@@ -449,3 +451,77 @@ def test_too_few_people_submitted_is_refused_by_validate_as_by_run(work, monkeyp
     assert work.errors() == expected
     result = CliRunner().invoke(app, ["run", "bad.yaml", "--out", "out"])
     assert result.exit_code == 1 and result.stderr.splitlines()[:-1] == expected
+
+
+@pytest.mark.parametrize("written", [
+    "15.08.2013", "15-08-2013", "Thu 15/08/2013", "Thursday, 15 August 2013", "15-Aug-2013", "August 15th, 2013",
+    "2013/08/15", "20130815", "2013-08-15T09:30:00Z", "2013-08-15 09:30:00+01:00", "15 Aug. 2013"])
+def test_other_ways_of_writing_a_date_are_read(written):
+    from engine.inputs.checks import Checker
+    from engine.inputs.dates import parse_dates
+
+    check = Checker("x.csv", None)
+    parsed = parse_dates(pd.Series([written, written]), "d", check, False)
+    assert check.problems == [] and parsed.iloc[0] == pd.Timestamp("2013-08-15")
+
+
+@pytest.mark.parametrize("written", ["15/08/13", "15.08.13", "8/15/13", "15-Aug-13", "Aug 15, 13"])
+def test_a_two_digit_year_is_refused_as_such(written):
+    from engine.inputs.checks import Checker
+    from engine.inputs.dates import parse_dates
+
+    check = Checker("x.csv", None)
+    parse_dates(pd.Series([written]), "start_date", check, False)
+    assert [p.message for p in check.problems] == [
+        f'"{written}" has a two-digit year, which could be of either century; write the year in full: YYYY-MM-DD or '
+        "DD/MM/YYYY"]
+
+
+def test_month_day_dates_with_dots_or_dashes_are_refused_like_slashed_ones():
+    from engine.inputs.checks import Checker
+    from engine.inputs.dates import parse_dates
+
+    for separator in ".-":
+        check = Checker("x.csv", None)
+        parse_dates(pd.Series([f"08{separator}15{separator}2013", f"03{separator}04{separator}2013"]), "d", check, False)
+        [problem] = check.problems
+        assert problem.message.startswith("these look like month/day dates: 1 value")
+
+
+DATEISH = st.one_of(
+    st.text(max_size=24),
+    st.from_regex(r"\A\d{1,4}[/.\- ]\d{1,2}[/.\- ]\d{1,4}( \d{1,2}:\d\d)?\Z"),
+    st.from_regex(r"\A(Mon |Thursday, )?\d{1,2}(st)? ?(Jan|Sept|June|Foo)[a-z]{0,6}[ ,.-]*\d{1,5}\Z"),
+    st.from_regex(r"\A[A-Za-z]{3,9}\.? \d{1,2}(th)?,? \d{2,4}\Z"),
+    st.from_regex(r"\A\d{4,8}(\.0)?\Z"),
+    st.sampled_from(["N/A", "-", "unknown", "", " ", "twenty", "12 years", "1,5", "1e400", "nan", "inf"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(DATEISH, min_size=1, max_size=12))
+def test_any_text_in_a_date_column_is_read_as_a_date_in_range_or_reported(values):
+    from engine.inputs.checks import Checker
+    from engine.inputs.dates import YEARS, parse_dates
+
+    check = Checker("x.csv", None)
+    parsed = parse_dates(pd.Series(values, dtype=object), "d", check, True)
+    assert len(parsed) == len(values)
+    read = parsed.dropna()
+    assert ((read.dt.year >= YEARS[0]) & (read.dt.year <= YEARS[1])).all()
+    unread = [i for i, v in enumerate(values) if v.strip() and pd.isna(parsed.iloc[i])]
+    assert not unread or check.problems  # nothing written is dropped without a word
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(DATEISH, st.integers(-5, 200).map(str), st.floats(-1e6, 1e6).map(str)), min_size=1,
+                max_size=12))
+def test_any_text_in_an_inferred_column_is_numbers_text_or_reported(values):
+    from engine.inputs.checks import Checker, inferred
+
+    check = Checker("x.csv", None)
+    out = inferred(pd.Series(values, dtype=object), "age", check)
+    assert len(out) == len(values)
+    if pd.api.types.is_numeric_dtype(out) and not check.problems:
+        numbers = pd.to_numeric(pd.Series([v.strip() for v in values]).replace("", None), errors="coerce")
+        assert numbers.notna().sum() == out.notna().sum()  # no written value became a silent gap
