@@ -17,8 +17,8 @@ import pyarrow.compute as pc
 from engine.errors import Problem
 
 CAP = 3  # rows shown for one kind of problem in one column; the rest are counted
-FLAGS = {"0": 0, "1": 1, "0.0": 0, "1.0": 1, "false": 0, "true": 1, "no": 0, "yes": 1}
-WORD_FLAGS = {"false", "true", "no", "yes"}
+FLAGS = {"0": 0, "1": 1, "0.0": 0, "1.0": 1, "false": 0, "true": 1, "no": 0, "yes": 1, "n": 0, "y": 1}
+WORD_FLAGS = {"false", "true", "no", "yes", "n", "y"}
 # contract column -> kind (DESIGN §2); need_* are "need", anything else is inferred ("auto")
 KINDS = {
     "offender_id": "text", "record_id": "text", "forename": "text", "surname": "text",

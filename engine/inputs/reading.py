@@ -140,12 +140,32 @@ def _read_csv(path: Path, shown: str, problems: list[Problem]) -> Read | None:
     separator = _sniff(sample)
     header = next(csv.reader(io.StringIO(sample), delimiter=separator))
     # pyarrow's reader is strict: a row with an extra field is an error, never a shifted column
-    frame = pd.read_csv(path, engine="pyarrow", sep=separator, dtype=str, keep_default_na=False, na_values=[],
-                        encoding="utf-8-sig")
+    try:
+        frame = pd.read_csv(path, engine="pyarrow", sep=separator, dtype=str, keep_default_na=False, na_values=[],
+                            encoding="utf-8-sig")
+    except (pa.ArrowInvalid, pd.errors.ParserError) as error:
+        if "Expected" not in str(error):
+            raise
+        line, width = _ragged(path, separator, len(header))
+        why = "a value holding the separator must be in quotes" if width > len(header) else "the row is cut short"
+        shown_separator = {"\t": "tab"}.get(separator, f"'{separator}'")
+        problems.append(Problem(shown, line, None, "", f"this row has {width} fields (separated by {shown_separator}) "
+                                f"where the header has {len(header)}; {why}"))
+        return None
     if len(header) == len(frame.columns):
         frame.columns = header  # as written: pandas would rename a second 'age' to 'age.1'
 
     return Read(frame, np.arange(len(frame)) + 2, [])
+
+
+def _ragged(path: Path, separator: str, width: int) -> tuple[int | None, int]:
+    """(file line, field count) of the first non-blank row whose fields do not match the header's."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle, delimiter=separator)
+        for row in reader:
+            if len(row) != width and any(cell.strip() for cell in row):
+                return reader.line_num, len(row)
+    return None, width
 
 
 def _cell(value) -> str:

@@ -69,8 +69,17 @@ def why_few_linked(spec: Spec, reference: pd.DataFrame, submission: pd.DataFrame
     if "date_of_birth" in link_on:
         born = submission["date_of_birth"]
         flipped = pd.to_datetime(born.dt.strftime("%Y-%d-%m"), format="%Y-%m-%d", errors="coerce")
-        if _linked(reference, submission.assign(date_of_birth=flipped), link_on) > base:
-            reasons.append("dates of birth look like day and month are swapped: more records link with them exchanged")
+        known = link_key(reference, link_on)
+        unlinked = ~among(link_key(submission, link_on), known)
+        gained = int((unlinked & among(link_key(submission.assign(date_of_birth=flipped), link_on), known)).sum())
+        if gained:
+            reasons.append(f"dates of birth look like day and month are swapped: {gained:,} of the {int(unlinked.sum()):,} "
+                           "records not found link with them exchanged; check how the dates were written")
+    if not reasons and "offender_id" in link_on and base == 0:
+        ours, theirs = submission["offender_id"].dropna(), reference["offender_id"].dropna()
+        if len(ours) and len(theirs):
+            reasons.append(f"no offender_id of the submission occurs in the reference data (the submission's "
+                           f"'{ours.iloc[0]}', the reference data's '{theirs.iloc[0]}'); are they the same kind of ID?")
     return reasons
 
 

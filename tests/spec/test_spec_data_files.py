@@ -525,3 +525,18 @@ def test_any_text_in_an_inferred_column_is_numbers_text_or_reported(values):
     if pd.api.types.is_numeric_dtype(out) and not check.problems:
         numbers = pd.to_numeric(pd.Series([v.strip() for v in values]).replace("", None), errors="coerce")
         assert numbers.notna().sum() == out.notna().sum()  # no written value became a silent gap
+
+
+def test_a_row_with_more_or_fewer_fields_than_the_header_is_named_by_its_line(work):
+    work.edit("submission.csv", "R2,A0005,Fay,Okafor,1999-04-03,2011-06-08", "R2,A0005,Fay,Okafor, Jr,1999-04-03,2011-06-08")
+    work.write_spec()
+    assert work.errors() == ["submission.csv:3: this row has 7 fields (separated by ',') where the header has 6; a "
+                             "value holding the separator must be in quotes"]
+    work.edit("submission.csv", "R2,A0005,Fay,Okafor, Jr,1999-04-03,2011-06-08", "R2,A0005,Fay")
+    assert work.errors() == ["submission.csv:3: this row has 3 fields (separated by ',') where the header has 6; the "
+                             "row is cut short"]
+
+
+def test_y_and_n_are_read_as_flags(work):
+    rewrite(work, "reference.csv", lambda t: re.sub(r"^(([^,]*,){6})1,", r"\1Y,", re.sub(r"^(([^,]*,){6})0,", r"\1N,", t, flags=re.M), flags=re.M))
+    assert "Y," in (work.root / "reference.csv").read_text() and ok_lines(work)[1] == FLOW_OK
