@@ -60,9 +60,10 @@ def parse_dates(column: pd.Series, name: str, check: Checker, empty_ok: bool) ->
     if is_serial.any():
         parsed[is_serial] = bounded(pd.Series(EXCEL_EPOCH + serial[is_serial].to_numpy().astype("timedelta64[D]"),
                                               index=serial[is_serial].index))
-        first = int(np.flatnonzero(is_serial)[0])
-        check.warn(f"column {name} holds Excel day numbers ({check.examples(is_serial, raw)}); "
-                   f"read them as dates ({raw.iloc[first]} is {parsed.iloc[first]:%Y-%m-%d})")
+        first = int(np.flatnonzero(is_serial & parsed.notna())[0]) if (is_serial & parsed.notna()).any() else None
+        if first is not None:  # day numbers before 1900 are refused below
+            check.warn(f"column {name} holds Excel day numbers ({check.examples(is_serial, raw)}); "
+                       f"read them as dates ({raw.iloc[first]} is {parsed.iloc[first]:%Y-%m-%d})")
     if is_slashed.any() and not _slashed(slashed, raw, parsed, name, check):
         return parsed
     bad = raw.notna() & parsed.isna()

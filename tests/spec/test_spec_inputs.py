@@ -163,12 +163,12 @@ DATA_SIDE = [
     ("need not 0/1", [("reference.csv", ROW4, ROW4[:-1] + "yes please")],
      ['reference.csv:5: row 4, column need_drugs: "yes please" is not 0 or 1']),
     ("problems in both files at once",
-     [("reference.csv", ROW1, ROW1.replace("2011-11-28,0,1,1", "28.11.2011,0,1,x")),
+     [("reference.csv", ROW1, ROW1.replace("2011-11-28,0,1,1", "2011-11-31,0,1,x")),
       ("submission.csv", "R1,", "R1,,")],
-     [f'reference.csv:2: row 1, column index_date: "28.11.2011" {NOT_A_DATE}',
+     [f'reference.csv:2: row 1, column index_date: "2011-11-31" {NOT_A_DATE}',
       'reference.csv:2: row 1, column reoffences: "x" is not a whole number',
-      "submission.csv: cannot read the CSV file: CSV parse error: Expected 6 columns, got 7: "
-      "R1,,A0002,Carl,Brown,1997-10-05,2011-03-11"]),
+      "submission.csv:2: this row has 7 fields (separated by ',') where the header has 6; a value holding the "
+      "separator must be in quotes"]),
 ]
 
 
