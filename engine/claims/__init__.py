@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from engine.claims.book import rule_book
 from engine.claims.detect import claims_in
 from engine.claims.licence import Licence, judge
+from engine.claims.normalise import RLO
 from engine.claims.refusal import refusal
 from engine.claims.sentences import sentences
 
@@ -39,7 +40,19 @@ def find_breaches(text: str, licence: Licence, *, engine: bool = False, quoted: 
 
     engine: the text is the engine's own (its group-figure sentences are licensed by their template);
     quoted: the engine's own "What you cannot say" sentences, left out where they are quoted whole.
+    A right-to-left override shows its run reversed: the text is checked as shown and as written
+    (the override replaced by a zero-width space, so that columns stay), and fails if either breaks.
     """
+    found = _breaches(text, licence, engine, quoted, phrases)
+    if RLO in text:
+        seen = {(b.line, b.column) for b in found}
+        written = _breaches(text.replace(RLO, "\u200b"), licence, engine, quoted, phrases)
+        found = sorted(found + [b for b in written if (b.line, b.column) not in seen], key=lambda b: (b.line, b.column))
+    return found
+
+
+def _breaches(text: str, licence: Licence, engine: bool, quoted: tuple[str, ...],
+              phrases: tuple[str, ...]) -> list[Breach]:
     book = rule_book()
     wanted = [re.compile(r"\s+".join(map(re.escape, p.split())), re.IGNORECASE) for p in phrases if p.strip()]
     breaches: list[Breach] = []

@@ -17,6 +17,14 @@ TIME = "time_to_first_reoffence"
 OPPOSITE = {"decrease": "increase", "increase": "decrease"}
 PRONOUN_START = re.compile(r"^\W*(?:it|this|that|these|they|which|so|or)\b", re.IGNORECASE)
 CONTINUES_AIM = re.compile(r"^\W*(?:and |or |but also )?to\b", re.IGNORECASE)
+# what another group (mentors, staff) does that acts on the participants: still a claim
+OTHER_ACTS = re.compile(r"\bwhich\b|\bthereby\b|\bso that\b|\bhelp\w*|\bkeep\w*|\bkept\b|\b(?:stop|prevent)\w* (?:\w+ ){0,2}from\b"
+                        r"|\bdifference\b|\bimpact|\beffect",
+                        re.IGNORECASE)
+# the comparison group as the subject ("a comparison group, who re-offended sooner than our women"):
+# its direction is the programme's, the other way round
+THAN_US = re.compile(r"\bthan (?:our|us|the participants|participants|(?:the )?mentees|the treatment group|those (?:we|on our))\b",
+                     re.IGNORECASE)
 
 
 @dataclass
@@ -84,6 +92,15 @@ def blank_scopes(text: str, book: RuleBook) -> str:
     return text
 
 
+def _blank_names(text: str, book: RuleBook) -> str:
+    """Proper names ("the Reducing Re-offending Partnership") say who, not what happened; a name that
+    itself holds a figure, a comparison or a word of proof is read like any other words."""
+    for match in book.words["name"].finditer(text):
+        if not book.words["name_claim"].search(match.group()):
+            text = _blank(text, match.start(), match.end())
+    return text
+
+
 def _negated(clause: str, start: int, book: RuleBook) -> bool:
     before = clause[max(0, start - 30):start]
     words = before.split()[-3:]
@@ -118,6 +135,13 @@ def _measures(named: list[str], good: list[str], timed: bool) -> tuple[str, ...]
 
 
 def _directions(clause: str, measures: tuple[str, ...], good: list[str], book: RuleBook) -> set[tuple[str, bool]]:
+    found = _said_directions(clause, measures, good, book)
+    if THAN_US.search(clause):
+        return {(OPPOSITE[d], n) for d, n in found}
+    return found
+
+
+def _said_directions(clause: str, measures: tuple[str, ...], good: list[str], book: RuleBook) -> set[tuple[str, bool]]:
     words = book.words
     found: set[tuple[str, bool]] = set()
     if measures == (TIME,):
@@ -140,13 +164,18 @@ def _directions(clause: str, measures: tuple[str, ...], good: list[str], book: R
 def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...]) -> list[Claim]:
     """The claims of one sentence; `carried` is the measure the sentence before spoke of."""
     words = book.words
-    text = blank_scopes(_blank_all(sentence.text, words["context"]), book)
-    if words["other_groups"].search(sentence.text) and not words["programme_side"].search(text):
+    whole = sentence.text.replace("\n", " ")  # an aim or a claim split across lines is one sentence
+    text = blank_scopes(_blank_all(_blank_names(whole, book), words["context"]), book)
+    if words["other_groups"].search(whole) and not words["programme_side"].search(text):
         return []
     forms = {name for name in ("hedge", "per_hundred", "interval", "figure") if words[name].search(text)}
     found: list[Claim] = []
     current = carried
     for index, (start, clause) in enumerate(_clauses(text)):
+        said = whole[start:start + len(clause)]
+        subject = words["other_subject"].match(said)
+        if subject and not words["programme_side"].search(said[subject.end():]) and not OTHER_ACTS.search(said):
+            continue  # "Mentors were former offenders who had moved away from crime"
         named, good, rest = _outcomes(clause, book)
         timed = bool(words["longer"].search(rest) or words["shorter"].search(rest))
         measures = _measures(named, good, timed)
@@ -165,9 +194,11 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...]) -> l
         no_effect = words["no_effect"].search(_blank_all(rest, words["significance"]))
         if no_effect and (measures or re.search(r"effect|impact|difference|benefit|work|help|matter", no_effect.group())):
             claim.no_effect = no_effect.group()
-        claim.forced = bool(book.never["proof_anywhere"].search(sentence.text[start:start + len(clause)]))
+        # a word of proof anywhere; a relative form about an outcome, whatever its verb
+        claim.forced = bool(book.never["proof_anywhere"].search(said)
+                            or measures and book.never["relative"].search(said))
         if claim.is_claim:
-            _never_forms(claim, sentence.text[start:start + len(clause)], book)
+            _never_forms(claim, said, book)
             found.append(claim)
         current = measures or current
     return found
@@ -185,7 +216,7 @@ def _clauses(text: str) -> list[tuple[int, str]]:
 def _never_forms(claim: Claim, clause: str, book: RuleBook) -> None:
     """Forms never published whatever the results, and whether a plain change verb needs a hedge."""
     never = book.never
-    text = claim.sentence.text
+    text = claim.sentence.text.replace("\n", " ")
     if not (claim.directions or claim.effect or claim.no_effect or claim.forced):
         return  # a statement of significance alone is judged against the results
     for name in ("relative", "proof", "certainty", "universal", "cause"):

@@ -48,6 +48,25 @@ def _decode(chars: list[tuple[str, int]]) -> list[tuple[str, int]]:
     return out + chars[position:]
 
 
+RLO, BIDI_END = "\u202e", ("\u202c", "\u2069")  # right-to-left override; pop directional formatting/isolate
+
+
+def _overridden(chars: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """A right-to-left override shows the characters after it in reverse order, up to its pop (or the
+    line's end): reverse them, so that the words are checked as the reader sees them."""
+    out: list[tuple[str, int]] = []
+    position = 0
+    while position < len(chars):
+        if chars[position][0] != RLO:
+            out.append(chars[position])
+            position += 1
+            continue
+        end = next((i for i in range(position + 1, len(chars)) if chars[i][0] in BIDI_END), len(chars))
+        out += chars[position + 1:end][::-1]
+        position = end + 1
+    return out
+
+
 def _characters(line: str) -> list[tuple[str, int]]:
     """(reader's character, raw index): entities decoded (until none is left, so &amp;#118; too),
     NFKC per character (full-width digits, ％, ligatures, mathematical letters), look-alikes
@@ -58,6 +77,7 @@ def _characters(line: str) -> list[tuple[str, int]]:
         if decoded == out:
             break
         out = decoded
+    out = _overridden(out)
     folded: list[tuple[str, int]] = []
     for char, index in out:
         for piece in unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", char)):

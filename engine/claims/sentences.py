@@ -64,10 +64,14 @@ def sentences(text: str, quoted: tuple[str, ...] = ()) -> list[Sentence]:
             number += 1
         paragraph.clear()
 
+    in_quote = False  # the line before was quoted text: a quoted paragraph goes on over its "> " lines
     for line_number, raw in enumerate(text.splitlines(), start=1):
         seen, index = reader_line(raw)
-        if not seen.strip() or BLOCK_START.match(seen):
+        body = seen.lstrip()[1:].strip() if seen.lstrip().startswith(">") else None
+        goes_on = in_quote and bool(body) and not BLOCK_START.match(body + " ")
+        if not seen.strip() or body == "" or (BLOCK_START.match(seen) and not goes_on):
             close()
+        in_quote = bool(body)
         if re.sub(r"^\s*(?:[-+*]|\d+[.)])\s+", "", seen).strip() in exempt:
             close()
             continue
