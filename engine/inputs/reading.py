@@ -83,10 +83,10 @@ def read_file(loaded: LoadedSpec, role: str, problems: list[Problem]) -> Read | 
     key = None
     if SHARED is not None and reader != "xlsx":
         stat = path.stat()
-        key = (str(path), stat.st_size, stat.st_mtime_ns)
-        if key in SHARED:
+        key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+        if key in SHARED:  # the raw read is shared; tidying runs again on each spec's copy
             kept = SHARED[key]
-            return Read(kept.frame.copy(deep=False), kept.lines, list(kept.notes))
+            return _tidy(Read(kept.frame.copy(deep=False), kept.lines, list(kept.notes)), shown, problems)
     try:
         if reader == "csv":
             read = _read_csv(path, shown, here)

@@ -72,13 +72,14 @@ def test_each_data_file_is_read_once_per_worker(batch, monkeypatch):
     assert len(reads) == 1
 
 
-def test_dask_cluster_runs_the_batch(batch):
+def test_dask_cluster_runs_the_batch(batch, monkeypatch):
     """The same runner on a local Dask cluster started here gives the same results.json bytes as local
     runs. Skipped without `.[distributed]`, except in CI (CI=true), which installs it: there it must run."""
     if os.environ.get("CI") == "true":
         import distributed
     else:
         distributed = pytest.importorskip("distributed")
+    monkeypatch.setattr(reading, "SHARED", None)  # the in-process worker must not leave its reads behind
     with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as cluster:
         result = run_cli("run", "specs/mc_a.yaml", "specs/mc_b.yaml", "--scheduler", cluster.scheduler_address,
                          "--no-cache")

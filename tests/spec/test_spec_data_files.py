@@ -162,6 +162,19 @@ def test_bom_header_spaces_and_case_and_blank_rows_and_columns_are_normalised(wo
         "record_id", "offender_id", "forename", "surname", "date_of_birth", "start_date"]
 
 
+def test_a_shared_read_is_tidied_for_every_spec(work, monkeypatch):
+    """A batch worker reads a file once; the second spec naming it still gets the tidied columns."""
+    from engine.inputs import reading
+
+    monkeypatch.setattr(reading, "SHARED", None)
+    reading.share_reads()
+    rewrite(work, "submission.csv", lambda t: "\ufeff" + t.replace("record_id,offender_id", " Record_ID , OFFENDER_ID"))
+    work.write_spec()
+    for _ in range(2):
+        assert read_inputs(load_spec("bad.yaml")).submission.columns.tolist() == [
+            "record_id", "offender_id", "forename", "surname", "date_of_birth", "start_date"]
+
+
 def test_duplicate_and_unnamed_columns_are_refused(work):
     rewrite(work, "reference.csv", lambda t: t.replace("need_drugs", "Age", 1))
     work.write_spec()
