@@ -19,6 +19,7 @@ ALL_EXCLUSIONS: list[ExclusionName] = ["duplicates", "not_identified", "no_match
 HEADLINE_MEASURES: list[MeasureName] = ["rate", "frequency", "time_to_first_reoffence"]
 MIN_SUBMITTED = 60  # the Justice Data Lab's minimum submission
 MIN_SUBMITTED_FLOOR = 30  # below this, no evaluation is published whatever the spec says
+PUBLISHED_FROM, PUBLISHED_TO = dt.date(2000, 1, 1), dt.date(2099, 12, 31)  # a date outside is a typo
 
 
 class Strict(BaseModel):
@@ -262,7 +263,12 @@ class Service(Strict):
 
 class Report(Strict):
     title: str | None = Field(default=None, description="Report title (default: built from the programme title).")
-    published: dt.date | None = Field(default=None, description="Publication date, YYYY-MM-DD.")
+    published: dt.date | None = Field(
+        default=None,
+        ge=PUBLISHED_FROM,
+        le=PUBLISHED_TO,
+        description=f"Publication date, YYYY-MM-DD, from {PUBLISHED_FROM} to {PUBLISHED_TO}.",
+    )
     analyses_intro: str | None = Field(
         default=None, description="Free text after the list of analyses in 'The results in detail' (Markdown)."
     )
