@@ -36,6 +36,7 @@ class Claim:
     measures: tuple[str, ...] = ()  # () when it names none
     directions: set[tuple[str, bool]] = field(default_factory=set)  # (decrease|increase, negated)
     significance: str | None = None  # "significant" | "not_significant" when it states one
+    none_significant: bool = False  # "no significant results", "none of the differences was significant"
     no_effect: str | None = None  # the words, when it says there was no effect
     effect: str | None = None  # the words, when it says the programme works / had an impact
     forms: set[str] = field(default_factory=set)  # hedge, per_hundred, interval, figure
@@ -183,6 +184,7 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...]) -> l
         significance = [m for m in words["significance"].finditer(rest) if not rest[m.end():m.end() + 2].startswith("?")]
         if significance:
             claim.significance = "not_significant" if words["not_significant"].search(rest) else "significant"
+            claim.none_significant = bool(words["none_significant"].search(rest))
         if not measures and current and (index > 0 or PRONOUN_START.match(clause)):
             measures = current  # "..., or may increase it by ...", "This is a significant result."
         claim.measures = measures

@@ -123,11 +123,15 @@ def _first(claim: Claim) -> str | None:
 def _licensed(claim: Claim, licence: Licence, analysis: str, engine: bool) -> Verdict | None:
     measures = licence.measures(analysis)
     if not claim.measures:
-        if claim.significance:  # "the results were (not) statistically significant": true of some measure?
-            reported = [m for m in measures.values() if m.reported]
-            wanted = claim.significance == "significant"
-            if not any(m.significant == wanted for m in reported):
-                return Verdict("not-significant" if wanted else "wrong-significance", None, analysis)
+        if claim.significance:
+            # "the results were (not) significant": true of some reported measure; "there were no significant
+            # results": true of every one (and so also when none is reported)
+            significant = [m.significant for m in measures.values() if m.reported]
+            if claim.significance == "significant" and not any(significant):
+                return Verdict("not-significant", None, analysis)
+            if claim.significance == "not_significant" and (
+                    any(significant) if claim.none_significant else all(significant)):
+                return Verdict("wrong-significance", None, analysis)
         return None
     for name in claim.measures:
         m = measures.get(name)

@@ -164,6 +164,11 @@ def details(spec: Spec, results: Results, labels: dict) -> dict[str, Any]:
         "all_significant": bool(every) and all(a.measures[m].significant and a.measures[m].reported
                                                for a, m in every),
         "measure_count": len(shown),
+        # the analyses with a significant result: named where the headline analysis has none, since a
+        # sentence about significance that names no analysis speaks of the headline one
+        "significant_in": [a.name for a in results.analyses
+                           if any(r.significant and r.reported for m, r in a.measures.items() if m in shown)],
+        "headline_significant": any(r.significant and r.reported for m, r in headline.measures.items() if m in shown),
         "findings": findings,
         "small_time": {"n": time.treatment_n, "minimum": spec.small_groups.min_reoffenders_for_time}
         if time is not None and time.reported and not time.headline else None,
