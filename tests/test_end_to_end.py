@@ -178,3 +178,22 @@ def test_a_failed_run_leaves_the_previous_report_untouched(reports, tmp_path):
     assert result.exit_code == 1
     assert "no-relative-effect" in result.output and "Traceback" not in result.output
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
+def test_the_seeds_published_cells_stay_published(reports):
+    """Disclosure control must not hide what the published seeds print: the second analysis in every
+    table, its re-offender counts (17 of 38; 13 of 84) and verdicts, and LPT's needs list (35 of 39)."""
+    lpt = (reports["lpt"][0] / "report.md").read_text(encoding="utf-8")
+    assert re.search(r"^\| Regional \| London \| 38 \| [\d,]+ \| 17 \| [\d,]+ \|$", lpt, re.M)
+    assert re.search(r"^\| Regional \| 38 \| [\d,]+ \| 44\.7 \|", lpt, re.M)
+    assert re.search(r"^\| Regional \| 38 \| [\d,]+ \| 0\.97 \|", lpt, re.M)
+    assert re.search(r"^\| Regional \| 17 \| [\d,]+ \| 176\.0 \|", lpt, re.M)
+    assert "Information on individual risks and needs was available for 35 people" in lpt
+    assert "- 74% had previously misused drugs;" in lpt
+    mc = (reports["making_connections"][0] / "report.md").read_text(encoding="utf-8")
+    assert re.search(r"^\| Standard \| 84 \| [\d,]+ \| 13 \| [\d,]+ \|$", mc, re.M)
+    assert "**All 3 measures show significant results in both analyses**" in mc
+    assert "- Both analyses provide significant evidence that **fewer participants than non-participants" in mc
+    assert re.search(r"^\| Standard \| 84 \| [\d,]+ \| 15\.5 \|", mc, re.M)
+    assert re.search(r"^\| Standard \| 13 \\\* \| [\d,]+ \| 75\.0 \|", mc, re.M)
+    assert "As these tests were based on a small group of only 13 participants" in mc
