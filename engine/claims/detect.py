@@ -93,11 +93,31 @@ def blank_scopes(text: str, book: RuleBook) -> str:
     return text
 
 
+# a name's words that state a purpose ("Reducing", "Prevention", "Desistance"), not an outcome
+PURPOSE_WORD = re.compile(r"\b(?!(?:difference|influence)\b)[\w'-]+(?:ing|ion|ions|ment|ance|ence)\b", re.IGNORECASE)
+IMPERATIVE = re.compile(r"^\s*(?:the\s+)?([A-Za-z]+(?<![sd]))\b", re.IGNORECASE)  # a first word without -s/-ed
+CLAIM_WORDS = ("down", "up", "better", "longer", "shorter", "effect", "no_effect")
+
+
+def _name_claims(name: str, book: RuleBook) -> bool:
+    """Fail closed: a name may not carry a claim. Its words less those that state a purpose may hold
+    no figure, comparison, word of proof, direction, effect or good outcome ("the Reoffending Reduced
+    Programme", "Women Stay Out Of Prison Scheme"); "the Reducing Re-offending Partnership" may."""
+    if book.words["name_claim"].search(name):
+        return True
+    rest = PURPOSE_WORD.sub(" ", name)
+    first = IMPERATIVE.match(rest)
+    if first and any(book.words[w].search(first.group(1)) for w in ("down", "up", "better")):
+        rest = rest[first.end():]  # "the Stop Offending Trust": an imperative states an aim
+    return any(book.words[w].search(rest) for w in CLAIM_WORDS) or any(
+        p.search(rest) for p in book.good_outcome.values()) or bool(book.never["universal"].search(rest))
+
+
 def _blank_names(text: str, book: RuleBook) -> str:
     """Proper names ("the Reducing Re-offending Partnership") say who, not what happened; a name that
-    itself holds a figure, a comparison or a word of proof is read like any other words."""
+    itself carries a claim is read like any other words."""
     for match in book.words["name"].finditer(text):
-        if not book.words["name_claim"].search(match.group()):
+        if not _name_claims(match.group(), book):
             text = _blank(text, match.start(), match.end())
     return text
 
@@ -166,7 +186,8 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...]) -> l
     """The claims of one sentence; `carried` is the measure the sentence before spoke of."""
     words = book.words
     whole = sentence.text.replace("\n", " ")  # an aim or a claim split across lines is one sentence
-    text = blank_scopes(_blank_all(_blank_names(whole, book), words["context"]), book)
+    unscoped = _blank_all(_blank_names(whole, book), words["context"])
+    text = blank_scopes(unscoped, book)
     if words["other_groups"].search(whole) and not words["programme_side"].search(text):
         return []
     forms = {name for name in ("hedge", "per_hundred", "interval", "figure") if words[name].search(text)}
@@ -189,7 +210,9 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...]) -> l
             measures = current  # "..., or may increase it by ...", "This is a significant result."
         claim.measures = measures
         if measures:
-            scrubbed = _blank_all(_good_blanked(clause, book), words["significance"])
+            # "none of the differences between the groups was significant" speaks of no one's re-offending
+            scrubbed = _blank_all(_blank_all(_good_blanked(clause, book), words["none_significant"]),
+                                  words["significance"])
             claim.directions = _directions(scrubbed, measures, good, book)
         effect = words["effect"].search(rest)
         claim.effect = effect.group() if effect else None
@@ -202,7 +225,9 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...]) -> l
         if claim.is_claim:
             _never_forms(claim, said, book)
             found.append(claim)
-        current = measures or current
+        # an aim's measure is what a pronoun after it speaks of ("... to cut reoffending, and it has cut it")
+        aimed, aimed_good, _ = _outcomes(unscoped[start:start + len(clause)], book) if not measures else ([], [], "")
+        current = measures or _measures(aimed, aimed_good, False) or current
     return found
 
 
