@@ -3,28 +3,21 @@
 from __future__ import annotations
 
 import os
-import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from engine.batch import run_batch
-from engine.cli import app
 from engine.inputs import reading
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_cli(*args: str):
-    return CliRunner().invoke(app, list(args), catch_exceptions=False)
-
-
 @pytest.fixture
-def batch(tmp_path, monkeypatch):
+def batch(tmp_path, monkeypatch, copy_specs):
     """Two evaluations sharing one national data file, and a broken third; run from tmp_path."""
-    shutil.copytree(ROOT / "specs", tmp_path / "specs")
+    copy_specs(tmp_path)
     spec = (tmp_path / "specs" / "making_connections.yaml").read_text(encoding="utf-8")
     (tmp_path / "specs" / "mc_a.yaml").write_text(spec, encoding="utf-8")
     (tmp_path / "specs" / "mc_b.yaml").write_text(spec.replace("  caliper: 0.2", "  caliper: 0.1"), encoding="utf-8")
@@ -33,11 +26,7 @@ def batch(tmp_path, monkeypatch):
     return tmp_path
 
 
-def files_of(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def test_batch_writes_each_report_as_a_single_run_would(batch):
+def test_batch_writes_each_report_as_a_single_run_would(batch, run_cli, files_of):
     result = run_cli("run", "specs/mc_a.yaml", "specs/mc_b.yaml", "--no-cache")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
@@ -50,7 +39,7 @@ def test_batch_writes_each_report_as_a_single_run_would(batch):
     assert written == alone
 
 
-def test_a_failed_evaluation_does_not_stop_the_others(batch):
+def test_a_failed_evaluation_does_not_stop_the_others(batch, run_cli):
     result = run_cli("run", "specs/mc_a.yaml", "specs/broken.yaml")
     assert result.exit_code == 1
     assert any(line.startswith("failed  specs/broken.yaml: ") and "caliper" in line for line in result.output.splitlines())
@@ -72,7 +61,7 @@ def test_each_data_file_is_read_once_per_worker(batch, monkeypatch):
     assert len(reads) == 1
 
 
-def test_dask_cluster_runs_the_batch(batch, monkeypatch):
+def test_dask_cluster_runs_the_batch(batch, monkeypatch, run_cli):
     """The same runner on a local Dask cluster started here gives the same results.json bytes as local
     runs. Skipped without `.[distributed]`, except in CI (CI=true), which installs it: there it must run."""
     if os.environ.get("CI") == "true":

@@ -7,11 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from engine.cli import app
-
-ROOT = Path(__file__).resolve().parents[2]
 LPT_FINDING = (
     "This analysis looked at the re-offending behaviour of 39 men and youths who took part in the London Probation "
     "Trust peer mentoring programme. The overall results show that more people would need to have completed the "
@@ -24,14 +20,10 @@ MC_FINDING = (
     "participants who committed a re-offence did so more quickly than non-participants.")
 
 
-def run_cli(*args: str):
-    return CliRunner().invoke(app, [str(a) for a in args], catch_exceptions=False)
-
-
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory):
+def reports(tmp_path_factory, run_cli, copy_specs):
     root = tmp_path_factory.mktemp("bulletin")
-    shutil.copytree(ROOT / "specs", root / "specs")
+    copy_specs(root)
     for name in ("lpt", "making_connections"):
         assert run_cli("run", root / "specs" / f"{name}.yaml", "--out", root / name, "-q").exit_code == 0
     return root / "lpt", root / "making_connections"
@@ -43,7 +35,7 @@ def copy_report(folder: Path, tmp_path: Path) -> Path:
     return copy
 
 
-def test_table_and_findings_say_the_real_verdicts(reports, tmp_path):
+def test_table_and_findings_say_the_real_verdicts(reports, tmp_path, run_cli):
     result = run_cli("bulletin", *reports, "--out", tmp_path / "bulletin")
     assert result.exit_code == 0, result.output
     text = (tmp_path / "bulletin" / "bulletin.md").read_text(encoding="utf-8")
@@ -61,7 +53,7 @@ def test_table_and_findings_say_the_real_verdicts(reports, tmp_path):
     assert (tmp_path / "bulletin" / ".jdlspec-report").is_file()
 
 
-def test_same_bytes_in_any_order_and_on_rewrite(reports, tmp_path):
+def test_same_bytes_in_any_order_and_on_rewrite(reports, tmp_path, run_cli):
     lpt, mc = reports
     assert run_cli("bulletin", lpt, mc, "--out", tmp_path / "a").exit_code == 0
     assert run_cli("bulletin", mc, lpt, "--out", tmp_path / "b").exit_code == 0
@@ -70,7 +62,7 @@ def test_same_bytes_in_any_order_and_on_rewrite(reports, tmp_path):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
 
 
-def test_unlicensed_finding_fails_the_bulletin(reports, tmp_path, monkeypatch):
+def test_unlicensed_finding_fails_the_bulletin(reports, tmp_path, monkeypatch, run_cli):
     """Were the template to credit LPT with a lower rate, the claims engine refuses it against LPT's results."""
     import engine.render.view as view
 
@@ -92,7 +84,7 @@ def test_unlicensed_finding_fails_the_bulletin(reports, tmp_path, monkeypatch):
     assert not (tmp_path / "bulletin").exists()
 
 
-def test_programme_name_that_claims_is_refused(reports, tmp_path):
+def test_programme_name_that_claims_is_refused(reports, tmp_path, run_cli):
     lpt = copy_report(reports[0], tmp_path)
     data = json.loads((lpt / "results.json").read_text(encoding="utf-8"))
     data["spec"]["programme"]["name"] = "the mentoring programme, which is proven to reduce re-offending"
@@ -102,7 +94,7 @@ def test_programme_name_that_claims_is_refused(reports, tmp_path):
     assert "results.json:1: spec.programme.name:" in result.output and "(rule: no-proof)" in result.output
 
 
-def test_folders_without_results_or_with_another_schema_are_refused(reports, tmp_path):
+def test_folders_without_results_or_with_another_schema_are_refused(reports, tmp_path, run_cli):
     lpt = copy_report(reports[0], tmp_path)
     data = json.loads((lpt / "results.json").read_text(encoding="utf-8"))
     data["schema_version"] = 3
@@ -118,7 +110,7 @@ def test_folders_without_results_or_with_another_schema_are_refused(reports, tmp
     assert "Traceback" not in result.output
 
 
-def test_bulletin_never_replaces_a_report(reports, tmp_path):
+def test_bulletin_never_replaces_a_report(reports, tmp_path, run_cli):
     lpt = copy_report(reports[0], tmp_path)
     before = (lpt / "results.json").read_bytes()
     for out in (lpt, lpt / "bulletin", tmp_path):

@@ -2,29 +2,19 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from engine import pipeline
 from engine.cache import RunCache, statistical_settings
-from engine.cli import app
 from engine.results import Results
 from engine.spec.loader import load_spec
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def run_cli(*args: str):
-    return CliRunner().invoke(app, list(args), catch_exceptions=False)
-
-
 @pytest.fixture
-def specs(tmp_path, monkeypatch):
+def specs(tmp_path, monkeypatch, copy_specs):
     """A private copy of the seed specs and data, and a private cache."""
-    shutil.copytree(ROOT / "specs", tmp_path / "specs")
+    copy_specs(tmp_path)
     monkeypatch.setenv("JDLSPEC_CACHE_DIR", str(tmp_path / "cache"))
     return tmp_path / "specs"
 
@@ -42,11 +32,7 @@ def no_statistics(monkeypatch):
     monkeypatch.setattr(pipeline, "compute_results", refuse)
 
 
-def files_of(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def test_text_edit_reuses_results_and_matches_a_full_run(specs, tmp_path, monkeypatch):
+def test_text_edit_reuses_results_and_matches_a_full_run(specs, tmp_path, monkeypatch, run_cli, files_of):
     spec = specs / "making_connections.yaml"
     assert run_cli("run", str(spec), "--out", str(tmp_path / "first"), "-q").exit_code == 0
     edit(spec, "offers mentoring to every woman", "offers mentoring to each woman")  # the summary
@@ -65,7 +51,7 @@ def test_text_edit_reuses_results_and_matches_a_full_run(specs, tmp_path, monkey
     assert results.spec.statistics_sha256 == first.spec.statistics_sha256
 
 
-def test_analysis_description_edit_is_text(specs, tmp_path, monkeypatch):
+def test_analysis_description_edit_is_text(specs, tmp_path, monkeypatch, run_cli):
     spec = specs / "making_connections.yaml"
     assert run_cli("run", str(spec), "--out", str(tmp_path / "a"), "-q").exit_code == 0
     loaded = load_spec(spec)
@@ -80,7 +66,7 @@ def test_analysis_description_edit_is_text(specs, tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("change", ["caliper", "submission", "significance", "suppression"])
-def test_statistical_or_data_edit_recomputes(specs, tmp_path, monkeypatch, change):
+def test_statistical_or_data_edit_recomputes(specs, tmp_path, monkeypatch, change, run_cli):
     spec = specs / "making_connections.yaml"
     assert run_cli("run", str(spec), "--out", str(tmp_path / "a"), "-q").exit_code == 0
     if change == "caliper":
@@ -101,7 +87,7 @@ def test_statistical_or_data_edit_recomputes(specs, tmp_path, monkeypatch, chang
     assert calls == [1]
 
 
-def test_no_cache_always_recomputes(specs, tmp_path, monkeypatch):
+def test_no_cache_always_recomputes(specs, tmp_path, monkeypatch, run_cli):
     spec = specs / "making_connections.yaml"
     assert run_cli("run", str(spec), "--out", str(tmp_path / "a"), "-q").exit_code == 0
     calls = []
@@ -111,7 +97,7 @@ def test_no_cache_always_recomputes(specs, tmp_path, monkeypatch):
     assert calls == [1]
 
 
-def test_cached_run_still_refuses_an_overclaim(specs, tmp_path, monkeypatch):
+def test_cached_run_still_refuses_an_overclaim(specs, tmp_path, monkeypatch, run_cli, files_of):
     """The claims check applies to the new text although the statistics are reused."""
     spec = specs / "making_connections.yaml"
     assert run_cli("run", str(spec), "--out", str(tmp_path / "a"), "-q").exit_code == 0

@@ -3,27 +3,17 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from engine.cli import app
 from engine.diff import sentences
 from engine.results import Results
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def run_cli(*args: str):
-    return CliRunner().invoke(app, list(args), catch_exceptions=False)
-
-
 @pytest.fixture(scope="module")
-def caliper_runs(tmp_path_factory):
+def caliper_runs(tmp_path_factory, run_cli, copy_specs):
     """Making Connections at caliper 0.2, then at 0.05 with an edited summary sentence."""
     root = tmp_path_factory.mktemp("diff")
-    shutil.copytree(ROOT / "specs", root / "specs")
+    copy_specs(root)
     spec = root / "specs" / "making_connections.yaml"
     assert run_cli("run", str(spec), "--out", str(root / "old"), "-q").exit_code == 0
     text = spec.read_text(encoding="utf-8")
@@ -34,7 +24,7 @@ def caliper_runs(tmp_path_factory):
     return root / "old", root / "new"
 
 
-def test_caliper_change_is_named_with_its_effects(caliper_runs):
+def test_caliper_change_is_named_with_its_effects(caliper_runs, run_cli):
     old, new = caliper_runs
     result = run_cli("diff", str(old), str(new))
     assert result.exit_code == 0
@@ -53,13 +43,13 @@ def test_caliper_change_is_named_with_its_effects(caliper_runs):
     assert "after duplicates" not in flow  # linking did not change
 
 
-def test_same_folder_has_no_changes(caliper_runs):
+def test_same_folder_has_no_changes(caliper_runs, run_cli):
     old, _ = caliper_runs
     text = run_cli("diff", str(old), str(old)).output
     assert text.count("No change.") == 6
 
 
-def test_verdict_change_is_reported(caliper_runs, tmp_path):
+def test_verdict_change_is_reported(caliper_runs, tmp_path, run_cli):
     """A verdict flips when the results say so (here made by editing a copy's results.json)."""
     old, _ = caliper_runs
     changed = tmp_path / "changed"
@@ -73,7 +63,7 @@ def test_verdict_change_is_reported(caliper_runs, tmp_path):
     assert f"- {results.headline.name}, rate: significant decrease → significant increase" in text
 
 
-def test_not_a_report_folder_is_one_line(tmp_path):
+def test_not_a_report_folder_is_one_line(tmp_path, run_cli):
     result = run_cli("diff", str(tmp_path), str(tmp_path))
     assert result.exit_code == 1
     assert "no results.json" in result.output
