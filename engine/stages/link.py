@@ -46,13 +46,18 @@ def fold(text: pd.Series) -> pd.Series:
     return text.str.casefold().str.replace(NAME_MARKS, "", regex=True)
 
 
+ASCII_SPACE = "[\t\n\x0b\f\r\x1c-\x1f ]+"  # what Python's \s matches among ASCII characters
+
+
 def fold_id(text: pd.Series) -> pd.Series:
     """Identifiers compared without case or spaces: ' a0300001' links to 'A0300001'. Leading zeros are kept:
-    '0012' and '12' may be different people (diagnose.py says when IDs look like they lost them)."""
+    '0012' and '12' may be different people (diagnose.py says when IDs look like they lost them).
+    ASCII identifiers (the usual case) are folded by Arrow: pandas runs this regex in Python, 1 s a million."""
     text = text.astype("string")
     if not _ascii(text):
-        text = text.str.normalize("NFKC")
-    return text.str.upper().str.replace(r"\s+", "", regex=True)
+        return text.str.normalize("NFKC").str.upper().str.replace(r"\s+", "", regex=True)
+    folded = pc.replace_substring_regex(pc.ascii_upper(pa.array(text, type=pa.string())), ASCII_SPACE, "")
+    return pd.Series(pd.array(folded, dtype=text.dtype), index=text.index)
 
 
 def _ascii(text: pd.Series) -> bool:
@@ -86,16 +91,16 @@ def among(keys: pd.Series, known: pd.Series) -> pd.Series:
     return pd.Series(pc.fill_null(found, False).to_numpy(zero_copy_only=False), index=keys.index)
 
 
-def choose_index_events(people: pd.DataFrame, reference: pd.DataFrame, spec: Spec) -> pd.Series:
-    """For each submitted person, the reference row whose follow-up year the programme falls in.
+def choose_index_events(people: pd.DataFrame, theirs: pd.DataFrame, spec: Spec) -> pd.Series:
+    """For each submitted person, the reference row (of `theirs`, the rows of the submitted people) whose
+    follow-up year the programme falls in.
 
     The programme start may lie from `days_before_index` before the index date to
     `days_after_index` after it; of several such events the one nearest the start wins
     (an earlier index date breaks a tie). Returns the reference row label, or missing.
     """
-    theirs = reference.loc[among(reference[PERSON], people[PERSON]), [PERSON, "index_date"]]
     candidates = people[[PERSON, "start_date"]].reset_index(names="_record").merge(
-        theirs.reset_index(names=ROW), on=PERSON
+        theirs[[PERSON, "index_date"]].reset_index(names=ROW), on=PERSON
     )
     offset = (candidates["start_date"] - candidates["index_date"]).dt.days
     inside = (offset >= -spec.data.days_before_index) & (offset <= spec.data.days_after_index)
@@ -110,7 +115,9 @@ def link_and_exclude(spec: Spec, reference: pd.DataFrame, submission: pd.DataFra
     reference = reference.assign(**{PERSON: link_key(reference, link_on), REFERENCE_ROW: np.arange(len(reference))})
     people = submission.assign(**{PERSON: link_key(submission, link_on)})
     people = people.sort_values(["start_date", "record_id"], kind="stable")
-    people[ROW] = choose_index_events(people, reference, spec)
+    submitted = among(reference[PERSON], people[PERSON])  # the reference rows of the submitted people
+    theirs = reference[submitted]
+    people[ROW] = choose_index_events(people, theirs, spec)
     identified = among(people[PERSON], reference[PERSON])
 
     attrition = [AttritionStep(step="submitted", removed=0, remaining=len(people))]
@@ -138,21 +145,20 @@ def link_and_exclude(spec: Spec, reference: pd.DataFrame, submission: pd.DataFra
     participants["start_date"] = chosen["start_date"].to_numpy()
     participants = participants.reset_index(drop=True)
 
-    in_pool = ~among(reference[PERSON], people[PERSON])
+    in_pool = ~submitted
     if "sexual_offence" in spec.exclusions:
         in_pool &= reference["sexual_offence_history"] != 1
-    pool = reference[in_pool].reset_index(drop=True)
+    pool = reference.drop(columns=PERSON)[in_pool].reset_index(drop=True)  # millions of rows: no key to copy
 
     dropped = set(people.loc[identified, PERSON]) - set(chosen[PERSON])
-    latest = reference[among(reference[PERSON], pd.Series(sorted(dropped), dtype="string"))].sort_values([PERSON, "index_date"], kind="stable")
+    latest = theirs[among(theirs[PERSON], pd.Series(sorted(dropped), dtype="string"))].sort_values([PERSON, "index_date"], kind="stable")
     not_analysed = latest.drop_duplicates(PERSON, keep="last").reset_index(drop=True)
     unidentified = people.loc[~identified, PERSON]
     not_identified_n = int(unidentified.dropna().nunique() + unidentified.isna().sum())
     drop_columns = [PERSON]
-    theirs = reference[among(reference[PERSON], people[PERSON])]
     return Cohort(
         participants=participants.drop(columns=drop_columns),
-        pool=pool.drop(columns=drop_columns),
+        pool=pool,
         not_analysed=not_analysed.drop(columns=drop_columns),
         not_identified_n=not_identified_n,
         attrition=attrition,

@@ -16,6 +16,8 @@ from engine.stages.propensity import is_categorical
 
 def restrict_pool(pool: pd.DataFrame, restriction: dict[str, list[str | int]]) -> pd.DataFrame:
     """Keep the pool records whose values are in the analysis's `pool:` lists."""
+    if not restriction:
+        return pool
     keep = pd.Series(True, index=pool.index)
     for column, values in restriction.items():
         keep &= pool[column].isin(values)
@@ -54,4 +56,4 @@ def common_support(
             supported = p_col.notna() | missing_allowed
         keep &= supported
         model_variables.append(name)
-    return pool[keep], model_variables
+    return (pool if keep.all() else pool[keep]), model_variables  # a copy of millions of rows only when needed
