@@ -24,7 +24,7 @@ import pandas as pd
 
 from engine.results import BalanceRow, Quality
 from engine.spec.models import Balance
-from engine.stages.propensity import Encoding, category_codes
+from engine.stages.encoding import Encoding, category_codes
 
 
 def weighted_mean_var(values: np.ndarray, weights: np.ndarray | None) -> tuple[float, float]:
@@ -70,6 +70,8 @@ def is_binary(encoding: Encoding, treated: pd.DataFrame, pool: pd.DataFrame) -> 
     """A number that only takes 0 and 1 (where recorded) is a 0/1 term, as cobalt treats it."""
     if encoding.categorical:
         return True
+    if encoding.binary is not None:
+        return encoding.binary
     values = pd.concat([treated[encoding.variable], pool[encoding.variable]]).dropna().unique()
     return bool(np.isin(values.astype(float), [0.0, 1.0]).all())
 

@@ -56,7 +56,7 @@ def fold_id(text: pd.Series) -> pd.Series:
     text = text.astype("string")
     if not _ascii(text):
         return text.str.normalize("NFKC").str.upper().str.replace(r"\s+", "", regex=True)
-    folded = pc.replace_substring_regex(pc.ascii_upper(pa.array(text, type=pa.string())), ASCII_SPACE, "")
+    folded = pc.replace_substring_regex(pc.utf8_upper(pa.array(text, type=pa.string())), ASCII_SPACE, "")
     return pd.Series(pd.array(folded, dtype=text.dtype), index=text.index)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from engine.spec.models import Matching
-from engine.stages.propensity import is_categorical
+from engine.stages.encoding import is_categorical
 
 def restrict_pool(pool: pd.DataFrame, restriction: dict[str, list[str | int]]) -> pd.DataFrame:
     """Keep the pool records whose values are in the analysis's `pool:` lists."""

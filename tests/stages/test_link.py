@@ -1,5 +1,7 @@
 """Linking and exclusions on a hand-made cohort whose every step is counted by hand."""
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -153,3 +155,30 @@ def test_a_variable_constant_everywhere_is_left_for_the_model_to_refuse(groups):
 def test_pool_restriction_keeps_the_listed_values(groups):
     _, pool = groups
     assert list(restrict_pool(pool, {"region": ["London"], "sex": ["M"]}).index) == [0, 2, 4]
+
+
+def test_ids_fold_the_same_through_arrow_in_several_chunks():
+    """ASCII IDs are folded by Arrow; a column in chunks whose offsets do not start at 0 (as Parquet
+    gives them) folds as Python's upper() and \\s do (pyarrow 26's ascii_upper gets such chunks wrong)."""
+    import random
+
+    import numpy as np
+    import pyarrow as pa
+
+    from engine.stages.link import fold_id
+
+    rng = random.Random(7)
+    values = ["".join(rng.choice([chr(i) for i in range(128)]) for _ in range(rng.randint(0, 9))) for _ in range(3000)]
+    values += [" a0300001 ", "A03\t00\x0b001", "a0300001", None]
+    head = ["x1", "y22"] + values[:1000]  # the first chunk's data starts after two values it does not show
+    offsets = np.cumsum([0] + [len(v.encode()) for v in head]).astype(np.int64)
+    data = "".join(head).encode()
+    first = pa.Array.from_buffers(pa.large_string(), 1000, [None, pa.py_buffer(offsets[2:].tobytes()), pa.py_buffer(data)])
+    chunks = pa.chunked_array([first, pa.array(values[1000:], pa.large_string())])
+    column = pd.Series(pd.arrays.ArrowStringArray(chunks))
+    assert column.iloc[:1000].tolist() == values[:1000]
+    expected = [None if v is None else re.sub(r"\s+", "", v.upper()) for v in values]
+    folded = fold_id(column)
+    assert folded.dtype == column.dtype
+    assert [None if pd.isna(v) else v for v in folded] == expected
+    assert folded.iloc[-4:-1].tolist() == ["A0300001"] * 3
