@@ -116,7 +116,7 @@ def run_stages(size: int, seed: int) -> dict:
         matched = match_scores(scores.treated_logit, scores.pool_logit, matching)
         t3 = time.perf_counter()
         balance_table(treated, analysis_pool, scores.encodings, matched.control_weights,
-                      matched.treated_matched, Balance())
+                      matched.treated_matched, Balance(), scores.codes)
         t4 = time.perf_counter()
         times.update(pool=len(analysis_pool), terms=len(scores.terms), newton_iterations=scores.iterations,
                      pool_s=t1 - t0, propensity_s=t2 - t1, matching_s=t3 - t2, balance_s=t4 - t3,

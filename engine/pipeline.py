@@ -139,7 +139,8 @@ def analyse(loaded: LoadedSpec, cohort: Cohort, number: int):
             scores.treated_logit, scores.pool_logit, spec.matching, treated[REFERENCE_ROW], pool[REFERENCE_ROW]
         )
         balance = balance_table(
-            treated, pool, scores.encodings, matched.control_weights, matched.treated_matched, spec.balance
+            treated, pool, scores.encodings, matched.control_weights, matched.treated_matched, spec.balance,
+            scores.codes,
         )
         measures = measure_results(treated, pool, matched.control_weights, matched.treated_matched, spec)
     except AnalysisError as error:

@@ -131,10 +131,12 @@ def numeric_group(values: np.ndarray, missing: np.ndarray, weights: np.ndarray |
     return Group(np.array([mean, flag.means[0]]), np.array([variance, flag.variances[0]]))
 
 
-def variable_groups(encoding: Encoding, treated: pd.DataFrame, pool: pd.DataFrame, weights, matched):
-    """Per group (treated before, comparison before, treated after, comparison after): a Group."""
+def variable_groups(encoding: Encoding, treated: pd.DataFrame, pool: pd.DataFrame, weights, matched, codes=None):
+    """Per group (treated before, comparison before, treated after, comparison after): a Group.
+    `codes`: the category's level codes (participants, pool) when the propensity model has them."""
     if encoding.categorical:
-        t_codes, p_codes = category_codes(treated[encoding.variable], encoding), category_codes(pool[encoding.variable], encoding)
+        t_codes, p_codes = codes or (category_codes(treated[encoding.variable], encoding),
+                                     category_codes(pool[encoding.variable], encoding))
         n = len(encoding.levels)
         return (shares(t_codes, n, None), shares(p_codes, n, None),
                 shares(t_codes[matched], n, None), shares(p_codes, n, weights))
@@ -152,19 +154,22 @@ def balance_table(
     weights: np.ndarray,
     treated_matched: np.ndarray,
     thresholds: Balance,
+    codes: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
 ) -> list[BalanceRow]:
     """Before: all participants against the whole pool, unweighted. After: matched participants
     against the weighted comparison group. A number's own row is left out when no matched
     participant or no weighted comparison has it recorded (its missing row is 100% then).
 
     `encodings` are the propensity model's (PropensityScores.encodings): the same levels and
-    terms the model saw, without reading the data for them twice."""
+    terms the model saw, without reading the data for them twice; `codes` (PropensityScores.codes)
+    spare factorising each category's millions of values again."""
     weights = np.asarray(weights, dtype=np.float64)
     treated_matched = np.asarray(treated_matched, dtype=bool)
     rows = []
     for encoding in encodings:
         variable = encoding.variable
-        t0, c0, t1, c1 = variable_groups(encoding, treated, pool, weights, treated_matched)
+        t0, c0, t1, c1 = variable_groups(encoding, treated, pool, weights, treated_matched,
+                                         (codes or {}).get(variable))
         number_binary = is_binary(encoding, treated, pool)
         for j, term in enumerate(encoding.terms()):
             if np.isnan(t1.means[j]) or np.isnan(c1.means[j]):

@@ -50,8 +50,9 @@ class Encoding:
             terms.append(Term(f"{self.variable}: missing", self.variable, MISSING))
         return terms
 
-    def write(self, frame: pd.DataFrame, target: np.ndarray) -> None:
-        """Write the non-reference terms' values into the columns of `target` (rows of `frame`).
+    def write(self, frame: pd.DataFrame, target: np.ndarray) -> np.ndarray | None:
+        """Write the non-reference terms' values into the columns of `target` (rows of `frame`);
+        returns a category's level codes (category_codes), which the balance table reuses.
 
         Straight into the design, with no full-length temporary per term: at millions of rows
         each fresh array costs more in page faults than the arithmetic.
@@ -64,13 +65,14 @@ class Encoding:
                 if not term.reference:
                     np.equal(codes, code, out=target[:, j], casting="unsafe")
                     j += 1
-            return
+            return codes
         values = target[:, 0]
         values[:] = column.to_numpy(dtype=np.float64, na_value=np.nan)
         missing = np.isnan(values)
         values[missing] = 0.0
         if self.has_missing:
             target[:, 1] = missing
+        return None
 
 
 def is_categorical(column: pd.Series, variable: str, matching: Matching) -> bool:

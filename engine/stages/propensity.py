@@ -41,32 +41,37 @@ class PropensityScores:
     coefficients: np.ndarray  # on the variables' own scale, in `terms` order
     iterations: int
     encodings: list[Encoding]
+    codes: dict[str, tuple[np.ndarray, np.ndarray]]  # category -> level codes of participants, of the pool
 
 
-def fill_design(frames: list[pd.DataFrame], encodings: list[Encoding]) -> tuple[np.ndarray, list[Term]]:
-    """Rows of all frames stacked, an intercept then every non-reference term, standardised numbers.
-
-    Numbers are centred and scaled (undone on the coefficients) so Newton's steps are well
-    conditioned; this does not change the fitted scores.
+def fill_design(frames: list[pd.DataFrame], encodings: list[Encoding]):
+    """Rows of all frames stacked, an intercept then every non-reference term (numbers standardised
+    later by `standardise`). Returns (design, terms, each category's level codes per frame).
     """
     terms = [t for e in encodings for t in e.terms() if not t.reference]
     n = sum(len(f) for f in frames)
     design = np.empty((n, len(terms) + 1), dtype=np.float64, order="F")  # columns written whole
     design[:, 0] = 1.0
+    codes: dict[str, list[np.ndarray]] = {}
     start = 0
     for frame in frames:
         stop = start + len(frame)
         j = 1
         for encoding in encodings:
             width = sum(not t.reference for t in encoding.terms())
-            encoding.write(frame, design[start:stop, j : j + width])
+            written = encoding.write(frame, design[start:stop, j : j + width])
+            if written is not None:
+                codes.setdefault(encoding.variable, []).append(written)
             j += width
         start = stop
-    return design, terms
+    return design, terms, codes
 
 
 def standardise(design: np.ndarray, terms: list[Term]) -> tuple[np.ndarray, np.ndarray]:
-    """Centre and scale the numeric columns in place; returns (centre, scale) per column."""
+    """Centre and scale the numeric columns in place; returns (centre, scale) per column.
+
+    Undone on the coefficients: it leaves the fitted scores as they are and makes Newton's steps
+    well conditioned."""
     centre = np.zeros(design.shape[1])
     scale = np.ones(design.shape[1])
     for j, term in enumerate(terms, start=1):
@@ -108,7 +113,7 @@ def fit_propensity(treated: pd.DataFrame, pool: pd.DataFrame, variables: list[st
     if len(treated) == 0 or len(pool) == 0:
         raise AnalysisError("the propensity model needs at least one participant and one pool record")
     encodings = [encode_variable(treated, pool, v, matching) for v in variables]
-    design, terms = fill_design([treated, pool], encodings)
+    design, terms, codes = fill_design([treated, pool], encodings)
     centre, scale = standardise(design, terms)
     y = np.zeros(len(design))
     y[: len(treated)] = 1.0
@@ -126,4 +131,5 @@ def fit_propensity(treated: pd.DataFrame, pool: pd.DataFrame, variables: list[st
         coefficients=coefficients,
         iterations=iterations,
         encodings=encodings,
+        codes={variable: tuple(both) for variable, both in codes.items()},
     )
