@@ -129,11 +129,18 @@ def flags(column: pd.Series, name: str, check: Checker, empty_ok: bool) -> pd.Se
     return values.fillna(0).astype(np.int8)
 
 
+def not_whole(values: pd.Series) -> np.ndarray:
+    """Where a number is missing, infinite or has a fraction: `values.isna() | (values % 1 != 0)`
+    without numpy's remainder, which is hundreds of times slower on missing values."""
+    numbers = values.to_numpy(dtype=np.float64, na_value=np.nan)
+    return ~(np.floor(numbers) == numbers) | np.isinf(numbers)
+
+
 def count(column: pd.Series, name: str, check: Checker) -> pd.Series:
     values, raw = _numbers(column)
     empty = raw.isna().to_numpy()
     check.rows(name, empty, lambda i: "is empty; write a count (0 or more)")
-    check.rows(name, ~empty & (values.isna() | (values % 1 != 0)).to_numpy(),
+    check.rows(name, ~empty & not_whole(values),
                lambda i: f'"{raw.iloc[i]}" is not a whole number')
     check.rows(name, (values < 0).to_numpy(), lambda i: f'"{raw.iloc[i]}" is negative; a count is 0 or more')
     return values.fillna(0).round().astype(np.int64)
@@ -142,7 +149,7 @@ def count(column: pd.Series, name: str, check: Checker) -> pd.Series:
 def days(column: pd.Series, name: str, check: Checker) -> pd.Series:
     values, raw = _numbers(column)
     written = raw.notna().to_numpy()
-    bad = written & (values.isna() | (values % 1 != 0) | (values < 1) | (values > 365)).to_numpy()
+    bad = written & (not_whole(values) | ((values < 1) | (values > 365)).to_numpy())
     check.rows(name, bad, lambda i: f'"{raw.iloc[i]}" is not a whole number of days from 1 to 365')
     return values.where(~pd.Series(bad, index=values.index))
 
@@ -162,8 +169,8 @@ def inferred(column: pd.Series, name: str, check: Checker) -> pd.Series:
         present = raw.dropna()
         if present.empty:
             return raw
-        lower = present.str.lower()
-        if not raw.isna().any() and lower.isin(list(FLAGS)).all() and lower.isin(WORD_FLAGS).any():
+        distinct = pd.Series(present.unique()).str.lower()  # a category's few values, not every row
+        if not raw.isna().any() and distinct.isin(list(FLAGS)).all() and distinct.isin(WORD_FLAGS).any():
             return flag_values(raw).astype(np.int8)
         sample = present.head(1000)
         sample = sample[~sample.str.lower().isin(NOT_KNOWN)]

@@ -107,7 +107,8 @@ def measure_results(
     """Every measure of one analysis, in spec.measures order."""
     participants = treated.loc[np.asarray(treated_matched, dtype=bool)]
     w_all = np.asarray(weights, dtype=float)
-    matched_pool = pool.loc[w_all > 0]
+    outcome_columns = [c for c in dict.fromkeys(MEASURE_COLUMN.values()) if c in pool.columns]
+    matched_pool = pool.loc[w_all > 0, outcome_columns]  # only what the measures read: the pool has millions of rows
     w_matched = w_all[w_all > 0]
     if "reoffended" not in participants.columns:
         raise AnalysisError(f'the measures need the column "{spec.data.columns.reoffended}", which the reference data does not have')
