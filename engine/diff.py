@@ -207,7 +207,7 @@ def verdict_changes(old: Results, new: Results) -> list[str]:
             before = {(r.variable, r.level): r.quality for r in a.balance}
             for row in b.balance:
                 was = before.get((row.variable, row.level))
-                if was is not None and was != row.quality:
+                if was is not None and row.quality is not None and was != row.quality:  # None: suppressed
                     level = f" ({row.level})" if row.level else ""
                     lines.append(f"- {name}, balance of {row.variable}{level}: {MATCHED[was]} → {MATCHED[row.quality]}")
     return lines

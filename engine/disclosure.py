@@ -1,34 +1,56 @@
 """Disclosure control: the one place that decides which figures may be published (DESIGN §1.9).
 
-Every output (results.json, report.md/html, the annex, the charts) reads the Results after
-`suppress` has run, so none of them decides alone and a suppressed figure is absent everywhere:
-it holds null with `suppressed: true` in results.json and prints as '*'.
+Every output (results.json, report.md/html, the annex, the charts, and what `bulletin`, `diff` and
+the run summary read back from results.json) is made from the Results after `suppress` has run,
+so none of them decides alone and a suppressed figure is absent everywhere: it holds null with
+`suppressed: true` in results.json and prints as '*'.
 
-The rules, with t = report.suppress_below (the disclosure threshold; 0 turns it off):
-- Primary: a count of people from 1 to t-1 is suppressed, and so is a count whose complement in
-  its group (the group size minus it) is from 1 to t-1 ("37 of 39 are men" gives the 2 women).
-- Secondary: the levels of one characteristic add up to the group, so one suppressed level could
-  be worked out from the others. Within each such set the smallest published levels are suppressed
-  too, until the hidden levels are at least two and hold at least t people together.
-- Balance: a participant mean of a 0/1 term is a count (mean x group size) and follows the same
-  rules per variable; a suppressed row's standardised differences are null too (they would give
-  the mean back). A number's mean is suppressed when fewer than t participants have it recorded.
+The rules, with t = report.suppress_below (the disclosure threshold; 0 turns it off). A "cell" is
+a count of people; a table's cells add up to its group (the levels of a characteristic, a number's
+recorded and not-recorded people, a 0/1 number's yes / no / not recorded):
+- Primary: a cell of 1 to t-1 people is suppressed, and so is a cell whose complement in its group
+  is 1 to t-1 ("37 of 39 are men" gives the 2 women). A group under t shows no cell at all.
+- Secondary: within a table, the smallest published cells (ties by name, so every table of the
+  same group hides the same ones) are suppressed too, until the hidden cells are at least two
+  and hold at least t people together.
+- Balance: a participant mean of a 0/1 term is a cell (mean x group, or x the people recorded for a
+  0/1 number); a suppressed row's mean, standardised differences and matching verdict are null.
+  The report's verdict per characteristic (`verdicts`) still counts the hidden rows.
+- Before matching: a row's standardised difference before matching gives back the mean of all
+  participants before matching (the same inversion an attacker would make), and with the matched
+  group's mean, the unmatched people's. That column is null for a characteristic whenever either
+  group would show a cell under t, in every analysis.
+- Between analyses: two analyses' treatment groups differ by some people; any figure published for
+  both gives those people's figure by subtraction. A later analysis's rows (per characteristic)
+  and measures are suppressed when the difference would show a cell under t (always, when the
+  groups differ by 1 to t-1 people).
+- Profile: the profile's analysed group is the headline treatment group, so its characteristics
+  and the headline's balance rows of the same variable hide the same levels; its needs hide when
+  the people not assessed (or assessed) number 1 to t-1.
 - Measures: a measure is suppressed (null participant figures, difference, interval, p-value,
   extra test; not reported, reason "suppressed") when its participants number under t, or when the
-  people with (or without) the outcome, or the offences counted, number from 1 to t-1.
+  people with (or without) the outcome, or the offences counted, number 1 to t-1; time to
+  re-offence counts re-offenders, so it goes with their number and its complement.
 - A whole evaluation is refused when fewer individuals were submitted than small_groups.min_submitted
   (default 60, never below 30): below that, nothing is published at all.
-The ages (youngest and oldest) of the treatment group stay, as in the published reports.
+The ages (youngest and oldest) of the treatment group stay, as in the published reports, and so
+does the flow of people (how many each step of the analysis removed).
 """
 
 from __future__ import annotations
 
-from engine.errors import Problem, UserError
+import math
+from bisect import bisect_left
+
+from engine.errors import Problem
 from engine.results import AnalysisResult, AttritionStep, BalanceRow, GroupProfile, MeasureResult, Profile, Results, Share
 from engine.spec.loaded import LoadedSpec
 
 PROPORTIONS = ("rate", "custody", "severity")  # measures in percent of participants
 MISSING = "(missing)"
+YES, NO, RECORDED = "(yes)", "(no)", "(recorded)"  # the cells a number's own row stands for
+QUALITY_ORDER = {"well": 0, "reasonably": 1, "poorly": 2}
+Cells = dict[str, int]
 
 
 def too_small(loaded: LoadedSpec, attrition: list[AttritionStep]) -> Problem | None:
@@ -50,137 +72,340 @@ def small(count: int, threshold: int) -> bool:
     return 0 < count < threshold
 
 
-def hidden_cells(counts: list[int], total: int, threshold: int) -> set[int]:
-    """Indexes of the cells to suppress in a set of counts that, with any unlisted remainder, add up to total."""
+def hidden_cells(counts: list[int], total: int, threshold: int, names: list[str] | None = None,
+                 start: set[int] | frozenset[int] = frozenset()) -> set[int]:
+    """Indexes of the cells to suppress in a set of counts that, with any unlisted remainder, add up to
+    total; `start` are cells already hidden elsewhere, `names` break ties between equal counts."""
     if threshold <= 0:
-        return set()
-    hidden = {i for i, c in enumerate(counts) if small(c, threshold) or small(total - c, threshold)}
+        return set(start)
+    names = names or [f"{i:06d}" for i in range(len(counts))]
+    hidden = set(start) | {i for i, c in enumerate(counts) if small(c, threshold) or small(total - c, threshold)}
     remainder = total - sum(counts)  # people in no listed cell: derivable, so it counts as a cell
     while True:
         hidden_people = sum(counts[i] for i in hidden) + max(remainder, 0)
         hidden_cells_n = len(hidden) + (remainder > 0)
-        exposed = any(small(counts[i], threshold) for i in hidden) or small(remainder, threshold)
+        exposed = any(counts[i] > 0 for i in hidden) or small(remainder, threshold)
         if not exposed or (hidden_cells_n >= 2 and hidden_people >= threshold):
             return hidden
         candidates = [i for i, c in enumerate(counts) if i not in hidden and c > 0]
         if not candidates:
             return hidden
-        hidden.add(min(candidates, key=lambda i: (counts[i], i)))
+        hidden.add(min(candidates, key=lambda i: (counts[i], names[i])))
+
+
+def differenced(big: Cells, little: Cells, people: int, threshold: int) -> bool:
+    """Would subtracting one group's cells from a larger group's (people more of them) show a cell
+    under the threshold? Cells that fall (the groups are not nested) count as shown, failing closed."""
+    if people == 0:
+        return any(big.get(k, 0) != little.get(k, 0) for k in big.keys() | little.keys())
+    for key in big.keys() | little.keys():
+        k = big.get(key, 0) - little.get(key, 0)
+        if k < 0 or small(k, threshold) or small(people - k, threshold):
+            return True
+    return False
+
+
+# --- balance -----------------------------------------------------------------------------------
+
+def variables(rows: list[BalanceRow]) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for i, row in enumerate(rows):
+        out.setdefault(row.variable, []).append(i)
+    return out
+
+
+def variable_cells(rows: list[BalanceRow], n: int, count) -> tuple[Cells, dict[str, int]] | None:
+    """A variable's cells (adding up to n) and the row each shows; count(row, group) -> people or None."""
+    missing_row = next((r for r in rows if r.level == MISSING), None)
+    missing = count(missing_row, n) if missing_row is not None else 0
+    if missing is None:
+        return None
+    cells: Cells = {MISSING: missing} if missing_row is not None else {}
+    shown = {MISSING: rows.index(missing_row)} if missing_row is not None else {}
+    for i, row in enumerate(rows):
+        if row.level == MISSING:
+            continue
+        if row.level is not None:
+            cells[row.level], shown[row.level] = count(row, n), i
+        elif row.binary:
+            yes = count(row, n - missing)
+            cells[YES], cells[NO] = yes, (None if yes is None else n - missing - yes)
+            shown[YES] = shown[NO] = i
+        else:
+            cells[RECORDED], shown[RECORDED] = n - missing, i
+    if any(v is None for v in cells.values()):
+        return None
+    return cells, shown
+
+
+def after_count(row: BalanceRow, group: int) -> int | None:
+    return None if row.treatment_mean is None else round(row.treatment_mean * group)
+
+
+def before_counter(analysis: AnalysisResult):
+    """count(row, group) of all participants before matching, from the row's standardised difference
+    before matching: the difference is monotone in the participants' share, so the nearest count is found."""
+    pool = analysis.pool_n
+
+    def smd(p: float, group: int, c: float) -> float:
+        difference = p - c
+        if difference == 0:
+            return 0.0
+        if analysis.balance_convention == "treated":
+            return 100.0 * difference
+        var_t = p * (1 - p) * group / (group - 1) if group > 1 else 0.0
+        var_c = c * (1 - c) * pool / (pool - 1) if pool > 1 else 0.0
+        sd = math.sqrt((var_t + var_c) / 2) or abs(difference)
+        return 100.0 * difference / sd
+
+    def count(row: BalanceRow, group: int) -> int | None:
+        if row.smd_percent_before is None or group <= 0:
+            return None
+        c, target = row.comparison_mean_before, row.smd_percent_before
+        k = bisect_left(range(group + 1), target, key=lambda j: smd(j / group, group, c))
+        return min((j for j in (k - 1, k) if 0 <= j <= group), key=lambda j: abs(smd(j / group, group, c) - target))
+
+    return count
+
+
+def hidden_rows(rows: list[BalanceRow], n: int, threshold: int, start: dict[str, set[str]] | None = None) -> set[int]:
+    """Rows whose participant figures are suppressed: primary and secondary, per variable."""
+    hidden: set[int] = set()
+    for variable, indexes in variables(rows).items():
+        own = [rows[i] for i in indexes]
+        found = variable_cells(own, n, after_count)
+        if found is None:
+            hidden.update(indexes)
+            continue
+        cells, shown = found
+        names = list(cells)
+        forced = {names.index(k) for k in (start or {}).get(variable, set()) if k in cells}
+        for k in hidden_cells([cells[k] for k in names], n, threshold, names, forced):
+            hidden.add(indexes[shown[names[k]]])
+    return hidden
+
+
+def hidden_levels(rows: list[BalanceRow], hidden: set[int]) -> dict[str, set[str]]:
+    """The cells of each variable whose rows are hidden (for making another table of the group agree)."""
+    out: dict[str, set[str]] = {}
+    for i in hidden:
+        row = rows[i]
+        levels = {row.level} if row.level is not None else {YES, NO, RECORDED}
+        out.setdefault(row.variable, set()).update(levels)
+    return out
+
+
+def suppressed_row(row: BalanceRow) -> BalanceRow:
+    return row.model_copy(update={"treatment_mean": None, "smd_percent": None, "smd_percent_before": None,
+                                  "smd_percent_pooled": None, "smd_percent_treated": None, "quality": None,
+                                  "suppressed": True})
+
+
+def worst_verdicts(rows: list[BalanceRow]) -> dict[str, str]:
+    """Each variable's worst verdict over all its rows, hidden ones included (what the report names)."""
+    worst: dict[str, str] = {}
+    for row in rows:
+        if row.quality is not None and QUALITY_ORDER[row.quality] > QUALITY_ORDER.get(worst.get(row.variable), -1):
+            worst[row.variable] = row.quality
+    return worst
+
+
+def before_hidden(raw: list[AnalysisResult], threshold: int) -> set[str]:
+    """Variables whose before-matching column is suppressed in every analysis: all participants before
+    matching, or the unmatched ones (by subtraction), would show a cell under the threshold."""
+    hide: set[str] = set()
+    for analysis in raw:
+        n, n0 = analysis.treatment_n, analysis.treatment_n + analysis.unmatched_n
+        count = before_counter(analysis)
+        for variable, indexes in variables(analysis.balance).items():
+            own = [analysis.balance[i] for i in indexes]
+            before, after = variable_cells(own, n0, count), variable_cells(own, n, after_count)
+            if before is None or after is None:
+                hide.add(variable)
+                continue
+            names = list(before[0])
+            if hidden_cells([before[0][k] for k in names], n0, threshold, names) or \
+                    differenced(before[0], after[0], n0 - n, threshold):
+                hide.add(variable)
+    return hide
+
+
+# --- measures ----------------------------------------------------------------------------------
+
+def measure_cells(name: str, result: MeasureResult, group: int) -> Cells | None:
+    """A measure's participant figure as people (or offences), with the group it is a share of."""
+    if result.treatment is None:
+        return None
+    if name in PROPORTIONS:
+        having = round(result.treatment * result.treatment_n / 100)
+        return {"having": having, "not": result.treatment_n - having}
+    if name == "frequency":
+        return {"offences": round(result.treatment * result.treatment_n)}
+    return {"having": result.treatment_n, "not": group - result.treatment_n}  # time: re-offenders
+
+
+def exposed_measure(name: str, result: MeasureResult, group: int, threshold: int) -> bool:
+    cells = measure_cells(name, result, group)
+    if cells is None:
+        return False
+    if name == "time_to_first_reoffence":
+        return small(cells["having"], threshold) or small(cells["not"], threshold)
+    if result.treatment_n < threshold:
+        return True
+    if name == "frequency":
+        return small(cells["offences"], threshold)
+    return small(cells["having"], threshold) or small(cells["not"], threshold)
+
+
+def suppressed_measure(name: str, result: MeasureResult, threshold: int) -> MeasureResult:
+    n = result.treatment_n
+    hide_n = n is not None and (small(n, threshold) or name == "time_to_first_reoffence")
+    return result.model_copy(update={
+        "treatment": None, "difference": None, "ci_low": None, "ci_high": None, "p_value": None,
+        "significant": False, "state": "not_significant", "required_treatment_n": None,
+        "degrees_of_freedom": None, "reported": False, "headline": False, "extra_test": None,
+        "not_reported_reason": result.not_reported_reason or "suppressed", "decided_by": None, "suppressed": True,
+        "treatment_n": None if hide_n else n,
+    })
+
+
+def measures_differenced(big: AnalysisResult, little: AnalysisResult, name: str, threshold: int) -> bool:
+    people = big.treatment_n - little.treatment_n
+    a, b = big.measures.get(name), little.measures.get(name)
+    if a is None or b is None:
+        return False
+    x, y = measure_cells(name, a, big.treatment_n), measure_cells(name, b, little.treatment_n)
+    if x is None or y is None:
+        return False
+    if 0 < abs(people) < threshold:
+        return True
+    if name == "frequency":
+        k = x["offences"] - y["offences"]
+        return k < 0 or small(k, threshold) or (people == 0 and k != 0)
+    return differenced(x, y, people, threshold)
+
+
+# --- putting it together -----------------------------------------------------------------------
+
+def between(raw: list[AnalysisResult], threshold: int) -> tuple[list[set[str]], list[set[str]]]:
+    """Per analysis: the variables and measures suppressed because an earlier analysis (the headline
+    first) published the same figures for a group a few people larger or smaller."""
+    order = sorted(range(len(raw)), key=lambda i: not raw[i].headline)
+    variables_out: list[set[str]] = [set() for _ in raw]
+    measures_out: list[set[str]] = [set() for _ in raw]
+    for position, j in enumerate(order):
+        later = raw[j]
+        for i in order[:position]:
+            earlier = raw[i]
+            big, little = (earlier, later) if earlier.treatment_n >= later.treatment_n else (later, earlier)
+            people = big.treatment_n - little.treatment_n
+            big_rows, little_rows = variables(big.balance), variables(little.balance)
+            for variable in big_rows.keys() & little_rows.keys():
+                x = variable_cells([big.balance[k] for k in big_rows[variable]], big.treatment_n, after_count)
+                y = variable_cells([little.balance[k] for k in little_rows[variable]], little.treatment_n, after_count)
+                if x is None or y is None or differenced(x[0], y[0], people, threshold):
+                    variables_out[j].add(variable)
+            for name in later.measures:
+                if measures_differenced(big, little, name, threshold):
+                    measures_out[j].add(name)
+    return variables_out, measures_out
+
+
+def analysis(raw: AnalysisResult, threshold: int, hide_before: set[str], hide_variables: set[str],
+             hide_measures: set[str], start: dict[str, set[str]] | None = None) -> AnalysisResult:
+    rows = raw.balance
+    hidden = hidden_rows(rows, raw.treatment_n, threshold, start)
+    hidden |= {i for i, row in enumerate(rows) if row.variable in hide_variables}
+    balance = []
+    for i, row in enumerate(rows):
+        if i in hidden:
+            row = suppressed_row(row)
+        elif row.variable in hide_before:
+            row = row.model_copy(update={"smd_percent_before": None})
+        balance.append(row)
+    measures = {}
+    for name, m in raw.measures.items():
+        if m.treatment is not None and (name in hide_measures or exposed_measure(name, m, raw.treatment_n, threshold)):
+            m = suppressed_measure(name, m, threshold)
+        measures[name] = m
+    return raw.model_copy(update={"balance": balance, "measures": measures, "verdicts": worst_verdicts(rows)})
 
 
 def suppressed_share(share: Share) -> Share:
     return share.model_copy(update={"count": None, "percent": None, "suppressed": True})
 
 
-def partition(shares: list[Share], total: int, threshold: int) -> list[Share]:
+def partition(shares: list[Share], total: int, threshold: int, start: set[str] = frozenset()) -> list[Share]:
     """A characteristic's levels (adding up to total) with primary and secondary suppression."""
     counts = [s.count or 0 for s in shares]
-    hidden = hidden_cells(counts, total, threshold)
+    names = [s.level for s in shares]
+    hidden = hidden_cells(counts, total, threshold, names, {i for i, s in enumerate(shares) if s.level in start})
     return [suppressed_share(s) if i in hidden else s.model_copy(update={"suppressed": False})
             for i, s in enumerate(shares)]
 
 
-def each_alone(shares: list[Share], total: int, threshold: int) -> list[Share]:
-    """Shares that do not add up to anything (needs: one person may have several): each against its group."""
-    return [suppressed_share(s) if threshold > 0 and (small(s.count or 0, threshold)
-                                                      or small(total - (s.count or 0), threshold))
-            else s.model_copy(update={"suppressed": False}) for s in shares]
+def needs(profile: GroupProfile, threshold: int, start: set[str] = frozenset()) -> dict:
+    """Needs are each a share of those assessed; all hide when the assessed or not assessed are few."""
+    assessed = profile.needs_assessed_n or 0
+    if threshold > 0 and (small(assessed, threshold) or small(profile.n - assessed, threshold)):
+        return {"needs": [suppressed_share(s) for s in profile.needs], "needs_assessed_n": None,
+                "needs_assessed_percent": None}
+    shown = [suppressed_share(s) if threshold > 0 and (s.level in start or small(s.count or 0, threshold)
+                                                       or small(assessed - (s.count or 0), threshold))
+             else s.model_copy(update={"suppressed": False}) for s in profile.needs]
+    return {"needs": shown}
 
 
-def group(profile: GroupProfile, threshold: int) -> GroupProfile:
-    n = profile.n
-    needs = profile.needs
-    if threshold > 0 and small(profile.needs_assessed_n, threshold):
-        needs = [suppressed_share(s) for s in needs]
-    else:
-        needs = each_alone(needs, profile.needs_assessed_n, threshold)
-    return profile.model_copy(update={
-        "sex": partition(profile.sex, n, threshold),
-        "ethnicity": partition(profile.ethnicity, n, threshold),
-        "nationality": partition(profile.nationality, n, threshold),
-        "index_year": partition(profile.index_year, n, threshold),
-        "sentence": partition(profile.sentence, n, threshold),
-        "needs": needs,
-    })
+PROFILE_FIELDS = ("sex", "ethnicity", "nationality", "index_year", "sentence")
 
 
-def suppressed_row(row: BalanceRow) -> BalanceRow:
-    return row.model_copy(update={"treatment_mean": None, "smd_percent": None, "smd_percent_before": None,
-                                  "smd_percent_pooled": None, "smd_percent_treated": None, "suppressed": True})
+def group(profile: GroupProfile, threshold: int, start: dict[str, set[str]] | None = None) -> GroupProfile:
+    start = start or {}
+    update = {f: partition(getattr(profile, f), profile.n, threshold, start.get(f, set())) for f in PROFILE_FIELDS}
+    update.update(needs(profile, threshold, {v for v, levels in start.items() if levels & {YES, NO}}))
+    return profile.model_copy(update=update)
 
 
-def balance(rows: list[BalanceRow], n: int, threshold: int) -> list[BalanceRow]:
-    """Each variable's 0/1 terms as one set of counts; a number's mean needs t recorded values."""
-    if threshold <= 0:
-        return rows
-    out = list(rows)
-    variables = dict.fromkeys(row.variable for row in rows)
-    for variable in variables:
-        indexes = [i for i, row in enumerate(rows) if row.variable == variable]
-        if small(n, threshold):
-            for i in indexes:
-                out[i] = suppressed_row(rows[i])
-            continue
-        binary = [i for i in indexes if is_count(rows[i])]
-        counts = [round((rows[i].treatment_mean or 0.0) * n) for i in binary]
-        categorical = any(rows[i].level not in (None, MISSING) for i in binary)
-        if categorical:
-            hidden = hidden_cells(counts, n, threshold)
-        else:  # a 0/1 or number variable's own row and its missing indicator: each against the group
-            hidden = {k for k, c in enumerate(counts) if small(c, threshold) or small(n - c, threshold)}
-        for k in hidden:
-            out[binary[k]] = suppressed_row(rows[binary[k]])
-        missing = sum(c for k, c in enumerate(counts) if rows[binary[k]].level == MISSING)
-        for i in indexes:
-            if i not in binary and small(n - missing, threshold):
-                out[i] = suppressed_row(rows[i])
+def profile_hidden(profile: GroupProfile) -> dict[str, set[str]]:
+    """The profile's hidden levels per balance variable name (a need's share is its 0/1 number's yes cell)."""
+    out = {f: {s.level for s in getattr(profile, f) if s.suppressed} for f in PROFILE_FIELDS}
+    for s in profile.needs:
+        if s.suppressed:
+            out.setdefault(s.level, set()).update({YES, NO})
     return out
 
 
-def is_count(row: BalanceRow) -> bool:
-    """A 0/1 term (a level, a missing indicator, a 0/1 variable): its mean times n counts people."""
-    means = (row.treatment_mean, row.comparison_mean, row.comparison_mean_before)
-    # a number whose means all lie in [0, 1] is taken for 0/1: at worst a proportion is over-suppressed
-    return row.binary or row.level is not None or all(m is not None and 0 <= m <= 1 for m in means)
-
-
-def measure(name: str, result: MeasureResult, threshold: int) -> MeasureResult:
-    if threshold <= 0 or result.treatment is None:
-        return result
-    n = result.treatment_n
-    exposed = n < threshold
-    if name in PROPORTIONS:
-        having = round(result.treatment * n / 100)
-        exposed |= small(having, threshold) or small(n - having, threshold)
-    elif name == "frequency":
-        exposed |= small(round(result.treatment * n), threshold)
-    if not exposed:
-        return result
-    return result.model_copy(update={
-        "treatment": None, "difference": None, "ci_low": None, "ci_high": None, "p_value": None,
-        "significant": False, "state": "not_significant", "required_treatment_n": None,
-        "degrees_of_freedom": None, "reported": False, "headline": False, "extra_test": None,
-        "not_reported_reason": result.not_reported_reason or "suppressed", "decided_by": None, "suppressed": True,
-        "treatment_n": None if small(n, threshold) else n,
-    })
-
-
-def analysis(result: AnalysisResult, threshold: int) -> AnalysisResult:
-    return result.model_copy(update={
-        "balance": balance(result.balance, result.treatment_n, threshold),
-        "measures": {name: measure(name, m, threshold) for name, m in result.measures.items()},
-    })
+def agree(profile: GroupProfile, headline: AnalysisResult, threshold: int, *hides) -> tuple[GroupProfile, AnalysisResult]:
+    """The profile's analysed group is the headline treatment group: both tables hide the same cells."""
+    agreed: dict[str, set[str]] = {}
+    while True:
+        shown = group(profile, threshold, agreed)
+        result = analysis(headline, threshold, *hides, start=agreed)
+        hidden = {i for i, row in enumerate(result.balance) if row.suppressed}
+        now = {k: set(v) for k, v in agreed.items()}
+        for source in (profile_hidden(shown), hidden_levels(result.balance, hidden)):
+            for variable, levels in source.items():
+                now.setdefault(variable, set()).update(levels)
+        if now == agreed:
+            return shown, result
+        agreed = now
 
 
 def suppress(results: Results, threshold: int) -> Results:
     """The Results with every disclosive figure suppressed; every output is made from these."""
+    raw = results.analyses
+    if threshold <= 0:
+        return results.model_copy(update={"suppress_below": 0})
+    hide_before = before_hidden(raw, threshold)
+    hide_variables, hide_measures = between(raw, threshold)
+    analyses = [analysis(a, threshold, hide_before, hide_variables[i], hide_measures[i]) for i, a in enumerate(raw)]
     profile = results.profile
     if profile is not None:
-        profile = Profile(analysed=group(profile.analysed, threshold),
-                          not_analysed=group(profile.not_analysed, threshold),
+        analysed = group(profile.analysed, threshold)
+        headline = next((i for i, a in enumerate(raw) if a.headline), None)
+        if headline is not None:
+            analysed, analyses[headline] = agree(profile.analysed, raw[headline], threshold, hide_before,
+                                                 hide_variables[headline], hide_measures[headline])
+        profile = Profile(analysed=analysed, not_analysed=group(profile.not_analysed, threshold),
                           not_identified_n=profile.not_identified_n)
-    return results.model_copy(update={
-        "analyses": [analysis(a, threshold) for a in results.analyses],
-        "profile": profile,
-        "suppress_below": threshold,
-    })
+    return results.model_copy(update={"analyses": analyses, "profile": profile, "suppress_below": threshold})

@@ -75,7 +75,7 @@ class BalanceRow(Frozen):
     treatment_mean: float | None  # None when suppressed
     comparison_mean: float  # weighted, after matching
     smd_percent: float | None  # after matching, in the analysis's balance_convention, x100; None when suppressed
-    quality: Quality
+    quality: Quality | None  # None when suppressed (the verdict narrows the participant mean down)
     comparison_mean_before: float  # whole pool, before matching
     smd_percent_before: float | None  # None when suppressed (it would give the participant mean back)
     binary: bool = False  # a 0/1 term (a level or a missing indicator)
@@ -148,6 +148,8 @@ class AnalysisResult(Frozen):
     balance_convention: BalanceConvention = "pooled"
     balance: list[BalanceRow]
     measures: dict[str, MeasureResult]
+    # each variable's worst verdict over all its rows, suppressed ones included (what the report names)
+    verdicts: dict[str, Quality] = Field(default_factory=dict)
 
 
 CUSTODIAL = "Custodial sentence"  # a profile's sentence levels (custodial ones carry ": <length band>")
@@ -173,8 +175,8 @@ class GroupProfile(Frozen):
     age_mean: float | None
     index_year: list[Share]
     sentence: list[Share]
-    needs_assessed_n: int
-    needs_assessed_percent: float
+    needs_assessed_n: int | None  # None when suppressed (the people not assessed, or assessed, are too few)
+    needs_assessed_percent: float | None
     needs: list[Share]  # percent of those assessed who have each need
 
 

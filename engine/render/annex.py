@@ -26,7 +26,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from engine.render.format import interval_level, rounded
 from engine.render.markdown import labels
-from engine.results import MeasureResult, Results, Share
+from engine.results import GroupProfile, MeasureResult, Results, Share
 
 FIXED_TIME = dt.datetime(2000, 1, 1)  # document properties: nothing time-dependent in the file
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
@@ -149,8 +149,7 @@ def _group_characteristics(sheet: Worksheet, results: Results) -> None:
                          ("Age: average (years)", "age_mean")):
         _row(sheet, [label, "", _round(getattr(analysed, field), 0), None, _round(getattr(other, field), 0), None],
              formats)
-    _row(sheet, ["Risks and needs assessed", "", analysed.needs_assessed_n, _round(analysed.needs_assessed_percent, 0),
-                 other.needs_assessed_n, _round(other.needs_assessed_percent, 0)], formats)
+    _row(sheet, ["Risks and needs assessed", "", *_assessed(analysed), *_assessed(other)], formats)
     for section in PROFILE_SECTIONS:
         first, second = getattr(analysed, section), getattr(other, section)
         for level in _levels(first, second):
@@ -161,6 +160,13 @@ def _group_characteristics(sheet: Worksheet, results: Results) -> None:
     _row(sheet, ["Not identified in the national data (no information held)", "", profile.not_identified_n],
          formats)
     sheet.freeze_panes = "C5"
+
+
+def _assessed(group: GroupProfile) -> list:
+    """[people, percent] assessed for risks and needs; '*' when suppressed (too few not assessed)."""
+    if group.needs_assessed_n is None:
+        return [SUPPRESSED, SUPPRESSED]
+    return [group.needs_assessed_n, _round(group.needs_assessed_percent, 0)]
 
 
 def _section_label(section: str) -> str:
@@ -211,10 +217,11 @@ def _matching_quality(sheet: Worksheet, results: Results) -> None:
         for row in analysis.balance:
             level = "not recorded" if row.level == "(missing)" else _level_label(row.variable, row.level or "")
             hidden = SUPPRESSED if row.suppressed else None  # engine.disclosure decided: nothing gives it back
+            before = SUPPRESSED if row.smd_percent_before is None else _round(row.smd_percent_before, 1)
             _row(sheet, [_variable_label(row.variable), level, hidden or _round(row.treatment_mean, 2),
                          _round(row.comparison_mean_before, 2), _round(row.comparison_mean, 2),
-                         hidden or _round(row.smd_percent_before, 1), hidden or _round(row.smd_percent, 1),
-                         QUALITY.get(row.quality, row.quality), hidden or _round(row.smd_percent_pooled, 1),
+                         before, hidden or _round(row.smd_percent, 1),
+                         hidden or QUALITY[row.quality], hidden or _round(row.smd_percent_pooled, 1),
                          hidden or _round(row.smd_percent_treated, 1)], formats)
 
 

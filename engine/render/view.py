@@ -170,6 +170,10 @@ def details(spec: Spec, results: Results, labels: dict) -> dict[str, Any]:
                            if any(r.significant and r.reported for m, r in a.measures.items() if m in shown)],
         "headline_significant": any(r.significant and r.reported for m, r in headline.measures.items() if m in shown),
         "findings": findings,
+        # analyses whose every measure engine.disclosure suppressed: the report says why they are not in the tables
+        "withheld": [a.name for a in results.analyses if not a.headline and any(m.suppressed for m in a.measures.values())
+                     and all(m.suppressed or m.treatment is None for m in a.measures.values())],
+        "suppress_below": results.suppress_below,
         "small_time": {"n": time.treatment_n, "minimum": spec.small_groups.min_reoffenders_for_time}
         if time is not None and time.reported and not time.headline else None,
     }
@@ -223,10 +227,10 @@ def level_label(field: str, level: str, labels: dict) -> str:
 
 def verdicts(a: AnalysisResult, labels: dict) -> dict[str, Any]:
     """Each variable's worst verdict over its levels, named by labels.yaml, grouped where several share one."""
-    worst: dict[str, str] = {}
+    worst: dict[str, str] = dict(a.verdicts)  # engine.disclosure keeps the verdicts of suppressed rows here
     for row in a.balance:
         current = worst.get(row.variable)
-        if current is None or QUALITY_ORDER[row.quality] > QUALITY_ORDER[current]:
+        if row.quality is not None and (current is None or QUALITY_ORDER[row.quality] > QUALITY_ORDER[current]):
             worst[row.variable] = row.quality
     order = [v for v in a.variables if v in worst] + [v for v in worst if v not in a.variables]
 

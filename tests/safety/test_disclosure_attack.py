@@ -3,7 +3,13 @@ published outputs (results.json, report, annex, charts, diff, bulletin) and asse
 
 from __future__ import annotations
 
+import json
+
+import openpyxl
 import pytest
+
+from engine.disclosure import before_counter
+from engine.results import AnalysisResult, BalanceRow
 
 
 @pytest.mark.parametrize("date, message", [
@@ -13,3 +19,118 @@ import pytest
 def test_a_publication_date_out_of_range_is_one_clear_line(work, date, message):
     work.write_spec(("published: 2013-02-01", f"published: {date}"))
     assert work.errors() == [message]
+
+
+def results(work, folder: str = "out") -> dict:
+    return json.loads((work.root / folder / "results.json").read_text(encoding="utf-8"))
+
+
+def sheet_rows(work, name: str) -> list[tuple]:
+    book = openpyxl.load_workbook(work.root / "out" / "annex.xlsx")
+    return [tuple(cell.value for cell in row) for row in book[name].iter_rows()]
+
+
+def unsuppressed(work, *edits) -> dict:
+    """The same evaluation with suppression off: what an attacker is trying to get back."""
+    work.write_spec(*edits, ("published: 2013-02-01", "published: 2013-02-01\n  suppress_below: 0"), name="open.yaml")
+    assert work.invoke("run", "open.yaml", "--quiet", "--out", "open").exit_code == 0
+    return results(work, "open")
+
+
+def test_no_verdict_or_before_matching_difference_beside_a_suppressed_mean(work):
+    """The annex printed 'well matched' beside '*': with the comparison mean that narrows 2 of 70 to 2-4."""
+    for i, person in enumerate(work.reference[:70]):  # the participants: 60 White, 8 Black, 2 Asian
+        person["ethnicity"] = "White" if i < 60 else "Black" if i < 68 else "Asian"
+    work.write_data()
+    order = ["well", "reasonably", "poorly"]
+    worst = max((r["quality"] for r in unsuppressed(work)["analyses"][0]["balance"] if r["variable"] == "ethnicity"),
+                key=order.index)
+    work.write_spec()
+    assert work.run().exit_code == 0
+    rows = {r["level"]: r for r in results(work)["analyses"][0]["balance"] if r["variable"] == "ethnicity"}
+    assert rows["Asian"]["quality"] is None and rows["Asian"]["smd_percent_before"] is None
+    assert results(work)["analyses"][0]["verdicts"]["ethnicity"] == worst  # the report's verdict counts hidden rows
+    annex = {r[1]: r for r in sheet_rows(work, "Matching quality") if r[0] == "Ethnicity"}
+    assert annex["Asian"][2:3] + annex["Asian"][5:] == ("*",) * 6  # mean, differences, verdict, both conventions
+
+
+def test_time_to_reoffence_does_not_give_back_a_rate_suppressed_by_its_complement(work):
+    """67 of 70 re-offend: the rate is suppressed (3 did not), but time to re-offence printed n = 67."""
+    for i, person in enumerate(work.reference[:70]):
+        person["reoffended"] = int(i < 67)
+        person["reoffences"] = int(i < 67)
+        person["days_to_first_reoffence"] = 40 + i if i < 67 else ""
+    work.write_data()
+    work.write_spec(("measures: [rate, frequency]", "measures: [rate, frequency, time_to_first_reoffence]"))
+    assert work.run().exit_code == 0
+    time = results(work)["analyses"][0]["measures"]["time_to_first_reoffence"]
+    assert time["treatment_n"] is None and time["treatment"] is None and time["suppressed"] is True
+    assert not (work.root / "out" / "charts" / "time_to_first_reoffence.png").exists()
+    rows = [r for r in sheet_rows(work, "Results") if r[1] and str(r[1]).startswith("Average time")]
+    assert rows[0][2] == "*" and rows[0][5] == "*"
+    assert "67" not in work.report() and "96%" not in work.report()
+
+
+def scotland(work):
+    """Two participants with 60 previous offences: only the National pool has anyone like them, so the
+    National analysis leaves 1 participant unmatched and the Regional one (London and Wales) leaves 2."""
+    for i in (0, 1):
+        work.reference[i]["previous_offences"] = 60
+    for i in range(200, 206):
+        work.reference[i].update(previous_offences=60, region="North West")
+    work.write_data()
+    return ("    headline: true\n", "    headline: true\n  - name: Regional\n    pool: {region: [London, Wales]}\n"
+            "    variables: [sex, age, ethnicity, previous_offences]\n")
+
+
+def test_the_unmatched_cannot_be_recovered_from_differences_before_matching(work):
+    edit = scotland(work)
+    raw = unsuppressed(work, edit)["analyses"][0]
+    assert (raw["treatment_n"], raw["unmatched_n"]) == (69, 1)
+    rows = {r["level"]: r for r in raw["balance"] if r["variable"] == "ethnicity"}
+    before = before_counter(AnalysisResult.model_validate(raw))
+    # the attack works on the open figures: 15 Black of 70 before matching, 14 of 69 after: the unmatched one is Black
+    assert before(BalanceRow.model_validate(rows["Black"]), 70) == 15 and round(rows["Black"]["treatment_mean"] * 69) == 14
+    work.write_spec(edit)
+    assert work.run().exit_code == 0
+    for analysis in results(work)["analyses"]:
+        assert all(r["smd_percent_before"] is None for r in analysis["balance"])
+    assert {r[5] for r in sheet_rows(work, "Matching quality") if r[0] == "Ethnicity"} == {"*"}
+
+
+def test_a_second_analysis_a_few_people_smaller_gives_nothing_away(work):
+    edit = scotland(work)
+    national, regional = unsuppressed(work, edit)["analyses"]
+    assert (national["treatment_n"], regional["treatment_n"]) == (69, 68)
+    reoffenders = [round(a["measures"]["rate"]["treatment"] * a["treatment_n"] / 100) for a in (national, regional)]
+    assert reoffenders == [23, 23]  # the attack: the one person only National analysed did not re-offend
+    work.write_spec(edit)
+    assert work.run().exit_code == 0
+    national, regional = results(work)["analyses"]
+    assert national["measures"]["rate"]["treatment"] is not None
+    assert all(m["treatment"] is None and m["suppressed"] for m in regional["measures"].values())
+    assert all(r["treatment_mean"] is None and r["suppressed"] for r in regional["balance"])
+    annex = [r for r in sheet_rows(work, "Results") if r[0] == "Regional"]
+    assert annex and all(r[5] == "*" and r[7] == "*" for r in annex)
+    assert "33.8" not in work.report()  # 23 of 68
+
+
+def test_the_people_not_assessed_cannot_be_recovered_from_the_needs(work):
+    """3 of 70 have no need recorded: the balance hid them, but the profile printed 67 assessed (96%)
+    and each need's share of the 67, and the balance printed the need's mean over the 67."""
+    for i, person in enumerate(work.reference[:70]):
+        person["need_drugs"] = "" if i < 3 else i % 2
+    work.write_data()
+    edit = ("previous_offences]", "previous_offences, need_drugs]")
+    raw = unsuppressed(work, edit)
+    assert raw["profile"]["analysed"]["needs_assessed_n"] == 67
+    work.write_spec(edit)
+    assert work.run().exit_code == 0
+    published = results(work)
+    analysed = published["profile"]["analysed"]
+    assert analysed["needs_assessed_n"] is None and analysed["needs_assessed_percent"] is None
+    assert all(s["suppressed"] and s["count"] is None for s in analysed["needs"])
+    assert all(r["treatment_mean"] is None for r in published["analyses"][0]["balance"] if r["variable"] == "need_drugs")
+    report = work.report()
+    assert "67 people" not in report and "96%" not in report
+    assert [r[2:4] for r in sheet_rows(work, "Group characteristics") if r[0] == "Risks and needs assessed"] == [("*", "*")]
