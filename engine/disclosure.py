@@ -127,10 +127,11 @@ def variable_cells(rows: list[BalanceRow], n: int, count) -> tuple[Cells, dict[s
             continue
         if row.level is not None:
             cells[row.level], shown[row.level] = count(row, n), i
-        elif row.binary:
+        elif row.binary or row.two_values is not None:
             yes = count(row, n - missing)
-            cells[YES], cells[NO] = yes, (None if yes is None else n - missing - yes)
-            shown[YES] = shown[NO] = i
+            names = (YES, NO) if row.two_values is None else tuple(f"{v:g}" for v in reversed(row.two_values))
+            cells[names[0]], cells[names[1]] = yes, (None if yes is None else n - missing - yes)
+            shown[names[0]] = shown[names[1]] = i
         else:
             cells[RECORDED], shown[RECORDED] = n - missing, i
     if any(v is None for v in cells.values()):
@@ -139,7 +140,13 @@ def variable_cells(rows: list[BalanceRow], n: int, count) -> tuple[Cells, dict[s
 
 
 def after_count(row: BalanceRow, group: int) -> int | None:
-    return None if row.treatment_mean is None else round(row.treatment_mean * group)
+    """People of the group a row's participant mean counts (of a two-valued number: those with the higher)."""
+    if row.treatment_mean is None:
+        return None
+    if row.two_values is not None:
+        low, high = row.two_values
+        return round((row.treatment_mean - low) / (high - low) * group)
+    return round(row.treatment_mean * group)
 
 
 def before_counter(analysis: AnalysisResult):
@@ -159,7 +166,7 @@ def before_counter(analysis: AnalysisResult):
         return 100.0 * difference / sd
 
     def count(row: BalanceRow, group: int) -> int | None:
-        if row.smd_percent_before is None or group <= 0:
+        if row.smd_percent_before is None or group <= 0 or row.two_values is not None:  # unknown: fail closed
             return None
         c, target = row.comparison_mean_before, row.smd_percent_before
         k = bisect_left(range(group + 1), target, key=lambda j: smd(j / group, group, c))
@@ -190,7 +197,7 @@ def hidden_levels(rows: list[BalanceRow], hidden: set[int]) -> dict[str, set[str
     out: dict[str, set[str]] = {}
     for i in hidden:
         row = rows[i]
-        levels = {row.level} if row.level is not None else {YES, NO, RECORDED}
+        levels = {row.level} if row.level is not None else {YES, NO, RECORDED, *(f"{v:g}" for v in row.two_values or ())}
         out.setdefault(row.variable, set()).update(levels)
     return out
 
@@ -336,7 +343,10 @@ def suppressed_share(share: Share) -> Share:
 
 
 def partition(shares: list[Share], total: int, threshold: int, start: set[str] = frozenset()) -> list[Share]:
-    """A characteristic's levels (adding up to total) with primary and secondary suppression."""
+    """A characteristic's levels (adding up to total) with primary and secondary suppression; a group
+    under the threshold lists no levels (which levels occur would itself describe its few people)."""
+    if small(total, threshold):
+        return []
     counts = [s.count or 0 for s in shares]
     names = [s.level for s in shares]
     hidden = hidden_cells(counts, total, threshold, names, {i for i, s in enumerate(shares) if s.level in start})

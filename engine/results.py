@@ -82,6 +82,9 @@ class BalanceRow(Frozen):
     smd_percent_pooled: float | None = None  # difference over the root mean of the two variances
     smd_percent_treated: float | None = None  # cobalt/MatchIt: treated SD; raw difference for 0/1 terms
     suppressed: bool = False
+    # the two values of a number the matched participants hold only two of (its mean counts people):
+    # engine.disclosure's alone, never written to results.json
+    two_values: tuple[float, float] | None = Field(default=None, exclude=True)
 
 
 class DecidingTest(Frozen):

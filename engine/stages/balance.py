@@ -76,6 +76,13 @@ def is_binary(encoding: Encoding, treated: pd.DataFrame, pool: pd.DataFrame) -> 
     return bool(np.isin(values.astype(float), [0.0, 1.0]).all())
 
 
+def two_values(values: pd.Series) -> tuple[float, float] | None:
+    """The two values of a number the matched participants hold only two of: its mean then counts
+    people (a cohort year of 2012 and 2013), so engine.disclosure treats it as counts."""
+    found = np.unique(values.dropna().to_numpy(dtype=np.float64))
+    return (float(found[0]), float(found[1])) if found.size == 2 else None
+
+
 def quality(smd: float, thresholds: Balance) -> Quality:
     size = abs(smd)
     if size < thresholds.well_matched_below:
@@ -171,6 +178,7 @@ def balance_table(
         t0, c0, t1, c1 = variable_groups(encoding, treated, pool, weights, treated_matched,
                                          (codes or {}).get(variable))
         number_binary = is_binary(encoding, treated, pool)
+        two = None if encoding.categorical or number_binary else two_values(treated[variable][treated_matched])
         for j, term in enumerate(encoding.terms()):
             if np.isnan(t1.means[j]) or np.isnan(c1.means[j]):
                 continue  # recorded for nobody in a matched group: its "(missing)" row says so
@@ -194,6 +202,7 @@ def balance_table(
                     binary=binary,
                     smd_percent_pooled=pooled,
                     smd_percent_treated=treated_after,
+                    two_values=two if term.level is None else None,
                 )
             )
     return rows
