@@ -14,7 +14,9 @@ recorded and not-recorded people, a 0/1 number's yes / no / not recorded):
   same group hides the same ones) are suppressed too, until the hidden cells are at least two
   and hold at least t people together.
 - Balance: a participant mean of a 0/1 term is a cell (mean x group, or x the people recorded for a
-  0/1 number); a suppressed row's mean, standardised differences and matching verdict are null.
+  0/1 number); a suppressed row's mean, standardised differences and matching verdict are null, and
+  so is its comparison mean after matching (matching makes it the participants' mean, exactly so
+  when the groups are matched exactly on the variable).
   The report's verdict per characteristic (`verdicts`) still counts the hidden rows.
 - Before matching: a row's standardised difference before matching gives back the mean of all
   participants before matching (the same inversion an attacker would make), and with the matched
@@ -40,6 +42,7 @@ does the flow of people (how many each step of the analysis removed).
 from __future__ import annotations
 
 import math
+import re
 from bisect import bisect_left
 
 from engine.errors import Problem
@@ -50,6 +53,7 @@ PROPORTIONS = ("rate", "custody", "severity")  # measures in percent of particip
 MISSING = "(missing)"
 YES, NO, RECORDED = "(yes)", "(no)", "(recorded)"  # the cells a number's own row stands for
 QUALITY_ORDER = {"well": 0, "reasonably": 1, "poorly": 2}
+PROFILE_FIELDS = ("sex", "ethnicity", "nationality", "index_year", "sentence")  # shares adding up to the group
 Cells = dict[str, int]
 
 
@@ -203,7 +207,8 @@ def hidden_levels(rows: list[BalanceRow], hidden: set[int]) -> dict[str, set[str
 
 
 def suppressed_row(row: BalanceRow) -> BalanceRow:
-    return row.model_copy(update={"treatment_mean": None, "smd_percent": None, "smd_percent_before": None,
+    return row.model_copy(update={"treatment_mean": None, "comparison_mean": None, "smd_percent": None,
+                                  "smd_percent_before": None,
                                   "smd_percent_pooled": None, "smd_percent_treated": None, "quality": None,
                                   "suppressed": True})
 
@@ -217,9 +222,24 @@ def worst_verdicts(rows: list[BalanceRow]) -> dict[str, str]:
     return worst
 
 
-def before_hidden(raw: list[AnalysisResult], threshold: int) -> set[str]:
+def pool_hidden(analysis: AnalysisResult, threshold: int) -> set[str]:
+    """Variables whose pool means before matching would show a count of 1 to t-1 pool records (a
+    restricted pool can be small), with secondary suppression like any table."""
+    def count(row: BalanceRow, group: int) -> int | None:
+        return None if row.comparison_mean_before is None else round(row.comparison_mean_before * group)
+
+    hide = set()
+    for variable, indexes in variables(analysis.balance).items():
+        found = variable_cells([analysis.balance[i] for i in indexes], analysis.pool_n, count)
+        if found is None or hidden_cells(list(found[0].values()), analysis.pool_n, threshold, list(found[0])):
+            hide.add(variable)
+    return hide
+
+
+def before_hidden(raw: list[AnalysisResult], threshold: int, not_analysed: GroupProfile | None = None) -> set[str]:
     """Variables whose before-matching column is suppressed in every analysis: all participants before
-    matching, or the unmatched ones (by subtraction), would show a cell under the threshold."""
+    matching, or the unmatched ones (by subtraction), would show a cell under the threshold; or, with
+    the profile's not-analysed group (the unmatched and the excluded), the excluded ones would."""
     hide: set[str] = set()
     for analysis in raw:
         n, n0 = analysis.treatment_n, analysis.treatment_n + analysis.unmatched_n
@@ -234,6 +254,11 @@ def before_hidden(raw: list[AnalysisResult], threshold: int) -> set[str]:
             if hidden_cells([before[0][k] for k in names], n0, threshold, names) or \
                     differenced(before[0], after[0], n0 - n, threshold):
                 hide.add(variable)
+            elif analysis.headline and not_analysed is not None and variable in PROFILE_FIELDS:
+                unmatched = {k: before[0][k] - after[0].get(k, 0) for k in before[0]}
+                others = {s.level: s.count or 0 for s in getattr(not_analysed, variable)}
+                if differenced(others, unmatched, not_analysed.n - (n0 - n), threshold):
+                    hide.add(variable)
     return hide
 
 
@@ -323,12 +348,15 @@ def analysis(raw: AnalysisResult, threshold: int, hide_before: set[str], hide_va
     rows = raw.balance
     hidden = hidden_rows(rows, raw.treatment_n, threshold, start)
     hidden |= {i for i, row in enumerate(rows) if row.variable in hide_variables}
+    pool = pool_hidden(raw, threshold)
     balance = []
     for i, row in enumerate(rows):
         if i in hidden:
             row = suppressed_row(row)
-        elif row.variable in hide_before:
+        elif row.variable in hide_before or row.variable in pool:
             row = row.model_copy(update={"smd_percent_before": None})
+        if row.variable in pool:  # the before-matching difference would give the pool's mean back too
+            row = row.model_copy(update={"comparison_mean_before": None})
         balance.append(row)
     measures = {}
     for name, m in raw.measures.items():
@@ -366,8 +394,6 @@ def needs(profile: GroupProfile, threshold: int, start: set[str] = frozenset()) 
     return {"needs": shown}
 
 
-PROFILE_FIELDS = ("sex", "ethnicity", "nationality", "index_year", "sentence")
-
 
 def group(profile: GroupProfile, threshold: int, start: dict[str, set[str]] | None = None) -> GroupProfile:
     start = start or {}
@@ -401,12 +427,22 @@ def agree(profile: GroupProfile, headline: AnalysisResult, threshold: int, *hide
         agreed = now
 
 
+DATA_VALUE = re.compile(r'\s*"[^"\n]*"|\s*\(\S+ is \d{4}-\d{2}-\d{2}\)')  # a quoted cell; "(20000 is 1954-10-03)"
+
+
+def public_warning(warning: str) -> str:
+    """A warning without the data values it quotes as examples (a date of birth, a start date): the
+    terminal shows them to the analyst, results.json publishes only the rows."""
+    return DATA_VALUE.sub("", warning)
+
+
 def suppress(results: Results, threshold: int) -> Results:
     """The Results with every disclosive figure suppressed; every output is made from these."""
     raw = results.analyses
+    results = results.model_copy(update={"warnings": [public_warning(w) for w in results.warnings]})
     if threshold <= 0:
         return results.model_copy(update={"suppress_below": 0})
-    hide_before = before_hidden(raw, threshold)
+    hide_before = before_hidden(raw, threshold, results.profile.not_analysed if results.profile else None)
     hide_variables, hide_measures = between(raw, threshold)
     analyses = [analysis(a, threshold, hide_before, hide_variables[i], hide_measures[i]) for i, a in enumerate(raw)]
     profile = results.profile

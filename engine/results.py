@@ -7,7 +7,10 @@ what the report needs so that no template computes anything.
 Schema version 2 (the contract the claims, safety, statistics and growth work build on):
 - Disclosure: a suppressed cell (a profile share, a balance row's participant mean, a measure's
   participant figures) holds null in its numbers and `suppressed: true`; nothing else in the
-  file lets it be derived (secondary suppression is applied before the Results are built).
+  file lets it be derived (engine.disclosure: secondary suppression, and figures that would give
+  a small count back by subtraction, e.g. before-matching differences or a second analysis a few
+  people apart, are null too). A suppressed balance row's `quality` is null; the analysis's
+  `verdicts` keep each variable's worst verdict for the report.
 - Measures: `reported` says whether the report may state the measure at all; when it is false,
   `not_reported_reason` says why (too_few_events, no_variance, suppressed, untestable) and
   `significant` is false, `state` is "not_significant", interval and p-value are null.
@@ -73,10 +76,10 @@ class BalanceRow(Frozen):
     variable: str  # the spec's column name
     level: str | None  # a categorical variable's level; "(missing)" for the missing indicator; None for numbers
     treatment_mean: float | None  # None when suppressed
-    comparison_mean: float  # weighted, after matching
+    comparison_mean: float | None  # weighted, after matching; None when suppressed (matching makes it the participants')
     smd_percent: float | None  # after matching, in the analysis's balance_convention, x100; None when suppressed
     quality: Quality | None  # None when suppressed (the verdict narrows the participant mean down)
-    comparison_mean_before: float  # whole pool, before matching
+    comparison_mean_before: float | None  # whole pool, before matching; None when it counts 1 to t-1 pool records
     smd_percent_before: float | None  # None when suppressed (it would give the participant mean back)
     binary: bool = False  # a 0/1 term (a level or a missing indicator)
     smd_percent_pooled: float | None = None  # difference over the root mean of the two variances

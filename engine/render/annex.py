@@ -219,7 +219,8 @@ def _matching_quality(sheet: Worksheet, results: Results) -> None:
             hidden = SUPPRESSED if row.suppressed else None  # engine.disclosure decided: nothing gives it back
             before = SUPPRESSED if row.smd_percent_before is None else _round(row.smd_percent_before, 1)
             _row(sheet, [_variable_label(row.variable), level, hidden or _round(row.treatment_mean, 2),
-                         _round(row.comparison_mean_before, 2), _round(row.comparison_mean, 2),
+                         SUPPRESSED if row.comparison_mean_before is None else _round(row.comparison_mean_before, 2),
+                         hidden or _round(row.comparison_mean, 2),
                          before, hidden or _round(row.smd_percent, 1),
                          hidden or QUALITY[row.quality], hidden or _round(row.smd_percent_pooled, 1),
                          hidden or _round(row.smd_percent_treated, 1)], formats)

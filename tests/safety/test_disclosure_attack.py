@@ -3,13 +3,14 @@ published outputs (results.json, report, annex, charts, diff, bulletin) and asse
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import openpyxl
 import pytest
 
-from engine.disclosure import before_counter
-from engine.results import AnalysisResult, BalanceRow
+from engine.disclosure import before_counter, before_hidden
+from engine.results import AnalysisResult, BalanceRow, GroupProfile, Share
 
 
 @pytest.mark.parametrize("date, message", [
@@ -49,9 +50,10 @@ def test_no_verdict_or_before_matching_difference_beside_a_suppressed_mean(work)
     assert work.run().exit_code == 0
     rows = {r["level"]: r for r in results(work)["analyses"][0]["balance"] if r["variable"] == "ethnicity"}
     assert rows["Asian"]["quality"] is None and rows["Asian"]["smd_percent_before"] is None
+    assert rows["Asian"]["comparison_mean"] is None  # matched, the comparison's share is the participants'
     assert results(work)["analyses"][0]["verdicts"]["ethnicity"] == worst  # the report's verdict counts hidden rows
     annex = {r[1]: r for r in sheet_rows(work, "Matching quality") if r[0] == "Ethnicity"}
-    assert annex["Asian"][2:3] + annex["Asian"][5:] == ("*",) * 6  # mean, differences, verdict, both conventions
+    assert annex["Asian"][2:3] + annex["Asian"][4:] == ("*",) * 7  # means, differences, verdict, both conventions
 
 
 def test_time_to_reoffence_does_not_give_back_a_rate_suppressed_by_its_complement(work):
@@ -149,3 +151,59 @@ def test_a_number_the_participants_hold_two_values_of_does_not_count_them(work):
     row = [r for r in results(work)["analyses"][0]["balance"] if r["variable"] == "previous_offences"][0]
     assert row["treatment_mean"] is None and row["suppressed"] is True and "two_values" not in row
     assert "2.21" not in json.dumps(results(work))
+
+
+def test_warnings_in_results_json_quote_no_date_of_birth(work):
+    """Slashed dates of birth that could be day/month or month/day: the warning quoted three of them."""
+    for i, (person, row) in enumerate(zip(work.reference, work.submission)):
+        born = dt.date.fromisoformat(row["date_of_birth"]).replace(day=1 + i % 12)
+        person["date_of_birth"], row["date_of_birth"] = born.isoformat(), born.strftime("%d/%m/%Y")
+    work.write_data()
+    work.write_spec()
+    assert work.run().exit_code == 0
+    text = (work.root / "out" / "results.json").read_text(encoding="utf-8")
+    assert results(work)["warnings"] == [
+        "submission.csv: column date_of_birth: all 70 slashed dates (row 1, row 2, row 3 and 67 more) could be "
+        "day/month or month/day; they were read as day/month (DD/MM/YYYY). If they are month/day, write them as "
+        "YYYY-MM-DD"]
+    assert not any(row["date_of_birth"] in text for row in work.submission)
+
+
+def test_a_small_restricted_pool_shows_no_count_of_its_records(work):
+    """A pool restricted to 7 Scottish records, 2 of them women: the pool mean 0.2857 = 2 of 7."""
+    for i in range(200, 207):
+        work.reference[i].update(region="Scotland", sex="F" if i < 202 else "M")
+    work.write_data()
+    edit = ("    headline: true\n", "    headline: true\n  - name: Scottish\n    pool: {region: [Scotland]}\n"
+            "    variables: [sex, age, previous_offences]\n")
+    raw = {r["level"]: r for r in unsuppressed(work, edit)["analyses"][1]["balance"] if r["variable"] == "sex"}
+    assert (round(raw["F"]["comparison_mean_before"] * 7), round(raw["M"]["comparison_mean_before"] * 7)) == (2, 5)
+    work.write_spec(edit)
+    assert work.run().exit_code == 0
+    rows = [r for r in results(work)["analyses"][1]["balance"] if r["variable"] == "sex"]
+    assert all(r["comparison_mean_before"] is None and r["smd_percent_before"] is None for r in rows)
+    assert {r[3] for r in sheet_rows(work, "Matching quality") if r[0] == "Sex"} >= {"*"}
+
+
+def test_the_excluded_cannot_be_recovered_from_the_not_analysed_minus_the_unmatched():
+    """60 participants before matching (25 Black), 50 matched (20 Black): the 10 unmatched hold 5 Black.
+    The profile's 13 not analysed (the unmatched and 3 excluded for a sexual offence) hold 8 Black: so the
+    3 excluded would all be Black. The before-matching column of ethnicity must go."""
+    def row(level, matched, before, pool):  # treated convention: a 0/1 term's difference is in points
+        return BalanceRow(variable="ethnicity", level=level, treatment_mean=matched / 50, comparison_mean=pool,
+                          smd_percent=1.0, quality="well", comparison_mean_before=pool,
+                          smd_percent_before=100 * (before / 60 - pool), binary=True)
+    analysis = AnalysisResult(name="National", headline=True, description=None, pool_restriction={},
+                              variables=["ethnicity"], treatment_n=50, comparison_n=900, comparison_effective_n=800.0,
+                              unmatched_n=10, pool_n=1000, outside_support_n=0, caliper_logit=0.1,
+                              balance_convention="treated", measures={},
+                              balance=[row("Black", 20, 25, 0.3), row("White", 30, 35, 0.7)])
+    assert before_counter(analysis)(analysis.balance[0], 60) == 25
+    assert before_hidden([analysis], 5) == set()  # 5 Black and 5 White unmatched: no small cell alone
+
+    def share(level, count):
+        return Share(level=level, count=count, percent=100 * count / 13, suppressed=False)
+    others = GroupProfile(n=13, sex=[], ethnicity=[share("Black", 8), share("White", 5)], nationality=[],
+                          age_min=None, age_max=None, age_mean=None, index_year=[], sentence=[],
+                          needs_assessed_n=0, needs_assessed_percent=0.0, needs=[])
+    assert before_hidden([analysis], 5, others) == {"ethnicity"}
