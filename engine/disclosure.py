@@ -6,8 +6,8 @@ so none of them decides alone and a suppressed figure is absent everywhere: it h
 `suppressed: true` in results.json and prints as '*'.
 
 The rules, with t = report.suppress_below (the disclosure threshold; 0 turns it off). A "cell" is
-a count of people; a table's cells add up to its group (the levels of a characteristic, a number's
-recorded and not-recorded people, a 0/1 number's yes / no / not recorded):
+a count of people; a table's cells add up to its group (the levels of a characteristic, its
+not-recorded level included; a 0/1 number's yes and no among the people it is recorded for):
 - Primary: a cell of 1 to t-1 people is suppressed, and so is a cell whose complement in its group
   is 1 to t-1 ("37 of 39 are men" gives the 2 women). A group under t shows no cell at all.
 - Secondary: within a table, the smallest published cells (ties by name, so every table of the
@@ -20,15 +20,22 @@ recorded and not-recorded people, a 0/1 number's yes / no / not recorded):
   The report's verdict per characteristic (`verdicts`) still counts the hidden rows.
 - Before matching: a row's standardised difference before matching gives back the mean of all
   participants before matching (the same inversion an attacker would make), and with the matched
-  group's mean, the unmatched people's. That column is null for a characteristic whenever either
-  group would show a cell under t, in every analysis.
-- Between analyses: two analyses' treatment groups differ by some people; any figure published for
-  both gives those people's figure by subtraction. A later analysis's rows (per characteristic)
-  and measures are suppressed when the difference would show a cell under t (always, when the
-  groups differ by 1 to t-1 people).
+  group's mean, the unmatched people's (and with the profile's not-analysed group, the excluded
+  people's). That column is null for a characteristic whenever any of these would show a cell
+  under t, in every analysis.
+- Pool: a pool mean before matching counts pool records; a small restricted pool's cells under t
+  are null (with their before-matching differences).
+- Numbers: one the matched participants hold only two values of (a cohort year) counts people.
+- Warnings: results.json keeps the rows a warning names, not the data values it quotes.
+- Between analyses: two analyses' treatment groups differ by some people; a characteristic published
+  for both gives those people's by subtraction. A later analysis's balance rows (per characteristic)
+  are suppressed when the difference would show a cell under t (always, when the groups differ by 1
+  to t-1 people). Its measures are not: the published seeds print both analyses' outcomes (LPT 39
+  and 38 people, MC 83 and 84), so one person's outcome can be told, but not who they are.
 - Profile: the profile's analysed group is the headline treatment group, so its characteristics
   and the headline's balance rows of the same variable hide the same levels; its needs hide when
-  the people not assessed (or assessed) number 1 to t-1.
+  the people assessed number 1 to t-1. How many were not assessed (or had a number not recorded)
+  is published, as the seeds print it (35 of 39 assessed).
 - Measures: a measure is suppressed (null participant figures, difference, interval, p-value,
   extra test; not reported, reason "suppressed") when its participants number under t, or when the
   people with (or without) the outcome, or the offences counted, number 1 to t-1; time to
@@ -118,29 +125,34 @@ def variables(rows: list[BalanceRow]) -> dict[str, list[int]]:
     return out
 
 
-def variable_cells(rows: list[BalanceRow], n: int, count) -> tuple[Cells, dict[str, int]] | None:
-    """A variable's cells (adding up to n) and the row each shows; count(row, group) -> people or None."""
+def variable_cells(rows: list[BalanceRow], n: int, count) -> tuple[Cells, dict[str, int], int] | None:
+    """A variable's cells, the row each shows and the people they add up to; count(row, group) -> people
+    or None. A category's levels (its not-recorded level included) add up to the group; a number's
+    cells to the people it is recorded for (its mean's denominator: how many were not recorded is
+    published, as the seeds print how many had their risks and needs assessed)."""
     missing_row = next((r for r in rows if r.level == MISSING), None)
+    categorical = any(r.level not in (None, MISSING) for r in rows)
     missing = count(missing_row, n) if missing_row is not None else 0
     if missing is None:
         return None
-    cells: Cells = {MISSING: missing} if missing_row is not None else {}
-    shown = {MISSING: rows.index(missing_row)} if missing_row is not None else {}
+    cells: Cells = {MISSING: missing} if categorical and missing_row is not None else {}
+    shown = {MISSING: rows.index(missing_row)} if cells else {}
+    recorded = n if categorical else n - missing
     for i, row in enumerate(rows):
         if row.level == MISSING:
             continue
         if row.level is not None:
             cells[row.level], shown[row.level] = count(row, n), i
         elif row.binary or row.two_values is not None:
-            yes = count(row, n - missing)
+            yes = count(row, recorded)
             names = (YES, NO) if row.two_values is None else tuple(f"{v:g}" for v in reversed(row.two_values))
-            cells[names[0]], cells[names[1]] = yes, (None if yes is None else n - missing - yes)
+            cells[names[0]], cells[names[1]] = yes, (None if yes is None else recorded - yes)
             shown[names[0]] = shown[names[1]] = i
         else:
-            cells[RECORDED], shown[RECORDED] = n - missing, i
+            cells[RECORDED], shown[RECORDED] = recorded, i
     if any(v is None for v in cells.values()):
         return None
-    return cells, shown
+    return cells, shown, recorded
 
 
 def after_count(row: BalanceRow, group: int) -> int | None:
@@ -188,10 +200,10 @@ def hidden_rows(rows: list[BalanceRow], n: int, threshold: int, start: dict[str,
         if found is None:
             hidden.update(indexes)
             continue
-        cells, shown = found
+        cells, shown, total = found
         names = list(cells)
         forced = {names.index(k) for k in (start or {}).get(variable, set()) if k in cells}
-        for k in hidden_cells([cells[k] for k in names], n, threshold, names, forced):
+        for k in hidden_cells([cells[k] for k in names], total, threshold, names, forced):
             hidden.add(indexes[shown[names[k]]])
     return hidden
 
@@ -231,7 +243,7 @@ def pool_hidden(analysis: AnalysisResult, threshold: int) -> set[str]:
     hide = set()
     for variable, indexes in variables(analysis.balance).items():
         found = variable_cells([analysis.balance[i] for i in indexes], analysis.pool_n, count)
-        if found is None or hidden_cells(list(found[0].values()), analysis.pool_n, threshold, list(found[0])):
+        if found is None or hidden_cells(list(found[0].values()), found[2], threshold, list(found[0])):
             hide.add(variable)
     return hide
 
@@ -251,13 +263,13 @@ def before_hidden(raw: list[AnalysisResult], threshold: int, not_analysed: Group
                 hide.add(variable)
                 continue
             names = list(before[0])
-            if hidden_cells([before[0][k] for k in names], n0, threshold, names) or \
-                    differenced(before[0], after[0], n0 - n, threshold):
+            if hidden_cells([before[0][k] for k in names], before[2], threshold, names) or \
+                    differenced(before[0], after[0], before[2] - after[2], threshold):
                 hide.add(variable)
             elif analysis.headline and not_analysed is not None and variable in PROFILE_FIELDS:
                 unmatched = {k: before[0][k] - after[0].get(k, 0) for k in before[0]}
                 others = {s.level: s.count or 0 for s in getattr(not_analysed, variable)}
-                if differenced(others, unmatched, not_analysed.n - (n0 - n), threshold):
+                if differenced(others, unmatched, not_analysed.n - (before[2] - after[2]), threshold):
                     hide.add(variable)
     return hide
 
@@ -301,50 +313,28 @@ def suppressed_measure(name: str, result: MeasureResult, threshold: int) -> Meas
     })
 
 
-def measures_differenced(big: AnalysisResult, little: AnalysisResult, name: str, threshold: int) -> bool:
-    people = big.treatment_n - little.treatment_n
-    a, b = big.measures.get(name), little.measures.get(name)
-    if a is None or b is None:
-        return False
-    x, y = measure_cells(name, a, big.treatment_n), measure_cells(name, b, little.treatment_n)
-    if x is None or y is None:
-        return False
-    if 0 < abs(people) < threshold:
-        return True
-    if name == "frequency":
-        k = x["offences"] - y["offences"]
-        return k < 0 or small(k, threshold) or (people == 0 and k != 0)
-    return differenced(x, y, people, threshold)
-
-
 # --- putting it together -----------------------------------------------------------------------
 
-def between(raw: list[AnalysisResult], threshold: int) -> tuple[list[set[str]], list[set[str]]]:
-    """Per analysis: the variables and measures suppressed because an earlier analysis (the headline
-    first) published the same figures for a group a few people larger or smaller."""
+def between(raw: list[AnalysisResult], threshold: int) -> list[set[str]]:
+    """Per analysis: the variables whose balance rows are suppressed because an earlier analysis (the
+    headline first) published them for a group a few people larger or smaller (subtracting would
+    describe those people). Measures are not: the published seeds print both analyses' outcomes."""
     order = sorted(range(len(raw)), key=lambda i: not raw[i].headline)
-    variables_out: list[set[str]] = [set() for _ in raw]
-    measures_out: list[set[str]] = [set() for _ in raw]
+    out: list[set[str]] = [set() for _ in raw]
     for position, j in enumerate(order):
-        later = raw[j]
         for i in order[:position]:
-            earlier = raw[i]
-            big, little = (earlier, later) if earlier.treatment_n >= later.treatment_n else (later, earlier)
-            people = big.treatment_n - little.treatment_n
+            big, little = sorted((raw[i], raw[j]), key=lambda a: -a.treatment_n)
             big_rows, little_rows = variables(big.balance), variables(little.balance)
             for variable in big_rows.keys() & little_rows.keys():
                 x = variable_cells([big.balance[k] for k in big_rows[variable]], big.treatment_n, after_count)
                 y = variable_cells([little.balance[k] for k in little_rows[variable]], little.treatment_n, after_count)
-                if x is None or y is None or differenced(x[0], y[0], people, threshold):
-                    variables_out[j].add(variable)
-            for name in later.measures:
-                if measures_differenced(big, little, name, threshold):
-                    measures_out[j].add(name)
-    return variables_out, measures_out
+                if x is None or y is None or differenced(x[0], y[0], x[2] - y[2], threshold):
+                    out[j].add(variable)
+    return out
 
 
 def analysis(raw: AnalysisResult, threshold: int, hide_before: set[str], hide_variables: set[str],
-             hide_measures: set[str], start: dict[str, set[str]] | None = None) -> AnalysisResult:
+             start: dict[str, set[str]] | None = None) -> AnalysisResult:
     rows = raw.balance
     hidden = hidden_rows(rows, raw.treatment_n, threshold, start)
     hidden |= {i for i, row in enumerate(rows) if row.variable in hide_variables}
@@ -360,7 +350,7 @@ def analysis(raw: AnalysisResult, threshold: int, hide_before: set[str], hide_va
         balance.append(row)
     measures = {}
     for name, m in raw.measures.items():
-        if m.treatment is not None and (name in hide_measures or exposed_measure(name, m, raw.treatment_n, threshold)):
+        if m.treatment is not None and exposed_measure(name, m, raw.treatment_n, threshold):
             m = suppressed_measure(name, m, threshold)
         measures[name] = m
     return raw.model_copy(update={"balance": balance, "measures": measures, "verdicts": worst_verdicts(rows)})
@@ -383,9 +373,10 @@ def partition(shares: list[Share], total: int, threshold: int, start: set[str] =
 
 
 def needs(profile: GroupProfile, threshold: int, start: set[str] = frozenset()) -> dict:
-    """Needs are each a share of those assessed; all hide when the assessed or not assessed are few."""
+    """Needs are each a share of those assessed; all hide when the assessed are few. (How many were not
+    assessed is published, as in the seeds: 35 of 39.)"""
     assessed = profile.needs_assessed_n or 0
-    if threshold > 0 and (small(assessed, threshold) or small(profile.n - assessed, threshold)):
+    if threshold > 0 and small(assessed, threshold):
         return {"needs": [suppressed_share(s) for s in profile.needs], "needs_assessed_n": None,
                 "needs_assessed_percent": None}
     shown = [suppressed_share(s) if threshold > 0 and (s.level in start or small(s.count or 0, threshold)
@@ -443,15 +434,15 @@ def suppress(results: Results, threshold: int) -> Results:
     if threshold <= 0:
         return results.model_copy(update={"suppress_below": 0})
     hide_before = before_hidden(raw, threshold, results.profile.not_analysed if results.profile else None)
-    hide_variables, hide_measures = between(raw, threshold)
-    analyses = [analysis(a, threshold, hide_before, hide_variables[i], hide_measures[i]) for i, a in enumerate(raw)]
+    hide_variables = between(raw, threshold)
+    analyses = [analysis(a, threshold, hide_before, hide_variables[i]) for i, a in enumerate(raw)]
     profile = results.profile
     if profile is not None:
         analysed = group(profile.analysed, threshold)
         headline = next((i for i, a in enumerate(raw) if a.headline), None)
         if headline is not None:
             analysed, analyses[headline] = agree(profile.analysed, raw[headline], threshold, hide_before,
-                                                 hide_variables[headline], hide_measures[headline])
+                                                 hide_variables[headline])
         profile = Profile(analysed=analysed, not_analysed=group(profile.not_analysed, threshold),
                           not_identified_n=profile.not_identified_n)
     return results.model_copy(update={"analyses": analyses, "profile": profile, "suppress_below": threshold})

@@ -73,8 +73,10 @@ def test_no_suppressed_figure_in_any_output(work, small_levels, not_recorded, re
         names = list(counts)
         assert safe([counts[k] for k in names], n, {names.index(k) for k in hidden}), field
         secret |= {repr(s["percent"]) for s in raw_group[field] if small(s["count"], T) or small(n - s["count"], T)}
-    if group["needs_assessed_n"] is None:
-        assert small(n - raw_group["needs_assessed_n"], T) or small(raw_group["needs_assessed_n"], T)
+    assert (group["needs_assessed_n"] is None) == small(raw_group["needs_assessed_n"], T)
+    for raw_need, need in zip(raw_group["needs"], group["needs"]):
+        k = raw_need["count"]
+        assert need["suppressed"] or not (small(k, T) or small(raw_group["needs_assessed_n"] - k, T))
     for raw_a, a in zip(raw["analyses"], published["analyses"]):
         n = raw_a["treatment_n"]
         rows = [(r, p) for r, p in zip(raw_a["balance"], a["balance"]) if r["level"] not in (None, "(missing)")]
@@ -92,6 +94,10 @@ def test_no_suppressed_figure_in_any_output(work, small_levels, not_recorded, re
         time = a["measures"]["time_to_first_reoffence"]
         if small(reoffenders, T) or small(n - reoffenders, T):
             assert time["treatment_n"] is None and time["treatment"] is None
+    for a in published["analyses"]:  # the same share of another published cell is no leak
+        secret -= {repr(r["treatment_mean"]) for r in a["balance"] if r["treatment_mean"] is not None}
+    secret -= {repr(s["percent"]) for f in ("sex", "ethnicity", "nationality", "index_year", "sentence", "needs")
+               for s in group[f] if s["percent"] is not None}
     for value in secret:  # nothing suppressed is in results.json or the annex at full precision
         assert not re.search(rf"(?<![\d.]){re.escape(value)}(?!\d)", text + " " + annex), value
     report = (work.root / "out" / "report.md").read_text(encoding="utf-8")
