@@ -1,4 +1,6 @@
 """Disclosure control: the one place that decides which figures may be published (DESIGN §1.9).
+(disclosure_cells counts the people behind a figure; disclosure_subtraction finds figures that give a
+count back by subtraction; `suppress` here applies every rule.)
 
 Every output (results.json, report.md/html, the annex, the charts, and what `bulletin`, `diff` and
 the run summary read back from results.json) is made from the Results after `suppress` has run,
@@ -48,20 +50,17 @@ does the flow of people (how many each step of the analysis removed).
 
 from __future__ import annotations
 
-import math
 import re
-from bisect import bisect_left
 
+from engine.disclosure_cells import NO, PROFILE_FIELDS, RECORDED, YES, Cells, after_count, hidden_cells, small, \
+    variable_cells, variables
+from engine.disclosure_subtraction import before_hidden, between, pool_hidden
 from engine.errors import Problem
 from engine.results import AnalysisResult, AttritionStep, BalanceRow, GroupProfile, MeasureResult, Profile, Results, Share
 from engine.spec.loaded import LoadedSpec
 
 PROPORTIONS = ("rate", "custody", "severity")  # measures in percent of participants
-MISSING = "(missing)"
-YES, NO, RECORDED = "(yes)", "(no)", "(recorded)"  # the cells a number's own row stands for
 QUALITY_ORDER = {"well": 0, "reasonably": 1, "poorly": 2}
-PROFILE_FIELDS = ("sex", "ethnicity", "nationality", "index_year", "sentence")  # shares adding up to the group
-Cells = dict[str, int]
 
 
 def too_small(loaded: LoadedSpec, attrition: list[AttritionStep]) -> Problem | None:
@@ -79,117 +78,7 @@ def too_small(loaded: LoadedSpec, attrition: list[AttritionStep]) -> Problem | N
                    "its figures")
 
 
-def small(count: int, threshold: int) -> bool:
-    return 0 < count < threshold
-
-
-def hidden_cells(counts: list[int], total: int, threshold: int, names: list[str] | None = None,
-                 start: set[int] | frozenset[int] = frozenset()) -> set[int]:
-    """Indexes of the cells to suppress in a set of counts that, with any unlisted remainder, add up to
-    total; `start` are cells already hidden elsewhere, `names` break ties between equal counts."""
-    if threshold <= 0:
-        return set(start)
-    names = names or [f"{i:06d}" for i in range(len(counts))]
-    hidden = set(start) | {i for i, c in enumerate(counts) if small(c, threshold) or small(total - c, threshold)}
-    remainder = total - sum(counts)  # people in no listed cell: derivable, so it counts as a cell
-    while True:
-        hidden_people = sum(counts[i] for i in hidden) + max(remainder, 0)
-        hidden_cells_n = len(hidden) + (remainder > 0)
-        exposed = any(counts[i] > 0 for i in hidden) or small(remainder, threshold)
-        if not exposed or (hidden_cells_n >= 2 and hidden_people >= threshold):
-            return hidden
-        candidates = [i for i, c in enumerate(counts) if i not in hidden and c > 0]
-        if not candidates:
-            return hidden
-        hidden.add(min(candidates, key=lambda i: (counts[i], names[i])))
-
-
-def differenced(big: Cells, little: Cells, people: int, threshold: int) -> bool:
-    """Would subtracting one group's cells from a larger group's (people more of them) show a cell
-    under the threshold? Cells that fall (the groups are not nested) count as shown, failing closed."""
-    if people == 0:
-        return any(big.get(k, 0) != little.get(k, 0) for k in big.keys() | little.keys())
-    for key in big.keys() | little.keys():
-        k = big.get(key, 0) - little.get(key, 0)
-        if k < 0 or small(k, threshold) or small(people - k, threshold):
-            return True
-    return False
-
-
 # --- balance -----------------------------------------------------------------------------------
-
-def variables(rows: list[BalanceRow]) -> dict[str, list[int]]:
-    out: dict[str, list[int]] = {}
-    for i, row in enumerate(rows):
-        out.setdefault(row.variable, []).append(i)
-    return out
-
-
-def variable_cells(rows: list[BalanceRow], n: int, count) -> tuple[Cells, dict[str, int], int] | None:
-    """A variable's cells, the row each shows and the people they add up to; count(row, group) -> people
-    or None. A category's levels (its not-recorded level included) add up to the group; a number's
-    cells to the people it is recorded for (its mean's denominator: how many were not recorded is
-    published, as the seeds print how many had their risks and needs assessed)."""
-    missing_row = next((r for r in rows if r.level == MISSING), None)
-    categorical = any(r.level not in (None, MISSING) for r in rows)
-    missing = count(missing_row, n) if missing_row is not None else 0
-    if missing is None:
-        return None
-    cells: Cells = {MISSING: missing} if categorical and missing_row is not None else {}
-    shown = {MISSING: rows.index(missing_row)} if cells else {}
-    recorded = n if categorical else n - missing
-    for i, row in enumerate(rows):
-        if row.level == MISSING:
-            continue
-        if row.level is not None:
-            cells[row.level], shown[row.level] = count(row, n), i
-        elif row.binary or row.two_values is not None:
-            yes = count(row, recorded)
-            names = (YES, NO) if row.two_values is None else tuple(f"{v:g}" for v in reversed(row.two_values))
-            cells[names[0]], cells[names[1]] = yes, (None if yes is None else recorded - yes)
-            shown[names[0]] = shown[names[1]] = i
-        else:
-            cells[RECORDED], shown[RECORDED] = recorded, i
-    if any(v is None for v in cells.values()):
-        return None
-    return cells, shown, recorded
-
-
-def after_count(row: BalanceRow, group: int) -> int | None:
-    """People of the group a row's participant mean counts (of a two-valued number: those with the higher)."""
-    if row.treatment_mean is None:
-        return None
-    if row.two_values is not None:
-        low, high = row.two_values
-        return round((row.treatment_mean - low) / (high - low) * group)
-    return round(row.treatment_mean * group)
-
-
-def before_counter(analysis: AnalysisResult):
-    """count(row, group) of all participants before matching, from the row's standardised difference
-    before matching: the difference is monotone in the participants' share, so the nearest count is found."""
-    pool = analysis.pool_n
-
-    def smd(p: float, group: int, c: float) -> float:
-        difference = p - c
-        if difference == 0:
-            return 0.0
-        if analysis.balance_convention == "treated":
-            return 100.0 * difference
-        var_t = p * (1 - p) * group / (group - 1) if group > 1 else 0.0
-        var_c = c * (1 - c) * pool / (pool - 1) if pool > 1 else 0.0
-        sd = math.sqrt((var_t + var_c) / 2) or abs(difference)
-        return 100.0 * difference / sd
-
-    def count(row: BalanceRow, group: int) -> int | None:
-        if row.smd_percent_before is None or group <= 0 or row.two_values is not None:  # unknown: fail closed
-            return None
-        c, target = row.comparison_mean_before, row.smd_percent_before
-        k = bisect_left(range(group + 1), target, key=lambda j: smd(j / group, group, c))
-        return min((j for j in (k - 1, k) if 0 <= j <= group), key=lambda j: abs(smd(j / group, group, c) - target))
-
-    return count
-
 
 def hidden_rows(rows: list[BalanceRow], n: int, threshold: int, start: dict[str, set[str]] | None = None) -> set[int]:
     """Rows whose participant figures are suppressed: primary and secondary, per variable."""
@@ -234,46 +123,6 @@ def worst_verdicts(rows: list[BalanceRow]) -> dict[str, str]:
     return worst
 
 
-def pool_hidden(analysis: AnalysisResult, threshold: int) -> set[str]:
-    """Variables whose pool means before matching would show a count of 1 to t-1 pool records (a
-    restricted pool can be small), with secondary suppression like any table."""
-    def count(row: BalanceRow, group: int) -> int | None:
-        return None if row.comparison_mean_before is None else round(row.comparison_mean_before * group)
-
-    hide = set()
-    for variable, indexes in variables(analysis.balance).items():
-        found = variable_cells([analysis.balance[i] for i in indexes], analysis.pool_n, count)
-        if found is None or hidden_cells(list(found[0].values()), found[2], threshold, list(found[0])):
-            hide.add(variable)
-    return hide
-
-
-def before_hidden(raw: list[AnalysisResult], threshold: int, not_analysed: GroupProfile | None = None) -> set[str]:
-    """Variables whose before-matching column is suppressed in every analysis: all participants before
-    matching, or the unmatched ones (by subtraction), would show a cell under the threshold; or, with
-    the profile's not-analysed group (the unmatched and the excluded), the excluded ones would."""
-    hide: set[str] = set()
-    for analysis in raw:
-        n, n0 = analysis.treatment_n, analysis.treatment_n + analysis.unmatched_n
-        count = before_counter(analysis)
-        for variable, indexes in variables(analysis.balance).items():
-            own = [analysis.balance[i] for i in indexes]
-            before, after = variable_cells(own, n0, count), variable_cells(own, n, after_count)
-            if before is None or after is None:
-                hide.add(variable)
-                continue
-            names = list(before[0])
-            if hidden_cells([before[0][k] for k in names], before[2], threshold, names) or \
-                    differenced(before[0], after[0], before[2] - after[2], threshold):
-                hide.add(variable)
-            elif analysis.headline and not_analysed is not None and variable in PROFILE_FIELDS:
-                unmatched = {k: before[0][k] - after[0].get(k, 0) for k in before[0]}
-                others = {s.level: s.count or 0 for s in getattr(not_analysed, variable)}
-                if differenced(others, unmatched, not_analysed.n - (before[2] - after[2]), threshold):
-                    hide.add(variable)
-    return hide
-
-
 # --- measures ----------------------------------------------------------------------------------
 
 def measure_cells(name: str, result: MeasureResult, group: int) -> Cells | None:
@@ -314,24 +163,6 @@ def suppressed_measure(name: str, result: MeasureResult, threshold: int) -> Meas
 
 
 # --- putting it together -----------------------------------------------------------------------
-
-def between(raw: list[AnalysisResult], threshold: int) -> list[set[str]]:
-    """Per analysis: the variables whose balance rows are suppressed because an earlier analysis (the
-    headline first) published them for a group a few people larger or smaller (subtracting would
-    describe those people). Measures are not: the published seeds print both analyses' outcomes."""
-    order = sorted(range(len(raw)), key=lambda i: not raw[i].headline)
-    out: list[set[str]] = [set() for _ in raw]
-    for position, j in enumerate(order):
-        for i in order[:position]:
-            big, little = sorted((raw[i], raw[j]), key=lambda a: -a.treatment_n)
-            big_rows, little_rows = variables(big.balance), variables(little.balance)
-            for variable in big_rows.keys() & little_rows.keys():
-                x = variable_cells([big.balance[k] for k in big_rows[variable]], big.treatment_n, after_count)
-                y = variable_cells([little.balance[k] for k in little_rows[variable]], little.treatment_n, after_count)
-                if x is None or y is None or differenced(x[0], y[0], x[2] - y[2], threshold):
-                    out[j].add(variable)
-    return out
-
 
 def analysis(raw: AnalysisResult, threshold: int, hide_before: set[str], hide_variables: set[str],
              start: dict[str, set[str]] | None = None) -> AnalysisResult:
@@ -383,7 +214,6 @@ def needs(profile: GroupProfile, threshold: int, start: set[str] = frozenset()) 
                                                        or small(assessed - (s.count or 0), threshold))
              else s.model_copy(update={"suppressed": False}) for s in profile.needs]
     return {"needs": shown}
-
 
 
 def group(profile: GroupProfile, threshold: int, start: dict[str, set[str]] | None = None) -> GroupProfile:
