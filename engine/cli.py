@@ -13,9 +13,28 @@ from typing import Annotated, Optional
 
 import typer
 
-from engine.errors import UserError
+from engine.errors import Problem, UserError
 
-app = typer.Typer(
+class _Cli(typer.Typer):
+    """Usage mistakes (an unknown option, a missing argument, a value of the wrong kind) are refused like
+    every other mistake: one line and exit 1, not a boxed usage message with exit 2."""
+
+    def __call__(self, *args, **kwargs):
+        try:
+            result = super().__call__(*args, standalone_mode=False, **kwargs)
+        except Exception as error:  # the command-line parser's own errors have format_message and exit_code
+            if not (hasattr(error, "format_message") and hasattr(error, "exit_code")):
+                raise
+            if type(error).__name__ == "NoArgsIsHelpError":
+                error.show()
+                sys.exit(1)
+            where = error.ctx.command_path if getattr(error, "ctx", None) else "jdlspec"
+            typer.echo(f"{where}: {error.format_message()} (see {where} --help)", err=True)
+            sys.exit(1)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+app = _Cli(
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -136,14 +155,15 @@ def schema(
 def synth(
     out: Annotated[Path, typer.Option(help="Folder for the data files.")] = Path("specs/data"),
     seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same data.")] = 20170209,
-    size: Annotated[int, typer.Option(help="Records in the national reference data.")] = 0,
+    size: Annotated[Optional[int], typer.Option(
+        help="Records in the national reference data (default 600,000).", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite data files synth did not write.")] = False,
 ) -> None:
     """Write the synthetic national re-offending data and the seed specs' submissions."""
     from engine.synth import DEFAULT_SIZE, write_synthetic_data
 
     try:
-        paths = write_synthetic_data(out, seed=seed, size=DEFAULT_SIZE if size == 0 else size, force=force)
+        paths = write_synthetic_data(out, seed=seed, size=DEFAULT_SIZE if size is None else size, force=force)
     except UserError as error:
         _fail(error, wrote_nothing=True)
     for path in paths:
@@ -165,8 +185,8 @@ def run(
     from engine.progress import Progress
 
     if out is not None and len(specs) > 1:
-        typer.echo("--out takes one spec at a time; leave it out to write reports/<spec name>/ for each.", err=True)
-        raise typer.Exit(2)
+        _fail(UserError([Problem("--out", None, None, "", "takes one spec at a time; leave it out to write "
+                                 "reports/<spec name>/ for each")]), wrote_nothing=True)
     clashes = shared_destinations(specs, out)
     if clashes:
         _fail(UserError(clashes), wrote_nothing=True)

@@ -69,10 +69,13 @@ def new_evaluation(name: str, folder: Path) -> list[Path]:
     clashes = [found for path in (spec, template) if (found := clash(path))]
     if clashes:
         raise UserError(clashes)
-    template.parent.mkdir(parents=True, exist_ok=True)
-    with_schema = (folder / SCHEMA_FILE).is_file()
-    with spec.open("x", encoding="utf-8") as handle:  # "x": never replace a file made meanwhile
-        handle.write(spec_text(name, with_schema))
-    with template.open("x", encoding="utf-8", newline="") as handle:
-        handle.write(submission_template())
+    from engine.output import os_errors
+
+    with os_errors(display_path(folder), "cannot write the new evaluation"):
+        template.parent.mkdir(parents=True, exist_ok=True)
+        with_schema = (folder / SCHEMA_FILE).is_file()
+        with spec.open("x", encoding="utf-8") as handle:  # "x": never replace a file made meanwhile
+            handle.write(spec_text(name, with_schema))
+        with template.open("x", encoding="utf-8", newline="") as handle:
+            handle.write(submission_template())
     return [spec, template]

@@ -10,9 +10,10 @@ Nobody else's folder is ever replaced: every report folder holds a marker file (
 the engine, and an existing folder is replaced only when it holds that marker and nothing but a
 report's files. The marker is not tied to the spec (a spec may change between runs).
 
-Two runs writing the same folder at once: a lock file beside it (created with O_EXCL, holding the
-process id) lets one in and refuses the other. A lock or a hidden temporary folder left by a
-process that no longer exists (a killed run) is cleaned up by the next run.
+Two runs writing the same folder at once: a lock file beside it, held with flock (which the system
+releases when the process ends, however it ends), lets one in and refuses the other. Whoever holds
+the lock knows every hidden temporary folder of that destination is a leftover of a killed run and
+deletes it; a run killed between its two renames left the old report aside, and it is put back.
 
 Every operating-system failure (a full disk, a parent that is a file, a read-only folder, a mount
 point) becomes one plain line and exit 1, never a traceback.
@@ -21,6 +22,7 @@ point) becomes one plain line and exit 1, never a traceback.
 from __future__ import annotations
 
 import errno
+import fcntl
 import os
 import re
 import shutil
@@ -144,63 +146,57 @@ def _check_destination(out_dir: Path, names: list[str]) -> None:
                            "move that file or choose another output folder")
 
 
-def pid_alive(pid: int) -> bool:
-    """Is there a process with this id? (A lock or temporary folder of a dead one is stale.)"""
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # it exists, under another user
-        return True
-    return True
-
-
 @contextmanager
 def folder_lock(out_dir: Path):
-    """Hold `.<name>.lock` beside out_dir while writing it; refuse when a live process holds it."""
+    """Hold `.<name>.lock` beside out_dir while writing it; refuse when another run holds it."""
     lock = out_dir.parent / f".{out_dir.name}.lock"
     for _ in range(3):
+        handle = os.open(lock, os.O_CREAT | os.O_RDWR, 0o644)
         try:
-            handle = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-        except FileExistsError:
-            holder = _lock_holder(lock)
-            if holder is not None and pid_alive(holder) and holder != os.getpid():
-                _refuse(display_path(out_dir), f"another jdlspec run (process {holder}) is writing this folder; "
-                                               "wait for it to finish and run again")
-            lock.unlink(missing_ok=True)  # left by a run that no longer exists
-            continue
-        try:
-            os.write(handle, f"{os.getpid()}\n".encode("ascii"))
-        finally:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = _lock_holder(handle)
             os.close(handle)
-        break
+            _refuse(display_path(out_dir), f"another jdlspec run{f' (process {holder})' if holder else ''} is "
+                                           "writing this folder; wait for it to finish and run again")
+        if _same_file(handle, lock):
+            break
+        os.close(handle)  # the run before deleted the lock file as we opened it: take the new one
     else:
         _refuse(display_path(out_dir), "could not take the folder's lock file; try again")
     try:
+        os.ftruncate(handle, 0)
+        os.write(handle, f"{os.getpid()}\n".encode("ascii"))
         yield
     finally:
-        lock.unlink(missing_ok=True)
+        lock.unlink(missing_ok=True)  # while still holding it, so nobody locks a file that is gone
+        os.close(handle)
 
 
-def _lock_holder(lock: Path) -> int | None:
+def _same_file(handle: int, path: Path) -> bool:
     try:
-        text = lock.read_text(encoding="ascii", errors="replace").strip()
-    except OSError:
-        return None
+        return os.path.samestat(os.fstat(handle), path.stat())
+    except FileNotFoundError:
+        return False
+
+
+def _lock_holder(handle: int) -> int | None:
+    """The process id the holder wrote (for the message), if it has written it yet."""
+    text = os.pread(handle, 32, 0).decode("ascii", errors="replace").strip()
     return int(text) if text.isdigit() else None
 
 
 def _clean_leftovers(out_dir: Path) -> None:
-    """Delete hidden .tmp/.old folders of this destination whose process is gone (or is this one)."""
-    pattern = re.compile(rf"^\.{re.escape(out_dir.name)}\.(?:tmp|old)-(\d+)$")
-    for entry in out_dir.parent.iterdir():
-        found = pattern.match(entry.name)
-        if found and entry.is_dir() and not entry.is_symlink():
-            pid = int(found.group(1))
-            if pid == os.getpid() or not pid_alive(pid):
-                shutil.rmtree(entry, ignore_errors=True)
+    """Under the lock, every hidden .tmp/.old folder of this destination is a killed run's: delete them,
+    after putting back an old report that a run killed between its two renames left aside."""
+    pattern = re.compile(rf"^\.{re.escape(out_dir.name)}\.(?:tmp|old)-\d+$")
+    found = [e for e in out_dir.parent.iterdir() if pattern.match(e.name) and e.is_dir() and not e.is_symlink()]
+    backups = sorted((e for e in found if ".old-" in e.name), key=lambda e: e.stat().st_mtime)
+    if backups and not out_dir.exists() and not out_dir.is_symlink():
+        os.rename(backups[-1], out_dir)
+        found.remove(backups[-1])
+    for entry in found:
+        shutil.rmtree(entry, ignore_errors=True)
 
 
 @contextmanager
@@ -221,14 +217,7 @@ def write_owned_file(path: Path, data: bytes, is_ours, force: bool, what: str) -
     path = Path(path)
     where = display_path(path)
     with os_errors(where, f"cannot write the {what}"):
-        if path.is_dir():
-            _refuse(where, f"is a folder; give a file name for the {what}")
-        if (path.exists() or path.is_symlink()) and not force:
-            if path.is_symlink() or not path.is_file() or not is_ours(path):
-                _refuse(where, "exists and was not written by jdlspec; it will not be overwritten "
-                               "(use --force to replace it)")
-        if path.parent.exists() and not path.parent.is_dir():
-            _refuse(where, "a folder in its path is a file")
+        check_owned_file(path, is_ours, force, what)
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.parent / f".{path.name}.tmp-{os.getpid()}"
         try:
@@ -237,6 +226,20 @@ def write_owned_file(path: Path, data: bytes, is_ours, force: bool, what: str) -
         except BaseException:
             temporary.unlink(missing_ok=True)
             raise
+
+
+def check_owned_file(path: Path, is_ours, force: bool, what: str) -> None:
+    """Refuse, before anything is written, a file write_owned_file would not replace."""
+    where = display_path(path)
+    with os_errors(where, f"cannot write the {what}"):
+        if path.is_dir():
+            _refuse(where, f"is a folder; give a file name for the {what}")
+        if (path.exists() or path.is_symlink()) and not force:
+            if path.is_symlink() or not path.is_file() or not is_ours(path):
+                _refuse(where, "exists and was not written by jdlspec; it will not be overwritten "
+                               "(use --force to replace it)")
+        if any(parent.exists() and not parent.is_dir() for parent in path.parents):
+            _refuse(where, "a folder in its path is a file")
 
 
 def _refuse(where: str, message: str) -> None:

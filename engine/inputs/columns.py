@@ -137,6 +137,7 @@ def pool_values(loaded: LoadedSpec, reference: pd.DataFrame, bad_columns: set[st
 
 
 OUTCOMES = ("reoffended", "reoffences", "days_to_first_reoffence", "reoffence_custody", "reoffence_severity")
+SAMPLE_ROWS = 4_096  # the checks run on an even sample first; only a column the sample flags is confirmed in full
 
 
 def outcome_copies(loaded: LoadedSpec, reference: pd.DataFrame) -> list[Problem]:
@@ -147,20 +148,60 @@ def outcome_copies(loaded: LoadedSpec, reference: pd.DataFrame) -> list[Problem]
     for a, analysis in enumerate(spec.analyses):
         used += [(f"analyses.{a}.variables.{i}", name) for i, name in enumerate(analysis.variables or [])]
         used += [(f"analyses.{a}.pool.{name}", name) for name in analysis.pool]
-    codes = {}
-    for name in {n for _, n in used} | set(OUTCOMES):
-        if name in reference:
-            codes[name] = pd.factorize(reference[name], use_na_sentinel=False)[0].astype(np.int64)
-    outcomes = [o for o in OUTCOMES if o in codes and codes[o].max(initial=0) > 0]
+    outcomes = [o for o in OUTCOMES if o in reference]
+    sampled, full = _Codes(reference, _even_sample(len(reference))), _Codes(reference, None)
     problems = []
     for key, name in used:
-        if name not in codes or name in OUTCOMES or codes[name].max(initial=0) == 0:
+        if name not in reference or name in OUTCOMES:
             continue
-        for outcome in outcomes:
-            pairs = codes[name] * (int(codes[outcome].max()) + 1) + codes[outcome]
-            if len(pd.unique(pairs)) == int(codes[outcome].max()) + 1:  # one value of `name` per outcome value
-                problems.append(spec_problem(loaded, key, f"'{name}' cannot be used: in the reference data its "
-                                f"values follow the outcome column {outcome} (an outcome, measured after the "
-                                "programme; matching on it would hide the effect)"))
-                break
+        outcome = next((o for o in outcomes if _follows(sampled, name, o) and _follows(full, name, o)), None)
+        if outcome:
+            problems.append(spec_problem(loaded, key, f"'{name}' cannot be used: in the reference data its "
+                            f"values follow the outcome column {outcome} (an outcome, measured after the "
+                            "programme; matching on it would hide the effect)"))
     return problems
+
+
+def _even_sample(rows: int) -> np.ndarray | None:
+    return None if rows <= SAMPLE_ROWS else np.linspace(0, rows - 1, SAMPLE_ROWS).astype(np.int64)
+
+
+class _Codes:
+    """Each column's values as small integers (a missing value is a value of its own), on some rows or all,
+    worked out once per column."""
+
+    def __init__(self, frame: pd.DataFrame, rows: np.ndarray | None):
+        self.frame, self.rows, self.done = frame, rows, {}
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        if name not in self.done:
+            column = self.frame[name] if self.rows is None else self.frame[name].take(self.rows)
+            self.done[name] = pd.factorize(column, use_na_sentinel=False)[0].astype(np.int64)
+        return self.done[name]
+
+
+def _follows(codes: _Codes, name: str, outcome: str) -> bool:
+    """Does column `name` carry the outcome under another form? Either it is a function of the outcome (a copy,
+    a one-to-one recoding or text code, a banding of it) or the outcome is a function of it (a binning or a
+    transform that tells who re-offended). Functions that hold only by chance, because most values occur once
+    (an identifier-like covariate), do not count: the repeated values must cover at least half of the rows."""
+    x, y = codes[name], codes[outcome]
+    levels_x, levels_y = int(x.max(initial=-1)) + 1, int(y.max(initial=-1)) + 1
+    if levels_x < 2 or levels_y < 2:
+        return False
+    pairs = len(pd.unique(x * levels_y + y))
+    if pairs == levels_x == levels_y:
+        return True  # one-to-one
+    if pairs == levels_y:  # x is a function of the outcome
+        return _repeated_share(y, levels_y, None) >= 0.5
+    if pairs == levels_x:  # the outcome is a function of x: each outcome value mostly on x values seen twice
+        return _repeated_share(x, levels_x, y).min() >= 0.5
+    return False
+
+
+def _repeated_share(codes: np.ndarray, levels: int, by: np.ndarray | None):
+    """The share of rows whose value occurs more than once (overall, or within each value of `by`)."""
+    repeated = (np.bincount(codes, minlength=levels) >= 2)[codes].astype(np.float64)
+    if by is None:
+        return repeated.mean()
+    return np.bincount(by, weights=repeated) / np.bincount(by)

@@ -33,7 +33,7 @@ ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=13)
 SUPPRESSED = "*"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")  # and their full-width forms
 
 STEPS = {
     "submitted": "Records submitted",

@@ -17,9 +17,11 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#!~])")
 
 
-# a link or link definition whose target has a scheme other than http(s)/mailto (javascript:, data:, file:, ...)
-UNSAFE_LINK = re.compile(r"(\]\s*)\((?=\s*<?\s*(?!(?:https?|mailto):)[a-z][a-z0-9+.-]*:)|^(\s*)\[(?=[^\]\n]*\]:\s*<?\s*"
-                         r"(?!(?:https?|mailto):)[a-z][a-z0-9+.-]*:)", re.IGNORECASE | re.MULTILINE)
+# a link or link definition whose target has a scheme other than http(s)/mailto (javascript:, data:, file:, ...);
+# a scheme spelt with character references (jav&#x61;script:) is one too, as Markdown readers decode them
+SCHEME = r"(?!(?:https?|mailto):)(?:[a-z]|&#?\w+;)(?:[a-z0-9+.-]|&#?\w+;)*:"
+UNSAFE_LINK = re.compile(rf"(\]\s*)\((?=\s*<?\s*{SCHEME})|^(\s*)\[(?=[^\]\n]*\]:\s*<?\s*{SCHEME})",
+                         re.IGNORECASE | re.MULTILINE)
 
 
 def markdown_text(text: str) -> str:

@@ -29,6 +29,8 @@ TRUTHY = {"true", "yes", "y", "on", "1"}
 FALSY = {"false", "no", "n", "off", "0", "none"}
 REQUIRED_EXCLUSIONS = ("not_identified", "no_matching_sentence")  # without them nobody has an outcome
 MAX_DEPTH = 20  # a spec nests four levels deep; more is a mistake or an attack
+MAX_TEXT = 10_000  # characters in one text value: a long summary is ~2,000; far more only slows every stage
+MAX_BYTES = 1_000_000  # a spec file is a few kilobytes
 # control characters (C0 but tab, newline and carriage return; DEL; C1): never part of a spec
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
@@ -87,9 +89,22 @@ class Tree:
         if isinstance(node, SequenceNode):
             return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
         try:
-            return self.loader.construct_object(node, deep=True)
+            value = self.loader.construct_object(node, deep=True)
         except (ValueError, OverflowError):  # e.g. a date such as 2013-02-31: pass the text on, the models say what is wrong
             return node.value
+        if isinstance(value, str):
+            self._check_text(value, node, path)
+        return value
+
+    def _check_text(self, value: str, node: Node, path: tuple) -> None:
+        """A control character written as an escape ("\\0", "\\e") is refused as a raw one is; so is a huge text."""
+        found = CONTROL.search(value)
+        if found:
+            self.problems.append(Problem(self.file, *_mark(node), dotted(path),
+                                         messages.CONTROL.format(code=f"U+{ord(found.group()):04X}")))
+        if len(value) > MAX_TEXT:
+            self.problems.append(Problem(self.file, *_mark(node), dotted(path),
+                                         messages.TOO_LONG_TEXT.format(length=len(value), limit=MAX_TEXT)))
 
     def _mapping(self, node: MappingNode, path: tuple) -> dict:
         self.loader.flatten_mapping(node)
@@ -126,6 +141,9 @@ def _read(path: Path, shown: str) -> str:
         if path.exists() and not path.is_dir() and not stat.S_ISREG(path.stat().st_mode):
             raise UserError(Problem(shown, None, None, "", "is not a regular file (a pipe or a device); "
                                     "give a spec file"))
+        if path.is_file() and path.stat().st_size > MAX_BYTES:
+            raise UserError(Problem(shown, None, None, "", messages.TOO_BIG.format(size=path.stat().st_size,
+                                                                                  limit=MAX_BYTES)))
         raw = path.read_bytes()
     except FileNotFoundError:
         raise UserError(Problem(shown, None, None, "", "spec file not found")) from None

@@ -228,3 +228,5 @@ ALIAS = ("aliases (*name) are not allowed in a spec; write the value out in full
          "(anchors and aliases can make a small file expand without end)")
 TOO_DEEP = "the spec is nested more than {depth} levels deep; a spec needs at most four"
 CONTROL = "control character {code} in the spec; delete it (only tabs and line breaks are allowed)"
+TOO_LONG_TEXT = "is {length:,} characters long; a text in a spec may be at most {limit:,}"
+TOO_BIG = "is {size:,} bytes; a spec is a few kilobytes (at most {limit:,} bytes), so this is not one"

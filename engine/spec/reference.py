@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from engine.errors import Problem, UserError, display_path
 from engine.spec.schema import spec_json_schema
 
 INTRO = """# The spec: every key
@@ -102,10 +101,9 @@ def spec_reference() -> str:
 
 def write_reference(path: Path, force: bool = False) -> None:
     """Write the reference; a file that is not one (by its first line) is replaced only with force."""
-    if path.exists() and not force and not path.read_text(encoding="utf-8", errors="replace").startswith(
-        INTRO.splitlines()[0]
-    ):
-        raise UserError(Problem(display_path(path), None, None, "", "is not a jdlspec spec reference; "
-                                "nothing was written (use --force to replace it)"))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(spec_reference(), encoding="utf-8")
+    from engine.output import write_owned_file
+
+    def is_reference(existing: Path) -> bool:
+        return existing.read_text(encoding="utf-8", errors="replace").startswith(INTRO.splitlines()[0])
+
+    write_owned_file(Path(path), spec_reference().encode("utf-8"), is_reference, force, "spec reference")

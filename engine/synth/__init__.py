@@ -138,18 +138,23 @@ def vary_names(records: pd.DataFrame) -> pd.DataFrame:
     return records
 
 
+MAX_SEED = 2**32 - 1  # as the spec's random_seed
+
+
 def write_synthetic_data(out: Path, seed: int = DEFAULT_SEED, size: int = DEFAULT_SIZE, force: bool = False) -> list[Path]:
     """Write national.parquet and the two submissions (CSV) into `out`; returns the paths.
 
     A file already there is replaced only when this folder holds synth's marker (it wrote them) or
     with force; the marker is written last. Nothing is written unless all three files were made.
     """
-    from engine.output import write_owned_file
+    from engine.output import check_owned_file, write_owned_file
 
     out = Path(out)
     if size < 1 or size > MAX_SIZE:
         raise UserError(Problem("--size", None, None, "", f"must be a number of records from 1 to {MAX_SIZE:,} "
                                 f"(you wrote {size})"))
+    if not 0 <= seed <= MAX_SEED:
+        raise UserError(Problem("--seed", None, None, "", f"must be a number from 0 to {MAX_SEED:,} (you wrote {seed})"))
     if out.exists() and not out.is_dir():
         raise UserError(Problem(display_path(out), None, None, "", "is a file; --out takes a folder for the data files"))
     reference, submissions = build(seed, size)
@@ -160,6 +165,8 @@ def write_synthetic_data(out: Path, seed: int = DEFAULT_SEED, size: int = DEFAUL
     for prefix, frame in submissions.items():
         contents[SUBMISSIONS[prefix]] = frame.to_csv(index=False, date_format="%Y-%m-%d", lineterminator="\n").encode()
     marked = (out / SYNTH_MARKER).is_file()
+    for name in contents:  # every file checked before any is written
+        check_owned_file(out / name, lambda _path: marked, force, "synthetic data file")
     for name, data in contents.items():
         write_owned_file(out / name, data, lambda _path: marked, force, "synthetic data file")
     write_owned_file(out / SYNTH_MARKER, SYNTH_MARKER_TEXT, lambda path: path.read_bytes() == SYNTH_MARKER_TEXT,

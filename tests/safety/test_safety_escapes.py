@@ -68,7 +68,7 @@ def test_free_text_keeps_markdown_but_not_html_or_images():
     ("=HYPERLINK(\"http://e\",\"x\")", "'=HYPERLINK(\"http://e\",\"x\")"),
     ("=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"),
     ("+2+5", "'+2+5"), ("-2+5", "'-2+5"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("\rx", "'\rx"),
-    ("bell\x07here", "bellhere"), ("plain", "plain"),
+    ("\uff1d1+1", "'\uff1d1+1"), ("\uff20SUM(A1)", "'\uff20SUM(A1)"), ("bell\x07here", "bellhere"), ("plain", "plain"),
 ])
 def test_annex_text_cells_are_never_formulas(value, stored):
     assert text_cell(value) == stored

@@ -108,23 +108,48 @@ def test_two_specs_that_write_one_folder_are_refused_up_front(tmp_path, monkeypa
     assert not (tmp_path / "reports").exists()
 
 
-def test_a_live_lock_refuses_and_dead_leftovers_are_cleaned(tmp_path):
+HOLD_LOCK = """
+import fcntl, os, sys, time
+handle = os.open(sys.argv[1], os.O_CREAT | os.O_RDWR)
+fcntl.flock(handle, fcntl.LOCK_EX)
+os.write(handle, b"%d\\n" % os.getpid())
+print("held", flush=True)
+time.sleep(60)
+"""
+
+
+def test_a_held_lock_refuses_and_a_killed_runs_leftovers_are_cleaned(tmp_path):
     out = tmp_path / "lpt"
     publish(out, NEW)
     lock = tmp_path / ".lpt.lock"
-    lock.write_text(f"{os.getppid()}\n")  # a live process holds it
-    with pytest.raises(UserError, match=f"another jdlspec run \\(process {os.getppid()}\\) is writing this folder"):
-        publish(out, {**NEW, "report.md": b"# loser\n"})
-    assert (out / "report.md").read_bytes() == b"# New\n"
-    gone = dead_pid()
-    lock.write_text(f"{gone}\n")  # a killed run's lock
-    for leftover in (f".lpt.tmp-{gone}", f".lpt.old-{gone}"):
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(lock)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline() == "held\n"
+        with pytest.raises(UserError, match=f"another jdlspec run \\(process {holder.pid}\\) is writing this folder"):
+            publish(out, {**NEW, "report.md": b"# loser\n"})
+        assert (out / "report.md").read_bytes() == b"# New\n"
+    finally:
+        holder.kill()
+        holder.wait()
+    lock.write_text(f"{os.getppid()}\n")  # a killed run's lock file, its process id now someone else's
+    for leftover in (".lpt.tmp-1", f".lpt.old-{dead_pid()}"):
         (tmp_path / leftover / "charts").mkdir(parents=True)
-    alive = tmp_path / f".lpt.tmp-{os.getppid()}"  # a live run's temporary folder is left alone
-    alive.mkdir()
     publish(out, {**NEW, "report.md": b"# winner\n"})
     assert (out / "report.md").read_bytes() == b"# winner\n"
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["lpt", alive.name])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["lpt"]
+
+
+def test_a_run_killed_between_its_renames_gets_the_old_report_back(tmp_path, monkeypatch):
+    out = tmp_path / "lpt"
+    publish(out, NEW)
+    os.rename(out, tmp_path / f".lpt.old-{dead_pid()}")  # the old report moved aside, the new one never in
+    (tmp_path / ".lpt.tmp-1" / "charts").mkdir(parents=True)
+    monkeypatch.setattr(Path, "write_bytes", lambda *a: (_ for _ in ()).throw(OSError(errno.ENOSPC, "x")))
+    with pytest.raises(UserError, match="the disk is full"):
+        publish(out, {**NEW, "report.md": b"# never\n"})
+    monkeypatch.undo()
+    assert (out / "report.md").read_bytes() == b"# New\n"  # put back by the next run, even one that fails
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["lpt"]
 
 
 @pytest.mark.parametrize("fault, message", [
