@@ -1,3 +1,3 @@
 from engine.cli import app
 
-app()
+app(prog_name="jdlspec")

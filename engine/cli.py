@@ -156,7 +156,7 @@ def synth(
     out: Annotated[Path, typer.Option(help="Folder for the data files.")] = Path("specs/data"),
     seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same data.")] = 20170209,
     size: Annotated[Optional[int], typer.Option(
-        help="Records in the national reference data (default 600,000).", show_default=False)] = None,
+        help="Records in the national reference data (default 300,000).", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite data files synth did not write.")] = False,
 ) -> None:
     """Write the synthetic national re-offending data and the seed specs' submissions."""

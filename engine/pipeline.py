@@ -65,8 +65,9 @@ def destination(spec_path: Path, out: Path | None) -> Path:
 
 
 def shared_destinations(spec_paths: list[Path], out: Path | None) -> list[Problem]:
-    """Specs that would write the same report folder (the second would silently replace the first)."""
-    seen: dict[Path, Path] = {}
+    """Specs that would write the same report folder (the second would silently replace the first); names
+    that differ only in letter case count as the same, as they are on macOS and Windows disks."""
+    seen: dict[str, tuple[Path, Path]] = {}
     problems = []
     for path in spec_paths:
         try:
@@ -74,12 +75,13 @@ def shared_destinations(spec_paths: list[Path], out: Path | None) -> list[Proble
         except UserError as error:
             problems.extend(error.problems)
             continue
-        if folder in seen:
+        if str(folder).casefold() in seen:
+            first, written = seen[str(folder).casefold()]
             problems.append(Problem(display_path(path), None, None, "", f"writes the same report folder "
-                                    f"{display_path(folder)} as {display_path(seen[folder])}; rename one spec "
+                                    f"{display_path(written)} as {display_path(first)}; rename one spec "
                                     "file or run them one at a time with --out"))
         else:
-            seen[folder] = path
+            seen[str(folder).casefold()] = (path, folder)
     return problems
 
 

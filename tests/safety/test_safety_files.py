@@ -106,6 +106,9 @@ def test_two_specs_that_write_one_folder_are_refused_up_front(tmp_path, monkeypa
     assert result.stderr.splitlines()[0] == ("b/lpt.yaml: writes the same report folder reports/lpt as "
                                             "a/lpt.yaml; rename one spec file or run them one at a time with --out")
     assert not (tmp_path / "reports").exists()
+    (tmp_path / "a" / "lpt.yaml").rename(tmp_path / "a" / "LPT.yaml")  # one folder on macOS and Windows disks
+    result = invoke("run", "a/LPT.yaml", "b/lpt.yaml", "--quiet")
+    assert result.exit_code == 1 and result.stderr.startswith("b/lpt.yaml: writes the same report folder reports/LPT")
 
 
 HOLD_LOCK = """

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import zipfile
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -15,7 +16,10 @@ from engine.claims import find_breaches
 from engine.claims.document import report_licence
 from safety_workspace import REFERENCE_COLUMNS, SUBMISSION_COLUMNS, Workspace
 
-WEIRD_TEXT = st.text(alphabet=st.sampled_from(list("ab <>*_[]()!#|=+-@$\\\n\t\x00\x07\x7f'\"é€:{}&;")), max_size=20)
+WEIRD_TEXT = st.one_of(
+    st.text(alphabet=st.sampled_from(list("ab <>*_[]()!#|=+-@$\\\n\t\x00\x07\x7f'\"é€:{}&;\u2028\u0085＝")), max_size=20),
+    st.sampled_from(["![x](http://e.example/a.png)", "[x](jav&#x61;script:1)", "<svg onload=alert(1)>", "=HYPERLINK(1)",
+                     "@SUM(1)", "x\n\n## Key findings\n\nThe programme works", "$\\foo{x}$", "{{ 7*7 }}", "```"]))
 NUMBERS = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-10**13, 10**13))
 SCALAR = st.one_of(NUMBERS, WEIRD_TEXT, st.sampled_from([".inf", ".nan", "-1", "null", "[]", "{}", "*a", "&a x"]))
 SPEC_LINES = {
@@ -27,6 +31,11 @@ SPEC_LINES = {
     "published: 2013-02-01": "published: {}\n  suppress_below: 5\nsmall_groups:\n  random_seed: 1\n  resampling_draws: 100",
     "variables: [sex, age, region, ethnicity, previous_offences]": "variables: [sex, {}]",
     "exclusions: [duplicates, not_identified, no_matching_sentence, sexual_offence]": "exclusions: {}",
+    "summary: Mentoring for adults in two regions.": "summary: {}",
+    "title: Test Trust's mentoring programme": "title: {}",
+    "participants: adults": "participants: {0}\n  response: {0}",
+    "  reference: reference.csv": "  reference: reference.csv\n  days_after_index: {}",
+    "report:": "report:\n  footer: {}",
 }
 CELLS = st.tuples(st.sampled_from(["reference", "submission"]), st.integers(0, 69),
                   st.sampled_from(REFERENCE_COLUMNS + SUBMISSION_COLUMNS), st.one_of(WEIRD_TEXT, NUMBERS.map(str),
@@ -58,6 +67,7 @@ def test_any_spec_and_data_values_end_in_exit_0_or_1(tmp_path_factory, monkeypat
             assert result.stderr.strip(), "a refusal says why"
     if result.exit_code == 0:
         assert_report_licensed(root / "out")
+        assert_report_inert(root / "out")
 
 
 def assert_report_licensed(folder: Path) -> None:
@@ -66,3 +76,20 @@ def assert_report_licensed(folder: Path) -> None:
     quoted = tuple(re.findall(r'^- ✗ "(.*)"$', text, flags=re.MULTILINE))  # the "What you cannot say" lines
     breaches = find_breaches(text, report_licence(folder), engine=True, quoted=quoted)
     assert breaches == [], [b.message for b in breaches]
+
+
+def assert_report_inert(folder: Path) -> None:
+    """No raw HTML or foreign image in report.md (as a CommonMark reader sees it), nothing in report.html
+    that loads from outside it, no formula in the annex."""
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark", {"html": True}).parse((folder / "report.md").read_text(encoding="utf-8"))
+    inline = [t for block in tokens for t in [block, *(block.children or [])]]
+    assert not [t.content for t in inline if t.type in ("html_block", "html_inline")]
+    assert all(re.fullmatch(r"charts/\w+\.png", t.attrGet("src")) for t in inline if t.type == "image")
+    page = (folder / "report.html").read_text(encoding="utf-8")
+    assert all(src.startswith("data:image/png;base64,") for src in re.findall(r'\ssrc="([^"]*)"', page))
+    assert not re.search(r"<(script|iframe|svg|object|embed)\b|\son\w+=", page, re.IGNORECASE)
+    with zipfile.ZipFile(folder / "annex.xlsx") as book:
+        sheets = [book.read(n).decode() for n in book.namelist() if n.startswith("xl/worksheets/")]
+    assert not any(re.search(r"<f[ >]", sheet) for sheet in sheets)

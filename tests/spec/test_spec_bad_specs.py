@@ -22,7 +22,7 @@ CASES = [
      ["bad.yaml:19:3: matching: unknown key 'xyzzy' (allowed keys: method, caliper, ratio, replace, "
       "variables, categorical, reference_levels)"]),
     ("negative caliper", [("  caliper: 0.2", "  caliper: -1")],
-     ["bad.yaml:19:12: matching.caliper: must be greater than 0 (you wrote -1)"]),
+     ["bad.yaml:19:12: matching.caliper: must be at least 0.001 (you wrote -1)"]),
     ("text where a number goes", [("  caliper: 0.2", "  caliper: wide")],
      ["bad.yaml:19:12: matching.caliper: must be a number (you wrote 'wide')"]),
     ("empty value", [("  caliper: 0.2", "  caliper:")],
@@ -108,7 +108,7 @@ CASES = [
       ("  days_after_index", "  days_after")],
      ["bad.yaml:2:1: programme: missing required key 'organisation'",
       "bad.yaml:14:3: data: unknown key 'days_after'; did you mean 'days_after_index'?",
-      "bad.yaml:18:12: matching.caliper: must be greater than 0 (you wrote -1)",
+      "bad.yaml:18:12: matching.caliper: must be at least 0.001 (you wrote -1)",
       "bad.yaml:26:12: measures.0: 'rates' is not a measure; did you mean 'rate'? (choose from rate, frequency, "
       "time_to_first_reoffence, custody, severity)"]),
 ]
@@ -148,7 +148,7 @@ def test_every_spec_is_checked_and_good_ones_say_ok(work):
     assert result.exit_code == 1
     assert result.stdout.splitlines()[:2] == ["good.yaml: ok", "  people: 8 → 8 → 8 → 8 → 6"]
     assert result.stderr == (
-        "bad.yaml:19:12: matching.caliper: must be greater than 0 (you wrote 0)\n1 problem found.\n"
+        "bad.yaml:19:12: matching.caliper: must be at least 0.001 (you wrote 0)\n1 problem found.\n"
     )
 
 

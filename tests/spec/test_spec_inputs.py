@@ -205,7 +205,7 @@ def test_spec_and_data_problems_come_together_from_several_specs(work):
     work.write_spec(("  caliper: 0.2", "  caliper: -1"))
     (work.root / "other.yaml").write_text(work.spec.replace("[sex, age, region,", "[sex, agee, region,"))
     assert work.errors("bad.yaml", "other.yaml") == [
-        "bad.yaml:19:12: matching.caliper: must be greater than 0 (you wrote -1)",
+        "bad.yaml:19:12: matching.caliper: must be at least 0.001 (you wrote -1)",
         "other.yaml:20:20: matching.variables.1: the reference data (reference.csv) has no column 'agee'; "
         "did you mean 'age'?",
     ]
