@@ -129,8 +129,7 @@ class Matching(Strict):
         "nearest: the closest `ratio` records (as R's MatchIt).",
     )
     caliper: float = Field(
-        default=0.2, ge=0.001, le=10,
-        description="Maximum distance, in standard deviations of the logit propensity score (0.001 to 10)."
+        default=0.2, ge=0.001, le=10, description="Maximum distance, in standard deviations of the logit propensity score."
     )
     ratio: int = Field(default=1, ge=1, le=100, description="nearest only: comparison records per participant.")
     replace: bool = Field(default=True, description="nearest only: may a comparison record match several participants?")

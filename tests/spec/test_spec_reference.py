@@ -26,8 +26,8 @@ def test_every_key_of_every_section_is_described():
             described = " ".join(node["description"].split()).replace("|", "\\|")
             assert f"{key}` | {described} |" in text, key
     assert "| `matching.caliper` | Maximum distance, in standard deviations of the logit propensity score. | " \
-           "number; more than 0" in text
-    assert "standard deviations of the logit propensity score. | number; more than 0; at most 10 | `0.2` |" in text \
+           "number; at least 0.001" in text
+    assert "standard deviations of the logit propensity score. | number; at least 0.001; at most 10 | `0.2` |" in text \
         or "at most" not in str(schema["$defs"]["Matching"]["properties"]["caliper"])
     assert "| `programme.summary` |" in text and "| **required** |" in text
     assert "### `analyses[]`" in text and "| `analyses[].pool` |" in text

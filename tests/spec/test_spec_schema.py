@@ -23,7 +23,7 @@ def test_schema_describes_the_spec_keys():
     assert schema["required"] == ["spec_version", "programme", "data", "matching", "analyses"]
     assert schema["additionalProperties"] is False
     matching = schema["$defs"]["Matching"]["properties"]
-    assert matching["caliper"]["exclusiveMinimum"] == 0
+    assert matching["caliper"]["minimum"] == 0.001
     assert matching["method"]["enum"] == ["radius", "nearest"]
 
 
