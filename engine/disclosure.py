@@ -43,7 +43,8 @@ not-recorded level included; a 0/1 number's yes and no among the people it is re
   people with (or without) the outcome, or the offences counted, number 1 to t-1; time to
   re-offence counts re-offenders, so it goes with their number and its complement.
 - A whole evaluation is refused when fewer individuals were submitted than small_groups.min_submitted
-  (default 60, never below 30): below that, nothing is published at all.
+  (default 60, never below 30): below that, nothing is published at all; and `run` refuses an
+  analysis whose matched comparison group holds 1 to t-1 records (too_few_compared).
 The ages (youngest and oldest) of the treatment group stay, as in the published reports, and so
 does the flow of people (how many each step of the analysis removed).
 """
@@ -76,6 +77,19 @@ def too_small(loaded: LoadedSpec, attrition: list[AttritionStep]) -> Problem | N
                    f"the submission holds {individuals} individual{'s' if individuals != 1 else ''}; an evaluation "
                    f"needs at least {minimum} (small_groups.min_submitted), so that no one can be identified from "
                    "its figures")
+
+
+def too_few_compared(loaded: LoadedSpec, number: int, analysis: AnalysisResult) -> Problem | None:
+    """An analysis whose matched comparison group holds fewer records than the threshold: its comparison
+    figures would describe those few people (a pool restricted to a small area), so it is refused."""
+    threshold = loaded.spec.report.suppress_below
+    if not small(analysis.comparison_n, threshold):
+        return None
+    key = f"analyses.{number}.pool" if analysis.pool_restriction else f"analyses.{number}"
+    return Problem(loaded.display, *loaded.locate(key), key,
+                   f"analysis {analysis.name}: its comparison group holds {analysis.comparison_n} record"
+                   f"{'s' if analysis.comparison_n != 1 else ''}, fewer than report.suppress_below ({threshold}), so "
+                   "its figures would describe those few people; widen the pool or remove the analysis")
 
 
 # --- balance -----------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from engine import __version__
 from engine.claims.pieces import check_spec_text
-from engine.disclosure import suppress
+from engine.disclosure import suppress, too_few_compared
 from engine.errors import AnalysisError, Problem, UserError, display_path
 from engine.output import publish, report_folder
 from engine.render.html import render_html
@@ -98,6 +98,9 @@ def compute_results(loaded: LoadedSpec, progress: Progress | None = None) -> Res
     for number, analysis in enumerate(spec.analyses):
         with progress.stage(f"analysis {analysis.name}"):
             result, matched = analyse(loaded, cohort, number)
+        few = too_few_compared(loaded, number, result)
+        if few is not None:
+            raise UserError(few)
         analyses.append(result)
         if analysis.headline:
             headline_treated = matched

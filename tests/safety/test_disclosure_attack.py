@@ -207,3 +207,17 @@ def test_the_excluded_cannot_be_recovered_from_the_not_analysed_minus_the_unmatc
                           age_min=None, age_max=None, age_mean=None, index_year=[], sentence=[],
                           needs_assessed_n=0, needs_assessed_percent=0.0, needs=[])
     assert before_hidden([analysis], 5, others) == {"ethnicity"}
+
+
+def test_an_analysis_compared_with_fewer_records_than_the_threshold_is_refused(work):
+    """A pool restricted to 3 Scottish records: its comparison rate (0 of 3, 1 of 3) describes them."""
+    for i in range(200, 203):
+        work.reference[i]["region"] = "Scotland"
+    work.write_data()
+    work.write_spec(("    headline: true\n", "    headline: true\n  - name: Scottish\n    pool: {region: [Scotland]}\n"
+                     "    variables: [sex, age, previous_offences]\n"))
+    assert work.errors("run") == [
+        "spec.yaml:19:11: analyses.1.pool: analysis Scottish: its comparison group holds 3 records, fewer than "
+        "report.suppress_below (5), so its figures would describe those few people; widen the pool or remove the "
+        "analysis"]
+    assert not (work.root / "out").exists()
