@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache, lru_cache
 
 from engine.claims.book import rule_book
-from engine.claims.detect import claims_in
+from engine.claims.detect import Claim, claims_in
 from engine.claims.licence import Licence, judge
 from engine.claims.normalise import RLO
 from engine.claims.refusal import refusal
-from engine.claims.sentences import sentences
+from engine.claims.sentences import Sentence, sentences
 
 __all__ = ["Breach", "Licence", "find_breaches", "rule_book"]
 
@@ -51,16 +52,35 @@ def find_breaches(text: str, licence: Licence, *, engine: bool = False, quoted: 
     return found
 
 
-def _breaches(text: str, licence: Licence, engine: bool, quoted: tuple[str, ...],
-              phrases: tuple[str, ...]) -> list[Breach]:
+@cache
+def _phrase_patterns(phrases: tuple[str, ...]) -> list[re.Pattern]:
+    """The spec's forbidden phrases, matched ignoring case and spacing (compiled once per spec)."""
+    return [re.compile(r"\s+".join(map(re.escape, p.split())), re.IGNORECASE) for p in phrases if p.strip()]
+
+
+@lru_cache(maxsize=2048)
+def _detected(text: str, quoted: tuple[str, ...]) -> tuple[tuple[Sentence, tuple[Claim, ...]], ...]:
+    """Each sentence of a text and its claims: the same whatever the results, so a text checked
+    before the statistics (`validate`, the start of a run) and again with them is read once."""
     book = rule_book()
-    wanted = [re.compile(r"\s+".join(map(re.escape, p.split())), re.IGNORECASE) for p in phrases if p.strip()]
-    breaches: list[Breach] = []
+    detected = []
     carried: tuple[str, ...] = ()
     paragraph = -1
     for sentence in sentences(text, quoted):
         if sentence.paragraph != paragraph:
             carried, paragraph = (), sentence.paragraph
+        found = tuple(claims_in(sentence, book, carried))
+        detected.append((sentence, found))
+        carried = next((c.measures for c in reversed(found) if c.measures), carried)
+    return tuple(detected)
+
+
+def _breaches(text: str, licence: Licence, engine: bool, quoted: tuple[str, ...],
+              phrases: tuple[str, ...]) -> list[Breach]:
+    book = rule_book()
+    wanted = _phrase_patterns(phrases)
+    breaches: list[Breach] = []
+    for sentence, found in _detected(text, quoted):
         message = None
         for pattern in wanted:
             match = pattern.search(sentence.text)
@@ -69,11 +89,9 @@ def _breaches(text: str, licence: Licence, engine: bool, quoted: tuple[str, ...]
                 message = f'"{match.group()}" is {rule.what}, which the rules forbid (rule: {rule.id})'
                 breaches.append(Breach(rule.id, sentence.text, sentence.line, sentence.column, message))
                 break
-        found = claims_in(sentence, book, carried)
         for claim in found:
             verdict = judge(claim, licence, book, engine)
             if verdict and message is None:
                 message = refusal(sentence.text, verdict, licence, book)
                 breaches.append(Breach(verdict.rule, sentence.text, sentence.line, sentence.column, message))
-        carried = next((c.measures for c in reversed(found) if c.measures), carried)
     return breaches

@@ -50,7 +50,8 @@ def _one(patterns: list[str] | str, macros: dict[str, str]) -> re.Pattern:
 
 @lru_cache(maxsize=1)
 def rule_book() -> RuleBook:
-    raw = yaml.safe_load((report_text_dir() / "rules.yaml").read_text(encoding="utf-8"))
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: the same data, 8x faster
+    raw = yaml.load((report_text_dir() / "rules.yaml").read_text(encoding="utf-8"), Loader=loader)
     macros = raw["macros"]
     vocabulary = raw["vocabulary"]
     grouped = ("outcome", "good_outcome")

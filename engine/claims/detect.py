@@ -23,6 +23,8 @@ OTHER_ACTS = re.compile(r"\bwhich\b|\bthereby\b|\bso that\b|\bhelp\w*|\bkeep\w*|
                         re.IGNORECASE)
 # the comparison group as the subject ("a comparison group, who re-offended sooner than our women"):
 # its direction is the programme's, the other way round
+EFFECT_WORD = re.compile(r"effect|impact|difference|benefit|work|help|matter")
+PROVEN_OFFENCE = re.compile(r"\s+re-?\s?offen", re.IGNORECASE)
 THAN_US = re.compile(r"\bthan (?:our|us|the participants|participants|(?:the )?mentees|the treatment group|those (?:we|on our))\b",
                      re.IGNORECASE)
 
@@ -67,7 +69,11 @@ def _blank(text: str, start: int, end: int) -> str:
 
 
 def _blank_all(text: str, pattern: re.Pattern) -> str:
-    for match in pattern.finditer(text):
+    return _blank_matches(text, pattern.finditer(text))
+
+
+def _blank_matches(text: str, matches) -> str:
+    for match in matches:
         text = _blank(text, match.start(), match.end())
     return text
 
@@ -141,9 +147,10 @@ def _outcomes(clause: str, book: RuleBook) -> tuple[list[str], list[str], str]:
     return named, good, clause
 
 
-def _good_blanked(clause: str, book: RuleBook) -> str:
-    for pattern in book.good_outcome.values():
-        clause = _blank_all(clause, pattern)
+def _good_blanked(clause: str, good: list[str], book: RuleBook) -> str:
+    """The clause without the good outcomes _outcomes found in it (in the same order)."""
+    for measure in good:
+        clause = _blank_all(clause, book.good_outcome[measure])
     return clause
 
 
@@ -190,7 +197,7 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...]) -> l
     text = blank_scopes(unscoped, book)
     if words["other_groups"].search(whole) and not words["programme_side"].search(text):
         return []
-    forms = {name for name in ("hedge", "per_hundred", "interval", "figure") if words[name].search(text)}
+    forms: set[str] | None = None  # the sentence's permitted forms, looked for once it holds a claim
     found: list[Claim] = []
     current = carried
     for index, (start, clause) in enumerate(_clauses(text)):
@@ -201,8 +208,9 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...]) -> l
         named, good, rest = _outcomes(clause, book)
         timed = bool(words["longer"].search(rest) or words["shorter"].search(rest))
         measures = _measures(named, good, timed)
-        claim = Claim(sentence=sentence, clause=sentence.text[start:start + len(clause)].strip(), forms=set(forms))
-        significance = [m for m in words["significance"].finditer(rest) if not rest[m.end():m.end() + 2].startswith("?")]
+        claim = Claim(sentence=sentence, clause=sentence.text[start:start + len(clause)].strip())
+        said_significance = list(words["significance"].finditer(rest))
+        significance = [m for m in said_significance if not rest[m.end():m.end() + 2].startswith("?")]
         if significance:
             claim.significance = "not_significant" if words["not_significant"].search(rest) else "significant"
             claim.none_significant = bool(words["none_significant"].search(rest))
@@ -211,22 +219,26 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...]) -> l
         claim.measures = measures
         if measures:
             # "none of the differences between the groups was significant" speaks of no one's re-offending
-            scrubbed = _blank_all(_blank_all(_good_blanked(clause, book), words["none_significant"]),
+            scrubbed = _blank_all(_blank_all(_good_blanked(clause, good, book), words["none_significant"]),
                                   words["significance"])
             claim.directions = _directions(scrubbed, measures, good, book)
         effect = words["effect"].search(rest)
         claim.effect = effect.group() if effect else None
-        no_effect = words["no_effect"].search(_blank_all(rest, words["significance"]))
-        if no_effect and (measures or re.search(r"effect|impact|difference|benefit|work|help|matter", no_effect.group())):
+        no_effect = words["no_effect"].search(_blank_matches(rest, said_significance))
+        if no_effect and (measures or EFFECT_WORD.search(no_effect.group())):
             claim.no_effect = no_effect.group()
         # a word of proof anywhere; a relative form about an outcome, whatever its verb
         claim.forced = bool(book.never["proof_anywhere"].search(said)
                             or measures and book.never["relative"].search(said))
         if claim.is_claim:
+            if forms is None:
+                forms = {name for name in ("hedge", "per_hundred", "interval", "figure") if words[name].search(text)}
+            claim.forms = set(forms)
             _never_forms(claim, said, book)
             found.append(claim)
         # an aim's measure is what a pronoun after it speaks of ("... to cut reoffending, and it has cut it")
-        aimed, aimed_good, _ = _outcomes(unscoped[start:start + len(clause)], book) if not measures else ([], [], "")
+        aimed_clause = unscoped[start:start + len(clause)]
+        aimed, aimed_good, _ = _outcomes(aimed_clause, book) if not measures and aimed_clause != clause else ([], [], "")
         current = measures or _measures(aimed, aimed_good, False) or current
     return found
 
@@ -250,7 +262,7 @@ def _never_forms(claim: Claim, clause: str, book: RuleBook) -> None:
         pattern = never[name]
         source = text if name in ("relative", "proof") else clause
         for match in pattern.finditer(source):
-            if name == "proof" and match.group().lower() == "proven" and re.match(r"\s+re-?\s?offen", source[match.end():], re.I):
+            if name == "proof" and match.group().lower() == "proven" and PROVEN_OFFENCE.match(source, match.end()):
                 continue
             claim.never.append((name, match.group()))
             break

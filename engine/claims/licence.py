@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from engine.claims.book import RuleBook
 from engine.claims.detect import Claim
@@ -79,13 +80,21 @@ def _measure(measure: str, r: MeasureResult, can_say: str | None) -> MeasureLice
         None if reported else REASONS.get(r.not_reported_reason or "", REASONS["too_few_events"]), can_say)
 
 
+EVERY_ANALYSIS = re.compile(r"\b(?:both|all|each|every)\b[^.]{0,20}\banalys[ie]s\b", re.IGNORECASE)
+
+
+@cache
+def _name_pattern(name: str) -> re.Pattern:
+    return re.compile(rf"\b{re.escape(name)}\b", re.IGNORECASE)
+
+
 def named_analyses(text: str, licence: Licence, book: RuleBook) -> list[str]:
     """The analyses a sentence names ('the regional analysis', 'both analyses'), else the headline."""
     if not book.words["analysis_word"].search(text):
         return [licence.headline]
-    if re.search(r"\b(?:both|all|each|every)\b[^.]{0,20}\banalys[ie]s\b", text, re.IGNORECASE):
+    if EVERY_ANALYSIS.search(text):
         return list(licence.analyses)
-    named = [n for n in licence.analyses if re.search(rf"\b{re.escape(n)}\b", text, re.IGNORECASE)]
+    named = [n for n in licence.analyses if _name_pattern(n).search(text)]
     return named or [licence.headline]
 
 

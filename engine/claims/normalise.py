@@ -28,6 +28,8 @@ LOOK_ALIKES = str.maketrans({
 ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);?")
 TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+PLAIN = re.compile(r"[^&<\[*_~`\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\U0010ffff]*")  # no entity, tag, link, mark, control
+WORD = re.compile(r"[^ \t\r\n]+")
 EMPHASIS = re.compile(r"\*\*+|__+|~~+|(?<=\w)[*_~`]+(?=\w)|(?<=\w)[*_~`]+(?!\w)|(?<!\w)[*_~`]+(?=\w)")
 
 
@@ -71,6 +73,8 @@ def _characters(line: str) -> list[tuple[str, int]]:
     """(reader's character, raw index): entities decoded (until none is left, so &amp;#118; too),
     NFKC per character (full-width digits, ％, ligatures, mathematical letters), look-alikes
     folded, invisibles dropped."""
+    if line.isascii() and "&" not in line:  # nothing to decode, fold or reorder: only controls go
+        return [(" " if c in "\t\r\n" else c, i) for i, c in enumerate(line) if " " <= c < "\x7f" or c in "\t\r\n"]
     out = [(c, i) for i, c in enumerate(line)]
     for _ in range(4):
         decoded = _decode(out)
@@ -107,6 +111,8 @@ def reader_line(line: str) -> tuple[str, list[int]]:
     HTML tags and Markdown emphasis vanish ("pro*ves*" reads "proves", "pro<b></b>ves" too), a
     link shows its text, and runs of spaces become one space.
     """
+    if PLAIN.fullmatch(line):
+        return _plain_line(line)
     chars = _characters(line)
     chars = _drop(chars, TAG)
     chars = _drop(chars, LINK, keep_group=1)
@@ -119,6 +125,16 @@ def reader_line(line: str) -> tuple[str, list[int]]:
     while squeezed and squeezed[-1][0] == " ":
         squeezed.pop()
     return "".join(c for c, _ in squeezed), [i for _, i in squeezed]
+
+
+def _plain_line(line: str) -> tuple[str, list[int]]:
+    """reader_line for a line of printable ASCII with no entity, tag, link or emphasis mark: only the
+    spaces change (the first space after each word stays, where the line has one)."""
+    words = [(m.start(), m.end()) for m in WORD.finditer(line)]
+    index: list[int] = []
+    for number, (start, end) in enumerate(words):
+        index.extend(range(start, end + (number < len(words) - 1)))
+    return " ".join(line[start:end] for start, end in words), index
 
 
 def reader_text(text: str) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from engine.claims.normalise import reader_line
 
+LIST_MARK = re.compile(r"^\s*(?:[-+*]|\d+[.)])\s+")
 BLOCK_START = re.compile(r"^\s*(?:#+|[-+*]|\d+[.)]|>|\|)\s")
 MARKS = re.compile(r"^\s*(?:#+|[-+*]|\d+[.)]|>)\s+|[✓✗|]")
 SENTENCE_END = re.compile(r"(?<=[.!?])['\")\]]*\s+(?=[^a-z])")
@@ -72,7 +73,7 @@ def sentences(text: str, quoted: tuple[str, ...] = ()) -> list[Sentence]:
         if not seen.strip() or body == "" or (BLOCK_START.match(seen) and not goes_on):
             close()
         in_quote = bool(body)
-        if re.sub(r"^\s*(?:[-+*]|\d+[.)])\s+", "", seen).strip() in exempt:
+        if LIST_MARK.sub("", seen).strip() in exempt:
             close()
             continue
         cleaned = " ".join(MARKS.sub(" ", seen).split())
