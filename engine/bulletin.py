@@ -93,7 +93,9 @@ def check_programme(p: dict, row: str, finding: str) -> None:
     names = [Piece(text, origin, file=origin, where=f"spec.programme.{key}")
              for key, text in (("title", programme.title), ("name", programme.name),
                                ("organisation", programme.organisation), ("participants", programme.participants))]
-    engine = [Piece(text, "report_text/bulletin.md.j2", engine=True, file=origin, where=where)
+    shown = tuple(p[key] for key in ("title", "name", "organisation"))  # as the bulletin prints them
+    engine = [Piece(text, "report_text/bulletin.md.j2", engine=True, file=origin, where=where, names=shown + tuple(
+                  getattr(programme, key) for key in ("title", "name", "organisation")))
               for where, text in (("table row", row), ("key finding", finding))]
     check_pieces(names + engine, Licence.from_results(results))
 

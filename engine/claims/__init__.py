@@ -19,7 +19,7 @@ from functools import cache, lru_cache
 from engine.claims.book import rule_book
 from engine.claims.detect import Claim, claims_in
 from engine.claims.licence import Licence, judge
-from engine.claims.normalise import RLO
+from engine.claims.normalise import RLO, reader_line
 from engine.claims.refusal import refusal
 from engine.claims.sentences import Sentence, sentences
 
@@ -36,18 +36,21 @@ class Breach:
 
 
 def find_breaches(text: str, licence: Licence, *, engine: bool = False, quoted: tuple[str, ...] = (),
-                  phrases: tuple[str, ...] = ()) -> list[Breach]:
+                  phrases: tuple[str, ...] = (), names: tuple[str, ...] = ()) -> list[Breach]:
     """Every sentence of a text that breaks a rule, in reading order, one breach per sentence.
 
     engine: the text is the engine's own (its group-figure sentences are licensed by their template);
-    quoted: the engine's own "What you cannot say" sentences, left out where they are quoted whole.
+    quoted: the engine's own "What you cannot say" sentences, left out where they are quoted whole;
+    names: the programme's names (name, title, organisation), each checked where the spec writes it,
+    read in the engine's text as the names they are ("... after participation in Breaking The Cycle").
     A right-to-left override shows its run reversed: the text is checked as shown and as written
     (the override replaced by a zero-width space, so that columns stay), and fails if either breaks.
     """
-    found = _breaches(text, licence, engine, quoted, phrases)
+    names = tuple(sorted({reader_line(n)[0] for n in names if n.strip()}, key=len, reverse=True)) if engine else ()
+    found = _breaches(text, licence, engine, quoted, phrases, names)
     if RLO in text:
         seen = {(b.line, b.column) for b in found}
-        written = _breaches(text.replace(RLO, "\u200b"), licence, engine, quoted, phrases)
+        written = _breaches(text.replace(RLO, "\u200b"), licence, engine, quoted, phrases, names)
         found = sorted(found + [b for b in written if (b.line, b.column) not in seen], key=lambda b: (b.line, b.column))
     return found
 
@@ -59,7 +62,8 @@ def _phrase_patterns(phrases: tuple[str, ...]) -> list[re.Pattern]:
 
 
 @lru_cache(maxsize=2048)
-def _detected(text: str, quoted: tuple[str, ...]) -> tuple[tuple[Sentence, tuple[Claim, ...]], ...]:
+def _detected(text: str, quoted: tuple[str, ...],
+              names: tuple[str, ...] = ()) -> tuple[tuple[Sentence, tuple[Claim, ...]], ...]:
     """Each sentence of a text and its claims: the same whatever the results, so a text checked
     before the statistics (`validate`, the start of a run) and again with them is read once."""
     book = rule_book()
@@ -69,18 +73,18 @@ def _detected(text: str, quoted: tuple[str, ...]) -> tuple[tuple[Sentence, tuple
     for sentence in sentences(text, quoted):
         if sentence.paragraph != paragraph:
             carried, paragraph = (), sentence.paragraph
-        found = tuple(claims_in(sentence, book, carried))
+        found = tuple(claims_in(sentence, book, carried, names))
         detected.append((sentence, found))
         carried = next((c.measures for c in reversed(found) if c.measures), carried)
     return tuple(detected)
 
 
 def _breaches(text: str, licence: Licence, engine: bool, quoted: tuple[str, ...],
-              phrases: tuple[str, ...]) -> list[Breach]:
+              phrases: tuple[str, ...], names: tuple[str, ...]) -> list[Breach]:
     book = rule_book()
     wanted = _phrase_patterns(phrases)
     breaches: list[Breach] = []
-    for sentence, found in _detected(text, quoted):
+    for sentence, found in _detected(text, quoted, names):
         message = None
         for pattern in wanted:
             match = pattern.search(sentence.text)

@@ -189,11 +189,22 @@ def _said_directions(clause: str, measures: tuple[str, ...], good: list[str], bo
     return found
 
 
-def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...]) -> list[Claim]:
-    """The claims of one sentence; `carried` is the measure the sentence before spoke of."""
+def _blank_given(text: str, names: tuple[str, ...]) -> str:
+    for name in names:
+        start = text.find(name)
+        while start >= 0:
+            text = _blank(text, start, start + len(name))
+            start = text.find(name, start + len(name))
+    return text
+
+
+def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
+              names: tuple[str, ...] = ()) -> list[Claim]:
+    """The claims of one sentence; `carried` is the measure the sentence before spoke of, `names` the
+    programme's names in the engine's text (checked where the spec writes them)."""
     words = book.words
     whole = sentence.text.replace("\n", " ")  # an aim or a claim split across lines is one sentence
-    unscoped = _blank_all(_blank_names(whole, book), words["context"])
+    unscoped = _blank_all(_blank_names(_blank_given(whole, names), book), words["context"])
     text = blank_scopes(unscoped, book)
     if words["other_groups"].search(whole) and not words["programme_side"].search(text):
         return []
@@ -238,7 +249,7 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...]) -> l
             found.append(claim)
         # an aim's measure is what a pronoun after it speaks of ("... to cut reoffending, and it has cut it")
         aimed_clause = unscoped[start:start + len(clause)]
-        aimed, aimed_good, _ = _outcomes(aimed_clause, book) if not measures and aimed_clause != clause else ([], [], "")
+        aimed, aimed_good, _ = ([], [], "") if measures or aimed_clause == clause else _outcomes(aimed_clause, book)
         current = measures or _measures(aimed, aimed_good, False) or current
     return found
 

@@ -31,6 +31,7 @@ class Piece:
     origin: str
     engine: bool = False
     quoted: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()  # the programme's names, read as names in the engine's text
     source: str | None = None  # the spec file's text, to point at the sentence itself
     line: int | None = None  # the key's line in the spec
     column: int | None = None
@@ -98,7 +99,7 @@ def problem(piece: Piece, breach: Breach) -> Problem:
 def breaches_of(pieces: list[Piece], licence: Licence, phrases: list[str] = ()) -> list[Problem]:
     return [problem(piece, breach) for piece in pieces
             for breach in find_breaches(piece.text, licence, engine=piece.engine, quoted=piece.quoted,
-                                        phrases=tuple(phrases))]
+                                        phrases=tuple(phrases), names=piece.names)]
 
 
 def check_pieces(pieces: list[Piece], licence: Licence, phrases: list[str] = ()) -> None:

@@ -72,3 +72,14 @@ def test_a_sentence_that_points_back_speaks_of_the_measure_before_it():
     assert [b.rule for b in find_breaches(text, Licence.from_states({"frequency": "not_significant", "rate": "decrease"}))] == [
         "not-significant"]
     assert find_breaches(text, Licence.from_states({"frequency": "decrease", "rate": "not_significant"})) == []
+
+
+def test_the_programmes_names_are_names_in_the_engines_text():
+    """A name passes where the spec writes it; in the engine's sentences it stands for the programme."""
+    heading = "Average time to first proven re-offence after participation in Breaking The Cycle"
+    licence = Licence.from_states({"time_to_first_reoffence": "not_significant"})
+    assert find_breaches("Breaking The Cycle", licence) == []
+    assert find_breaches(heading, licence, engine=True, names=("Breaking The Cycle",)) == []
+    assert [b.rule for b in find_breaches(heading, licence, engine=True)] == ["not-significant"]
+    # in the writer's own text the words are read as written
+    assert [b.rule for b in find_breaches(heading, licence, names=("Breaking The Cycle",))] == ["not-significant"]
