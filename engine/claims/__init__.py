@@ -70,10 +70,14 @@ def _detected(text: str, quoted: tuple[str, ...],
     detected = []
     carried: tuple[str, ...] = ()
     paragraph = -1
-    for sentence in sentences(text, quoted):
+    found_sentences = sentences(text, quoted)
+    for index, sentence in enumerate(found_sentences):
         if sentence.paragraph != paragraph:
             carried, paragraph = (), sentence.paragraph
         found = tuple(claims_in(sentence, book, carried, names))
+        answer = found_sentences[index + 1].text if index + 1 < len(found_sentences) else ""
+        if book.words["question"].search(sentence.text) and book.words["open_answer"].search(answer):
+            found = tuple(c for c in found if c.forced)  # asked, and answered openly by the next sentence
         detected.append((sentence, found))
         carried = next((c.measures for c in reversed(found) if c.measures), carried)
     return tuple(detected)

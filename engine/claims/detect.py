@@ -184,8 +184,8 @@ def _said_directions(clause: str, measures: tuple[str, ...], good: list[str], bo
             found.add((OPPOSITE[direction] if flip else direction, _negated(clause, m.start(), book)))
     for m in words["better"].finditer(clause):
         found.add(("increase" if measures == (TIME,) else "decrease", _negated(clause, m.start(), book)))
-    if flip and not found:
-        found.add(("decrease", False))  # "participants stayed out of trouble": fewer re-offended
+    if good and not found:  # "participants stayed out of trouble": fewer re-offended, or later
+        found.add(("increase" if measures == (TIME,) else "decrease", False))
     return found
 
 
@@ -269,7 +269,7 @@ def _never_forms(claim: Claim, clause: str, book: RuleBook) -> None:
     text = claim.sentence.text.replace("\n", " ")
     if not (claim.directions or claim.effect or claim.no_effect or claim.forced):
         return  # a statement of significance alone is judged against the results
-    for name in ("relative", "proof", "certainty", "universal", "cause"):
+    for name in ("relative", "proof", "certainty", "universal", "benchmark", "cause"):
         pattern = never[name]
         source = text if name in ("relative", "proof") else clause
         for match in pattern.finditer(source):

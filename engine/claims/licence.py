@@ -17,9 +17,10 @@ from engine.claims.detect import Claim
 from engine.render.format import interval
 from engine.results import MeasureResult, Results
 
-NEVER_ORDER = ("relative", "proof", "shows", "certainty", "universal", "cause")
+NEVER_ORDER = ("relative", "proof", "shows", "certainty", "universal", "benchmark", "cause")
 NEVER_RULE = {"relative": "no-relative-effect", "proof": "no-proof", "shows": "no-shows-that",
-              "certainty": "no-certainty", "universal": "no-universal", "cause": "no-cause"}
+              "certainty": "no-certainty", "universal": "no-universal", "benchmark": "no-benchmark",
+              "cause": "no-cause"}
 SCALE = {"frequency": 100.0}
 REASONS = {"too_few_events": "the numbers were too small to make reliable estimates",
            "no_variance": "every person had the same outcome", "suppressed": "the figures are suppressed",

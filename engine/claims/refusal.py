@@ -38,7 +38,9 @@ def results_say(m: MeasureLicence | None, measure: str, book: RuleBook) -> str:
 def instead(m: MeasureLicence | None, measure: str, book: RuleBook) -> str:
     """A sentence the results license for this measure."""
     about = book.labels[measure]["about"]
-    if m is None or not m.reported:
+    if m is None:
+        return f"The analysis measured proven re-offending, not {about}."
+    if not m.reported:
         return f"The numbers were too small to make reliable estimates for {about}."
     if m.can_say:
         return m.can_say
