@@ -25,6 +25,9 @@ OTHER_ACTS = re.compile(r"\bwhich\b|\bthereby\b|\bso that\b|\bhelp\w*|\bkeep\w*|
 # its direction is the programme's, the other way round
 EFFECT_WORD = re.compile(r"effect|impact|difference|benefit|work|help|matter")
 PROVEN_OFFENCE = re.compile(r"\s+re-?\s?offen", re.IGNORECASE)
+# words that compare groups or count people: without any, a good outcome is said of everyone
+COMPARED = re.compile(r"\b(?:more|less|fewer|likel\w*|than|rates?|often|proportion|share|number|numbers|per|longer|sooner|"
+                      r"quicker|lower|higher|compared|comparison|whereas|while|some|many|most|few|half|\d+)\b", re.IGNORECASE)
 THAN_US = re.compile(r"\bthan (?:our|us|the participants|participants|(?:the )?mentees|the treatment group|those (?:we|on our))\b",
                      re.IGNORECASE)
 
@@ -45,6 +48,7 @@ class Claim:
     never: list[tuple[str, str]] = field(default_factory=list)  # (form, words) of forms never published
     change: str | None = None  # a plain change verb ("fell", "reduces")
     forced: bool = False  # refused whatever it speaks of (a word of proof)
+    absolute: str | None = None  # a good outcome said of the group with no comparison ("they lead crime-free lives")
 
     @property
     def direction(self) -> str | None:
@@ -233,6 +237,9 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
             scrubbed = _blank_all(_blank_all(_good_blanked(clause, good, book), words["none_significant"]),
                                   words["significance"])
             claim.directions = _directions(scrubbed, measures, good, book)
+            if good and not COMPARED.search(said):
+                claim.absolute = next((m.group() for p in book.good_outcome.values() for m in [p.search(said)] if m),
+                                      "a good outcome said of everyone")
         effect = words["effect"].search(rest)
         claim.effect = effect.group() if effect else None
         no_effect = words["no_effect"].search(_blank_matches(rest, said_significance))
@@ -277,6 +284,8 @@ def _never_forms(claim: Claim, clause: str, book: RuleBook) -> None:
                 continue
             claim.never.append((name, match.group()))
             break
+    if claim.absolute and not any(name == "universal" for name, _ in claim.never):
+        claim.never.append(("universal", claim.absolute))
     change = never["change"].search(clause)
     acts = change or claim.effect or claim.no_effect
     if acts and never["shows"].search(clause) and "hedge" not in claim.forms:
