@@ -284,7 +284,7 @@ def _never_forms(claim: Claim, clause: str, book: RuleBook) -> None:
                 continue
             claim.never.append((name, match.group()))
             break
-    if claim.absolute and not any(name == "universal" for name, _ in claim.never):
+    if claim.absolute and not claim.never:  # a form named above (a cause, a universal word) says more
         claim.never.append(("universal", claim.absolute))
     change = never["change"].search(clause)
     acts = change or claim.effect or claim.no_effect
