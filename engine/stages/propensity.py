@@ -12,7 +12,7 @@ variable.
 from __future__ import annotations
 
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -41,7 +41,7 @@ class PropensityScores:
     coefficients: np.ndarray  # on the variables' own scale, in `terms` order
     iterations: int
     encodings: list[Encoding]
-    codes: dict[str, tuple[np.ndarray, np.ndarray]]  # category -> level codes of participants, of the pool
+    codes: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)  # category: codes (participants, pool)
 
 
 def fill_design(frames: list[pd.DataFrame], encodings: list[Encoding]):
