@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from engine.results import BalanceRow, Quality
 from engine.spec.models import Balance
@@ -175,8 +176,11 @@ def balance_table(
     rows = []
     for encoding in encodings:
         variable = encoding.variable
-        t0, c0, t1, c1 = variable_groups(encoding, treated, pool, weights, treated_matched,
-                                         (codes or {}).get(variable))
+        # One BLAS thread: a dot product split between threads adds its halves in another order (the
+        # last digits followed the core count), and OpenBLAS's idle threads spin: six times the CPU.
+        with threadpool_limits(limits=1, user_api="blas"):
+            t0, c0, t1, c1 = variable_groups(encoding, treated, pool, weights, treated_matched,
+                                             (codes or {}).get(variable))
         number_binary = is_binary(encoding, treated, pool)
         two = None if encoding.categorical or number_binary else two_values(treated[variable][treated_matched])
         for j, term in enumerate(encoding.terms()):
