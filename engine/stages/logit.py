@@ -71,7 +71,7 @@ def evaluate(design: np.ndarray, y: np.ndarray, w: np.ndarray | None, beta: np.n
     hessian = np.zeros((k, k)) if buffer is not None else None
     for rows in chunks(len(design)):
         block, eta = design[rows], out[rows]
-        np.dot(block, beta, out=eta)
+        np.matmul(block, beta, out=eta)  # BLAS on the column-major block as it is (np.dot would copy it to row order)
         weights = None if w is None else w[rows]
         total += chunk_deviance(eta, y[rows], weights)
         if not derivatives:
