@@ -28,6 +28,11 @@ PROVEN_OFFENCE = re.compile(r"\s+re-?\s?offen", re.IGNORECASE)
 # words that compare groups or count people: without any, a good outcome is said of everyone
 COMPARED = re.compile(r"\b(?:more|less|fewer|likel\w*|than|rates?|often|proportion|share|number|numbers|per|longer|sooner|"
                       r"quicker|lower|higher|compared|comparison|whereas|while|some|many|most|few|half|\d+)\b", re.IGNORECASE)
+BOTH_WAYS_GOOD = re.compile(r"\b(?:positive|beneficial|good|helpful|favourable)\b", re.IGNORECASE)
+BOTH_WAYS_BAD = re.compile(r"\b(?:negative|harmful|bad|adverse|unfavourable)\b", re.IGNORECASE)
+EITHER = re.compile(r"\b(?:or|either)\b", re.IGNORECASE)
+# a sentence that sets something against another group ("lower than the national average") speaks of ours
+SET_AGAINST = re.compile(r"\b(?:than|below|above|beat\w*|outperform\w*|outstripp?\w*|exceed\w*|compar\w*)\b", re.IGNORECASE)
 THAN_US = re.compile(r"\bthan (?:our|us|the participants|participants|(?:the )?mentees|the treatment group|those (?:we|on our))\b",
                      re.IGNORECASE)
 
@@ -210,7 +215,7 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
     whole = sentence.text.replace("\n", " ")  # an aim or a claim split across lines is one sentence
     unscoped = _blank_all(_blank_names(_blank_given(whole, names), book), words["context"])
     text = blank_scopes(unscoped, book)
-    if words["other_groups"].search(whole) and not words["programme_side"].search(text):
+    if words["other_groups"].search(whole) and not words["programme_side"].search(text) and not SET_AGAINST.search(whole):
         return []
     forms: set[str] | None = None  # the sentence's permitted forms, looked for once it holds a claim
     found: list[Claim] = []
@@ -240,11 +245,13 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
             if good and not COMPARED.search(said):
                 claim.absolute = next((m.group() for p in book.good_outcome.values() for m in [p.search(said)] if m),
                                       "a good outcome said of everyone")
-        effect = words["effect"].search(rest)
+        effect = words["effect"].search(rest) or words["effect"].search(clause)  # some name their outcome
         claim.effect = effect.group() if effect else None
         no_effect = words["no_effect"].search(_blank_matches(rest, said_significance))
         if no_effect and (measures or EFFECT_WORD.search(no_effect.group())):
             claim.no_effect = no_effect.group()
+        if words["hedge"].search(said) and BOTH_WAYS_GOOD.search(said) and BOTH_WAYS_BAD.search(said) and EITHER.search(said):
+            claim.effect = claim.no_effect = None  # "may have had a positive effect, a negative one or none"
         # a word of proof anywhere; a relative form about an outcome, whatever its verb
         claim.forced = bool(book.never["proof_anywhere"].search(said)
                             or measures and book.never["relative"].search(said))
