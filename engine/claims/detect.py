@@ -250,7 +250,9 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
         no_effect = words["no_effect"].search(_blank_matches(rest, said_significance))
         if no_effect and (measures or EFFECT_WORD.search(no_effect.group())):
             claim.no_effect = no_effect.group()
-        if words["hedge"].search(said) and BOTH_WAYS_GOOD.search(said) and BOTH_WAYS_BAD.search(said) and EITHER.search(said):
+        both = {"decrease", "increase"} <= {d for d, negated in claim.directions if not negated}
+        if words["hedge"].search(said) and EITHER.search(said) and (
+                both or BOTH_WAYS_GOOD.search(said) and BOTH_WAYS_BAD.search(said)):
             claim.effect = claim.no_effect = None  # "may have had a positive effect, a negative one or none"
         # a word of proof anywhere; a relative form about an outcome, whatever its verb
         claim.forced = bool(book.never["proof_anywhere"].search(said)
