@@ -149,7 +149,8 @@ def outcome_copies(loaded: LoadedSpec, reference: pd.DataFrame) -> list[Problem]
         used += [(f"analyses.{a}.variables.{i}", name) for i, name in enumerate(analysis.variables or [])]
         used += [(f"analyses.{a}.pool.{name}", name) for name in analysis.pool]
     outcomes = [o for o in OUTCOMES if o in reference]
-    sampled, full = _Codes(reference, _even_sample(len(reference))), _Codes(reference, None)
+    full = _Codes(reference, None)
+    sampled = _Codes(reference, _sample(reference, outcomes, full))
     problems = []
     for key, name in used:
         if name not in reference or name in OUTCOMES:
@@ -162,8 +163,18 @@ def outcome_copies(loaded: LoadedSpec, reference: pd.DataFrame) -> list[Problem]
     return problems
 
 
-def _even_sample(rows: int) -> np.ndarray | None:
-    return None if rows <= SAMPLE_ROWS else np.linspace(0, rows - 1, SAMPLE_ROWS).astype(np.int64)
+def _sample(reference: pd.DataFrame, outcomes: list[str], full: _Codes) -> np.ndarray | None:
+    """Rows spread evenly through the data; an outcome so rare that the sample holds one value of it only
+    brings rows with its other values too (else a copy of it would look constant and pass)."""
+    if len(reference) <= SAMPLE_ROWS:
+        return None
+    rows = np.linspace(0, len(reference) - 1, SAMPLE_ROWS).astype(np.int64)
+    extra = []
+    for outcome in outcomes:
+        if reference[outcome].take(rows).nunique(dropna=False) < 2:
+            codes = full[outcome]
+            extra.append(np.flatnonzero(codes != codes[rows[0]])[:SAMPLE_ROWS])
+    return np.unique(np.concatenate([rows, *extra])) if extra else rows
 
 
 class _Codes:

@@ -141,3 +141,13 @@ def test_the_outcome_check_costs_little_on_a_million_rows(work):
     start = time.perf_counter()
     assert outcome_copies(loaded, frame) == []
     assert time.perf_counter() - start < 0.5  # ~0.08 s on a quiet machine; generous for a shared one
+
+
+def test_a_copy_of_an_outcome_too_rare_for_the_sample_is_still_refused(work):
+    frame = reference_frame(work, 300_000)
+    frame["reoffence_custody"] = 0
+    frame.loc[[11, 150_001, 299_990], "reoffence_custody"] = 1  # no sampled row holds a 1
+    frame["custody_note"] = frame["reoffence_custody"].map({0: "none", 1: "custody"})
+    problems = outcome_copies(spec_with(work, ["custody_note"]), frame)
+    assert [p.message.split(":")[0] for p in problems] == ["'custody_note' cannot be used"]
+    assert "outcome column reoffence_custody" in problems[0].message
