@@ -144,6 +144,11 @@ def _read_csv(path: Path, shown: str, problems: list[Problem]) -> Read | None:
         frame = pd.read_csv(path, engine="pyarrow", sep=separator, dtype=str, keep_default_na=False, na_values=[],
                             encoding="utf-8-sig")
     except (pa.ArrowInvalid, pd.errors.ParserError) as error:
+        if "straddl" in str(error):  # one value longer than the reader's block (a few MB)
+            line, length = _longest(path, separator)
+            problems.append(Problem(shown, line, None, "", f"a value in this row is too long to read ({length:,} "
+                                    "characters: a whole document pasted into one cell?); shorten it or remove it"))
+            return None
         if "Expected" not in str(error):
             raise
         line, width = _ragged(path, separator, len(header))
@@ -156,6 +161,19 @@ def _read_csv(path: Path, shown: str, problems: list[Problem]) -> Read | None:
         frame.columns = header  # as written: pandas would rename a second 'age' to 'age.1'
 
     return Read(frame, np.arange(len(frame)) + 2, [])
+
+
+def _longest(path: Path, separator: str) -> tuple[int, int]:
+    """(file line, length) of the longest value in the file."""
+    csv.field_size_limit(2**31 - 1)
+    line, length = 1, 0
+    with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
+        reader = csv.reader(handle, delimiter=separator)
+        for row in reader:
+            longest = max(map(len, row), default=0)
+            if longest > length:
+                line, length = reader.line_num, longest
+    return line, length
 
 
 def _ragged(path: Path, separator: str, width: int) -> tuple[int | None, int]:

@@ -552,3 +552,14 @@ def test_a_row_with_more_or_fewer_fields_than_the_header_is_named_by_its_line(wo
 def test_y_and_n_are_read_as_flags(work):
     rewrite(work, "reference.csv", lambda t: re.sub(r"^(([^,]*,){6})1,", r"\1Y,", re.sub(r"^(([^,]*,){6})0,", r"\1N,", t, flags=re.M), flags=re.M))
     assert "Y," in (work.root / "reference.csv").read_text() and ok_lines(work)[1] == FLOW_OK
+
+
+def test_a_value_over_a_megabyte_is_refused_at_its_row_not_with_the_readers_words(work):
+    """A document pasted into one cell: pyarrow says 'straddling object ... increase block size?'."""
+    lines = (work.root / "submission.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    first, rest = lines[2].split(",", 1)
+    lines[2] = first + "," + "x" * 5_000_000 + rest[rest.index(","):]
+    (work.root / "submission.csv").write_text("".join(lines), encoding="utf-8")
+    work.write_spec()
+    assert work.errors() == ["submission.csv:3: a value in this row is too long to read (5,000,000 characters: "
+                             "a whole document pasted into one cell?); shorten it or remove it"]
