@@ -78,6 +78,12 @@ def decimal_comma(value: Any) -> str | None:
     return None
 
 
+def percent_as_fraction(value: Any) -> str | None:
+    """'5%' as 0.05: a percentage where the spec takes a proportion."""
+    match = isinstance(value, str) and re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*%\s*", value)
+    return f"{float(match.group(1)) / 100:g}" if match else None
+
+
 def did_you_mean(word: object, choices: list[str]) -> str:
     """'; did you mean 'caliper'?' when a choice is close to the word, else ''."""
     close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
@@ -198,8 +204,11 @@ def translate(error: dict, path: tuple, union_tags: list[str]) -> str:
     if kind == "finite_number":
         return f"must be an ordinary number, not infinity or NaN {you}"
     if kind in ("float_parsing", "float_type"):
-        point = decimal_comma(value)
-        return f"must be a number {you}; write {point}, with a decimal point" if point else f"must be a number {you}"
+        if point := decimal_comma(value):
+            return f"must be a number {you}; write {point}, with a decimal point"
+        if fraction := percent_as_fraction(value):
+            return f"must be a number {you}; write {fraction}, a proportion rather than a percentage"
+        return f"must be a number {you}"
     if kind in ("bool_parsing", "bool_type"):
         return f"must be true or false {you}"
     if kind.startswith("date") or kind.startswith("datetime"):

@@ -357,6 +357,12 @@ def test_suggestions_for_pool_values_paths_decimal_commas_and_indentation(work):
                              "(or check for a missing key above)"]
 
 
+def test_a_percentage_where_a_proportion_is_wanted_is_refused_with_the_proportion_to_write(work):
+    work.write_spec(("caliper: 0.2", "caliper: 20%"))
+    assert work.errors() == ["bad.yaml:19:12: matching.caliper: must be a number (you wrote '20%'); write 0.2, "
+                             "a proportion rather than a percentage"]
+
+
 # --- validate is the dry run of run ------------------------------------------------------------------
 
 
