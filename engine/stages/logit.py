@@ -10,6 +10,7 @@ so the estimates do not depend on how the passes are arranged.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import NamedTuple
 
 import numpy as np
 from scipy.special import expit
@@ -90,17 +91,28 @@ def evaluate(design: np.ndarray, y: np.ndarray, w: np.ndarray | None, beta: np.n
     return total, gradient, hessian
 
 
+class Fit(NamedTuple):
+    beta: np.ndarray
+    eta: np.ndarray  # the linear predictor at beta
+    iterations: int
+    hessian: np.ndarray | None  # the last Hessian used (at or near beta)
+
+
 def newton(
     design: np.ndarray, y: np.ndarray, terms: list[Term], start: np.ndarray | None = None,
     w: np.ndarray | None = None, ridge: float = 0.0, limit: int = MAX_ITERATIONS,
-) -> tuple[np.ndarray, np.ndarray, int]:
-    """Maximum likelihood by Newton-Raphson with step halving; returns (beta, linear predictor, iterations).
+    hessian: np.ndarray | None = None,
+) -> Fit:
+    """Maximum likelihood by Newton-Raphson with step halving.
 
     The Hessian is computed in float64 once (it also checks collinearity), then in float32 while
-    the steps are large, and kept once they are small: near the optimum it barely changes. The
-    pass that tries a step also prepares the next one; only when the step must be halved is that
-    work redone at the halved step. Nothing of the design's size is copied. `w`, `ridge` and
-    `limit` serve the warm start on a sample.
+    the steps are large, and kept once they are small: near the optimum it barely changes. A
+    `hessian` given with `start` (a sample's, from the warm start, already checked for collinearity)
+    serves the first step instead, saving the float64 pass; the data's own Hessian is computed in
+    the pass that tries that step, since a sample's would make the convergence slow (linear) and the
+    stopping rule unsafe. The pass that tries a step also prepares the next one; only when the step must be
+    halved is that work redone at the halved step. Nothing of the design's size is copied. `w`,
+    `ridge` and `limit` serve the warm start on a sample.
     """
     n, k = design.shape
     if start is None:
@@ -112,17 +124,21 @@ def newton(
     eta, new_eta = np.empty(n), np.empty(n)
     buffer64 = np.empty((min(CHUNK, n), k))
     buffer32 = np.empty((min(CHUNK, n), k), dtype=np.float32)
-    current, gradient, hessian = evaluate(design, y, w, beta, eta, derivatives=True, buffer=buffer64)
+    approximate = hessian is not None
+    current, gradient, computed = evaluate(
+        design, y, w, beta, eta, derivatives=True, buffer=None if approximate else buffer64)
+    hessian = hessian if approximate else computed
     penalty = ridge * np.eye(k)
     penalty[0, 0] = 0.0
     for iteration in range(1, limit + 1):
-        if iteration == 1 and not ridge:
+        if iteration == 1 and not ridge and not approximate:
             check_collinearity(hessian, terms)
         try:
             step = np.linalg.solve(hessian + penalty, gradient - penalty @ beta)
         except np.linalg.LinAlgError:
             raise not_converged(terms, beta) from None
-        refresh = np.abs(step).max() > REUSE_HESSIAN_BELOW  # decided by the step taken, halved or not
+        refresh = approximate or np.abs(step).max() > REUSE_HESSIAN_BELOW  # by the step taken, halved or not
+        stop_allowed, approximate = not approximate, False  # a sample's step never ends the fit
         new_beta = beta + step
         new_deviance, new_gradient, new_hessian = evaluate(
             design, y, w, new_beta, new_eta, derivatives=True, buffer=buffer32 if refresh else None)
@@ -144,10 +160,10 @@ def newton(
         if refresh:
             hessian = new_hessian
         eta, new_eta = new_eta, eta
-        if change < TOLERANCE or np.abs(step).max() < 1e-10:
-            return beta, eta, iteration
+        if stop_allowed and (change < TOLERANCE or np.abs(step).max() < 1e-10):
+            return Fit(beta, eta, iteration, hessian)
     if ridge:
-        return beta, eta, limit
+        return Fit(beta, eta, limit, hessian)
     raise not_converged(terms, beta)
 
 

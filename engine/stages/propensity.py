@@ -20,7 +20,7 @@ import pandas as pd
 from engine.errors import AnalysisError
 from engine.spec.models import Matching
 from engine.stages.encoding import MISSING, Encoding, Term, category_codes, encode_variable, is_categorical
-from engine.stages.logit import newton, not_converged
+from engine.stages.logit import Fit, check_collinearity, newton, not_converged
 
 try:  # BLAS threads spin between the many small products of a Newton pass; one thread is faster
     from threadpoolctl import threadpool_limits
@@ -83,12 +83,15 @@ def standardise(design: np.ndarray, terms: list[Term]) -> tuple[np.ndarray, np.n
     return centre, scale
 
 
-def warm_start(design: np.ndarray, y: np.ndarray, n_treated: int, terms: list[Term]) -> np.ndarray | None:
-    """Starting values from every participant and an evenly spaced sample of a large pool.
+def warm_start(design: np.ndarray, y: np.ndarray, n_treated: int, terms: list[Term]) -> Fit | None:
+    """Starting values, and a Hessian, from every participant and an evenly spaced sample of a large pool.
 
     The sample's pool rows weigh pool/sample so the fit estimates the full one; a small ridge
     keeps it finite when a rare level is missing from the sample. Newton on all rows then needs
-    a few steps instead of seven: the answer is still the full data's maximum likelihood.
+    a few steps instead of seven, and no pass over them for the Hessian while the sample's is
+    good enough: the answer is still the full data's maximum likelihood. The sample's rows are
+    rows of the design, so when its Hessian shows no collinearity the design has none either;
+    when it does, the full fit starts from the start values alone and checks for itself.
     """
     n_pool = len(design) - n_treated
     if n_pool <= 4 * SAMPLE_ROWS:
@@ -101,11 +104,16 @@ def warm_start(design: np.ndarray, y: np.ndarray, n_treated: int, terms: list[Te
     w = np.ones(len(sample))
     w[n_treated:] = n_pool / len(picked)
     try:
-        beta, _, _ = newton(sample, np.r_[y[:n_treated], y[n_treated::every]], terms, w=w,
-                            ridge=1e-6 * len(sample), limit=12)
+        fit = newton(sample, np.r_[y[:n_treated], y[n_treated::every]], terms, w=w, ridge=1e-6 * len(sample), limit=12)
     except AnalysisError:
         return None
-    return beta if np.isfinite(beta).all() else None
+    if not (np.isfinite(fit.beta).all() and np.isfinite(fit.hessian).all()):
+        return None
+    try:
+        check_collinearity(fit.hessian, terms)
+    except AnalysisError:
+        return fit._replace(hessian=None)
+    return fit
 
 
 def fit_propensity(treated: pd.DataFrame, pool: pd.DataFrame, variables: list[str], matching: Matching) -> PropensityScores:
@@ -118,7 +126,10 @@ def fit_propensity(treated: pd.DataFrame, pool: pd.DataFrame, variables: list[st
     y = np.zeros(len(design))
     y[: len(treated)] = 1.0
     with threadpool_limits(limits=1, user_api="blas") if threadpool_limits else nullcontext():
-        beta, logit, iterations = newton(design, y, terms, start=warm_start(design, y, len(treated), terms))
+        warm = warm_start(design, y, len(treated), terms)
+        start, hessian = (warm.beta, warm.hessian) if warm else (None, None)
+        fit = newton(design, y, terms, start=start, hessian=hessian)
+    beta, logit, iterations = fit.beta, fit.eta, fit.iterations
     del design
     if np.abs(logit).max() > SEPARATED:
         raise not_converged(terms, beta)
