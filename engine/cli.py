@@ -197,7 +197,7 @@ def run(
     for path in specs:
         try:
             with Progress(enabled=not quiet) as progress:
-                folder = run_spec(path, out, progress, use_cache=not no_cache, pdf=pdf)
+                folder = run_spec(path, out, progress, use_cache=not no_cache, pdf=pdf, charts_aside=True)
         except UserError as error:
             problems.extend(error.problems)
             continue

@@ -8,6 +8,7 @@ not need them does not pay for them (together about a second).
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,7 @@ from engine.claims.pieces import check_spec_text
 from engine.disclosure import suppress, too_few_compared
 from engine.errors import AnalysisError, Problem, UserError, display_path
 from engine.output import publish, report_folder
+from engine.render.chart_process import ChartProcess, draw_here
 from engine.render.html import render_html
 from engine.render.markdown import render_markdown
 from engine.progress import Progress
@@ -23,6 +25,7 @@ from engine.cache import RunCache, spec_info
 from engine.results import AnalysisResult, Results
 from engine.spec.loaded import LoadedSpec
 from engine.spec.loader import load_spec
+from engine.warmup import ANNEX, CHARTS, import_in_background
 
 if TYPE_CHECKING:
     from engine.stages.link import Cohort
@@ -30,12 +33,13 @@ if TYPE_CHECKING:
 
 def run_spec(
     spec_path: Path, out: Path | None = None, progress: Progress | None = None, use_cache: bool = True,
-    pdf: bool = False,
+    pdf: bool = False, charts_aside: bool = False,
 ) -> Path:
     """Run one evaluation and publish its report folder; returns the folder (with report.pdf when `pdf`).
 
     With the cache, a spec whose statistical part and input files are unchanged reuses the stored
-    results (engine/cache.py); the report is rendered and checked as after a full run."""
+    results (engine/cache.py); the report is rendered and checked as after a full run. With
+    `charts_aside` (one run from the command line, a core to spare) a second process draws the charts."""
     progress = progress or Progress(enabled=False)
     if pdf:
         from engine.render.pdf import require_pdf_engine
@@ -46,17 +50,23 @@ def run_spec(
         check_spec_text(loaded)  # overclaims in the spec's own text fail before any statistics
         cache = RunCache.for_spec(loaded) if use_cache else None
         results = cache.results() if cache else None
-    if results is None:
-        results = compute_results(loaded, progress)
-        if cache:
-            cache.store(results)
-    with progress.stage("writing the report"):
-        files = report_files(loaded, results, cache)
-        if pdf:
-            from engine.render.pdf import html_to_pdf
+    aside = ChartProcess() if charts_aside and results is None else None
+    try:
+        if results is None:
+            import_in_background(ANNEX if aside else CHARTS + ANNEX)  # loaded while the statistics run
+            results = compute_results(loaded, progress)
+            if cache:
+                cache.store(results)
+        with progress.stage("writing the report"):
+            files = report_files(loaded, results, cache, aside)
+            if pdf:
+                from engine.render.pdf import html_to_pdf
 
-            files["report.pdf"] = html_to_pdf(files["report.html"].decode("utf-8"))
-        return publish(destination(spec_path, out), files)
+                files["report.pdf"] = html_to_pdf(files["report.html"].decode("utf-8"))
+            return publish(destination(spec_path, out), files)
+    finally:
+        if aside:
+            aside.close()
 
 
 def destination(spec_path: Path, out: Path | None) -> Path:
@@ -173,21 +183,15 @@ def analyse(loaded: LoadedSpec, cohort: Cohort, number: int):
     return result, treated[matched.treated_matched]
 
 
-def report_files(loaded: LoadedSpec, results: Results, cache: RunCache | None = None) -> dict[str, bytes]:
+def report_files(
+    loaded: LoadedSpec, results: Results, cache: RunCache | None = None, aside: ChartProcess | None = None,
+) -> dict[str, bytes]:
     """Every file of the report folder, in memory: nothing is written until all of them exist."""
     from engine.render.annex import build_annex
 
-    def draw() -> dict[str, bytes]:
-        from engine.render.charts import draw_charts  # matplotlib: only when the charts are not stored
-
-        return draw_charts(loaded, results)
-
+    draw = aside.request(loaded, results) if aside else partial(draw_here, loaded, results)
     markdown_text = render_markdown(loaded, results)  # refuses any claim the rules forbid
+    files = {"report.md": markdown_text.encode("utf-8"), "annex.xlsx": build_annex(results),
+             "results.json": results.to_json().encode("utf-8")}  # while the charts are drawn aside
     charts = cache.charts(draw) if cache else draw()
-    return {
-        "report.md": markdown_text.encode("utf-8"),
-        "report.html": render_html(markdown_text, charts, loaded.spec.title).encode("utf-8"),
-        "annex.xlsx": build_annex(results),
-        "results.json": results.to_json().encode("utf-8"),
-        **charts,
-    }
+    return {**files, "report.html": render_html(markdown_text, charts, loaded.spec.title).encode("utf-8"), **charts}
