@@ -121,23 +121,27 @@ class RunCache:
         """Keep the results for the next run; a cache that cannot be written only costs time."""
         self._write("results.json", results.to_json().encode("utf-8"))
 
-    def charts(self, draw: Callable[[], dict[str, bytes]]) -> dict[str, bytes]:
-        """The charts for these results and this spec's short texts (titles, names): stored, else drawn and stored."""
+    def _charts_folder(self) -> str:
+        """Charts show the spec's short texts (titles, names) too: one folder per version of them."""
         texts = self.loaded.spec.model_dump(mode="json")
         for section, keys in PROSE_KEYS.items():
             texts[section] = {k: v for k, v in texts[section].items() if k not in keys}
-        folder = f"charts-{statistics_sha256(texts)[:16]}"
-        index = self.folder / folder / "index.json"
+        return f"charts-{statistics_sha256(texts)[:16]}"
+
+    def stored_charts(self) -> dict[str, bytes] | None:
+        """The charts drawn from these results for this spec's short texts, if stored."""
+        folder = self.folder / self._charts_folder()
         try:
-            names = json.loads(index.read_text(encoding="utf-8"))
-            return {name: (self.folder / folder / Path(name).name).read_bytes() for name in names}
-        except (OSError, ValueError):
-            pass
-        charts = draw()
+            names = json.loads((folder / "index.json").read_text(encoding="utf-8"))
+            return {name: (folder / Path(name).name).read_bytes() for name in names}
+        except (OSError, ValueError, TypeError):
+            return None
+
+    def store_charts(self, charts: dict[str, bytes]) -> None:
+        folder = self._charts_folder()
         for name, data in charts.items():
             self._write(f"{folder}/{Path(name).name}", data)
         self._write(f"{folder}/index.json", json.dumps(sorted(charts)).encode("utf-8"))
-        return charts
 
     def _write(self, name: str, data: bytes) -> None:
         target = self.folder / name

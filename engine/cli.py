@@ -9,11 +9,14 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from engine.errors import Problem, UserError
+
+if TYPE_CHECKING:
+    from engine.render.aside import AsideProcess
 
 class _Cli(typer.Typer):
     """Usage mistakes (an unknown option, a missing argument, a value of the wrong kind) are refused like
@@ -181,6 +184,18 @@ def run(
         help="Several specs: run them on this Dask scheduler (e.g. tcp://host:8786) instead of local processes.")] = None,
 ) -> None:
     """Run evaluations and write each report folder (several specs run in parallel)."""
+    from engine.render.aside import AsideProcess
+
+    aside = AsideProcess() if len(specs) == 1 and not scheduler else None  # first: it imports while we do
+    try:
+        _run(specs, out, quiet, no_cache, pdf, scheduler, aside)
+    finally:
+        if aside:
+            aside.close()
+
+
+def _run(specs: list[Path], out: Path | None, quiet: bool, no_cache: bool, pdf: bool, scheduler: str | None,
+         aside: AsideProcess | None) -> None:
     from engine.pipeline import run_spec, shared_destinations
     from engine.progress import Progress
 
@@ -197,7 +212,7 @@ def run(
     for path in specs:
         try:
             with Progress(enabled=not quiet) as progress:
-                folder = run_spec(path, out, progress, use_cache=not no_cache, pdf=pdf, charts_aside=True)
+                folder = run_spec(path, out, progress, use_cache=not no_cache, pdf=pdf, aside=aside)
         except UserError as error:
             problems.extend(error.problems)
             continue

@@ -17,7 +17,7 @@ from engine.claims.pieces import check_spec_text
 from engine.disclosure import suppress, too_few_compared
 from engine.errors import AnalysisError, Problem, UserError, display_path
 from engine.output import publish, report_folder
-from engine.render.chart_process import ChartProcess, draw_here
+from engine.render.aside import AsideProcess, binary_files
 from engine.render.html import render_html
 from engine.render.markdown import render_markdown
 from engine.progress import Progress
@@ -25,7 +25,7 @@ from engine.cache import RunCache, spec_info
 from engine.results import AnalysisResult, Results
 from engine.spec.loaded import LoadedSpec
 from engine.spec.loader import load_spec
-from engine.warmup import ANNEX, CHARTS, import_in_background
+from engine.warmup import REPORT_WRITERS, import_in_background
 
 if TYPE_CHECKING:
     from engine.stages.link import Cohort
@@ -33,13 +33,13 @@ if TYPE_CHECKING:
 
 def run_spec(
     spec_path: Path, out: Path | None = None, progress: Progress | None = None, use_cache: bool = True,
-    pdf: bool = False, charts_aside: bool = False,
+    pdf: bool = False, aside: AsideProcess | None = None,
 ) -> Path:
     """Run one evaluation and publish its report folder; returns the folder (with report.pdf when `pdf`).
 
     With the cache, a spec whose statistical part and input files are unchanged reuses the stored
-    results (engine/cache.py); the report is rendered and checked as after a full run. With
-    `charts_aside` (one run from the command line, a core to spare) a second process draws the charts."""
+    results (engine/cache.py); the report is rendered and checked as after a full run. An `aside`
+    process (one run from the command line, a core to spare) makes the workbook and charts."""
     progress = progress or Progress(enabled=False)
     if pdf:
         from engine.render.pdf import require_pdf_engine
@@ -47,26 +47,24 @@ def run_spec(
         require_pdf_engine()  # before any statistics: say at once that no PDF can be made
     with progress.stage("reading the spec"):
         loaded = load_spec(spec_path)
-        check_spec_text(loaded)  # overclaims in the spec's own text fail before any statistics
         cache = RunCache.for_spec(loaded) if use_cache else None
         results = cache.results() if cache else None
-    aside = ChartProcess() if charts_aside and results is None else None
-    try:
-        if results is None:
-            import_in_background(ANNEX if aside else CHARTS + ANNEX)  # loaded while the statistics run
-            results = compute_results(loaded, progress)
-            if cache:
-                cache.store(results)
-        with progress.stage("writing the report"):
-            files = report_files(loaded, results, cache, aside)
-            if pdf:
-                from engine.render.pdf import html_to_pdf
-
-                files["report.pdf"] = html_to_pdf(files["report.html"].decode("utf-8"))
-            return publish(destination(spec_path, out), files)
-    finally:
         if aside:
-            aside.close()
+            aside.expect(charts=results is None or cache.stored_charts() is None)
+        check_spec_text(loaded)  # overclaims in the spec's own text fail before any statistics
+    if results is None:
+        if aside is None:
+            import_in_background(REPORT_WRITERS)  # loaded while the statistics run
+        results = compute_results(loaded, progress)
+        if cache:
+            cache.store(results)
+    with progress.stage("writing the report"):
+        files = report_files(loaded, results, cache, aside)
+        if pdf:
+            from engine.render.pdf import html_to_pdf
+
+            files["report.pdf"] = html_to_pdf(files["report.html"].decode("utf-8"))
+        return publish(destination(spec_path, out), files)
 
 
 def destination(spec_path: Path, out: Path | None) -> Path:
@@ -184,14 +182,24 @@ def analyse(loaded: LoadedSpec, cohort: Cohort, number: int):
 
 
 def report_files(
-    loaded: LoadedSpec, results: Results, cache: RunCache | None = None, aside: ChartProcess | None = None,
+    loaded: LoadedSpec, results: Results, cache: RunCache | None = None, aside: AsideProcess | None = None,
 ) -> dict[str, bytes]:
     """Every file of the report folder, in memory: nothing is written until all of them exist."""
-    from engine.render.annex import build_annex
-
-    draw = aside.request(loaded, results) if aside else partial(draw_here, loaded, results)
+    charts = cache.stored_charts() if cache else None
+    if aside:
+        binaries = aside.request(loaded, results, charts is None)  # made aside from now on
+    else:
+        binaries = partial(binary_files, loaded, results, charts is None)
     markdown_text = render_markdown(loaded, results)  # refuses any claim the rules forbid
-    files = {"report.md": markdown_text.encode("utf-8"), "annex.xlsx": build_annex(results),
-             "results.json": results.to_json().encode("utf-8")}  # while the charts are drawn aside
-    charts = cache.charts(draw) if cache else draw()
-    return {**files, "report.html": render_html(markdown_text, charts, loaded.spec.title).encode("utf-8"), **charts}
+    made = binaries()
+    if charts is None:
+        charts = {name: data for name, data in made.items() if name.startswith("charts/")}
+        if cache:
+            cache.store_charts(charts)
+    return {
+        "report.md": markdown_text.encode("utf-8"),
+        "report.html": render_html(markdown_text, charts, loaded.spec.title).encode("utf-8"),
+        "annex.xlsx": made["annex.xlsx"],
+        "results.json": results.to_json().encode("utf-8"),
+        **charts,
+    }

@@ -1,4 +1,5 @@
-"""Import the report writers on a second thread while the statistics run.
+"""Import the report writers on a second thread while the statistics run (when no second process
+makes the workbook and charts: engine/render/aside.py).
 
 matplotlib and openpyxl take about half a second to import, nearly all of it Python holding the
 interpreter lock, while the statistics spend most of their time in numpy and Arrow, which release
@@ -13,8 +14,7 @@ from __future__ import annotations
 import importlib
 import threading
 
-CHARTS = ("engine.render.charts",)  # matplotlib
-ANNEX = ("engine.render.annex",)  # openpyxl
+REPORT_WRITERS = ("engine.render.charts", "engine.render.annex")  # matplotlib, openpyxl
 
 
 def import_in_background(modules: tuple[str, ...]) -> threading.Thread:

@@ -199,7 +199,7 @@ def _said_directions(clause: str, measures: tuple[str, ...], good: list[str], bo
 
 
 def _blank_given(text: str, names: tuple[str, ...]) -> str:
-    for name in names:
+    for name in filter(str.strip, names):  # an empty name is found everywhere, and never used up
         start = text.find(name)
         while start >= 0:
             text = _blank(text, start, start + len(name))

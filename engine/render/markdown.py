@@ -206,8 +206,8 @@ def render_markdown(loaded: LoadedSpec, results: Results) -> str:
     shown_view = report_view(escaped, shown, labels())
     sections = render_sections(escaped, shown, shown_view)
     quoted = tuple(w.cannot_say for w in view["wordings"] + shown_view["wordings"])  # as written and as printed
-    names = tuple(getattr(spec.programme, key) for spec in (loaded.spec, escaped.spec)
-                  for key in ("name", "title", "organisation"))  # checked as the spec's text, names here
+    names = tuple(name for spec in (loaded.spec, escaped.spec) for key in ("name", "title", "organisation")
+                  if (name := getattr(spec.programme, key)).strip())  # checked as the spec's text, names here
     check_pieces([Piece(text, f"report_text/{name}.md.j2", engine=True, quoted=quoted, names=names)
                   for name, text in sections], licence, phrases)
     return "\n\n".join(text for _, text in sections) + "\n"

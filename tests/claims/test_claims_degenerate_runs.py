@@ -93,3 +93,10 @@ def test_no_significant_results_is_licensed_whenever_no_reported_result_is_signi
     one = "The difference was not statistically significant."
     assert [b.rule for b in find_breaches(one, licence("not_reported", "not_reported", "not_reported"))] == [
         "wrong-significance"]
+
+
+def test_an_empty_programme_name_is_not_looked_for():
+    """A name that escapes to nothing ("\\" as the organisation) was found at every position, for ever."""
+    from engine.claims.detect import _blank_given
+
+    assert _blank_given("Test Trust runs it", ("", "   ", "Test Trust")) == " " * len("Test Trust") + " runs it"

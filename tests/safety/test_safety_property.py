@@ -9,7 +9,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from engine.claims import find_breaches
@@ -49,6 +49,8 @@ def yaml_value(value) -> str:
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(edits=st.dictionaries(st.sampled_from(sorted(SPEC_LINES)), SCALAR, max_size=3),
        cells=st.lists(CELLS, max_size=4), raw=st.booleans())
+@example(edits={"organisation: Test Trust": "\\"}, cells=[], raw=False)  # escaped, an empty name: looped for ever
+@example(edits={"summary: Mentoring for adults in two regions.": "<svg onload=alert(1)>"}, cells=[], raw=False)
 def test_any_spec_and_data_values_end_in_exit_0_or_1(tmp_path_factory, monkeypatch, edits, cells, raw):
     root = tmp_path_factory.mktemp("prop")
     monkeypatch.chdir(root)
@@ -89,7 +91,8 @@ def assert_report_inert(folder: Path) -> None:
     assert all(re.fullmatch(r"charts/\w+\.png", t.attrGet("src")) for t in inline if t.type == "image")
     page = (folder / "report.html").read_text(encoding="utf-8")
     assert all(src.startswith("data:image/png;base64,") for src in re.findall(r'\ssrc="([^"]*)"', page))
-    assert not re.search(r"<(script|iframe|svg|object|embed)\b|\son\w+=", page, re.IGNORECASE)
+    # an event handler inside a tag; "&lt;svg onload=...&gt;" is the writer's text, shown as text
+    assert not re.search(r"<(script|iframe|svg|object|embed)\b|<[^<>]*\son\w+\s*=", page, re.IGNORECASE)
     with zipfile.ZipFile(folder / "annex.xlsx") as book:
         sheets = [book.read(n).decode() for n in book.namelist() if n.startswith("xl/worksheets/")]
     assert not any(re.search(r"<f[ >]", sheet) for sheet in sheets)

@@ -1,0 +1,48 @@
+"""The workbook and charts made in a second process: the same bytes as made here, and made here when it fails."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from engine.render import aside
+from engine.render.aside import AsideProcess, binary_files
+
+
+@pytest.mark.parametrize("charts", [True, False])
+def test_the_process_makes_the_same_bytes(loaded, results, charts):
+    process = AsideProcess()
+    assert process._process is not None
+    made = process.request(loaded, results, charts)()
+    assert made == binary_files(loaded, results, charts)
+    assert sorted(made) == (["annex.xlsx", "charts/frequency.png", "charts/rate.png"] if charts else ["annex.xlsx"])
+    process.close()  # nothing left to stop
+
+
+@pytest.mark.parametrize("child", [
+    "import sys; sys.stdin.buffer.read(); sys.exit(3)",  # dies
+    "import sys; sys.stdin.buffer.read(); sys.stdout.write('not a pickle')",  # answers garbage
+    "import pickle, sys; sys.stdin.buffer.read(); sys.stdout.buffer.write(pickle.dumps({'x': b''}))",  # no workbook
+    "import sys; sys.exit(0)",  # never reads its request
+])
+def test_a_process_that_fails_leaves_the_files_to_this_one(loaded, results, monkeypatch, child):
+    real_popen = subprocess.Popen
+    monkeypatch.setattr(aside.subprocess, "Popen", lambda args, **kw: real_popen([sys.executable, "-c", child], **kw))
+    assert AsideProcess().request(loaded, results, True)() == binary_files(loaded, results, True)
+
+
+def test_no_process_at_all_makes_them_here(loaded, results, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise OSError("no processes here")
+
+    monkeypatch.setattr(aside.subprocess, "Popen", refuse)
+    assert AsideProcess().request(loaded, results, True)() == binary_files(loaded, results, True)
+
+
+def test_a_run_that_ends_early_stops_the_process():
+    process = AsideProcess()
+    child = process._process
+    process.close()
+    assert child.returncode is not None
