@@ -4,7 +4,7 @@ openpyxl and matplotlib take about 0.2 and 0.4 s to import, and each chart about
 of it Python that holds the interpreter lock. A process started at the beginning of `jdlspec run`
 imports them on the second core while this one reads the data and fits the models (or, on a rerun
 from the cache, checks the texts), and builds the files while this one checks and writes the
-report's text. The process is a fresh interpreter (`python -m engine.render.aside`), given the spec
+report's text. The process is a fresh interpreter (`python -c`, importing this copy of `engine`), given the spec
 and results as a pickle on its stdin and answering with the files as a pickle on its stdout; it runs
 the same `binary_files`, so the bytes are the same as made here. Anything that goes wrong with it
 (no process may be started, it crashed, it was killed, it answered nonsense) falls back to making
@@ -39,22 +39,28 @@ def binary_files(loaded: LoadedSpec, results: Results, charts: bool) -> dict[str
     return files
 
 
+# The process imports `engine` from this copy of it, never from its working folder: `python -c`
+# would put that folder first on its path, and a folder holding another `engine` (or `openpyxl`)
+# would then make the report's files.
+START = "import sys; sys.path = [{root!r}] + [p for p in sys.path if p]; from engine.render.aside import serve; serve()"
+
+
 class AsideProcess:
     """A maker of the binary files on the second core: start it when a run starts, say whether charts
     are needed (`expect`), `request` the files when the results exist, and call what `request`
-    returns when they are needed."""
+    returns when they are needed. `close` stops it whatever state it is in."""
 
     def __init__(self) -> None:
-        source_root = str(Path(__file__).resolve().parents[2])  # where `engine` is, installed or not
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [source_root, os.environ.get("PYTHONPATH")]))}
+        source_root = str(Path(__file__).resolve().parents[2])  # where this `engine` is, installed or not
+        self._expected = False
+        self._requested = False
         try:
             self._process: subprocess.Popen | None = subprocess.Popen(
-                [sys.executable, "-m", "engine.render.aside"], stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
+                [sys.executable, "-c", START.format(root=source_root)], stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             )
-        except OSError:
+        except (OSError, TypeError, ValueError):  # no process may start; no interpreter to start (embedded)
             self._process = None
-        self._expected = False
 
     def expect(self, charts: bool) -> None:
         """Say, once the cache has been looked at, whether charts will be wanted (matplotlib is
@@ -71,15 +77,21 @@ class AsideProcess:
         """Send the results to the process now (a thread writes them: the pipe holds only 64 KB while
         the process is still importing); the function returned waits for the files."""
         self.expect(charts)  # if not said already: the process reads that line first
-        process, self._process = self._process, None
+        process = None if self._requested else self._process
+        self._requested = True
+        try:
+            payload = pickle.dumps((loaded, results, charts)) if process else b""
+        except Exception:  # noqa: BLE001 - what cannot be sent is made here
+            process = None
         if process is None:
+            self.close()
             return lambda: binary_files(loaded, results, charts)
         answer: list[bytes] = []
 
         def exchange() -> None:
             try:
-                answer.append(process.communicate(pickle.dumps((loaded, results, charts)), timeout=120)[0])
-            except (OSError, ValueError, subprocess.TimeoutExpired):
+                answer.append(process.communicate(payload, timeout=120)[0])
+            except Exception:  # noqa: BLE001 - a broken pipe, a timeout: the files are made here
                 process.kill()
 
         thread = threading.Thread(target=exchange, name="jdlspec-aside", daemon=True)
@@ -87,7 +99,7 @@ class AsideProcess:
 
         def files() -> dict[str, bytes]:
             thread.join()
-            process.wait()
+            self.close()
             if answer and process.returncode == 0:
                 try:
                     made = pickle.loads(answer[0])
@@ -100,10 +112,11 @@ class AsideProcess:
         return files
 
     def close(self) -> None:
-        """Stop the process if nothing was requested (the run ended before its report)."""
-        process, self._process = self._process, None
-        if process is not None:
+        """Stop the process if it is still running (the run ended before, or while, it made the files)."""
+        process = self._process
+        if process is not None and process.poll() is None:
             process.kill()
+        if process is not None:
             process.wait()
 
 
@@ -123,5 +136,3 @@ def serve() -> None:
     os._exit(0)  # the run is waiting: skip the interpreter's teardown of matplotlib
 
 
-if __name__ == "__main__":
-    serve()

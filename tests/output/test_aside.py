@@ -46,3 +46,41 @@ def test_a_run_that_ends_early_stops_the_process():
     child = process._process
     process.close()
     assert child.returncode is not None
+
+
+def test_results_that_cannot_be_pickled_are_made_here_without_waiting(loaded, results):
+    import threading
+
+    unpicklable = results.model_copy()
+    object.__setattr__(unpicklable, "lock", threading.Lock())
+    process = AsideProcess()
+    child = process._process
+    assert process.request(loaded, unpicklable, True)() == binary_files(loaded, results, True)
+    assert child.poll() is not None  # stopped, not left reading its stdin
+
+
+def test_another_engine_in_the_working_folder_is_not_imported(loaded, results, tmp_path, monkeypatch):
+    fake = tmp_path / "engine" / "render"
+    fake.mkdir(parents=True)
+    (tmp_path / "engine" / "__init__.py").write_text("")
+    (fake / "__init__.py").write_text("")
+    (fake / "aside.py").write_text(
+        "import pickle, sys\ndef serve():\n    sys.stdin.buffer.readline(); pickle.load(sys.stdin.buffer)\n"
+        "    sys.stdout.buffer.write(pickle.dumps({'annex.xlsx': b'EVIL'}))\n")
+    monkeypatch.chdir(tmp_path)
+    assert AsideProcess().request(loaded, results, False)() == binary_files(loaded, results, False)
+
+
+def test_no_interpreter_to_start_makes_them_here(loaded, results, monkeypatch):
+    monkeypatch.setattr(aside.sys, "executable", None)
+    process = AsideProcess()
+    assert process._process is None
+    assert process.request(loaded, results, True)() == binary_files(loaded, results, True)
+
+
+def test_a_run_that_fails_after_its_request_stops_the_process(loaded, results):
+    process = AsideProcess()
+    child = process._process
+    process.request(loaded, results, True)  # the report then fails before it waits for the files
+    process.close()
+    assert child.poll() is not None
