@@ -50,8 +50,9 @@ class Encoding:
             terms.append(Term(f"{self.variable}: missing", self.variable, MISSING))
         return terms
 
-    def write(self, frame: pd.DataFrame, target: np.ndarray) -> np.ndarray | None:
-        """Write the non-reference terms' values into the columns of `target` (rows of `frame`);
+    def write(self, frame: pd.DataFrame, numbers: np.ndarray, flags: np.ndarray) -> np.ndarray | None:
+        """Write the non-reference terms' values for the rows of `frame`: a number into the one column
+        of `numbers`, its missing indicator or a category's levels into the 0/1 columns of `flags`;
         returns a category's level codes (category_codes), which the balance table reuses.
 
         Straight into the design, with no full-length temporary per term: at millions of rows
@@ -63,15 +64,15 @@ class Encoding:
             j = 0
             for code, term in enumerate(self.terms()):
                 if not term.reference:
-                    np.equal(codes, code, out=target[:, j], casting="unsafe")
+                    np.equal(codes, code, out=flags[:, j], casting="unsafe")
                     j += 1
             return codes
-        values = target[:, 0]
+        values = numbers[:, 0]
         values[:] = column.to_numpy(dtype=np.float64, na_value=np.nan)
         missing = np.isnan(values)
         values[missing] = 0.0
         if self.has_missing:
-            target[:, 1] = missing
+            flags[:, 0] = missing
         return None
 
 

@@ -1,7 +1,7 @@
 """Maximum-likelihood logistic regression by Newton-Raphson, over a design of millions of rows.
 
-The design (one column-major float64 array) is read in blocks of CHUNK rows with reused
-buffers, and each pass over it does everything that needs the rows: the linear predictor, the
+The design (numbers in float64, 0/1 terms in uint8: `Design`) is read in blocks of CHUNK rows
+laid out in a reused float64 buffer, and each pass over it does everything that needs the rows: the linear predictor, the
 deviance, and for the next step the gradient and (when it is refreshed) the Hessian, so a Newton
 step costs one read of the design instead of two. The block size fixes the order of every sum,
 so the estimates do not depend on how the passes are arranged.
@@ -10,6 +10,7 @@ so the estimates do not depend on how the passes are arranged.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
@@ -17,6 +18,38 @@ from scipy.special import expit
 
 from engine.errors import AnalysisError
 from engine.stages.encoding import Term
+
+@dataclass(frozen=True)
+class Design:
+    """The model's columns in two column-major arrays: the intercept and the numbers in float64, the
+    0/1 terms (levels, missing indicators) in uint8, exact in an eighth of the memory. `number_columns`
+    and `flag_columns` place each array's columns in the model's order, in which `block` lays rows out
+    as float64 for BLAS: the block one float64 design would give, bit for bit."""
+
+    numbers: np.ndarray
+    flags: np.ndarray
+    number_columns: np.ndarray
+    flag_columns: np.ndarray
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return len(self.numbers), len(self.number_columns) + len(self.flag_columns)
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    def block(self, rows: slice, out: np.ndarray) -> np.ndarray:
+        """Rows `rows` in the model's column order, written into the reused buffer `out`."""
+        block = out[: rows.stop - rows.start]
+        block[:, self.number_columns] = self.numbers[rows]
+        block[:, self.flag_columns] = self.flags[rows]
+        return block
+
+    def rows(self, index: np.ndarray) -> Design:
+        """A design of some rows (the warm start's sample)."""
+        return Design(np.asfortranarray(self.numbers[index]), np.asfortranarray(self.flags[index]),
+                      self.number_columns, self.flag_columns)
+
 
 CHUNK = 1 << 14  # rows per block: small temporaries, reused, for each pass over the design
 MAX_ITERATIONS = 50
@@ -57,10 +90,11 @@ def chunk_deviance(eta: np.ndarray, y: np.ndarray, w: np.ndarray | None) -> floa
     return 2.0 * float(terms.sum() if w is None else np.dot(w, terms))
 
 
-def evaluate(design: np.ndarray, y: np.ndarray, w: np.ndarray | None, beta: np.ndarray, out: np.ndarray,
-             derivatives: bool = False, buffer: np.ndarray | None = None):
+def evaluate(design: Design, y: np.ndarray, w: np.ndarray | None, beta: np.ndarray, out: np.ndarray,
+             scratch: np.ndarray, derivatives: bool = False, buffer: np.ndarray | None = None):
     """One pass: the linear predictor into `out` and the deviance; with `derivatives`, also the
     gradient X'W(y - p), and with a `buffer` the Hessian X'WVX. Returns (deviance, gradient, hessian).
+    Each block of rows is laid out in `scratch` (column-major, CHUNK rows).
 
     The Hessian is the scaled block times itself (a symmetric product for BLAS), built in the
     reused buffer; a float32 buffer halves the cost, and Newton still converges to the exact
@@ -71,7 +105,7 @@ def evaluate(design: np.ndarray, y: np.ndarray, w: np.ndarray | None, beta: np.n
     gradient = np.zeros(k) if derivatives else None
     hessian = np.zeros((k, k)) if buffer is not None else None
     for rows in chunks(len(design)):
-        block, eta = design[rows], out[rows]
+        block, eta = design.block(rows, scratch), out[rows]
         np.matmul(block, beta, out=eta)  # BLAS on the column-major block as it is (np.dot would copy it to row order)
         weights = None if w is None else w[rows]
         total += chunk_deviance(eta, y[rows], weights)
@@ -99,7 +133,7 @@ class Fit(NamedTuple):
 
 
 def newton(
-    design: np.ndarray, y: np.ndarray, terms: list[Term], start: np.ndarray | None = None,
+    design: Design, y: np.ndarray, terms: list[Term], start: np.ndarray | None = None,
     w: np.ndarray | None = None, ridge: float = 0.0, limit: int = MAX_ITERATIONS,
     hessian: np.ndarray | None = None,
 ) -> Fit:
@@ -122,11 +156,12 @@ def newton(
     else:
         beta = start.copy()
     eta, new_eta = np.empty(n), np.empty(n)
+    scratch = np.empty((min(CHUNK, n), k), order="F")
     buffer64 = np.empty((min(CHUNK, n), k))
     buffer32 = np.empty((min(CHUNK, n), k), dtype=np.float32)
     approximate = hessian is not None
     current, gradient, computed = evaluate(
-        design, y, w, beta, eta, derivatives=True, buffer=None if approximate else buffer64)
+        design, y, w, beta, eta, scratch, derivatives=True, buffer=None if approximate else buffer64)
     hessian = hessian if approximate else computed
     penalty = ridge * np.eye(k)
     penalty[0, 0] = 0.0
@@ -141,12 +176,12 @@ def newton(
         stop_allowed, approximate = not approximate, False  # a sample's step never ends the fit
         new_beta = beta + step
         new_deviance, new_gradient, new_hessian = evaluate(
-            design, y, w, new_beta, new_eta, derivatives=True, buffer=buffer32 if refresh else None)
+            design, y, w, new_beta, new_eta, scratch, derivatives=True, buffer=buffer32 if refresh else None)
         halved = False
         for attempt in range(31):
             if attempt:
                 new_beta = beta + step
-                new_deviance, _, _ = evaluate(design, y, w, new_beta, new_eta)
+                new_deviance, _, _ = evaluate(design, y, w, new_beta, new_eta, scratch)
             if new_deviance <= current * (1 + 1e-12):
                 break
             step /= 2
@@ -154,7 +189,7 @@ def newton(
         if halved:
             refresh = np.abs(step).max() > REUSE_HESSIAN_BELOW
             _, new_gradient, new_hessian = evaluate(
-                design, y, w, new_beta, new_eta, derivatives=True, buffer=buffer32 if refresh else None)
+                design, y, w, new_beta, new_eta, scratch, derivatives=True, buffer=buffer32 if refresh else None)
         change = abs(current - new_deviance) / (abs(new_deviance) + 0.1)
         beta, current, gradient = new_beta, new_deviance, new_gradient
         if refresh:

@@ -1,7 +1,7 @@
 """Propensity model (DESIGN §1.3): logistic regression of participation on the matching variables.
 
-The design matrix is built straight into one float64 array (no formula layer; encoding.py says
-which columns each variable gives) and fitted by Newton-Raphson in numpy (logit.py), because the
+The design matrix is built straight into two arrays, numbers in float64 and 0/1 terms in uint8
+(no formula layer; encoding.py says which columns each variable gives) and fitted by Newton-Raphson in numpy (logit.py), because the
 pool can hold millions of records: statsmodels would copy the design several times. At
 convergence the estimates are the maximum-likelihood ones, so the logit scores equal R's glm
 (checked against MatchIt). Problems the model cannot get past (a constant variable, a level only
@@ -20,7 +20,7 @@ import pandas as pd
 from engine.errors import AnalysisError
 from engine.spec.models import Matching
 from engine.stages.encoding import MISSING, Encoding, Term, category_codes, encode_variable, is_categorical
-from engine.stages.logit import Fit, check_collinearity, newton, not_converged
+from engine.stages.logit import Design, Fit, check_collinearity, newton, not_converged
 
 try:  # BLAS threads spin between the many small products of a Newton pass; one thread is faster
     from threadpoolctl import threadpool_limits
@@ -50,40 +50,50 @@ def fill_design(frames: list[pd.DataFrame], encodings: list[Encoding]):
     """
     terms = [t for e in encodings for t in e.terms() if not t.reference]
     n = sum(len(f) for f in frames)
-    design = np.empty((n, len(terms) + 1), dtype=np.float64, order="F")  # columns written whole
-    design[:, 0] = 1.0
+    is_number = np.array([True] + [t.level is None for t in terms])
+    columns = np.arange(len(is_number))
+    design = Design(
+        numbers=np.empty((n, int(is_number.sum())), dtype=np.float64, order="F"),  # columns written whole
+        flags=np.empty((n, int((~is_number).sum())), dtype=np.uint8, order="F"),
+        number_columns=columns[is_number], flag_columns=columns[~is_number],
+    )
+    design.numbers[:, 0] = 1.0
     codes: dict[str, list[np.ndarray]] = {}
     start = 0
     for frame in frames:
         stop = start + len(frame)
-        j = 1
+        number, flag = 1, 0
         for encoding in encodings:
-            width = sum(not t.reference for t in encoding.terms())
-            written = encoding.write(frame, design[start:stop, j : j + width])
+            numbers = 0 if encoding.categorical else 1
+            flags = sum(not t.reference for t in encoding.terms()) - numbers
+            written = encoding.write(frame, design.numbers[start:stop, number : number + numbers],
+                                     design.flags[start:stop, flag : flag + flags])
             if written is not None:
                 codes.setdefault(encoding.variable, []).append(written)
-            j += width
+            number, flag = number + numbers, flag + flags
         start = stop
     return design, terms, codes
 
 
-def standardise(design: np.ndarray, terms: list[Term]) -> tuple[np.ndarray, np.ndarray]:
-    """Centre and scale the numeric columns in place; returns (centre, scale) per column.
+def standardise(design: Design) -> tuple[np.ndarray, np.ndarray]:
+    """Centre and scale the numeric columns in place; returns (centre, scale) per model column.
 
     Undone on the coefficients: it leaves the fitted scores as they are and makes Newton's steps
     well conditioned."""
     centre = np.zeros(design.shape[1])
     scale = np.ones(design.shape[1])
-    for j, term in enumerate(terms, start=1):
-        if term.level is None:
-            centre[j] = design[:, j].mean()
-            scale[j] = design[:, j].std() or 1.0
-            design[:, j] -= centre[j]
-            design[:, j] /= scale[j]
+    for i, j in enumerate(design.number_columns):
+        if j == 0:
+            continue  # the intercept
+        values = design.numbers[:, i]
+        centre[j] = values.mean()
+        scale[j] = values.std() or 1.0
+        values -= centre[j]
+        values /= scale[j]
     return centre, scale
 
 
-def warm_start(design: np.ndarray, y: np.ndarray, n_treated: int, terms: list[Term]) -> Fit | None:
+def warm_start(design: Design, y: np.ndarray, n_treated: int, terms: list[Term]) -> Fit | None:
     """Starting values, and a Hessian, from every participant and an evenly spaced sample of a large pool.
 
     The sample's pool rows weigh pool/sample so the fit estimates the full one; a small ridge
@@ -97,14 +107,12 @@ def warm_start(design: np.ndarray, y: np.ndarray, n_treated: int, terms: list[Te
     if n_pool <= 4 * SAMPLE_ROWS:
         return None
     every = n_pool // SAMPLE_ROWS
-    picked = design[n_treated::every]  # a strided view: copied column by column, not row by row
-    sample = np.empty((n_treated + len(picked), design.shape[1]), order="F")
-    sample[:n_treated] = design[:n_treated]
-    sample[n_treated:] = picked
+    rows = np.r_[np.arange(n_treated), np.arange(n_treated, len(design), every)]
+    sample = design.rows(rows)
     w = np.ones(len(sample))
-    w[n_treated:] = n_pool / len(picked)
+    w[n_treated:] = n_pool / (len(sample) - n_treated)
     try:
-        fit = newton(sample, np.r_[y[:n_treated], y[n_treated::every]], terms, w=w, ridge=1e-6 * len(sample), limit=12)
+        fit = newton(sample, y[rows], terms, w=w, ridge=1e-6 * len(sample), limit=12)
     except AnalysisError:
         return None
     if not (np.isfinite(fit.beta).all() and np.isfinite(fit.hessian).all()):
@@ -122,7 +130,7 @@ def fit_propensity(treated: pd.DataFrame, pool: pd.DataFrame, variables: list[st
         raise AnalysisError("the propensity model needs at least one participant and one pool record")
     encodings = [encode_variable(treated, pool, v, matching) for v in variables]
     design, terms, codes = fill_design([treated, pool], encodings)
-    centre, scale = standardise(design, terms)
+    centre, scale = standardise(design)
     y = np.zeros(len(design))
     y[: len(treated)] = 1.0
     with threadpool_limits(limits=1, user_api="blas") if threadpool_limits else nullcontext():
