@@ -29,7 +29,7 @@ except ImportError:  # pragma: no cover - only speed depends on it
 
 __all__ = ["MISSING", "Encoding", "PropensityScores", "Term", "category_codes", "encode_variable", "fit_propensity",
            "is_categorical"]
-SAMPLE_ROWS = 1 << 17  # pool rows in the warm-start sample (used when the pool is 4x larger)
+SAMPLE_ROWS = 1 << 16  # pool rows in the warm-start sample (used when the pool is 4x larger)
 SEPARATED = 36.0  # |logit| beyond which a probability is numerically 0 or 1 (R's glm warns there too)
 
 
