@@ -7,9 +7,10 @@ anything else is a bug in jdlspec and keeps its traceback.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 
 import typer
 
@@ -24,6 +25,13 @@ class _Cli(typer.Typer):
 
     def __call__(self, *args, **kwargs):
         try:
+            self._call(*args, **kwargs)
+        except SystemExit as done:
+            _leave(done.code)
+        _leave(0)
+
+    def _call(self, *args, **kwargs) -> None:
+        try:
             result = super().__call__(*args, standalone_mode=False, **kwargs)
         except Exception as error:  # the command-line parser's own errors have format_message and exit_code
             if not (hasattr(error, "format_message") and hasattr(error, "exit_code")):
@@ -35,6 +43,18 @@ class _Cli(typer.Typer):
             typer.echo(f"{where}: {error.format_message()} (see {where} --help)", err=True)
             sys.exit(1)
         sys.exit(result if isinstance(result, int) else 0)
+
+
+def _leave(code: object) -> NoReturn:
+    """End the process once the command is done: its files are written and closed, its helper process
+    stopped, and the output is flushed here, so the interpreter's teardown (freeing every object of the
+    run one by one: 0.15 s after LPT, more after millions of records) would only keep the prompt waiting."""
+    if code is not None and not isinstance(code, int):
+        print(code, file=sys.stderr)
+        code = 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code or 0)
 
 
 app = _Cli(
