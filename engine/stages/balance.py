@@ -173,14 +173,15 @@ def balance_table(
     spare factorising each category's millions of values again."""
     weights = np.asarray(weights, dtype=np.float64)
     treated_matched = np.asarray(treated_matched, dtype=bool)
+    # One BLAS thread: a dot product split between threads adds its halves in another order (the
+    # last digits followed the core count), and OpenBLAS's idle threads spin: six times the CPU.
+    # Set once for all variables (finding the BLAS libraries takes a millisecond each time).
+    with threadpool_limits(limits=1, user_api="blas"):
+        groups = [variable_groups(encoding, treated, pool, weights, treated_matched,
+                                  (codes or {}).get(encoding.variable)) for encoding in encodings]
     rows = []
-    for encoding in encodings:
+    for encoding, (t0, c0, t1, c1) in zip(encodings, groups):
         variable = encoding.variable
-        # One BLAS thread: a dot product split between threads adds its halves in another order (the
-        # last digits followed the core count), and OpenBLAS's idle threads spin: six times the CPU.
-        with threadpool_limits(limits=1, user_api="blas"):
-            t0, c0, t1, c1 = variable_groups(encoding, treated, pool, weights, treated_matched,
-                                             (codes or {}).get(variable))
         number_binary = is_binary(encoding, treated, pool)
         two = None if encoding.categorical or number_binary else two_values(treated[variable][treated_matched])
         for j, term in enumerate(encoding.terms()):
