@@ -9,7 +9,7 @@ three see the same terms.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -41,6 +41,8 @@ class Encoding:
     reference: str | None = None
     has_missing: bool = False  # numeric: gets a missing indicator
     binary: bool | None = None  # numeric: takes only 0 and 1 where recorded (None: not known; balance looks)
+    # categorical: each row's level code (category_codes) among the participants and the pool it was made from
+    codes: tuple[np.ndarray, np.ndarray] | None = field(default=None, compare=False, repr=False)
 
     def terms(self) -> list[Term]:
         if self.categorical:
@@ -50,17 +52,19 @@ class Encoding:
             terms.append(Term(f"{self.variable}: missing", self.variable, MISSING))
         return terms
 
-    def write(self, frame: pd.DataFrame, numbers: np.ndarray, flags: np.ndarray) -> np.ndarray | None:
+    def write(self, frame: pd.DataFrame, numbers: np.ndarray, flags: np.ndarray,
+              codes: np.ndarray | None = None) -> np.ndarray | None:
         """Write the non-reference terms' values for the rows of `frame`: a number into the one column
         of `numbers`, its missing indicator or a category's levels into the 0/1 columns of `flags`;
-        returns a category's level codes (category_codes), which the balance table reuses.
+        returns a category's level codes (`codes` when the encoding made them already, else
+        category_codes), which the balance table reuses.
 
         Straight into the design, with no full-length temporary per term: at millions of rows
         each fresh array costs more in page faults than the arithmetic.
         """
         column = frame[self.variable]
         if self.categorical:
-            codes = category_codes(column, self)
+            codes = category_codes(column, self) if codes is None else codes
             j = 0
             for code, term in enumerate(self.terms()):
                 if not term.reference:
@@ -104,11 +108,23 @@ def category_codes(column: pd.Series, encoding: Encoding) -> np.ndarray:
     Factorising first and mapping the few distinct values is ten times faster than a
     Categorical on millions of text values.
     """
-    codes, uniques = pd.factorize(column, use_na_sentinel=True)
-    position = {label: i for i, label in enumerate(encoding.levels)}
+    return level_codes(*pd.factorize(column, use_na_sentinel=True), encoding.levels)
+
+
+def level_codes(codes: np.ndarray, uniques, levels: tuple[str, ...]) -> np.ndarray:
+    position = {label: i for i, label in enumerate(levels)}
     missing = position.get(MISSING, -1)
     lookup = np.array([position.get(level_label(u), -1) for u in uniques] + [missing], dtype=np.int64)
     return lookup[codes]  # code -1 (missing) picks the last entry
+
+
+def counted(column: pd.Series) -> tuple[np.ndarray, list, dict, int]:
+    """(factorised codes, distinct values, each value's count, missing count): one pass over the
+    column, whose codes then also give the model's columns."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    counts = np.bincount(codes + 1, minlength=len(uniques) + 1)  # missing (-1) counted first
+    uniques = list(uniques)
+    return codes, uniques, dict(zip(uniques, counts[1:].tolist())), int(counts[0])
 
 
 def encode_variable(treated: pd.DataFrame, pool: pd.DataFrame, variable: str, matching: Matching) -> Encoding:
@@ -123,11 +139,10 @@ def encode_variable(treated: pd.DataFrame, pool: pd.DataFrame, variable: str, ma
 
 
 def encode_categorical(t_col: pd.Series, p_col: pd.Series, variable: str, matching: Matching) -> Encoding:
-    t_counts = t_col.value_counts(dropna=True)
-    p_counts = p_col.value_counts(dropna=True)
-    values = sorted(set(t_counts.index) | set(p_counts.index), key=sort_key)
+    t_codes, t_uniques, t_counts, t_missing = counted(t_col)
+    p_codes, p_uniques, p_counts, p_missing = counted(p_col)
+    values = sorted(set(t_counts) | set(p_counts), key=sort_key)
     labels = [level_label(v) for v in values]
-    t_missing, p_missing = int(t_col.isna().sum()), int(p_col.isna().sum())
     if t_missing or p_missing:
         values.append(np.nan)
         labels.append(MISSING)
@@ -144,7 +159,8 @@ def encode_categorical(t_col: pd.Series, p_col: pd.Series, variable: str, matchi
         raise AnalysisError(
             f"{variable}: the reference level {reference!r} does not occur in the data (levels: {', '.join(labels)})"
         )
-    return Encoding(variable, True, tuple(labels), tuple(values), reference)
+    codes = (level_codes(t_codes, t_uniques, tuple(labels)), level_codes(p_codes, p_uniques, tuple(labels)))
+    return Encoding(variable, True, tuple(labels), tuple(values), reference, codes=codes)
 
 
 def check_levels(variable: str, labels: list[str], t_n: list[int], p_n: list[int]) -> None:

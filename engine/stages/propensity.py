@@ -44,10 +44,11 @@ class PropensityScores:
     codes: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)  # category: codes (participants, pool)
 
 
-def fill_design(frames: list[pd.DataFrame], encodings: list[Encoding]):
-    """Rows of all frames stacked, an intercept then every non-reference term (numbers standardised
-    later by `standardise`). Returns (design, terms, each category's level codes per frame).
+def fill_design(treated: pd.DataFrame, pool: pd.DataFrame, encodings: list[Encoding]):
+    """The participants' rows then the pool's, an intercept then every non-reference term (numbers
+    standardised later by `standardise`). Returns (design, terms, each category's level codes per group).
     """
+    frames = (treated, pool)
     terms = [t for e in encodings for t in e.terms() if not t.reference]
     n = sum(len(f) for f in frames)
     is_number = np.array([True] + [t.level is None for t in terms])
@@ -60,14 +61,15 @@ def fill_design(frames: list[pd.DataFrame], encodings: list[Encoding]):
     design.numbers[:, 0] = 1.0
     codes: dict[str, list[np.ndarray]] = {}
     start = 0
-    for frame in frames:
+    for index, frame in enumerate(frames):
         stop = start + len(frame)
         number, flag = 1, 0
         for encoding in encodings:
             numbers = 0 if encoding.categorical else 1
             flags = sum(not t.reference for t in encoding.terms()) - numbers
             written = encoding.write(frame, design.numbers[start:stop, number : number + numbers],
-                                     design.flags[start:stop, flag : flag + flags])
+                                     design.flags[start:stop, flag : flag + flags],
+                                     encoding.codes[index] if encoding.codes else None)
             if written is not None:
                 codes.setdefault(encoding.variable, []).append(written)
             number, flag = number + numbers, flag + flags
@@ -129,7 +131,7 @@ def fit_propensity(treated: pd.DataFrame, pool: pd.DataFrame, variables: list[st
     if len(treated) == 0 or len(pool) == 0:
         raise AnalysisError("the propensity model needs at least one participant and one pool record")
     encodings = [encode_variable(treated, pool, v, matching) for v in variables]
-    design, terms, codes = fill_design([treated, pool], encodings)
+    design, terms, codes = fill_design(treated, pool, encodings)
     centre, scale = standardise(design)
     y = np.zeros(len(design))
     y[: len(treated)] = 1.0
