@@ -180,21 +180,27 @@ def check_levels(variable: str, labels: list[str], t_n: list[int], p_n: list[int
 
 
 def encode_numeric(t_col: pd.Series, p_col: pd.Series, variable: str) -> Encoding:
+    """A number's checks, from the participants' values and the pool's range, missing count and 0/1
+    test (NaN-ignoring reductions over the pool, without copying its millions of values)."""
     t = t_col.to_numpy(dtype=np.float64, na_value=np.nan)
+    t_obs = t[~np.isnan(t)]
     p = p_col.to_numpy(dtype=np.float64, na_value=np.nan)
-    t_obs, p_obs = t[~np.isnan(t)], p[~np.isnan(p)]
-    observed = np.concatenate([t_obs, p_obs])
-    if observed.size == 0 or observed.min() == observed.max():
-        shown = "missing" if observed.size == 0 else level_label(observed[0])
+    p_missing = int(np.count_nonzero(np.isnan(p)))
+    p_recorded = len(p) - p_missing
+    lows = ([t_obs.min()] if len(t_obs) else []) + ([np.fmin.reduce(p)] if p_recorded else [])
+    highs = ([t_obs.max()] if len(t_obs) else []) + ([np.fmax.reduce(p)] if p_recorded else [])
+    if not lows or min(lows) == max(highs):
+        shown = "missing" if not lows else level_label(min(lows))
         raise AnalysisError(
             f"{variable}: every participant and pool record has the same value ({shown}), "
             "so it cannot be used for matching; remove it from the variables"
         )
-    t_missing, p_missing = len(t) - len(t_obs), len(p) - len(p_obs)
+    t_missing = len(t) - len(t_obs)
     has_missing = bool(t_missing or p_missing)
     if has_missing:
-        check_levels(variable, [MISSING, "a value"], [t_missing, len(t_obs)], [p_missing, len(p_obs)])
-    binary = bool(((observed == 0.0) | (observed == 1.0)).all())
+        check_levels(variable, [MISSING, "a value"], [t_missing, len(t_obs)], [p_missing, p_recorded])
+    binary = bool(min(lows) >= 0.0 and max(highs) <= 1.0 and not ((t_obs > 0.0) & (t_obs < 1.0)).any()
+                  and not np.count_nonzero((p > 0.0) & (p < 1.0)))  # recorded values are all 0 or 1
     if len(t_obs) and t_obs.min() == t_obs.max() and binary:
         shown = level_label(t_obs[0])
         raise AnalysisError(

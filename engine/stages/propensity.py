@@ -89,8 +89,10 @@ def standardise(design: Design) -> tuple[np.ndarray, np.ndarray]:
             continue  # the intercept
         values = design.numbers[:, i]
         centre[j] = values.mean()
-        scale[j] = values.std() or 1.0
         values -= centre[j]
+        # values.std(), as numpy computes it (the sum of the squared centred values over n), on the
+        # values centred here: the same number without centring a copy of millions of values again
+        scale[j] = np.sqrt(np.add.reduce(np.square(values)) / len(values)) or 1.0
         values /= scale[j]
     return centre, scale
 
