@@ -72,7 +72,11 @@ class Encoding:
                     j += 1
             return codes
         values = numbers[:, 0]
-        values[:] = column.to_numpy(dtype=np.float64, na_value=np.nan)
+        raw = column.to_numpy()  # a numpy column as it is (asking for float64 with NaN copies it first)
+        if raw.dtype.kind in "biuf":
+            np.copyto(values, raw, casting="unsafe")
+        else:
+            values[:] = column.to_numpy(dtype=np.float64, na_value=np.nan)
         missing = np.isnan(values)
         values[missing] = 0.0
         if self.has_missing:

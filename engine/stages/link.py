@@ -56,7 +56,9 @@ def fold_id(text: pd.Series) -> pd.Series:
     text = text.astype("string")
     if not _ascii(text):
         return text.str.normalize("NFKC").str.upper().str.replace(r"\s+", "", regex=True)
-    folded = pc.replace_substring_regex(pc.utf8_upper(pa.array(text, type=pa.string())), ASCII_SPACE, "")
+    folded = pc.utf8_upper(pa.array(text, type=pa.string()))  # not ascii_upper: pyarrow 26 gets offset chunks wrong
+    if pc.any(pc.match_substring_regex(folded, ASCII_SPACE)).as_py():  # finding is 3x quicker than replacing
+        folded = pc.replace_substring_regex(folded, ASCII_SPACE, "")
     return pd.Series(pd.array(folded, dtype=text.dtype), index=text.index)
 
 
