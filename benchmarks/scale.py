@@ -166,7 +166,7 @@ def prepare_files(size: int, seed: int, folder: Path) -> dict:
 
 
 def run_pipeline(folder: Path) -> dict:
-    from engine import pipeline
+    from engine.run import pipeline
     from engine.spec.loader import load_spec
 
     start = time.perf_counter()

@@ -41,10 +41,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from engine.measures import MEASURES as REGISTRY, NAMES, OUTCOME_COLUMNS  # noqa: E402 - after the path
+
 VARIABLES = ["sex", "age", "previous_offences", "previous_custody", "copas_rate", "offence_severity",
              "employed_prior_year", "need_drugs", "need_accommodation"]
-MEASURES = ["rate", "frequency", "time_to_first_reoffence", "custody", "severity"]
-COLUMNS = MEASURES + ["frequency (Welch alone)"]
+MEASURES = list(NAMES)  # every measure of engine.measures
+COUNT_MEASURE = next(m for m in NAMES if REGISTRY[m].kind == "count")  # its Welch verdict alone is shown too
+COLUMNS = MEASURES + [f"{COUNT_MEASURE} (Welch alone)"]
 SCENARIOS = ["random", "selected"]
 SIZES = [25, 40, 100, 300]
 
@@ -59,8 +62,7 @@ def load_pool(size: int, seed: int):
     data = data[data["sexual_offence_history"] != 1]
     rng = np.random.default_rng(seed)
     rows = np.sort(rng.choice(len(data), size=size, replace=False))
-    outcomes = ["reoffended", "reoffences", "days_to_first_reoffence", "reoffence_custody", "reoffence_severity"]
-    return data.iloc[rows][VARIABLES + outcomes].reset_index(drop=True)  # only what the stages read: cheap copies
+    return data.iloc[rows][VARIABLES + list(OUTCOME_COLUMNS)].reset_index(drop=True)  # only what the stages read: cheap copies
 
 
 def selection_score(pool) -> np.ndarray:
@@ -119,8 +121,8 @@ def one_simulation(task: tuple[int, int, int, int]) -> tuple[int, int, dict | No
     except AnalysisError:
         return scenario_index, n, None
     out = {m: (r.reported, r.reported and r.significant) for m, r in results.items()}
-    f = results["frequency"]
-    out["frequency (Welch alone)"] = (f.reported, f.reported and f.p_value <= spec.statistics.significance_level)
+    f = results[COUNT_MEASURE]
+    out[f"{COUNT_MEASURE} (Welch alone)"] = (f.reported, f.reported and f.p_value <= spec.statistics.significance_level)
     return scenario_index, n, out
 
 

@@ -17,7 +17,7 @@ import typer
 from engine.errors import Problem, UserError
 
 if TYPE_CHECKING:
-    from engine.render.aside import AsideProcess
+    from engine.run.side_process import AsideProcess
 
 class _Cli(typer.Typer):
     """Usage mistakes (an unknown option, a missing argument, a value of the wrong kind) are refused like
@@ -97,7 +97,7 @@ def validate(
     data: Annotated[bool, typer.Option(help="Also check the data files the spec names.")] = True,
 ) -> None:
     """Dry run: check specs and their data, link and exclude, and print the flow of people and every warning."""
-    from engine.dryrun import validate_spec
+    from engine.run.prepare import validate_spec
 
     problems = []
     for path in specs:
@@ -119,7 +119,7 @@ def new(
     ),
 ) -> None:
     """Start an evaluation: a commented spec to fill in and a submission template. Never overwrites."""
-    from engine.new import new_evaluation
+    from engine.commands.new import new_evaluation
 
     try:
         spec, template = new_evaluation(name, dir)
@@ -135,7 +135,7 @@ def check(
     files: Annotated[list[Path], typer.Argument(help="Documents to check: Markdown, text or .docx.", show_default=False)],
 ) -> None:
     """Check press releases and other documents against a report's results: one line per claim they may not make."""
-    from engine.claims.document import check_documents
+    from engine.commands.check import check_documents
 
     try:
         problems = check_documents(report, files)
@@ -204,7 +204,7 @@ def run(
         help="Several specs: run them on this Dask scheduler (e.g. tcp://host:8786) instead of local processes.")] = None,
 ) -> None:
     """Run evaluations and write each report folder (several specs run in parallel)."""
-    from engine.render.aside import AsideProcess
+    from engine.run.side_process import AsideProcess
 
     aside = AsideProcess() if len(specs) == 1 and not scheduler else None  # first: it imports while we do
     try:
@@ -216,8 +216,8 @@ def run(
 
 def _run(specs: list[Path], out: Path | None, quiet: bool, no_cache: bool, pdf: bool, scheduler: str | None,
          aside: AsideProcess | None) -> None:
-    from engine.pipeline import run_spec, shared_destinations
-    from engine.progress import Progress
+    from engine.run.pipeline import run_spec, shared_destinations
+    from engine.run.progress import Progress
 
     if out is not None and len(specs) > 1:
         _fail(UserError([Problem("--out", None, None, "", "takes one spec at a time; leave it out to write "
@@ -236,7 +236,7 @@ def _run(specs: list[Path], out: Path | None, quiet: bool, no_cache: bool, pdf: 
         except UserError as error:
             problems.extend(error.problems)
             continue
-        from engine.run_summary import run_summary
+        from engine.commands.summary import run_summary
 
         for line in run_summary(folder):
             typer.echo(line)
@@ -245,7 +245,7 @@ def _run(specs: list[Path], out: Path | None, quiet: bool, no_cache: bool, pdf: 
 
 
 def _run_batch(specs: list[Path], use_cache: bool, scheduler: str | None, pdf: bool) -> None:
-    from engine.batch import executor_for, run_batch
+    from engine.run.batch import executor_for, run_batch
 
     try:
         with executor_for(scheduler, len(specs)) as executor:
@@ -264,7 +264,7 @@ def diff(
     new: Annotated[Path, typer.Argument(help="The later report folder.", show_default=False)],
 ) -> None:
     """Say what changed between two runs of an evaluation and why (Markdown on stdout)."""
-    from engine.diff import diff_reports
+    from engine.commands.diff import diff_reports
 
     try:
         typer.echo(diff_reports(old, new), nl=False)
@@ -280,7 +280,7 @@ def bulletin(
     title: Annotated[str, typer.Option(help="The bulletin's title.")] = "Justice Data Lab: re-offending evaluations",
 ) -> None:
     """Write the quarterly bulletin: a table of the evaluations and each programme's key finding."""
-    from engine.bulletin import write_bulletin
+    from engine.commands.bulletin import write_bulletin
 
     try:
         folder = write_bulletin(reports, out, title)

@@ -1,4 +1,4 @@
-"""The results of one run (DESIGN §4): the only thing the report, charts and annex read.
+"""The results of one run (docs/architecture.md §4): the only thing the report, charts and annex read.
 
 Numbers are unrounded (rounding is presentation). The contract's keys come first in each
 object; the extra keys (before-matching balance, additional tests, profile, flow details) are
@@ -62,7 +62,7 @@ class SpecInfo(Frozen):
     path: str
     sha256: str
     statistics_sha256: str | None = None  # hash of the keys that change the numbers (not the texts)
-    settings: dict | None = None  # those keys and their values (engine.cache.statistical_settings), for `diff`
+    settings: dict | None = None  # those keys and their values (engine.run.cache.statistical_settings), for `diff`
     programme: ProgrammeInfo | None = None  # for `bulletin`; None in results written before it existed
 
 

@@ -1,6 +1,6 @@
 """Progress: every stage is timed; nothing is drawn when output is not a terminal."""
 
-from engine.progress import Progress
+from engine.run.progress import Progress
 
 
 def test_stages_are_timed_in_order_and_quiet_off_a_terminal(capsys):

@@ -1,4 +1,4 @@
-"""The claims engine: no text says more than the results license (DESIGN §1.9, issue 7).
+"""The claims engine: no text says more than the results license (docs/architecture.md §1.9, issue 7).
 
 The recipe, one module per step:
   normalise  the text as the reader sees it (entities, invisible characters, look-alikes, Markdown)

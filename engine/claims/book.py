@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-import yaml
 
-from engine.wording import report_text_dir
+from engine.words.texts import text_data
 
 FLAGS = re.IGNORECASE
 
@@ -50,8 +49,7 @@ def _one(patterns: list[str] | str, macros: dict[str, str]) -> re.Pattern:
 
 @lru_cache(maxsize=1)
 def rule_book() -> RuleBook:
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: the same data, 8x faster
-    raw = yaml.load((report_text_dir() / "rules.yaml").read_text(encoding="utf-8"), Loader=loader)
+    raw = text_data("rules")
     macros = raw["macros"]
     vocabulary = raw["vocabulary"]
     grouped = ("outcome", "good_outcome")

@@ -11,9 +11,10 @@ import re
 from dataclasses import dataclass, field
 
 from engine.claims.book import RuleBook
+from engine.measures import NAMES, PRIMARY, days_measure
 from engine.claims.sentences import CLAUSE_END, Sentence
 
-TIME = "time_to_first_reoffence"
+TIME = days_measure(NAMES)  # a time to the first event: "longer"/"shorter" are its directions
 OPPOSITE = {"decrease": "increase", "increase": "decrease"}
 PRONOUN_START = re.compile(r"^\W*(?:it|this|that|these|they|which|so|or)\b", re.IGNORECASE)
 CONTINUES_AIM = re.compile(r"^\W*(?:and |or |but also )?to\b", re.IGNORECASE)
@@ -167,7 +168,7 @@ def _measures(named: list[str], good: list[str], timed: bool) -> tuple[str, ...]
     found = list(dict.fromkeys(named + good))
     if timed and found:
         return (TIME,)
-    specific = [m for m in found if m != "rate"]
+    specific = [m for m in found if m != PRIMARY]  # the primary measure is the fallback
     return tuple(specific or found)
 
 

@@ -14,14 +14,13 @@ from functools import cache
 
 from engine.claims.book import RuleBook
 from engine.claims.detect import Claim
-from engine.render.format import interval
+from engine.measures import MEASURES
 from engine.results import MeasureResult, Results
 
 NEVER_ORDER = ("relative", "proof", "shows", "certainty", "universal", "benchmark", "cause")
 NEVER_RULE = {"relative": "no-relative-effect", "proof": "no-proof", "shows": "no-shows-that",
               "certainty": "no-certainty", "universal": "no-universal", "benchmark": "no-benchmark",
               "cause": "no-cause"}
-SCALE = {"frequency": 100.0}
 REASONS = {"too_few_events": "the numbers were too small to make reliable estimates",
            "no_variance": "every person had the same outcome", "suppressed": "the figures are suppressed",
            "untestable": "no test could be made"}
@@ -73,7 +72,7 @@ class Licence:
 
 
 def _measure(measure: str, r: MeasureResult, can_say: str | None) -> MeasureLicence:
-    scale = SCALE.get(measure, 1.0)
+    scale = MEASURES[measure].sentence_scale
     reported = r.reported and not r.suppressed
     return MeasureLicence(
         measure, reported, r.significant and reported, r.state if reported else "not_significant",

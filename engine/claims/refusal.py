@@ -8,10 +8,10 @@ from functools import lru_cache
 
 from engine.claims.book import RuleBook
 from engine.claims.licence import Licence, MeasureLicence, Verdict
-from engine.render.format import interval
-import yaml
+from engine.words.format import interval
 
-from engine.wording import report_text_dir
+from engine.measures import PRIMARY
+from engine.words.texts import labels
 
 UNKNOWN = ("a sentence from the report's \"What you can say\" section for this measure (it depends on the "
            "results, which are known once the report has run)")
@@ -20,7 +20,7 @@ MORE_PEOPLE = "More people would need to be analysed in order to determine the e
 
 @lru_cache(maxsize=1)
 def _labels() -> dict:
-    return yaml.safe_load((report_text_dir() / "labels.yaml").read_text(encoding="utf-8"))["measures"]
+    return labels()["measures"]
 
 
 def results_say(m: MeasureLicence | None, measure: str, book: RuleBook) -> str:
@@ -64,7 +64,7 @@ def refusal(sentence: str, verdict: Verdict, licence: Licence, book: RuleBook) -
     if measure is None:
         reported = [m for m in measures.values() if m.reported]
         measure = next((m.measure for m in reported if m.significant), None) or \
-            next((m.measure for m in reported if m.measure == "rate"), None) or \
+            next((m.measure for m in reported if m.measure == PRIMARY), None) or \
             next((m.measure for m in reported), None)
     if measure is None:
         return f'{text}; you may say instead: "{MORE_PEOPLE}" (rule: {rule.id})'

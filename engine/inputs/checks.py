@@ -15,16 +15,17 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from engine.errors import Problem
+from engine.measures import COLUMN_TYPES
 
 CAP = 3  # rows shown for one kind of problem in one column; the rest are counted
 FLAGS = {"0": 0, "1": 1, "0.0": 0, "1.0": 1, "false": 0, "true": 1, "no": 0, "yes": 1, "n": 0, "y": 1}
 WORD_FLAGS = {"false", "true", "no", "yes", "n", "y"}
-# contract column -> kind (DESIGN §2); need_* are "need", anything else is inferred ("auto")
+# contract column -> kind (docs/architecture.md §2); need_* are "need", anything else is inferred ("auto")
 KINDS = {
     "offender_id": "text", "record_id": "text", "forename": "text", "surname": "text",
-    "reoffence_severity": "text", "date_of_birth": "date_or_empty", "end_date": "date_or_empty",
-    "index_date": "date", "start_date": "date", "sexual_offence_history": "flag", "reoffended": "flag",
-    "reoffence_custody": "flag", "reoffences": "count", "days_to_first_reoffence": "days",
+    "date_of_birth": "date_or_empty", "end_date": "date_or_empty",
+    "index_date": "date", "start_date": "date", "sexual_offence_history": "flag",
+    **COLUMN_TYPES,  # the outcome columns, as engine.measures types them
 }
 DECIMAL_COMMA = r"-?\d+,\d+"
 # words for "not known" that, in a column of numbers, must be an empty cell (else the column would be read as text)

@@ -14,14 +14,10 @@ import pandas as pd
 
 from engine.errors import Problem, display_path
 from engine.inputs.checks import KINDS
-from engine.inputs.reading import spec_problem
-from engine.spec.loaded import LoadedSpec
+from engine.measures import OUTCOME_COLUMNS, columns_read
+from engine.spec.loaded import LoadedSpec, spec_problem
 from engine.spec.models import Spec
 
-MEASURE_COLUMNS = {
-    "rate": "reoffended", "frequency": "reoffences", "time_to_first_reoffence": "days_to_first_reoffence",
-    "custody": "reoffence_custody", "severity": "reoffence_severity",
-}
 WHAT = {"reference": "the reference data", "submission": "the submission"}
 FEW_VALUES = 12  # pool values listed in full up to this many
 
@@ -33,7 +29,8 @@ def required_columns(spec: Spec) -> dict[str, dict[str, str]]:
     if "sexual_offence" in spec.exclusions:
         reference["sexual_offence_history"] = f"exclusions.{spec.exclusions.index('sexual_offence')}"
     for i, measure in enumerate(spec.measures):
-        reference.setdefault(MEASURE_COLUMNS[measure], f"measures.{i}")
+        for column in columns_read(measure):
+            reference.setdefault(column, f"measures.{i}")
     for i, name in enumerate(spec.matching.variables):
         reference.setdefault(name, f"matching.variables.{i}")
     for a, analysis in enumerate(spec.analyses):
@@ -136,7 +133,6 @@ def pool_values(loaded: LoadedSpec, reference: pd.DataFrame, bad_columns: set[st
     return problems
 
 
-OUTCOMES = ("reoffended", "reoffences", "days_to_first_reoffence", "reoffence_custody", "reoffence_severity")
 SAMPLE_ROWS = 4_096  # the checks run on an even sample first; only a column the sample flags is confirmed in full
 
 
@@ -148,12 +144,12 @@ def outcome_copies(loaded: LoadedSpec, reference: pd.DataFrame) -> list[Problem]
     for a, analysis in enumerate(spec.analyses):
         used += [(f"analyses.{a}.variables.{i}", name) for i, name in enumerate(analysis.variables or [])]
         used += [(f"analyses.{a}.pool.{name}", name) for name in analysis.pool]
-    outcomes = [o for o in OUTCOMES if o in reference]
+    outcomes = [o for o in OUTCOME_COLUMNS if o in reference]
     full = _Codes(reference, None)
     sampled = _Codes(reference, _sample(reference, outcomes, full))
     problems = []
     for key, name in used:
-        if name not in reference or name in OUTCOMES:
+        if name not in reference or name in OUTCOME_COLUMNS:
             continue
         outcome = next((o for o in outcomes if _follows(sampled, name, o) and _follows(full, name, o)), None)
         if outcome:

@@ -23,7 +23,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from engine.errors import Problem, display_path
-from engine.spec.loaded import LoadedSpec
+from engine.inputs.columns import renames, required_columns
+from engine.spec.loaded import LoadedSpec, spec_problem
 
 READERS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".parquet": "parquet", ".pq": "parquet", ".xlsx": "xlsx",
            ".xlsm": "xlsx"}
@@ -43,7 +44,7 @@ class Read:
     notes: list[str]  # what was normalised and is worth a warning (e.g. which sheet was read)
 
 
-SHARED: dict[tuple, Read] | None = None  # batch workers: each data file read once (engine/batch.py)
+SHARED: dict[tuple, Read] | None = None  # batch workers: each data file read once (engine/run/batch.py)
 
 
 def share_reads() -> None:
@@ -51,12 +52,6 @@ def share_reads() -> None:
     global SHARED
     if SHARED is None:
         SHARED = {}
-
-
-def spec_problem(loaded: LoadedSpec, key: str, message: str) -> Problem:
-    """A problem located at the spec line that asked for something."""
-    line, column = loaded.locate(key)
-    return Problem(loaded.display, line, column, key, message)
 
 
 def read_file(loaded: LoadedSpec, role: str, problems: list[Problem]) -> Read | None:
@@ -264,8 +259,6 @@ def _read_xlsx(loaded: LoadedSpec, role: str, path: Path, problems: list[Problem
 
 def _needed_names(loaded: LoadedSpec, role: str) -> set[str]:
     """The file's names of the columns the spec needs (to recognise the header row and the data sheet)."""
-    from engine.inputs.columns import renames, required_columns
-
     back = {contract: file for file, contract in renames(loaded.spec, role).items()}
     return {back.get(name, name) for name in required_columns(loaded.spec)[role]}
 

@@ -1,6 +1,6 @@
 """Every column converted to its contract type, then checked for values that cannot all be true.
 
-Types come from the data contract (DESIGN §2); plausibility rules catch what types cannot:
+Types come from the data contract (docs/architecture.md §2); plausibility rules catch what types cannot:
 ages outside 10-110, negative counts of previous offences, outcomes that contradict
 `reoffended`, and dates of birth after the event they precede.
 """
@@ -14,8 +14,11 @@ import pandas as pd
 
 from engine.inputs.checks import KINDS, Checker, count, days, flags, inferred, text
 from engine.inputs.dates import parse_dates
-from engine.new import SUBMISSION_EXAMPLE, SUBMISSION_HEADER
+from engine.measures import EVENT_COLUMN, MEASURES
 
+# the submission template `jdlspec new` writes: its columns and the example row that must be replaced
+SUBMISSION_HEADER = ["record_id", "offender_id", "forename", "surname", "date_of_birth", "start_date", "end_date"]
+SUBMISSION_EXAMPLE = ["EX0001", "A1234567", "Jane", "Example", "1990-01-31", "2024-03-04", "2024-06-28"]
 AGES = (10, 110)  # the age of criminal responsibility in England and Wales, and a generous upper bound
 AGE_COLUMN = re.compile(r"^(age|age_.*|.*_age)$")
 COUNT_COLUMN = re.compile(r"^(previous_.*|number_of_.*|.*_count|count_.*)$")
@@ -49,25 +52,27 @@ def _clean(check: Checker, original: dict[str, str], *names: str) -> bool:
 
 
 def consistency(frame: pd.DataFrame, original: dict[str, str], check: Checker) -> None:
-    """Outcome columns that contradict each other: days, counts and custody must agree with `reoffended`."""
-    if "reoffended" not in frame or not _clean(check, original, "reoffended"):
+    """Outcome columns that contradict the event column (engine.measures): days and counts must agree
+    with it, and a flag that is empty without the event may be 1 only with it."""
+    event = EVENT_COLUMN
+    if event not in frame or not _clean(check, original, event):
         return
-    flag = frame["reoffended"].to_numpy()
-    name = original.get("days_to_first_reoffence", "days_to_first_reoffence")
-    if "days_to_first_reoffence" in frame and _clean(check, original, "days_to_first_reoffence"):
-        values = frame["days_to_first_reoffence"]
-        check.rows(name, (flag == 1) & values.isna().to_numpy(), lambda i: "is empty but reoffended is 1")
-        check.rows(name, (flag == 0) & values.notna().to_numpy(),
-                   lambda i: f"is {values.iloc[i]:g} but reoffended is 0; it must be empty")
-    name = original.get("reoffences", "reoffences")
-    if "reoffences" in frame and _clean(check, original, "reoffences"):
-        number = frame["reoffences"].to_numpy()
-        check.rows(name, (flag == 1) & (number == 0), lambda i: "is 0 but reoffended is 1")
-        check.rows(name, (flag == 0) & (number > 0), lambda i: f"is {number[i]} but reoffended is 0")
-    name = original.get("reoffence_custody", "reoffence_custody")
-    if "reoffence_custody" in frame and _clean(check, original, "reoffence_custody"):
-        custody = frame["reoffence_custody"].to_numpy()
-        check.rows(name, (flag == 0) & (custody == 1), lambda i: "is 1 (custody for a re-offence) but reoffended is 0")
+    flag = frame[event].to_numpy()
+    for m in MEASURES.values():
+        if m.column == event or m.column not in frame or not _clean(check, original, m.column):
+            continue
+        name, values = original.get(m.column, m.column), frame[m.column]
+        if m.among_event:
+            check.rows(name, (flag == 1) & values.isna().to_numpy(), lambda i: f"is empty but {event} is 1")
+            check.rows(name, (flag == 0) & values.notna().to_numpy(),
+                       lambda i, v=values: f"is {v.iloc[i]:g} but {event} is 0; it must be empty")
+        elif m.kind == "count":
+            number = values.to_numpy()
+            check.rows(name, (flag == 1) & (number == 0), lambda i: f"is 0 but {event} is 1")
+            check.rows(name, (flag == 0) & (number > 0), lambda i, n=number: f"is {n[i]} but {event} is 0")
+        elif m.empty_without_event:
+            check.rows(name, (flag == 0) & (values.to_numpy() == 1),
+                       lambda i, what=m.name: f"is 1 ({what} after a re-offence) but {event} is 0")
 
 
 def plausibility(frame: pd.DataFrame, original: dict[str, str], check: Checker, event: str) -> None:

@@ -24,9 +24,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from engine.render.format import interval_level, rounded
-from engine.render.markdown import labels
+from engine.measures import MEASURES
 from engine.results import GroupProfile, MeasureResult, Results, Share
+from engine.words.format import interval_level, rounded
+from engine.words.texts import labels, measure_labels
 
 FIXED_TIME = dt.datetime(2000, 1, 1)  # document properties: nothing time-dependent in the file
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
@@ -41,15 +42,6 @@ STEPS = {
     "not_identified": "Not identified in the national data",
     "no_matching_sentence": "No sentence matching the time on the programme",
     "sexual_offence": "Current or previous sexual offence",
-}
-# label, decimal places of the figures and of the interval (as the report's tables), lower / higher words
-MEASURES = {
-    "rate": ("One-year proven re-offending rate (%)", 1, 0, ("lower", "higher")),
-    "frequency": ("One-year proven re-offending frequency (offences per person)", 2, 1, ("lower", "higher")),
-    "time_to_first_reoffence": ("Average time to first proven re-offence, re-offenders only (days)", 1, 0,
-                                ("shorter", "longer")),
-    "custody": ("People with a re-offence resulting in custody (% of all people)", 1, 0, ("lower", "higher")),
-    "severity": ("People with a serious re-offence (% of all people)", 1, 0, ("lower", "higher")),
 }
 NOT_REPORTED = {
     "too_few_events": "too few people had this outcome to make a reliable estimate",
@@ -231,8 +223,7 @@ def _state(measure: str, m: MeasureResult) -> str:
         return "not reported"
     if m.state == "not_significant":
         return "not significantly different"
-    lower, higher = MEASURES[measure][3]
-    return lower if m.state == "decrease" else higher
+    return measure_labels(measure)["verdict"][m.state]
 
 
 def _results(sheet: Worksheet, results: Results) -> None:
@@ -253,7 +244,8 @@ def _results(sheet: Worksheet, results: Results) -> None:
             m = analysis.measures.get(measure)
             if m is None:
                 continue
-            label, places, interval, _ = MEASURES[measure]
+            label, places, interval = measure_labels(measure)["annex"], MEASURES[measure].decimals, \
+                MEASURES[measure].interval_decimals
             extra, decider = m.extra_test, m.decided_by
             figure = lambda value: _round(value, places)  # noqa: E731 - the measure's places
             _row(sheet, [analysis.name, label, SUPPRESSED if m.treatment_n is None else m.treatment_n, m.comparison_n, _round(m.comparison_effective_n, 0),
@@ -317,7 +309,7 @@ def _about(sheet: Worksheet, results: Results) -> None:
     for name, info in sorted(results.inputs.items()):
         _row(sheet, [f"Input: {name}", info.path, info.sha256, info.rows], [None, None, None, COUNT])
     _row(sheet, ["Significance level", results.significance_level])
-    _row(sheet, ["Measures", ", ".join(MEASURES[m][0] for m in results.measures)])
+    _row(sheet, ["Measures", ", ".join(measure_labels(m)["annex"] for m in results.measures)])
     _row(sheet, ["Analyses", ", ".join(a.name for a in results.analyses)])
 
 

@@ -1,4 +1,4 @@
-"""Bar charts of the headline measures, as the published reports show them (DESIGN §1.10).
+"""Bar charts of the headline measures, as the published reports show them (docs/architecture.md §1.10).
 
 One PNG per headline measure of the headline analysis: the treatment and the comparison group's
 figures side by side, the 95% interval and, under the chart, what the interval means in plain
@@ -28,30 +28,14 @@ import matplotlib.style
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from engine.render.format import fixed, interval_level, thousands
+from engine.words.texts import measure_labels
+from engine.words.format import fixed, interval_level, thousands
+from engine.measures import MEASURES
 from engine.results import MeasureResult, Results
 from engine.spec.loaded import LoadedSpec
 
-TITLES = {
-    "rate": "One-year proven re-offending rate after participation in {title}",
-    "frequency": "One-year proven re-offending frequency after participation in {title}",
-    "time_to_first_reoffence": "Average time to first proven re-offence after participation in {title}",
-    "custody": "Proven re-offenders sentenced to custody after participation in {title}",
-    "severity": "Severity of proven re-offending after participation in {title}",
-}
-
-# y axis label, decimal places of the value labels (as the tables print them), unit suffix
-AXES = {
-    "rate": ("Proven re-offenders (%)", 1, "%"),
-    "frequency": ("Proven re-offences per person", 2, ""),
-    "time_to_first_reoffence": ("Days to first proven re-offence (re-offenders only)", 1, ""),
-    "custody": ("Custody on re-offence (% of all people)", 1, "%"),
-    "severity": ("Serious re-offence (% of all people)", 1, "%"),
-}
-
 INTERVAL_NOTE = ("The black line shows where the treatment group's figure could be ({level} confidence interval).\n"
                  "If it reaches the comparison group's level, the difference may be chance.")
-GROUPS = {"time_to_first_reoffence": ("Treatment group re-offenders", "Comparison group re-offenders")}
 
 TREATMENT_COLOUR = "#1f4e79"
 COMPARISON_COLOUR = "#a6a6a6"
@@ -72,7 +56,7 @@ RC = {
 
 def chart_title(measure: str, programme_title: str) -> str:
     """The seeds' chart heading for a measure."""
-    return TITLES[measure].format(title=programme_title)
+    return measure_labels(measure)["chart_title"].format(title=programme_title)
 
 
 def draw_charts(loaded: LoadedSpec, results: Results) -> dict[str, bytes]:
@@ -101,7 +85,8 @@ def draw_chart(measure: str, result: MeasureResult, title: str, significance_lev
 
 def chart_figure(measure: str, result: MeasureResult, title: str, significance_level: float = 0.05) -> Figure:
     """The chart as a matplotlib Figure on an Agg canvas (call inside the style context of draw_chart)."""
-    label, places, unit = AXES[measure]
+    words, m = measure_labels(measure), MEASURES[measure]
+    label, places, unit = words["axis"], m.decimals, m.unit
     figure = Figure(figsize=FIGURE_SIZE, dpi=DPI)
     FigureCanvasAgg(figure)
     axes = figure.add_axes((0.14, 0.27, 0.82, 0.54))
@@ -122,7 +107,7 @@ def chart_figure(measure: str, result: MeasureResult, title: str, significance_l
         capthick=1.5,
         zorder=3,
     )
-    treated, compared = GROUPS.get(measure, ("Treatment group", "Comparison group"))
+    treated, compared = words.get("groups", ("Treatment group", "Comparison group"))
     axes.set_xticks(
         positions,
         [f"{treated}\n(n = {thousands(result.treatment_n)})", f"{compared}\n(n = {thousands(result.comparison_n)})"],

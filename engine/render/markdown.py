@@ -1,10 +1,9 @@
-"""The Markdown report: results + spec texts → one view-model → one template per section.
+"""The Markdown report's sections: results + spec texts → one view-model → one template per section.
 
 Templates only place and format values; every derived presentation value (percent of the
 individuals, which variables were poorly matched, whether a rounding note is needed) is
-computed here, so the wording can be reviewed without reading statistics. The rendered text
-is checked against the wording rules before anything is returned: a report that claims more
-than its results allow is never written.
+computed in the view, so the wording can be reviewed without reading statistics. This module
+only renders: engine.report makes the report's text and has every sentence checked.
 """
 
 from __future__ import annotations
@@ -14,15 +13,13 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import Any, Callable
 
-import yaml
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
-from engine.wording import report_text_dir
-from engine.claims import Licence
-from engine.claims.pieces import Piece, check_pieces, spec_pieces, spec_texts
-from engine.render.format import FILTERS
-from engine.render.safe_text import markdown_text, one_line, plain_text
+from engine.words.texts import labels, report_text_dir
+from engine.spec.texts import spec_texts
+from engine.words.format import FILTERS
+from engine.words.safe_text import markdown_text, one_line, plain_text
 from engine.render.view import report_view
 from engine.results import Results
 from engine.spec.loaded import LoadedSpec
@@ -38,10 +35,6 @@ FREE_TEXT_KEYS = (  # the spec's Markdown text (analyses.N.description is added 
 NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
 
 
-@lru_cache(maxsize=1)
-def labels() -> dict[str, Any]:
-    """report_text/labels.yaml: the words for columns, levels and measures."""
-    return yaml.safe_load((report_text_dir() / "labels.yaml").read_text(encoding="utf-8"))
 
 
 def people(count: int, one: str = "person", many: str = "people") -> str:
@@ -147,7 +140,7 @@ def no_raw_html(text: str) -> str:
 
 
 def safe_spec(loaded: LoadedSpec) -> LoadedSpec:
-    """The spec as the report prints it (engine.render.safe_text): free text without raw HTML or
+    """The spec as the report prints it (engine.words.safe_text): free text without raw HTML or
     images, the title on one line, every other printed field one line of plain text."""
     spec = loaded.spec
     data = spec.model_dump()
@@ -172,42 +165,3 @@ def safe_results(results: Results) -> Results:
         "pool_restriction": {k: [plain_text(str(v)) for v in vs] for k, vs in a.pool_restriction.items()},
     }) for a in results.analyses]
     return results.model_copy(update={"analyses": analyses})
-
-
-def data_pieces(results: Results) -> list[Piece]:
-    """The data's own category labels that the profile prints (a level of sex, ethnicity, sentence ...),
-    checked as user text and reported at the reference data file."""
-    if results.profile is None:
-        return []
-    reference = results.inputs["reference"].path if "reference" in results.inputs else "reference data"
-    pieces = []
-    for group in (results.profile.analysed, results.profile.not_analysed):
-        for field in ("sex", "ethnicity", "nationality", "index_year", "sentence"):
-            for share in getattr(group, field):
-                piece = Piece(share.level, reference, file=reference, where=f"{field} level")
-                if piece not in pieces:
-                    pieces.append(piece)
-    return pieces
-
-
-def render_markdown(loaded: LoadedSpec, results: Results) -> str:
-    """The whole report as Markdown; raises UserError when any sentence claims more than the results license.
-
-    Every user field (the spec's texts, names and labels, and the data's category labels) is checked
-    first, each at its own place; then each rendered section as the reader will see it, where only
-    the engine's own "What you cannot say" quotations are left out (recognised by their exact text).
-    """
-    view = report_view(loaded, results, labels())
-    can_say = {w.measure: w.can_say for w in view["wordings"]}
-    licence = Licence.from_results(results, can_say)
-    phrases = list(loaded.spec.report.forbidden_phrases)
-    check_pieces(spec_pieces(loaded) + data_pieces(results), licence, phrases)
-    escaped, shown = safe_spec(loaded), safe_results(results)
-    shown_view = report_view(escaped, shown, labels())
-    sections = render_sections(escaped, shown, shown_view)
-    quoted = tuple(w.cannot_say for w in view["wordings"] + shown_view["wordings"])  # as written and as printed
-    names = tuple(name for spec in (loaded.spec, escaped.spec) for key in ("name", "title", "organisation")
-                  if (name := getattr(spec.programme, key)).strip())  # checked as the spec's text, names here
-    check_pieces([Piece(text, f"report_text/{name}.md.j2", engine=True, quoted=quoted, names=names)
-                  for name, text in sections], licence, phrases)
-    return "\n\n".join(text for _, text in sections) + "\n"

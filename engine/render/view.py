@@ -2,24 +2,24 @@
 
 Only presentation is derived here (percent of the submitted individuals, verdict lists, which
 footnotes apply); the statistics all come from Results. Numbers stay numbers: the templates
-format them with the engine.render.format filters.
+format them with the engine.words.format filters.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from engine.render.safe_text import plain_text
+from engine.words.safe_text import plain_text
+from engine.measures import MEASURES, NAMES, days_measure
 from engine.results import CUSTODIAL, AnalysisResult, GroupProfile, Results, Share
 from engine.spec.loaded import LoadedSpec
 from engine.spec.models import HEADLINE_MEASURES, Spec
-from engine.wording import decided_by_note, measure_wording, rounding_differs, sample_size_sentence
+from engine.words.wording import decided_by_note, measure_wording, rounding_differs, sample_size_sentence
 
-TIME = "time_to_first_reoffence"
-FURTHER = ["severity", "custody"]
-GOOD = {"rate": "decrease", "frequency": "decrease", "custody": "decrease", "severity": "decrease", TIME: "increase"}
+TIME = days_measure(NAMES)  # the report words time to the first event apart (among those with it only)
+FURTHER = [name for name in NAMES if not MEASURES[name].headline]  # "further measures", in registry order
 QUALITY_ORDER = {"well": 0, "reasonably": 1, "poorly": 2}
-KIND = {"rate": "rate", "custody": "rate", "severity": "rate", "frequency": "frequency", TIME: "time"}
+TEMPLATE_KIND = {"proportion": "rate", "count": "frequency", "days": "time"}  # the tables' templates per kind
 
 
 def percent_of(part: float, whole: float) -> float:
@@ -33,7 +33,7 @@ def shown_measures(results: Results) -> list[str]:
 
 
 def key_findings(loaded: LoadedSpec, results: Results, labels: dict) -> dict[str, Any]:
-    """Sentences per headline measure (from engine.wording) and the notes around them."""
+    """Sentences per headline measure (from engine.words.wording) and the notes around them."""
     spec, headline = loaded.spec, results.headline
     shown = shown_measures(results)
     wordings, ordinal = [], 0
@@ -85,7 +85,7 @@ def findings_summary(results: Results, labels: dict) -> dict[str, Any]:
             time_link = "alone"
         else:
             first = next(m for m in significant if m != TIME)
-            agrees = (headline.measures[first].state == GOOD[first]) == (state == GOOD[TIME])
+            agrees = (headline.measures[first].state == MEASURES[first].good) == (state == MEASURES[TIME].good)
             time_link = "in_addition" if agrees else "however"
     return {
         "any_significant": bool(significant),
@@ -127,7 +127,7 @@ def details(spec: Spec, results: Results, labels: dict) -> dict[str, Any]:
             continue
         number = len(tables) + 1
         extra_ns = sorted({row["result"].treatment_n for row in rows if row["star"]})
-        tables.append({"number": number, "measure": m, "kind": KIND[m], "caption": labels_m[m]["table"],
+        tables.append({"number": number, "measure": m, "kind": TEMPLATE_KIND[MEASURES[m].kind], "caption": labels_m[m]["table"],
                        "rows": rows, "extra_ns": extra_ns, "test": labels_m[m]["test"],
                        "extra_agrees": all(extra_agrees(row["result"]) for row in rows)})
         for state in ("decrease", "increase"):

@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from engine.errors import display_path
+from engine.errors import Problem, display_path
 from engine.spec.models import Spec
 
 
@@ -44,6 +44,12 @@ class LoadedSpec:
 
     def sha256(self) -> str:
         return file_sha256(self.path)
+
+
+def spec_problem(loaded: LoadedSpec, key: str, message: str) -> Problem:
+    """A problem located at the spec line that asked for something."""
+    line, column = loaded.locate(key)
+    return Problem(loaded.display, line, column, key, message)
 
 
 def file_sha256(path: Path) -> str:

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from engine.errors import Problem, UserError, display_path
+from engine.measures import OUTCOME_COLUMNS
 from engine.spec import messages
 from engine.spec.loaded import LoadedSpec
 from engine.spec.models import Spec
@@ -321,7 +322,7 @@ def cross_checks(data: dict, tree: Tree) -> list[Problem]:
 
 NOT_FOR_MATCHING = {
     **{name: "it is an outcome, measured after the programme (matching on it would hide the effect)"
-       for name in ("reoffended", "reoffences", "days_to_first_reoffence", "reoffence_custody", "reoffence_severity")},
+       for name in OUTCOME_COLUMNS},
     **{name: "it identifies people, and the propensity model needs characteristics"
        for name in ("offender_id", "record_id", "forename", "surname")},
     **{name: "it is a date; match on a characteristic such as age or cohort_year instead"

@@ -1,4 +1,4 @@
-"""The spec: one evaluation, as the YAML file describes it (DESIGN §3).
+"""The spec: one evaluation, as the YAML file describes it (docs/architecture.md §3).
 
 Every key has a description: `jdlspec schema` turns these models into the JSON Schema that
 editors use to complete and check specs, so the descriptions are the user documentation.
@@ -9,14 +9,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
+
+from engine.measures import MEASURES, NAMES, HEADLINE_NAMES
 
 ExclusionName = Literal["duplicates", "not_identified", "no_matching_sentence", "sexual_offence"]
-MeasureName = Literal["rate", "frequency", "time_to_first_reoffence", "custody", "severity"]
+MeasureName = Literal[NAMES]  # the measures of engine.measures
 LinkField = Literal["offender_id", "surname", "forename", "date_of_birth"]
 
 ALL_EXCLUSIONS: list[ExclusionName] = ["duplicates", "not_identified", "no_matching_sentence", "sexual_offence"]
-HEADLINE_MEASURES: list[MeasureName] = ["rate", "frequency", "time_to_first_reoffence"]
+HEADLINE_MEASURES: list[MeasureName] = list(HEADLINE_NAMES)
 MIN_SUBMITTED = 60  # the Justice Data Lab's minimum submission
 MIN_SUBMITTED_FLOOR = 30  # below this, no evaluation is published whatever the spec says
 PUBLISHED_FROM, PUBLISHED_TO = dt.date(2000, 1, 1), dt.date(2099, 12, 31)  # a date outside is a typo
@@ -61,30 +63,24 @@ class Programme(Strict):
     )
 
 
-class Columns(Strict):
-    """Column names in the data files, when they differ from the data contract's defaults."""
-
-    offender_id: str = Field(default="offender_id", description="Offender identifier (text).")
-    forename: str = Field(default="forename", description="Forename, for linking by name.")
-    surname: str = Field(default="surname", description="Surname, for linking by name.")
-    date_of_birth: str = Field(default="date_of_birth", description="Date of birth, for linking by name.")
-    record_id: str = Field(default="record_id", description="Submission: the organisation's record identifier.")
-    index_date: str = Field(default="index_date", description="Reference: start of the one-year follow-up.")
-    sexual_offence_history: str = Field(
-        default="sexual_offence_history", description="Reference: any current or previous sexual offence (0/1)."
-    )
-    reoffended: str = Field(default="reoffended", description="Reference: proven re-offence within one year (0/1).")
-    reoffences: str = Field(default="reoffences", description="Reference: proven re-offences in the year (count).")
-    days_to_first_reoffence: str = Field(
-        default="days_to_first_reoffence", description="Reference: days to first proven re-offence (1-365)."
-    )
-    reoffence_custody: str = Field(
-        default="reoffence_custody", description="Reference: a re-offence led to a custodial sentence (0/1)."
-    )
-    reoffence_severity: str = Field(
-        default="reoffence_severity", description="Reference: severity of the most serious re-offence (text)."
-    )
-    end_date: str = Field(default="end_date", description="Submission: programme end date (optional column).")
+_IDENTITY_COLUMNS = {
+    "offender_id": "Offender identifier (text).",
+    "forename": "Forename, for linking by name.",
+    "surname": "Surname, for linking by name.",
+    "date_of_birth": "Date of birth, for linking by name.",
+    "record_id": "Submission: the organisation's record identifier.",
+    "index_date": "Reference: start of the one-year follow-up.",
+    "sexual_offence_history": "Reference: any current or previous sexual offence (0/1).",
+}
+_OUTCOME_COLUMNS = {m.column: m.description for m in MEASURES.values()}
+Columns = create_model(
+    "Columns",
+    __base__=Strict,
+    __doc__="Column names in the data files, when they differ from the data contract's defaults.",
+    **{name: (str, Field(default=name, description=about))
+       for name, about in {**_IDENTITY_COLUMNS, **_OUTCOME_COLUMNS,
+                           "end_date": "Submission: programme end date (optional column)."}.items()},
+)
 
 
 class Data(Strict):

@@ -101,7 +101,7 @@ def spec_reference() -> str:
 
 def write_reference(path: Path, force: bool = False) -> None:
     """Write the reference; a file that is not one (by its first line) is replaced only with force."""
-    from engine.output import write_owned_file
+    from engine.files import write_owned_file
 
     def is_reference(existing: Path) -> bool:
         return existing.read_text(encoding="utf-8", errors="replace").startswith(INTRO.splitlines()[0])

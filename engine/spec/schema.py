@@ -37,7 +37,7 @@ def is_schema_file(path: Path) -> bool:
 
 def write_schema(out: Path, force: bool = False) -> None:
     """Write the schema to a file; any other existing file (not a jdlspec schema) only with force."""
-    from engine.output import write_owned_file
+    from engine.files import write_owned_file
 
     text = json.dumps(spec_json_schema(), indent=2, ensure_ascii=False) + "\n"
     write_owned_file(out, text.encode("utf-8"), is_schema_file, force, "schema file")

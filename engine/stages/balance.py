@@ -1,4 +1,4 @@
-"""Balance of the matching variables (DESIGN §1.5): how alike the two groups are, before and after.
+"""Balance of the matching variables (docs/architecture.md §1.5): how alike the two groups are, before and after.
 
 One row per number and per level of each category (all levels, the reference level included,
 plus the missing indicators), so the annex shows every group the model saw. Each row carries the

@@ -1,4 +1,4 @@
-"""Link the submission to the reference data and apply the exclusion steps (DESIGN §1.2).
+"""Link the submission to the reference data and apply the exclusion steps (docs/architecture.md §1.2).
 
 Each step removes people and is counted, in the spec's order; the counts are the report's
 "Numbers of people" flow. Participants, wherever they drop out, never enter the comparison pool.
@@ -13,6 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from engine.measures import OUTCOME_COLUMNS
 from engine.results import AttritionStep
 from engine.spec.models import ALL_EXCLUSIONS, Spec
 
@@ -169,14 +170,11 @@ def link_and_exclude(spec: Spec, reference: pd.DataFrame, submission: pd.DataFra
     )
 
 
-OUTCOMES = ["reoffended", "reoffences", "days_to_first_reoffence", "reoffence_custody", "reoffence_severity"]
-
-
 def same_day_events(theirs: pd.DataFrame, link_on: list[str]) -> list[str]:
     """Submitted people with two index events on one date whose outcomes differ: which one is
     "the" event is then arbitrary (the first in the file is used), so say so."""
     twins = theirs[theirs.duplicated([PERSON, "index_date"], keep=False)]
-    outcomes = [c for c in OUTCOMES if c in twins]
+    outcomes = [c for c in OUTCOME_COLUMNS if c in twins]
     if twins.empty or not outcomes:
         return []
     differ = twins.groupby([PERSON, "index_date"], dropna=False)[outcomes].nunique(dropna=False).gt(1).any(axis=1)

@@ -1,4 +1,4 @@
-"""Outcome measures: participants against their weighted comparison group (DESIGN §1.6).
+"""Outcome measures: participants against their weighted comparison group (docs/architecture.md §1.6).
 
 Each measure is a per-person value (rate, custody and severity in percent, frequency in
 re-offences, time in days). The participants' mean is compared with the comparison group's
@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from engine.errors import AnalysisError
+from engine.measures import EVENT_COLUMN, MEASURES, OUTCOME_COLUMNS, PER_HUNDRED, PRIMARY, columns_read
 from engine.results import DecidingTest, ExtraTest, MeasureResult, NotReportedReason
 from engine.spec.models import Spec
 from engine.stages.power import required_treatment_n
@@ -56,44 +57,30 @@ from engine.stages.significance import (
     weighted_welch,
 )
 
-SERIOUS_SEVERITY = ("serious", "high")
-PROPORTION_MEASURES = ("rate", "custody", "severity")
-MEASURE_COLUMN = {
-    "rate": "reoffended",
-    "frequency": "reoffences",
-    "time_to_first_reoffence": "days_to_first_reoffence",
-    "custody": "reoffence_custody",
-    "severity": "reoffence_severity",
-}
-
-
-def measure_values(frame: pd.DataFrame, measure: str, spec: Spec) -> tuple[np.ndarray, np.ndarray]:
-    """Per-person values of a measure and which rows it covers (time: re-offenders only)."""
-    column = MEASURE_COLUMN[measure]
-    needed = [column] + (["reoffended"] if measure in ("time_to_first_reoffence", "custody") else [])
-    for name in needed:
-        if name not in frame.columns:
-            file_column = getattr(spec.data.columns, name, name)
-            raise AnalysisError(f'measure {measure} needs the column "{file_column}", which the reference data does not have')
+def measure_values(frame: pd.DataFrame, name: str, spec: Spec) -> tuple[np.ndarray, np.ndarray]:
+    """Per-person values of a measure (proportions in percent) and which rows it covers (engine.measures:
+    a "days" measure covers the people with the event only)."""
+    m = MEASURES[name]
+    for column in columns_read(name):
+        if column not in frame.columns:
+            file_column = getattr(spec.data.columns, column, column)
+            raise AnalysisError(f'measure {name} needs the column "{file_column}", which the reference data does not have')
     rows = np.ones(len(frame), dtype=bool)
-    if measure == "rate":
-        values = _numbers(frame, column) * 100.0
-    elif measure == "frequency":
-        values = _numbers(frame, column)
-    elif measure == "time_to_first_reoffence":
-        rows = _numbers(frame, "reoffended") == 1
-        values = _numbers(frame, column)
-        if np.isnan(values[rows]).any():
-            raise AnalysisError(f'a re-offender has no "{spec.data.columns.days_to_first_reoffence}" value')
-    elif measure == "custody":
-        values = _numbers(frame, column)
-        reoffended = _numbers(frame, "reoffended") == 1
-        if np.isnan(values[reoffended]).any():
-            raise AnalysisError(f'a re-offender has no "{spec.data.columns.reoffence_custody}" value')
-        values = np.where(np.isnan(values), 0.0, values) * 100.0
-    else:  # severity
-        text = frame[column].astype("string").str.strip().str.lower()
-        values = text.isin(SERIOUS_SEVERITY).fillna(False).to_numpy(dtype=bool).astype(float) * 100.0
+    event = _numbers(frame, EVENT_COLUMN) == 1 if m.needs_event_column else None
+    if m.events:  # a text column: the event is one of these values
+        text = frame[m.column].astype("string").str.strip().str.lower()
+        values = text.isin(m.events).fillna(False).to_numpy(dtype=bool).astype(float)
+    else:
+        values = _numbers(frame, m.column)
+    if event is not None:
+        if np.isnan(values[event]).any():
+            raise AnalysisError(f'a re-offender has no "{getattr(spec.data.columns, m.column, m.column)}" value')
+        if m.among_event:
+            rows = event
+        else:  # empty without the event means no
+            values = np.where(np.isnan(values), 0.0, values)
+    if m.kind == "proportion":
+        values = values * PER_HUNDRED
     return values, rows
 
 
@@ -107,12 +94,13 @@ def measure_results(
     """Every measure of one analysis, in spec.measures order."""
     participants = treated.loc[np.asarray(treated_matched, dtype=bool)]
     w_all = np.asarray(weights, dtype=float)
-    outcome_columns = [c for c in dict.fromkeys(MEASURE_COLUMN.values()) if c in pool.columns]
+    outcome_columns = [c for c in OUTCOME_COLUMNS if c in pool.columns]
     matched_pool = pool.loc[w_all > 0, outcome_columns]  # only what the measures read: the pool has millions of rows
     w_matched = w_all[w_all > 0]
-    if "reoffended" not in participants.columns:
-        raise AnalysisError(f'the measures need the column "{spec.data.columns.reoffended}", which the reference data does not have')
-    reoffenders = int((_numbers(participants, "reoffended") == 1).sum())
+    if EVENT_COLUMN not in participants.columns:
+        raise AnalysisError(f'the measures need the column "{getattr(spec.data.columns, EVENT_COLUMN)}", which the '
+                            'reference data does not have')
+    reoffenders = int((_numbers(participants, EVENT_COLUMN) == 1).sum())
     results = {}
     for measure in spec.measures:
         x_t, rows_t = measure_values(participants, measure, spec)
@@ -129,7 +117,7 @@ def _not_reported_reason(
         return "too_few_events"
     if test is None:
         return "no_variance" if len(x_t) > 1 and effective_n(w_c) > 1 else "untestable"
-    if measure not in PROPORTION_MEASURES and (np.ptp(x_t) == 0 or np.ptp(x_c[w_c > 0]) == 0):
+    if MEASURES[measure].kind != "proportion" and (np.ptp(x_t) == 0 or np.ptp(x_c[w_c > 0]) == 0):
         return "no_variance"  # a mean with no spread in one group: Welch would lean on the other alone
     return None
 
@@ -139,14 +127,14 @@ def _decide(
 ) -> tuple[bool, DecidingTest | None]:
     """Is the difference significant, and which test's verdict is that (None: Welch's)?"""
     alpha = spec.statistics.significance_level
-    if measure in PROPORTION_MEASURES:
-        p_t, p_c = test.treatment / 100.0, test.comparison / 100.0
+    if MEASURES[measure].kind == "proportion":
+        p_t, p_c = test.treatment / PER_HUNDRED, test.comparison / PER_HUNDRED
         if min(p_t, p_c) <= 0.0 or max(p_t, p_c) >= 1.0:
             n_t, n_c = len(x_t), test.comparison_effective_n
             low, high = newcombe(p_t, n_t, p_c, n_c, alpha)
             p = newcombe_p_value(p_t, n_t, p_c, n_c)
-            return p <= alpha, DecidingTest(test="score", p_value=p, ci_low=100.0 * low, ci_high=100.0 * high)
-    if measure == "frequency":
+            return p <= alpha, DecidingTest(test="score", p_value=p, ci_low=PER_HUNDRED * low, ci_high=PER_HUNDRED * high)
+    if MEASURES[measure].kind == "count":
         small = spec.small_groups
         p = bootstrap_p_value(x_t, x_c, w_c, small.resampling_draws, small.random_seed)
         if p is not None and p > test.p_value:
@@ -162,17 +150,18 @@ def _one_measure(
     n_t = len(x_t)
     comparison_n = int(np.count_nonzero(w_c > 0))
     test = weighted_welch(x_t, x_c, w_c, alpha)
-    if measure in PROPORTION_MEASURES:
-        expected = float(np.sum(x_t)) / 100.0  # participants x proportion
+    kind = MEASURES[measure].kind
+    if kind == "proportion":
+        expected = float(np.sum(x_t)) / PER_HUNDRED  # participants x proportion
     else:
         expected = float(reoffenders)
     reason = _not_reported_reason(measure, x_t, x_c, w_c, test, expected, spec)
     reported = reason is None
-    if measure == "time_to_first_reoffence":
+    if kind == "days":
         enough = n_t >= small.min_reoffenders_for_time or small.show_time_when_small
         headline = reported and enough
     else:
-        headline = reported and measure in ("rate", "frequency")
+        headline = reported and MEASURES[measure].headline
     extra = None
     if small.extra_test != "none" and n_t < small.min_reoffenders_for_time:
         extra = _extra_test(measure, x_t, x_c, w_c, spec)
@@ -193,9 +182,9 @@ def _one_measure(
     elif significant and test.difference > 0:
         state = "increase"
     required = None
-    if measure == "rate" and reported and not significant:  # an unreported rate gets no sentence
+    if measure == PRIMARY and reported and not significant:  # an unreported rate gets no sentence
         required = required_treatment_n(
-            test.treatment / 100.0, test.comparison / 100.0, test.comparison_effective_n, alpha, spec.statistics.power
+            test.treatment / PER_HUNDRED, test.comparison / PER_HUNDRED, test.comparison_effective_n, alpha, spec.statistics.power
         )
     return MeasureResult(
         treatment_n=n_t, comparison_n=comparison_n, treatment=test.treatment, comparison=test.comparison,
@@ -210,9 +199,9 @@ def _extra_test(measure: str, x_t: np.ndarray, x_c: np.ndarray, w_c: np.ndarray,
     """The small-group check beside the t-test (None when a group is empty)."""
     small = spec.small_groups
     alpha = spec.statistics.significance_level
-    if small.extra_test == "exact" and measure == "rate" and len(x_t) and np.sum(w_c) > 0:
-        p_c = float(np.sum(w_c * x_c) / np.sum(w_c)) / 100.0
-        k = int(round(float(np.sum(x_t)) / 100.0))
+    if small.extra_test == "exact" and measure == PRIMARY and len(x_t) and np.sum(w_c) > 0:
+        p_c = float(np.sum(w_c * x_c) / np.sum(w_c)) / PER_HUNDRED
+        k = int(round(float(np.sum(x_t)) / PER_HUNDRED))
         from scipy.stats import binomtest  # only for the exact test: scipy.stats takes 0.5 s to import
 
         p = float(binomtest(k, len(x_t), min(max(p_c, 0.0), 1.0)).pvalue)

@@ -1,4 +1,4 @@
-"""How many participants a non-significant rate difference would need (DESIGN §1.7).
+"""How many participants a non-significant rate difference would need (docs/architecture.md §1.7).
 
 The report's sample-size sentence ("a treatment group of N people would be needed") answers:
 if the true rates were the observed ones, how large a treatment group gives the two-sided

@@ -1,4 +1,4 @@
-"""Propensity model (DESIGN §1.3): logistic regression of participation on the matching variables.
+"""Propensity model (docs/architecture.md §1.3): logistic regression of participation on the matching variables.
 
 The design matrix is built straight into two arrays, numbers in float64 and 0/1 terms in uint8
 (no formula layer; encoding.py says which columns each variable gives) and fitted by Newton-Raphson in numpy (logit.py), because the

@@ -1,4 +1,4 @@
-"""The tests behind each measure's verdict (DESIGN §1.6): Welch, the score interval, the bootstrap.
+"""The tests behind each measure's verdict (docs/architecture.md §1.6): Welch, the score interval, the bootstrap.
 
 - `weighted_welch`: the published JDL figures (interval, p-value), the comparison group at its
   effective size n_eff = (sum w)^2 / sum w^2.

@@ -147,7 +147,7 @@ def write_synthetic_data(out: Path, seed: int = DEFAULT_SEED, size: int = DEFAUL
     A file already there is replaced only when this folder holds synth's marker (it wrote them) or
     with force; the marker is written last. Nothing is written unless all three files were made.
     """
-    from engine.output import check_owned_file, write_owned_file
+    from engine.files import check_owned_file, write_owned_file
 
     out = Path(out)
     if size < 1 or size > MAX_SIZE:

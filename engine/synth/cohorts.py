@@ -1,4 +1,4 @@
-"""The two seed programmes' participants, planted in the national data (DESIGN §5).
+"""The two seed programmes' participants, planted in the national data (docs/architecture.md §5).
 
 A `Plan` states the published flow (records, duplicates, not identified, no matching event,
 sexual offences, analysed) and the analysed group's profile and outcomes. Its people are drawn

@@ -1,4 +1,4 @@
-"""Synthetic national re-offending data: one row per offender per index event (DESIGN §2).
+"""Synthetic national re-offending data: one row per offender per index event (docs/architecture.md §2).
 
 Every column is drawn from the ones before it, so the data relate as they do in life: a latent
 "criminality" drives records, needs and sentences; young men with long records re-offend most.

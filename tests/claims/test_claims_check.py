@@ -13,7 +13,8 @@ import yaml
 from engine.claims import Licence, find_breaches
 from engine.results import MeasureResult
 from engine.spec.models import MeasureName, Programme
-from engine.wording import STATES, measure_wording, report_text_dir, sample_size_sentence
+from engine.words.texts import report_text_dir
+from engine.words.wording import STATES, measure_wording, sample_size_sentence
 
 PROGRAMME = Programme(name="the Making Connections programme", title="Making Connections", organisation="MC",
                       summary="Mentoring.")

@@ -30,7 +30,7 @@ from typer.testing import CliRunner
 from engine.claims import Licence, find_breaches
 from engine.cli import app
 from engine.errors import UserError
-from engine.render.markdown import render_markdown
+from engine.report import report_markdown
 from engine.results import Results
 from engine.spec.loader import load_spec
 
@@ -114,7 +114,7 @@ def report_problems(path: Path, context: str, run: Results | None = None) -> set
     when it is written. Without the words, so that a breach of the engine's own text is the same
     problem whatever the spec's names put into it."""
     try:
-        render_markdown(load_spec(path), run or results(context))
+        report_markdown(load_spec(path), run or results(context))
     except UserError as error:
         return {(p.file, p.where, "".join(re.findall(r"\(rule: ([\w-]+)\)$", p.message))) for p in error.problems}
     return set()

@@ -6,7 +6,8 @@ import pytest
 from typer.testing import CliRunner
 
 from engine.claims import Licence
-from engine.claims.pieces import check_pieces, check_spec_text, spec_pieces, spec_texts
+from engine.claims.pieces import check_pieces, check_spec_text, spec_pieces
+from engine.spec.texts import spec_texts
 from engine.cli import app
 from engine.errors import UserError
 from engine.spec.loader import load_spec

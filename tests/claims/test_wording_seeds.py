@@ -6,7 +6,7 @@ import pytest
 
 from engine.results import MeasureResult
 from engine.spec.models import Programme
-from engine.wording import measure_wording, rounding_differs, sample_size_sentence
+from engine.words.wording import measure_wording, rounding_differs, sample_size_sentence
 
 LPT = Programme(name="the London Probation Trust peer mentoring programme", title="LPT", organisation="LPT",
                 summary="Peer mentoring.", per_hundred_noun="offenders", participants="men and youths")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.batch import run_batch
+from engine.run.batch import run_batch
 from engine.inputs import reading
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from engine import pipeline
-from engine.cache import RunCache, statistical_settings
+from engine.run import pipeline
+from engine.run.cache import RunCache, statistical_settings
 from engine.results import Results
 from engine.spec.loader import load_spec
 

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from engine.diff import sentences
+from engine.commands.diff import sentences
 from engine.results import Results
 
 @pytest.fixture(scope="module")

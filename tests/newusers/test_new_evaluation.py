@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from engine import __version__
 from engine.cli import app
 from engine.errors import UserError
-from engine.new import new_evaluation
+from engine.commands.new import new_evaluation
 from engine.spec.loader import load_spec
 from engine.spec.schema import spec_json_schema
 

@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from engine.render import aside
-from engine.render.aside import AsideProcess, binary_files
+from engine.run import side_process as aside
+from engine.run.side_process import AsideProcess, binary_files
 
 
 @pytest.mark.parametrize("charts", [True, False])
@@ -60,11 +60,11 @@ def test_results_that_cannot_be_pickled_are_made_here_without_waiting(loaded, re
 
 
 def test_another_engine_in_the_working_folder_is_not_imported(loaded, results, tmp_path, monkeypatch):
-    fake = tmp_path / "engine" / "render"
+    fake = tmp_path / "engine" / "run"
     fake.mkdir(parents=True)
     (tmp_path / "engine" / "__init__.py").write_text("")
     (fake / "__init__.py").write_text("")
-    (fake / "aside.py").write_text(
+    (fake / "side_process.py").write_text(
         "import pickle, sys\ndef serve():\n    sys.stdin.buffer.readline(); pickle.load(sys.stdin.buffer)\n"
         "    sys.stdout.buffer.write(pickle.dumps({'annex.xlsx': b'EVIL'}))\n")
     monkeypatch.chdir(tmp_path)

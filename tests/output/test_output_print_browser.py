@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from engine.pipeline import run_spec
+from engine.run.pipeline import run_spec
 from engine.render.pdf import html_to_pdf, pdf_engine
 
 ROOT = Path(__file__).resolve().parents[2]

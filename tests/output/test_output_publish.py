@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-import engine.output as output
+import engine.run.publish as output
 from engine.errors import UserError
-from engine.output import publish
+from engine.run.publish import publish
 
 NEW = {"results.json": b'{"new": 1}\n', "report.md": b"# New\n", "charts/rate.png": b"png-new"}
 OLD = {"results.json": b'{"old": 1}\n', "report.md": b"# Old\n", "charts/rate.png": b"png-old",

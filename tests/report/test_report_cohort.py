@@ -7,26 +7,26 @@ import re
 import pandas as pd
 from report_fixtures import LPT_PROGRAMME, MC_PROGRAMME, attrition, loaded, lpt_results, mc_results, spec
 
-from engine.render.markdown import render_markdown
+from engine.report import report_markdown
 from engine.stages.profile import released_from_custody
 
 
 def test_a_community_cohort_is_never_said_to_be_released_from_custody():
     results = mc_results().model_copy(update={"released_from_custody": False})
-    text = render_markdown(loaded(spec(MC_PROGRAMME, analyses=[{"name": "Complex", "headline": True},
+    text = report_markdown(loaded(spec(MC_PROGRAMME, analyses=[{"name": "Complex", "headline": True},
                                                                {"name": "Standard"}])), results)
     assert "release from custody" not in text
     assert "for participants who re-offend during a one-year period, the Making Connections programme" in text
 
 
 def test_a_released_cohort_keeps_the_seed_sentence():
-    text = render_markdown(loaded(spec(MC_PROGRAMME, analyses=[{"name": "Complex", "headline": True},
+    text = report_markdown(loaded(spec(MC_PROGRAMME, analyses=[{"name": "Complex", "headline": True},
                                                                {"name": "Standard"}])), mc_results())
     assert "re-offend during a one-year period after release from custody, the Making Connections programme" in text
 
 
 def test_no_service_named_without_the_spec_saying_so():
-    text = render_markdown(loaded(spec(LPT_PROGRAMME, service={})), lpt_results())
+    text = report_markdown(loaded(spec(LPT_PROGRAMME, service={})), lpt_results())
     for borrowed in ("Justice Data Lab", "Police National Computer", "Ministry", "general annex"):
         assert borrowed not in text
     assert "were from a group of 77 records submitted for analysis." in text
@@ -38,7 +38,7 @@ def test_no_service_named_without_the_spec_saying_so():
 def test_the_service_named_by_the_spec_is_used_everywhere():
     service = {"name": "the Example Data Service", "national_data": "the Example Register",
                "analysed_by": "the Example Research Unit", "general_annex": True}
-    text = render_markdown(loaded(spec(LPT_PROGRAMME, service=service)), lpt_results())
+    text = report_markdown(loaded(spec(LPT_PROGRAMME, service=service)), lpt_results())
     assert text.startswith("# Example Data Service analysis: London Probation Trust's peer mentoring programme\n\n"
                            "*Analysis by the Example Research Unit*\n")
     assert "submitted to the Example Data Service." in text
@@ -49,7 +49,7 @@ def test_the_service_named_by_the_spec_is_used_everywhere():
 def test_a_step_that_removed_nobody_is_not_printed():
     results = lpt_results().model_copy(update={"attrition": attrition(
         77, [("duplicates", 0), ("not_identified", 0), ("no_matching_sentence", 25), ("sexual_offence", 0)])})
-    text = render_markdown(loaded(spec(LPT_PROGRAMME)), results)
+    text = report_markdown(loaded(spec(LPT_PROGRAMME)), results)
     assert not re.search(r"(?<![\d,])0 people|\(0%\)|excluded because they could not be identified", text)
     assert "25 people (32%) were excluded because they did not have a record" in text
 
@@ -71,21 +71,21 @@ def unmatched(results, *counts):
 
 def test_an_analysis_that_left_nobody_unmatched_is_not_printed():
     lpt = loaded(spec(LPT_PROGRAMME))
-    neither = render_markdown(lpt, unmatched(lpt_results(), 0, 0))
+    neither = report_markdown(lpt, unmatched(lpt_results(), 0, 0))
     assert "could not be matched" not in neither and "(0%)" not in neither
     assert ("The national treatment group contained 57% of the individuals originally submitted and the regional "
             "treatment group contained 57%.\n") in neither
-    one = render_markdown(lpt, unmatched(lpt_results(), 0, 5))
+    one = report_markdown(lpt, unmatched(lpt_results(), 0, 5))
     assert ("5 people (7%) were excluded from the regional analysis because they could not be matched to any "
             "suitable individuals in the comparison group.\n") in one
     assert "from the national analysis" not in one
-    both = render_markdown(lpt, lpt_results())
+    both = report_markdown(lpt, lpt_results())
     assert ("4 people (5%) were excluded from the national analysis and 5 people (7%) were excluded from the "
             "regional analysis because they could not be matched to any suitable individuals in the comparison "
             "groups.") in both
     alone = loaded(spec(LPT_PROGRAMME, analyses=[{"name": "National", "headline": True}]))
     single = lpt_results().model_copy(update={"analyses": unmatched(lpt_results(), 0).analyses[:1]})
-    text = render_markdown(alone, single)
+    text = report_markdown(alone, single)
     assert "could not be matched" not in text and "(0%)" not in text
     assert "The treatment group contained 57% of the individuals originally submitted." in text
 
@@ -96,7 +96,7 @@ def test_the_profile_compares_with_those_not_included_only_when_there_are_some()
         "not_analysed": results.profile.not_analysed.model_copy(update={"n": 0})})})
     lpt = loaded(spec(LPT_PROGRAMME))
     assert ("included in the treatment group for the analysis is below, compared with the characteristics of those "
-            "who could not be included in the analysis.") in render_markdown(lpt, results)
-    text = render_markdown(lpt, everyone)
+            "who could not be included in the analysis.") in report_markdown(lpt, results)
+    text = report_markdown(lpt, everyone)
     assert "included in the treatment group for the analysis is below.\n" in text
     assert "could not be included" not in text

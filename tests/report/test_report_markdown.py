@@ -7,9 +7,9 @@ from report_fixtures import MC_PROGRAMME, loaded, lpt_results, spec
 from jinja2.exceptions import UndefinedError
 
 from engine.errors import UserError
-from engine import wording
+from engine.words.texts import report_text_dir
 from engine.render import markdown
-from engine.render.markdown import render_markdown
+from engine.report import report_markdown
 
 LPT_SENTENCES = [
     "**This analysis looked at the re-offending behaviour of 39 men and youths who took part in the London "
@@ -123,7 +123,7 @@ MC_SENTENCES = [
 
 
 def test_lpt_report_says_what_the_seed_says(lpt):
-    text = render_markdown(*lpt)
+    text = report_markdown(*lpt)
     missing = [s for s in LPT_SENTENCES if s not in text]
     assert not missing, missing
     assert "Totals may not equal" not in text  # 44 - 35 = 9 and 95 - 87 = 8: no rounding note
@@ -132,7 +132,7 @@ def test_lpt_report_says_what_the_seed_says(lpt):
 
 
 def test_mc_report_says_what_the_seed_says(mc):
-    text = render_markdown(*mc)
+    text = report_markdown(*mc)
     missing = [s for s in MC_SENTENCES if s not in text]
     assert not missing, missing
     assert "Time to first re-offence has not been included" not in text
@@ -140,7 +140,7 @@ def test_mc_report_says_what_the_seed_says(mc):
 
 
 def test_sections_follow_the_seeds_order(lpt):
-    text = render_markdown(*lpt)
+    text = report_markdown(*lpt)
     headings = ["## Key findings", "### Overall measurements", "### Overall estimates", "### What you can say",
                 "## Charts", "in their own words", "response to the Justice Data Lab", "## The results in detail",
                 "## Profile of the treatment group", "## Matching the treatment", "## Numbers of people",
@@ -150,13 +150,13 @@ def test_sections_follow_the_seeds_order(lpt):
 
 
 def test_rendering_is_deterministic(lpt):
-    assert render_markdown(*lpt) == render_markdown(*lpt)
+    assert report_markdown(*lpt) == report_markdown(*lpt)
 
 
 def test_overclaim_in_spec_text_stops_the_report():
     programme = dict(MC_PROGRAMME, summary="The programme reduces re-offending by 44%.")
     with pytest.raises(UserError) as error:
-        render_markdown(loaded(spec(programme)), lpt_results())
+        report_markdown(loaded(spec(programme)), lpt_results())
     assert "specs/test.yaml:5:3" in str(error.value)
     assert len(error.value.problems) == 1  # once, at the spec's line: not again where a template quotes it
 
@@ -164,7 +164,7 @@ def test_overclaim_in_spec_text_stops_the_report():
 def test_forbidden_phrase_of_the_spec_stops_the_report():
     programme = dict(MC_PROGRAMME, summary="A life-changing programme for women.")
     with pytest.raises(UserError, match="life-changing"):
-        render_markdown(loaded(spec(programme, report={"forbidden_phrases": ["life-changing"]})), lpt_results())
+        report_markdown(loaded(spec(programme, report={"forbidden_phrases": ["life-changing"]})), lpt_results())
 
 
 def test_undefined_names_in_a_template_raise(lpt):
@@ -183,7 +183,7 @@ def test_templates_run_sandboxed():
 
 
 def test_report_text_is_found_in_a_checkout():
-    folder = wording.report_text_dir()
+    folder = report_text_dir()
     assert (folder / "labels.yaml").is_file()
     assert all((folder / f"{name}.md.j2").is_file() for name in markdown.SECTIONS)
 
@@ -195,7 +195,7 @@ def test_a_small_group_check_that_disagrees_is_not_called_verification(mc):
         time = a.measures["time_to_first_reoffence"]
         doubtful = time.model_copy(update={"extra_test": time.extra_test.model_copy(update={"significant": False})})
         analyses.append(a.model_copy(update={"measures": {**a.measures, "time_to_first_reoffence": doubtful}}))
-    text = render_markdown(loaded_mc, results.model_copy(update={"analyses": analyses}))
+    text = report_markdown(loaded_mc, results.model_copy(update={"analyses": analyses}))
     assert "verified using additional statistical tests" not in text
     assert "did not confirm this result, so it should be treated with caution" in text
     assert "they did not confirm every result, so these results should be treated with caution" in text
@@ -206,7 +206,7 @@ def test_unreported_further_measures_do_not_count_against_all_significant(mc):
     rate = results.analyses[0].measures["rate"]
     custody = rate.model_copy(update={"reported": False, "headline": False, "significant": True, "state": "decrease"})
     analyses = [a.model_copy(update={"measures": {**a.measures, "custody": custody}}) for a in results.analyses]
-    text = render_markdown(loaded_mc, results.model_copy(update={"analyses": analyses,
+    text = report_markdown(loaded_mc, results.model_copy(update={"analyses": analyses,
                                                                   "measures": [*results.measures, "custody"]}))
     assert "**All 3 measures show significant results in both analyses**" in text
     assert "re-offences resulting in custody have not been included in this report" in text

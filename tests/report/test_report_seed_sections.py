@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from report_fixtures import LPT_PROGRAMME, loaded, lpt_results, spec
 
-from engine.render.markdown import labels, render_markdown
+from engine.report import report_markdown
+from engine.words.texts import labels
 from engine.render.view import sentence_types
 from engine.results import Share
 
@@ -20,14 +21,14 @@ FOOTER = ("General enquiries about the statistical work of the Ministry of Justi
 
 
 def test_lpt_detail_names_what_each_analysis_controlled_for(lpt):
-    text = render_markdown(*lpt)
+    text = report_markdown(*lpt)
     assert ("Two analyses were conducted in total. Each analysis controlled for offender demographics and criminal "
             "history and the following risks and needs: accommodation, drug use, attitudes and employment "
             "history.\n") in text
 
 
 def test_lpt_no_significant_results_comes_before_the_further_measures(lpt):
-    text = render_markdown(*lpt)
+    text = report_markdown(*lpt)
     none = "There were no statistically significant results across any of the measures."
     further = ("Further measures regarding the severity of re-offending and re-offences resulting in custody were "
                "not part of this analysis.")
@@ -40,7 +41,7 @@ def test_mc_names_the_analysis_with_risks_and_needs_then_the_intro(mc):
     intro = "No regional analysis was run, as the participants came from across England and Wales."
     report = loaded_.spec.report.model_copy(update={"analyses_intro": intro})
     loaded_ = loaded(loaded_.spec.model_copy(update={"report": report}))
-    text = render_markdown(loaded_, results)
+    text = report_markdown(loaded_, results)
     needs = "The complex analysis controlled for the following risks and needs: drug use."
     assert "Two analyses were conducted in total.\n" in text
     assert text.index("2. **Standard analysis:**") < text.index(needs) < text.index(intro) \
@@ -49,19 +50,19 @@ def test_mc_names_the_analysis_with_risks_and_needs_then_the_intro(mc):
 
 
 def test_matching_points_to_the_annexes_and_oasys_only_with_risks_and_needs(lpt):
-    text = render_markdown(*lpt)
+    text = report_markdown(*lpt)
     assert OASYS + "\n\n" + GENERAL_ANNEX in text
     results = lpt_results()
     without = [a.model_copy(update={"variables": [v for v in a.variables if not v.startswith("need_")]})
                for a in results.analyses]
-    text = render_markdown(lpt[0], results.model_copy(update={"analyses": without}))
+    text = report_markdown(lpt[0], results.model_copy(update={"analyses": without}))
     assert ("Further details of group characteristics and matching quality can be found in the Excel annex "
             "accompanying this report.") in text
     assert "OASys" not in text and GENERAL_ANNEX in text
 
 
 def test_flow_says_why_sex_offenders_are_excluded(mc):
-    assert SEX_OFFENCE in render_markdown(*mc)
+    assert SEX_OFFENCE in report_markdown(*mc)
 
 
 def test_footer_is_printed_last_after_the_contacts():
@@ -70,13 +71,13 @@ def test_footer_is_printed_last_after_the_contacts():
               "Justice\n")
     contacts = [{"heading": "Press enquiries should be directed to the Ministry of Justice press office",
                  "lines": ["Tel: 020 3334 3555"]}]
-    text = render_markdown(loaded(spec(LPT_PROGRAMME, report={"contacts": contacts, "footer": footer})),
+    text = report_markdown(loaded(spec(LPT_PROGRAMME, report={"contacts": contacts, "footer": footer})),
                            lpt_results())
     assert text.endswith("Tel: 020 3334 3555\n\n" + FOOTER + "\n")
 
 
 def test_no_footer_no_trailing_section(mc):
-    assert render_markdown(*mc).endswith("- **Standard treatment group**: 84 people (comparison group: 6,203 "
+    assert report_markdown(*mc).endswith("- **Standard treatment group**: 84 people (comparison group: 6,203 "
                                          "records)\n")
 
 

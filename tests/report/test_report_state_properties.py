@@ -17,9 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from report_fixtures import LPT_PROGRAMME, MC_PROGRAMME, SEED_SERVICE, loaded, lpt_results
 
-from engine.bulletin import bulletin_markdown
+from engine.commands.bulletin import bulletin_markdown
 from engine.errors import UserError
-from engine.render.markdown import render_markdown
+from engine.report import report_markdown
 from engine.results import (
     AnalysisResult, AttritionStep, BalanceRow, DecidingTest, ExtraTest, MeasureResult, ProgrammeInfo, Results,
     SpecInfo,
@@ -137,7 +137,7 @@ def results_and_spec(draw):
 def test_engine_text_never_breaches_whatever_the_results(case):
     spec, results = case
     try:
-        text = render_markdown(loaded(spec), results)
+        text = report_markdown(loaded(spec), results)
     except UserError as error:
         raise AssertionError("the report refused its own text:\n" + "\n".join(map(str, error.problems))) from None
     headline = results.headline

@@ -7,7 +7,7 @@ import itertools
 import pytest
 from report_fixtures import LPT_PROGRAMME, loaded, lpt_results, spec
 
-from engine.render.markdown import render_markdown
+from engine.report import report_markdown
 
 MEASURES = ["rate", "frequency", "time_to_first_reoffence"]
 SCALE = {"rate": 1.0, "frequency": 0.01, "time_to_first_reoffence": 3.0}
@@ -33,7 +33,7 @@ def with_states(states: tuple[str, ...], single: bool):
 @pytest.mark.parametrize("states", list(itertools.product(["decrease", "increase", "not_significant"], repeat=3)))
 def test_every_state_combination_renders_honestly(states):
     for single in (False, True):
-        text = render_markdown(loaded(spec(LPT_PROGRAMME)), with_states(states, single))
+        text = report_markdown(loaded(spec(LPT_PROGRAMME)), with_states(states, single))
         summary = text.split("**")[1]
         if set(states) == {"not_significant"}:
             assert "more people would need to have completed the programme" in summary

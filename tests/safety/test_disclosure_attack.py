@@ -9,7 +9,7 @@ import json
 import openpyxl
 import pytest
 
-from engine.disclosure_subtraction import before_counter, before_hidden
+from engine.disclosure.subtraction import before_counter, before_hidden
 from engine.results import AnalysisResult, BalanceRow, GroupProfile, Share
 
 

@@ -10,7 +10,7 @@ import openpyxl
 from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
 
-from engine.disclosure_cells import hidden_cells, small
+from engine.disclosure.cells import hidden_cells, small
 
 T = 5
 

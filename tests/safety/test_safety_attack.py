@@ -7,7 +7,7 @@ import csv
 
 import pytest
 
-from engine.render.format import interval_level
+from engine.words.format import interval_level
 from safety_workspace import Workspace
 
 VARIABLES = "variables: [sex, age, region, ethnicity, previous_offences]"

@@ -8,7 +8,7 @@ import json
 import openpyxl
 import pytest
 
-from engine.disclosure_cells import hidden_cells
+from engine.disclosure.cells import hidden_cells
 
 
 @pytest.mark.parametrize("counts, total, hidden", [

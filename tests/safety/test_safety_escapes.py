@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from engine.render.annex import text_cell
-from engine.render.safe_text import markdown_text, plain_text
+from engine.words.safe_text import markdown_text, plain_text
 
 HOSTILE = "Evil ![beacon](http://evil.example/b.png) <script>alert(1)</script> <iframe src=x>"
 

@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import engine.output as output
+import engine.run.publish as output
 from engine.cli import app
 from engine.errors import UserError
-from engine.output import MARKER, publish
+from engine.run.publish import MARKER, publish
 
 NEW = {"results.json": b'{"new": 1}\n', "report.md": b"# New\n", "charts/rate.png": b"png-new"}
 

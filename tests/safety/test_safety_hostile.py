@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from engine.inputs.columns import outcome_copies
-from engine.render.safe_text import markdown_text
+from engine.words.safe_text import markdown_text
 from engine.spec.loader import load_spec
 from safety_workspace import Workspace
 

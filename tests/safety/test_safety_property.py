@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from engine.claims import find_breaches
-from engine.claims.document import report_licence
+from engine.commands.check import report_licence
 from safety_workspace import REFERENCE_COLUMNS, SUBMISSION_COLUMNS, Workspace
 
 WEIRD_TEXT = st.one_of(

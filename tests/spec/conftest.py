@@ -59,5 +59,5 @@ def work(tmp_path, monkeypatch) -> Workspace:
     monkeypatch.chdir(tmp_path)
     # the fixture submits 8 people to show one mistake at a time; the minimum submission size
     # (which `validate` and `run` both refuse) has its own tests with a full-size submission
-    monkeypatch.setattr("engine.dryrun.too_small", lambda loaded, attrition: None)
+    monkeypatch.setattr("engine.run.prepare.too_small", lambda loaded, attrition: None)
     return Workspace(tmp_path)

@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from engine.cli import app
-from engine.dryrun import prepare
+from engine.run.prepare import prepare
 from engine.errors import UserError
 from engine.inputs import read_inputs
 from engine.spec.loader import load_spec
@@ -462,7 +462,7 @@ def test_words_for_not_known_in_a_column_of_numbers_are_refused_even_when_many(w
 def test_too_few_people_submitted_is_refused_by_validate_as_by_run(work, monkeypatch):
     from engine import disclosure
 
-    monkeypatch.setattr("engine.dryrun.too_small", disclosure.too_small)  # the fixture turns it off: 8 people
+    monkeypatch.setattr("engine.run.prepare.too_small", disclosure.too_small)  # the fixture turns it off: 8 people
     work.write_spec()
     expected = ["bad.yaml:11:15: data.submission: the submission holds 8 individuals; an evaluation needs at "
                 "least 60 (small_groups.min_submitted), so that no one can be identified from its figures"]

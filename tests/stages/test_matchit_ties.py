@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from engine.inputs import read_inputs
-from engine.pipeline import compute_results
+from engine.run.pipeline import compute_results
 from engine.spec.loader import load_spec
 from engine.stages.link import REFERENCE_ROW, link_and_exclude
 from engine.stages.matching import match_scores

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 
-from engine.disclosure_cells import PROFILE_FIELDS, after_count, differenced, hidden_cells, variable_cells, variables
+from engine.disclosure.cells import PROFILE_FIELDS, after_count, differenced, hidden_cells, variable_cells, variables
 from engine.results import AnalysisResult, BalanceRow, GroupProfile
 
 

@@ -40,7 +40,7 @@ class Outcome:
 def run_one(spec: str, use_cache: bool, pdf: bool = False) -> Outcome:
     """A worker's task: one evaluation, its user errors returned (not raised) so the batch goes on."""
     from engine.inputs.reading import share_reads
-    from engine.pipeline import run_spec
+    from engine.run.pipeline import run_spec
 
     share_reads()
     start = time.perf_counter()

@@ -14,7 +14,7 @@ from pathlib import Path
 from engine.disclosure import too_small
 from engine.errors import Problem, UserError, display_path
 from engine.inputs import Inputs, read_inputs
-from engine.progress import Progress
+from engine.run.progress import Progress
 from engine.spec.loaded import LoadedSpec
 from engine.stages.diagnose import STEP_NAMES, link_warning, lost_everyone
 from engine.stages.link import Cohort, link_and_exclude

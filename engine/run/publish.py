@@ -21,7 +21,6 @@ point) becomes one plain line and exit 1, never a traceback.
 
 from __future__ import annotations
 
-import errno
 import fcntl
 import os
 import re
@@ -29,24 +28,13 @@ import shutil
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
-from engine.errors import Problem, UserError, display_path
+from engine.errors import display_path
+from engine.files import os_errors, refuse
 
 MARKER = ".jdlspec-report"
 MARKER_TEXT = b"This folder was written by jdlspec; jdlspec replaces it whole on the next run.\n"
 REPORT_FILES = {"results.json", "report.md", "report.html", "annex.xlsx", MARKER}
 CHART_FOLDER = "charts"
-OS_REASONS = {
-    errno.ENOSPC: "the disk is full",
-    errno.EDQUOT: "the disk quota is used up",
-    errno.EACCES: "permission denied",
-    errno.EPERM: "permission denied",
-    errno.EROFS: "the file system is read-only",
-    errno.ENOTDIR: "a folder in its path is a file",
-    errno.EEXIST: "a folder in its path is a file",
-    errno.EBUSY: "it is in use or a mount point",
-    errno.EXDEV: "it is a mount point or on another file system",
-    errno.ENAMETOOLONG: "the name is too long",
-}
 
 
 def publish(out_dir: Path, files: dict[str, bytes]) -> Path:
@@ -70,7 +58,7 @@ def report_folder(given: Path) -> Path:
     """The absolute folder a report goes to; the working folder itself (or '.', '..') is refused."""
     out_dir = Path(given).absolute()  # so 'reports/lpt', '.' and 'x/..' all have a real parent and name
     if Path(given).resolve() == Path.cwd().resolve() or not out_dir.name or out_dir.name in (".", ".."):
-        _refuse(display_path(given), "is the working folder; choose an output folder inside it")
+        refuse(display_path(given), "is the working folder; choose an output folder inside it")
     return out_dir.parent.resolve() / out_dir.name
 
 
@@ -124,25 +112,25 @@ def _check_destination(out_dir: Path, names: list[str]) -> None:
         return
     where = display_path(out_dir)
     if out_dir.is_symlink() or not out_dir.is_dir():
-        _refuse(where, "exists and is not a folder; choose another output folder or remove it")
+        refuse(where, "exists and is not a folder; choose another output folder or remove it")
     if os.path.ismount(out_dir):
-        _refuse(where, "is a mount point, which cannot be replaced; choose a folder inside it")
+        refuse(where, "is a mount point, which cannot be replaced; choose a folder inside it")
     entries = sorted(out_dir.iterdir())
     if not entries:
         return
     marker = out_dir / MARKER
     if not marker.is_file() or marker.is_symlink():
-        _refuse(where, f"was not written by jdlspec (it has no {MARKER} file), so it will not be replaced; "
+        refuse(where, f"was not written by jdlspec (it has no {MARKER} file), so it will not be replaced; "
                        "choose another output folder or empty it")
     expected = REPORT_FILES | {PurePosixPath(n).parts[0] for n in names if len(PurePosixPath(n).parts) == 1}
     for entry in entries:
         if entry.name == CHART_FOLDER and entry.is_dir() and not entry.is_symlink():
             stray = [p for p in sorted(entry.iterdir()) if p.suffix != ".png" or not p.is_file() or p.is_symlink()]
             if stray:
-                _refuse(where, f"holds {display_path(stray[0])}, which jdlspec did not write, so it will not be "
+                refuse(where, f"holds {display_path(stray[0])}, which jdlspec did not write, so it will not be "
                                "replaced; move that file or choose another output folder")
         elif entry.name not in expected or not entry.is_file() or entry.is_symlink():
-            _refuse(where, f"holds {entry.name}, which jdlspec did not write, so it will not be replaced; "
+            refuse(where, f"holds {entry.name}, which jdlspec did not write, so it will not be replaced; "
                            "move that file or choose another output folder")
 
 
@@ -157,13 +145,13 @@ def folder_lock(out_dir: Path):
         except BlockingIOError:
             holder = _lock_holder(handle)
             os.close(handle)
-            _refuse(display_path(out_dir), f"another jdlspec run{f' (process {holder})' if holder else ''} is "
+            refuse(display_path(out_dir), f"another jdlspec run{f' (process {holder})' if holder else ''} is "
                                            "writing this folder; wait for it to finish and run again")
         if _same_file(handle, lock):
             break
         os.close(handle)  # the run before deleted the lock file as we opened it: take the new one
     else:
-        _refuse(display_path(out_dir), "could not take the folder's lock file; try again")
+        refuse(display_path(out_dir), "could not take the folder's lock file; try again")
     try:
         os.ftruncate(handle, 0)
         os.write(handle, f"{os.getpid()}\n".encode("ascii"))
@@ -197,50 +185,3 @@ def _clean_leftovers(out_dir: Path) -> None:
         found.remove(backups[-1])
     for entry in found:
         shutil.rmtree(entry, ignore_errors=True)
-
-
-@contextmanager
-def os_errors(where: str, doing: str):
-    """Any OSError inside becomes one located line for the user: '<where>: <doing>: <reason>'."""
-    try:
-        yield
-    except UserError:
-        raise
-    except OSError as error:
-        reason = OS_REASONS.get(error.errno) or (error.strerror or str(error)).lower()
-        raise UserError(Problem(where, None, None, "", f"{doing}: {reason}")) from None
-
-
-def write_owned_file(path: Path, data: bytes, is_ours, force: bool, what: str) -> None:
-    """Write one file (for `synth` and `schema`): an existing file is replaced only when `is_ours(path)`
-    says this command wrote it, or with --force. Written beside and renamed, so a failure keeps the old."""
-    path = Path(path)
-    where = display_path(path)
-    with os_errors(where, f"cannot write the {what}"):
-        check_owned_file(path, is_ours, force, what)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.parent / f".{path.name}.tmp-{os.getpid()}"
-        try:
-            temporary.write_bytes(data)
-            os.replace(temporary, path)
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
-
-
-def check_owned_file(path: Path, is_ours, force: bool, what: str) -> None:
-    """Refuse, before anything is written, a file write_owned_file would not replace."""
-    where = display_path(path)
-    with os_errors(where, f"cannot write the {what}"):
-        if path.is_dir():
-            _refuse(where, f"is a folder; give a file name for the {what}")
-        if (path.exists() or path.is_symlink()) and not force:
-            if path.is_symlink() or not path.is_file() or not is_ours(path):
-                _refuse(where, "exists and was not written by jdlspec; it will not be overwritten "
-                               "(use --force to replace it)")
-        if any(parent.exists() and not parent.is_dir() for parent in path.parents):
-            _refuse(where, "a folder in its path is a file")
-
-
-def _refuse(where: str, message: str) -> None:
-    raise UserError(Problem(file=where, line=None, column=None, where="", message=message))

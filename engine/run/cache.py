@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -70,7 +69,7 @@ def spec_info(loaded: LoadedSpec) -> SpecInfo:
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     """Hash of the engine's Python source: a changed computation never meets an old result."""
-    root = Path(__file__).resolve().parent
+    root = Path(__file__).resolve().parent.parent  # the engine package
     digest = hashlib.sha256()
     for path in sorted(root.rglob("*.py")):
         digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")

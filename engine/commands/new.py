@@ -13,12 +13,11 @@ import unicodedata
 from pathlib import Path
 
 from engine.errors import Problem, UserError, display_path
+from engine.inputs.values import SUBMISSION_EXAMPLE, SUBMISSION_HEADER
 
 TEMPLATE = Path(__file__).resolve().parent / "new_spec.yaml"
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 SCHEMA_FILE = "jdlspec.schema.json"
-SUBMISSION_HEADER = ["record_id", "offender_id", "forename", "surname", "date_of_birth", "start_date", "end_date"]
-SUBMISSION_EXAMPLE = ["EX0001", "A1234567", "Jane", "Example", "1990-01-31", "2024-03-04", "2024-06-28"]
 
 
 def spec_text(name: str, with_schema: bool) -> str:
@@ -69,7 +68,7 @@ def new_evaluation(name: str, folder: Path) -> list[Path]:
     clashes = [found for path in (spec, template) if (found := clash(path))]
     if clashes:
         raise UserError(clashes)
-    from engine.output import os_errors
+    from engine.files import os_errors
 
     with os_errors(display_path(folder), "cannot write the new evaluation"):
         template.parent.mkdir(parents=True, exist_ok=True)

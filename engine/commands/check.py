@@ -36,12 +36,9 @@ def report_licence(folder: Path) -> Licence:
     can_say = {}
     report = folder / "report.md"
     if report.is_file():
-        import yaml
+        from engine.words.texts import labels
 
-        from engine.wording import report_text_dir
-
-        labels = yaml.safe_load((report_text_dir() / "labels.yaml").read_text(encoding="utf-8"))["measures"]
-        about = {v["about"]: m for m, v in labels.items()}
+        about = {v["about"]: m for m, v in labels()["measures"].items()}
         for heading, sentence in CAN_SAY.findall(report.read_text(encoding="utf-8")):
             if heading in about:
                 can_say[about[heading]] = sentence

@@ -16,16 +16,16 @@ from engine import __version__
 from engine.claims.pieces import check_spec_text
 from engine.disclosure import suppress, too_few_compared
 from engine.errors import AnalysisError, Problem, UserError, display_path
-from engine.output import publish, report_folder
-from engine.render.aside import AsideProcess, binary_files
+from engine.run.publish import publish, report_folder
+from engine.run.side_process import AsideProcess, binary_files
 from engine.render.html import render_html
-from engine.render.markdown import render_markdown
-from engine.progress import Progress
-from engine.cache import RunCache, spec_info
+from engine.report import report_markdown
+from engine.run.progress import Progress
+from engine.run.cache import RunCache, spec_info
 from engine.results import AnalysisResult, Results
 from engine.spec.loaded import LoadedSpec
 from engine.spec.loader import load_spec
-from engine.warmup import REPORT_WRITERS, import_in_background
+from engine.run.warmup import REPORT_WRITERS, import_in_background
 
 if TYPE_CHECKING:
     from engine.stages.link import Cohort
@@ -38,7 +38,7 @@ def run_spec(
     """Run one evaluation and publish its report folder; returns the folder (with report.pdf when `pdf`).
 
     With the cache, a spec whose statistical part and input files are unchanged reuses the stored
-    results (engine/cache.py); the report is rendered and checked as after a full run. An `aside`
+    results (engine/run/cache.py); the report is rendered and checked as after a full run. An `aside`
     process (one run from the command line, a core to spare) makes the workbook and charts."""
     progress = progress or Progress(enabled=False)
     if pdf:
@@ -94,8 +94,8 @@ def shared_destinations(spec_paths: list[Path], out: Path | None) -> list[Proble
 
 
 def compute_results(loaded: LoadedSpec, progress: Progress | None = None) -> Results:
-    """Everything the report says, as numbers: the results.json of DESIGN §4."""
-    from engine.dryrun import prepare
+    """Everything the report says, as numbers: the results.json of docs/architecture.md §4."""
+    from engine.run.prepare import prepare
     from engine.stages.profile import build_profile, released_from_custody
 
     progress = progress or Progress(enabled=False)
@@ -190,7 +190,7 @@ def report_files(
         binaries = aside.request(loaded, results, charts is None)  # made aside from now on
     else:
         binaries = partial(binary_files, loaded, results, charts is None)
-    markdown_text = render_markdown(loaded, results)  # refuses any claim the rules forbid
+    markdown_text = report_markdown(loaded, results)  # refuses any claim the rules forbid
     made = binaries()
     if charts is None:
         charts = {name: data for name, data in made.items() if name.startswith("charts/")}

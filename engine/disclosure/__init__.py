@@ -1,4 +1,4 @@
-"""Disclosure control: the one place that decides which figures may be published (DESIGN §1.9).
+"""Disclosure control: the one place that decides which figures may be published (docs/architecture.md §1.9).
 (disclosure_cells counts the people behind a figure; disclosure_subtraction finds figures that give a
 count back by subtraction; `suppress` here applies every rule.)
 
@@ -53,14 +53,14 @@ from __future__ import annotations
 
 import re
 
-from engine.disclosure_cells import NO, PROFILE_FIELDS, RECORDED, YES, Cells, after_count, hidden_cells, small, \
+from engine.disclosure.cells import NO, PROFILE_FIELDS, RECORDED, YES, Cells, after_count, hidden_cells, small, \
     variable_cells, variables
-from engine.disclosure_subtraction import before_hidden, between, pool_hidden
+from engine.disclosure.subtraction import before_hidden, between, pool_hidden
 from engine.errors import Problem
+from engine.measures import MEASURES, PER_HUNDRED
 from engine.results import AnalysisResult, AttritionStep, BalanceRow, GroupProfile, MeasureResult, Profile, Results, Share
 from engine.spec.loaded import LoadedSpec
 
-PROPORTIONS = ("rate", "custody", "severity")  # measures in percent of participants
 QUALITY_ORDER = {"well": 0, "reasonably": 1, "poorly": 2}
 
 
@@ -143,30 +143,31 @@ def measure_cells(name: str, result: MeasureResult, group: int) -> Cells | None:
     """A measure's participant figure as people (or offences), with the group it is a share of."""
     if result.treatment is None:
         return None
-    if name in PROPORTIONS:
-        having = round(result.treatment * result.treatment_n / 100)
+    kind = MEASURES[name].kind
+    if kind == "proportion":
+        having = round(result.treatment * result.treatment_n / PER_HUNDRED)
         return {"having": having, "not": result.treatment_n - having}
-    if name == "frequency":
+    if kind == "count":
         return {"offences": round(result.treatment * result.treatment_n)}
-    return {"having": result.treatment_n, "not": group - result.treatment_n}  # time: re-offenders
+    return {"having": result.treatment_n, "not": group - result.treatment_n}  # days: the people with the event
 
 
 def exposed_measure(name: str, result: MeasureResult, group: int, threshold: int) -> bool:
     cells = measure_cells(name, result, group)
     if cells is None:
         return False
-    if name == "time_to_first_reoffence":
+    if MEASURES[name].among_event:
         return small(cells["having"], threshold) or small(cells["not"], threshold)
     if result.treatment_n < threshold:
         return True
-    if name == "frequency":
+    if MEASURES[name].kind == "count":
         return small(cells["offences"], threshold)
     return small(cells["having"], threshold) or small(cells["not"], threshold)
 
 
 def suppressed_measure(name: str, result: MeasureResult, threshold: int) -> MeasureResult:
     n = result.treatment_n
-    hide_n = n is not None and (small(n, threshold) or name == "time_to_first_reoffence")
+    hide_n = n is not None and (small(n, threshold) or MEASURES[name].among_event)
     return result.model_copy(update={
         "treatment": None, "difference": None, "ci_low": None, "ci_high": None, "p_value": None,
         "significant": False, "state": "not_significant", "required_treatment_n": None,

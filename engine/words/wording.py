@@ -1,10 +1,10 @@
-"""The report's sentences for one measure's result (DESIGN §1.9, the seeds' patterns).
+"""The report's sentences for one measure's result (docs/architecture.md §1.9, the seeds' patterns).
 
 The sentences themselves are data (report_text/wording.yaml), so wording can be reviewed and
 changed without touching code. This module only picks them by measure and state and hands
 them the MeasureResult's numbers, scaled to "per 100 people" (rate-like measures are already
 people per 100, frequency is multiplied by 100, time stays in days). Formatting is done by the
-engine.render.format filters inside the templates: nothing here turns a number into text
+engine.words.format filters inside the templates: nothing here turns a number into text
 except `count`, which uses format.magnitude.
 """
 
@@ -12,24 +12,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-import yaml
 from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
-from engine.render.format import FILTERS, magnitude, rounded
+from engine.words.texts import text_data
+from engine.words.format import FILTERS, magnitude, rounded
+from engine.measures import MEASURES
 from engine.results import MeasureResult
 from engine.spec.models import Programme
 
 STATES = ("decrease", "increase", "not_significant")
-
-
-def report_text_dir() -> Path:
-    """report_text/: inside the wheel as engine/report_text, at the repository root in a checkout."""
-    packaged = Path(__file__).resolve().parent / "report_text"
-    return packaged if packaged.is_dir() else Path(__file__).resolve().parent.parent / "report_text"
 
 
 @dataclass(frozen=True)
@@ -62,7 +56,7 @@ def _environment() -> SandboxedEnvironment:
 
 @lru_cache(maxsize=1)
 def _wording() -> dict[str, Any]:
-    return yaml.safe_load((report_text_dir() / "wording.yaml").read_text(encoding="utf-8"))
+    return text_data("wording")
 
 
 @lru_cache(maxsize=None)
@@ -77,8 +71,7 @@ def _render(source: str, **context: Any) -> str:
 def _context(
     measure: str, result: MeasureResult, programme: Programme, ordinal: int, released: bool = False
 ) -> dict[str, Any]:
-    spec = _wording()["measures"][measure]
-    scale = float(spec["scale"])
+    scale = MEASURES[measure].sentence_scale
     low, high = result.stated_low * scale, result.stated_high * scale  # the deciding test's interval
     near, far = (high, low) if result.state == "decrease" else (low, high)
     difference = result.difference * scale
@@ -159,6 +152,6 @@ def rounding_differs(measure: str, result: MeasureResult) -> bool:
 
     The template then adds the note that totals may not equal the sum due to rounding.
     """
-    scale = float(_wording()["measures"][measure]["scale"])
+    scale = MEASURES[measure].sentence_scale
     t, c = rounded(result.treatment * scale), rounded(result.comparison * scale)
     return t - c != rounded(result.difference * scale)

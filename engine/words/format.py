@@ -1,4 +1,4 @@
-"""Number formats of the published reports (DESIGN §1, "Wording: the published patterns").
+"""Number formats of the published reports (docs/architecture.md §1, "Wording: the published patterns").
 
 Rounding is half away from zero, as people and spreadsheets round (Python's round() would
 turn 0.5 into 0 and 2.5 into 2). These are the only functions that turn numbers into text.

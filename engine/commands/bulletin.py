@@ -6,7 +6,7 @@ programme's key finding in a paragraph. The bulletin reads only the report folde
 (so it works on published reports without their data), says each finding in the same words as the
 report's own key findings (report_text/bulletin.md.j2), and checks every sentence with the claims
 engine against that programme's own results: a bulletin never says more than a report may. It is
-written as Markdown and HTML with the reports' safe publish (engine.output), byte-identical for the
+written as Markdown and HTML with the reports' safe publish (engine.run.publish), byte-identical for the
 same reports whatever order they are given in.
 """
 
@@ -19,14 +19,10 @@ from engine.claims import Licence
 from engine.claims.pieces import Piece, check_pieces
 from engine.errors import Problem, UserError, display_path
 from engine.results import SCHEMA_VERSION, Results
+from engine.words.texts import measure_labels
 
 BULLETIN_FILES = ("bulletin.md", "bulletin.html")
 DEFAULT_TITLE = "Justice Data Lab: re-offending evaluations"
-VERDICTS = {  # the state of a headline measure in the table, in words
-    "rate": {"decrease": "lower", "increase": "higher"},
-    "frequency": {"decrease": "lower", "increase": "higher"},
-    "time_to_first_reoffence": {"decrease": "shorter", "increase": "longer"},
-}
 NO_DIFFERENCE, NOT_REPORTED = "no significant difference", "not reported"
 
 
@@ -64,12 +60,12 @@ def verdict(measure: str, results: Results) -> str:
     result = results.headline.measures.get(measure)
     if result is None or not result.reported or not result.headline:
         return NOT_REPORTED
-    return VERDICTS[measure][result.state] if result.significant else NO_DIFFERENCE
+    return measure_labels(measure)["verdict"][result.state] if result.significant else NO_DIFFERENCE
 
 
 def programme_view(folder: Path, results: Results, labels: dict) -> dict:
     """What the bulletin prints about one evaluation, user text escaped as the reports escape it."""
-    from engine.render.safe_text import plain_text
+    from engine.words.safe_text import plain_text
     from engine.render.view import findings_summary
 
     programme = results.spec.programme
@@ -103,8 +99,9 @@ def check_programme(p: dict, row: str, finding: str) -> None:
 def bulletin_markdown(folders: list[Path], title: str = DEFAULT_TITLE) -> str:
     """The bulletin's Markdown; raises UserError for a folder that is not a report or a sentence
     that claims more than its programme's results allow."""
-    from engine.render.markdown import environment, labels, tidy
-    from engine.render.safe_text import one_line
+    from engine.render.markdown import environment, tidy
+    from engine.words.texts import labels
+    from engine.words.safe_text import one_line
     from engine.spec.models import HEADLINE_MEASURES
 
     problems, programmes = [], []
@@ -144,7 +141,7 @@ def overlapping(out: Path, folders: list[Path]) -> Path | None:
 
 def write_bulletin(folders: list[Path], out: Path, title: str = DEFAULT_TITLE) -> Path:
     """Check, render and publish the bulletin folder (bulletin.md, bulletin.html)."""
-    from engine.output import publish
+    from engine.run.publish import publish
     from engine.render.html import render_html
 
     if not folders:

@@ -1,5 +1,5 @@
 """Import the report writers on a second thread while the statistics run (when no second process
-makes the workbook and charts: engine/render/aside.py).
+makes the workbook and charts: engine/run/side_process.py).
 
 matplotlib and openpyxl take about half a second to import, nearly all of it Python holding the
 interpreter lock, while the statistics spend most of their time in numpy and Arrow, which release

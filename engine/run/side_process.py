@@ -42,7 +42,7 @@ def binary_files(loaded: LoadedSpec, results: Results, charts: bool) -> dict[str
 # The process imports `engine` from this copy of it, never from its working folder: `python -c`
 # would put that folder first on its path, and a folder holding another `engine` (or `openpyxl`)
 # would then make the report's files.
-START = "import sys; sys.path = [{root!r}] + [p for p in sys.path if p]; from engine.render.aside import serve; serve()"
+START = "import sys; sys.path = [{root!r}] + [p for p in sys.path if p]; from engine.run.side_process import serve; serve()"
 
 
 class AsideProcess:
