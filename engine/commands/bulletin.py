@@ -21,7 +21,6 @@ from engine.errors import Problem, UserError, display_path
 from engine.results import SCHEMA_VERSION, Results
 from engine.words.texts import measure_labels
 
-BULLETIN_FILES = ("bulletin.md", "bulletin.html")
 DEFAULT_TITLE = "Justice Data Lab: re-offending evaluations"
 NO_DIFFERENCE, NOT_REPORTED = "no significant difference", "not reported"
 
@@ -141,7 +140,7 @@ def overlapping(out: Path, folders: list[Path]) -> Path | None:
 
 def write_bulletin(folders: list[Path], out: Path, title: str = DEFAULT_TITLE) -> Path:
     """Check, render and publish the bulletin folder (bulletin.md, bulletin.html)."""
-    from engine.run.publish import publish
+    from engine.run.publish import BULLETIN_FILES, publish
     from engine.render.html import render_html
 
     if not folders:
@@ -159,4 +158,5 @@ def write_bulletin(folders: list[Path], out: Path, title: str = DEFAULT_TITLE) -
                                 "choose an --out folder outside the reports"))
     markdown = bulletin_markdown(folders, title)
     html = render_html(markdown, {}, " ".join(title.split()))
-    return publish(out, {"bulletin.md": markdown.encode("utf-8"), "bulletin.html": html.encode("utf-8")})
+    markdown_name, html_name = BULLETIN_FILES
+    return publish(out, {markdown_name: markdown.encode("utf-8"), html_name: html.encode("utf-8")})

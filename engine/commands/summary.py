@@ -11,6 +11,7 @@ from pathlib import Path
 
 from engine.errors import display_path
 from engine.results import Results
+from engine.run.publish import CHART_FOLDER, REPORT_FILES
 
 FLOW_STEPS = {
     "submitted": "{n:,} records submitted",
@@ -19,7 +20,6 @@ FLOW_STEPS = {
     "no_matching_sentence": "{n:,} with a matching sentence",
     "sexual_offence": "{n:,} without a sexual offence",
 }
-READ_FIRST = ("report.html", "report.pdf", "report.md", "annex.xlsx", "results.json")
 
 
 def key_finding(markdown_text: str) -> str:
@@ -48,8 +48,8 @@ def run_summary(folder: Path) -> list[str]:
              f"Flow: {flow_line(results)}"]
     lines += [f"Warning: {warning}" for warning in results.warnings]
     shown = display_path(folder)
-    files = [name for name in READ_FIRST if (folder / name).exists()]
-    charts = sorted(p.name for p in (folder / "charts").glob("*.png")) if (folder / "charts").is_dir() else []
-    lines.append(f"Wrote {shown}/: " + ", ".join(files + [f"charts/{name}" for name in charts]))
+    files = [name for name in REPORT_FILES if (folder / name).exists()]
+    charts = sorted(p.name for p in (folder / CHART_FOLDER).glob("*.png")) if (folder / CHART_FOLDER).is_dir() else []
+    lines.append(f"Wrote {shown}/: " + ", ".join(files + [f"{CHART_FOLDER}/{name}" for name in charts]))
     lines.append(f"Open {shown}/report.html to read the report.")
     return lines

@@ -37,9 +37,15 @@ def pdf_engine() -> str | None:
 
 
 def require_pdf_engine() -> str:
-    """The engine, or a UserError saying how to get one (checked before any statistics are run)."""
+    """The engine, or a UserError saying how to get one (checked before any statistics are run); a
+    JDLSPEC_CHROMIUM that names no program is named, since it is what the user must correct."""
     engine = pdf_engine()
     if engine is None:
+        chosen = os.environ.get("JDLSPEC_CHROMIUM")
+        if chosen:
+            raise UserError(Problem("--pdf", None, None, "", f"JDLSPEC_CHROMIUM is set to '{chosen}', which is not "
+                                    "a program on this machine; set it to a Chrome or Chromium program, or unset it "
+                                    "to use the chromium on the PATH"))
         raise UserError(Problem("--pdf", None, None, "", NO_ENGINE))
     return engine
 
@@ -62,7 +68,17 @@ def html_to_pdf(html_text: str, engine: str | None = None) -> bytes:
             raise UserError(Problem("--pdf", None, None, "", f"Chromium could not print the report ({error})")) from None
         if not pdf.is_file() or pdf.stat().st_size == 0:
             raise UserError(Problem("--pdf", None, None, "", f"Chromium ({engine}) did not write a PDF"))
-        return normalise(pdf.read_bytes())
+        printed = pdf.read_bytes()
+        if not is_pdf(printed):
+            raise UserError(Problem("--pdf", None, None, "", f"{engine} wrote a file that is not a PDF (it starts "
+                                    f"{printed[:8]!r}), so no report.pdf was published; is it a Chrome or "
+                                    "Chromium program?"))
+        return normalise(printed)
+
+
+def is_pdf(data: bytes) -> bool:
+    """A PDF file starts with its header and ends with its end-of-file mark (trailing blank bytes allowed)."""
+    return data.startswith(b"%PDF-") and b"%%EOF" in data[-1024:]
 
 
 def normalise(pdf: bytes) -> bytes:

@@ -33,8 +33,13 @@ from engine.files import os_errors, refuse
 
 MARKER = ".jdlspec-report"
 MARKER_TEXT = b"This folder was written by jdlspec; jdlspec replaces it whole on the next run.\n"
-REPORT_FILES = {"results.json", "report.md", "report.html", "annex.xlsx", MARKER}
-CHART_FOLDER = "charts"
+# The one list of the files jdlspec writes into a folder it publishes (a report, with report.pdf when
+# asked for, or a bulletin), in the order the run's summary names them. Whatever writes or reads a
+# report folder takes the names from here, so a folder one run wrote is always one the next may replace.
+REPORT_FILES = ("report.html", "report.pdf", "report.md", "annex.xlsx", "results.json")
+BULLETIN_FILES = ("bulletin.md", "bulletin.html")
+CHART_FOLDER = "charts"  # charts/<measure>.png
+WRITTEN = frozenset(REPORT_FILES + BULLETIN_FILES + (MARKER,))
 
 
 def publish(out_dir: Path, files: dict[str, bytes]) -> Path:
@@ -46,10 +51,10 @@ def publish(out_dir: Path, files: dict[str, bytes]) -> Path:
             raise TypeError(f"report file {name} is {type(files[name]).__name__}, not bytes")
     with os_errors(display_path(given), "cannot write the report folder"):
         out_dir = report_folder(given)
-        _check_destination(out_dir, names)
+        _check_destination(out_dir)
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         with folder_lock(out_dir):
-            _check_destination(out_dir, names)  # again, now that nobody else is writing it
+            _check_destination(out_dir)  # again, now that nobody else is writing it
             _write_and_swap(out_dir, {**{n: files[n] for n in names}, MARKER: MARKER_TEXT})
     return given
 
@@ -99,14 +104,17 @@ def _swap(temporary: Path, out_dir: Path, backup: Path) -> None:
 
 
 def _checked_name(name: str) -> str:
-    """A plain relative name such as 'charts/rate.png' (never '..', never absolute)."""
+    """A name of the manifest above, or 'charts/<name>.png' (never '..', never absolute)."""
     path = PurePosixPath(name)
     if path.is_absolute() or not path.parts or any(part in ("", ".", "..") for part in path.parts) or "\\" in name:
         raise ValueError(f"not a relative report file name: {name!r}")
+    listed = name in WRITTEN or (len(path.parts) == 2 and path.parts[0] == CHART_FOLDER and path.suffix == ".png")
+    if not listed:
+        raise ValueError(f"{name!r} is not among the files jdlspec writes (engine/run/publish.py REPORT_FILES)")
     return name
 
 
-def _check_destination(out_dir: Path, names: list[str]) -> None:
+def _check_destination(out_dir: Path) -> None:
     """Refuse to replace anything but a folder jdlspec wrote (so nobody's folder is deleted by mistake)."""
     if not out_dir.exists() and not out_dir.is_symlink():
         return
@@ -122,14 +130,13 @@ def _check_destination(out_dir: Path, names: list[str]) -> None:
     if not marker.is_file() or marker.is_symlink():
         refuse(where, f"was not written by jdlspec (it has no {MARKER} file), so it will not be replaced; "
                        "choose another output folder or empty it")
-    expected = REPORT_FILES | {PurePosixPath(n).parts[0] for n in names if len(PurePosixPath(n).parts) == 1}
     for entry in entries:
         if entry.name == CHART_FOLDER and entry.is_dir() and not entry.is_symlink():
             stray = [p for p in sorted(entry.iterdir()) if p.suffix != ".png" or not p.is_file() or p.is_symlink()]
             if stray:
                 refuse(where, f"holds {display_path(stray[0])}, which jdlspec did not write, so it will not be "
                                "replaced; move that file or choose another output folder")
-        elif entry.name not in expected or not entry.is_file() or entry.is_symlink():
+        elif entry.name not in WRITTEN or not entry.is_file() or entry.is_symlink():
             refuse(where, f"holds {entry.name}, which jdlspec did not write, so it will not be replaced; "
                            "move that file or choose another output folder")
 

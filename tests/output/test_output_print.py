@@ -62,7 +62,8 @@ def test_pdf_dates_are_fixed_at_the_same_length():
 
 
 def test_pdf_without_a_browser_says_how_to_get_one_before_any_work(tmp_path, monkeypatch):
-    monkeypatch.setenv("JDLSPEC_CHROMIUM", str(tmp_path / "no-such-browser"))
+    monkeypatch.delenv("JDLSPEC_CHROMIUM", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))  # no browser on it
     result = CliRunner().invoke(app, ["run", "specs/lpt.yaml", "--pdf", "--out", str(tmp_path / "out"), "-q"])
     assert result.exit_code == 1
     assert "--pdf needs Chromium to print the report (on Debian/Ubuntu: apt-get install chromium" in result.output
