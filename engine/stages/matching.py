@@ -3,22 +3,43 @@
 The pool's scores are sorted once; each participant's caliper window is found by binary search,
 so the cost is O((n + m) log m) and no participant × pool matrix is ever built (pools run to
 millions of records). Radius matching spreads each participant's weight 1/k over the k pool
-records in its window with a difference array. Nearest-neighbour matching follows R's MatchIt
-4.7.2 (`nn_matchC_vec`): every record, participant or pool, is sorted by score and, on equal
-scores, by its row in the data (R's stable sort); the nearer of the left and right candidates
-wins (the left on a tie), matches are taken in rounds (every participant's first, then second
-...), participants in descending score order (equal scores in row order).
+records in its window with a difference array.
 
-The tie rule, stated once: among comparison records at the same distance, the one nearer the
-participant in (score, data row) order wins, the lower side first. So with exact ties and
-replacement, a participant listed before its tied pool records takes the first of them in the
-data, and one listed after them takes the last: exactly MatchIt's choice given the same rows in
-the same order. "Data row" is the record's row in the reference file (carried from linking);
-without rows, the pool counts as listed first, in its own order, then the participants.
+Nearest-neighbour matching is R's MatchIt 4.7.2 (`nn_matchC_vec` and `find_control_vec`, in
+kosukeimai/MatchIt src/nn_matchC_vec.cpp and src/internal.cpp, release commit ac853e7), tie rule
+included:
+
+- Every record, participant or pool, is placed in one order: by score, equal scores by row in the
+  data (R's stable `order(distance)`, nn_matchC_vec.cpp l.95).
+- A participant's search walks out from its own place one place at a time, left first, then right,
+  then left ... (internal.cpp l.273-304). Places held by participants, or by pool records already
+  used up, are stepped over but still take their turn (l.306-312). Each side keeps up to `ratio`
+  records within the caliper (l.320-330, 380-394) and stops early at a record with `ratio` found
+  ones strictly nearer (l.340-360). So between equally near records on the two sides, the one
+  fewer places away in that order is found first, the left one if as many places away.
+- The found records are cut to the `ratio` nearest by std::partial_sort (std::sort when no more
+  than `ratio` were found out of distance order; l.397-437). These are not stable: equally near
+  records are kept and ordered as libstdc++'s heap and introsort leave them (transcribed below);
+  with ratio 1, the record found first unless the other is strictly nearer.
+- With replacement (`reuse.max >= n1`, also any single participant) MatchIt takes each
+  participant's `ratio` matches in one search, participants in data order (matchit2nearest.R
+  l.403-404, nn_matchC_vec.cpp l.287-348). Without it, matching goes in rounds of one match per
+  participant, by descending score, equal scores in data order (`m.order = "largest"`, l.544, 682;
+  nn_matchC_vec.cpp l.186-286); a participant's later rounds search outside the places of its
+  earlier matches and accept nothing nearer than the farthest of them (internal.cpp l.202-247), and a
+  participant with nothing found is not searched again.
+
+So with exact ties the answer depends on the rows' order in the data, participants' rows
+included: rows Ca, T1, T2, Cb with one score, 1:1 with replacement, give T1 → Ca and T2 → Cb.
+"Data row" is the record's row in the reference file (carried from linking); without rows, the pool
+counts as listed first, in its own order, then the participants. Each participant's search costs
+O(ratio) steps once the next untaken record on each side is known (union-find links over taken
+records), so matching stays near-linear in pool size after the one sort.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from dataclasses import dataclass
 
 import numpy as np
@@ -104,14 +125,128 @@ def data_rows(n: int, m: int, treated_row: np.ndarray | None, pool_row: np.ndarr
     return np.asarray(treated_row, dtype=np.int64), np.asarray(pool_row, dtype=np.int64)
 
 
-def starts(s: np.ndarray, sorted_rows: np.ndarray, treated_logit: np.ndarray, treated_row: np.ndarray) -> np.ndarray:
-    """How many pool records sort before each participant by (score, data row): its right neighbour's position."""
-    lo = np.searchsorted(s, treated_logit, side="left")
-    hi = np.searchsorted(s, treated_logit, side="right")
-    out = lo.copy()
-    for i in np.flatnonzero(hi > lo):  # exact ties with pool records: their rows decide
-        out[i] = lo[i] + np.searchsorted(sorted_rows[lo[i] : hi[i]], treated_row[i], side="left")
-    return out
+def places(
+    treated_logit: np.ndarray, pool_logit: np.ndarray, treated_row: np.ndarray, pool_row: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every record, participant or pool, in MatchIt's `order(distance)`: by score, equal scores in data order.
+
+    Returns the pool in that order (indices into the pool), each of those pool records' place among all
+    records, and each participant's place. One sort of n + m keys; nothing per pair.
+    """
+    m = pool_logit.size
+    everyone = np.lexsort((np.concatenate([pool_row, treated_row]), np.concatenate([pool_logit, treated_logit])))
+    is_pool = everyone < m
+    pool_place = np.flatnonzero(is_pool)
+    treated_place = np.empty(treated_logit.size, dtype=np.int64)
+    treated_place[everyone[~is_pool] - m] = np.flatnonzero(~is_pool)
+    return everyone[is_pool], pool_place, treated_place
+
+
+# libstdc++'s std::partial_sort and std::sort (bits/stl_heap.h, bits/stl_algo.h), which MatchIt's
+# find_control_vec uses to order its candidates by distance. Neither is stable, so among equally
+# near candidates the one kept (and the column it lands in) is theirs, not a stable sort's.
+
+def _adjust_heap(a: list, first: int, hole: int, length: int, value, less) -> None:
+    top = second = hole
+    while second < (length - 1) // 2:
+        second = 2 * (second + 1)
+        if less(a[first + second], a[first + second - 1]):
+            second -= 1
+        a[first + hole] = a[first + second]
+        hole = second
+    if length % 2 == 0 and second == (length - 2) // 2:
+        second = 2 * (second + 1)
+        a[first + hole] = a[first + second - 1]
+        hole = second - 1
+    parent = (hole - 1) // 2  # __push_heap
+    while hole > top and less(a[first + parent], value):
+        a[first + hole] = a[first + parent]
+        hole = parent
+        parent = (hole - 1) // 2
+    a[first + hole] = value
+
+
+def _partial_sort(a: list, first: int, middle: int, last: int, less) -> None:
+    length = middle - first
+    if length > 1:  # __make_heap
+        for parent in range((length - 2) // 2, -1, -1):
+            _adjust_heap(a, first, parent, length, a[first + parent], less)
+    for i in range(middle, last):  # __heap_select
+        if less(a[i], a[first]):
+            value, a[i] = a[i], a[first]
+            _adjust_heap(a, first, 0, length, value, less)
+    for end in range(middle - 1, first, -1):  # __sort_heap
+        value, a[end] = a[end], a[first]
+        _adjust_heap(a, first, 0, end - first, value, less)
+
+
+def _insert(a: list, i: int, less) -> None:
+    value = a[i]
+    while less(value, a[i - 1]):
+        a[i] = a[i - 1]
+        i -= 1
+    a[i] = value
+
+
+def _insertion_sort(a: list, first: int, last: int, less) -> None:
+    for i in range(first + 1, last):
+        if less(a[i], a[first]):
+            a[first : i + 1] = [a[i]] + a[first:i]
+        else:
+            _insert(a, i, less)
+
+
+def _introsort(a: list, first: int, last: int, depth: int, less) -> None:
+    while last - first > 16:
+        if depth == 0:
+            _partial_sort(a, first, last, last, less)
+            return
+        depth -= 1
+        x, y, z = first + 1, first + (last - first) // 2, last - 1  # __move_median_to_first
+        if less(a[x], a[y]):
+            median = y if less(a[y], a[z]) else (z if less(a[x], a[z]) else x)
+        else:
+            median = x if less(a[x], a[z]) else (z if less(a[y], a[z]) else y)
+        a[first], a[median] = a[median], a[first]
+        lo, hi = first + 1, last  # __unguarded_partition around a[first]
+        while True:
+            while less(a[lo], a[first]):
+                lo += 1
+            hi -= 1
+            while less(a[first], a[hi]):
+                hi -= 1
+            if not lo < hi:
+                break
+            a[lo], a[hi] = a[hi], a[lo]
+            lo += 1
+        _introsort(a, lo, last, depth, less)
+        last = lo
+
+
+def _std_sort(a: list, less) -> None:
+    n = len(a)
+    if n == 0:
+        return
+    _introsort(a, 0, n, 2 * (n.bit_length() - 1), less)
+    _insertion_sort(a, 0, min(n, 16), less)
+    for i in range(16, n):
+        _insert(a, i, less)
+
+
+def _nearest_first(ids: list[int], dists: list[float], ratio: int) -> list[int]:
+    """The end of find_control_vec: the candidates, as found, cut to the `ratio` nearest."""
+    n = len(ids)
+    if n <= 1 or (n <= ratio and all(dists[c] <= dists[c + 1] for c in range(n - 1))):
+        return ids
+    if ratio == 1:  # two found: the second only if strictly nearer
+        return [ids[1]] if dists[1] < dists[0] else [ids[0]]
+    ind = list(range(n))
+    less = lambda a, b: dists[a] < dists[b]
+    if n > ratio:
+        _partial_sort(ind, 0, ratio, n, less)
+        return [ids[c] for c in ind[:ratio]]
+    _std_sort(ind, less)
+    return [ids[c] for c in ind]
 
 
 def nearest_match(
@@ -124,35 +259,107 @@ def nearest_match(
     """
     n, m = treated_logit.size, pool_logit.size
     treated_row, pool_row = data_rows(n, m, treated_row, pool_row)
-    order = np.lexsort((pool_row, pool_logit))  # by score, then data row
+    order, place, treated_place = places(treated_logit, pool_logit, treated_row, pool_row)
     s = pool_logit[order]
-    start = starts(s, pool_row[order], treated_logit, treated_row)
-    used = np.zeros(m, dtype=bool)  # without replacement: sorted positions already taken
-    taken: list[list[int]] = [[] for _ in range(n)]  # sorted positions matched to each participant
-    # participants in descending score, equal scores in data order (R's order is stable)
-    treated_order = np.lexsort((treated_row, -treated_logit))
-    for _round in range(ratio):
-        for i in treated_order:
-            if _round > len(taken[i]):  # found nothing in an earlier round: nothing nearer now
-                continue
-            mine = taken[i]
-            t = treated_logit[i]
-            left = start[i] - 1
-            while left >= 0 and ((not replace and used[left]) or left in mine):
-                left -= 1
-            right = start[i]
-            while right < m and ((not replace and used[right]) or right in mine):
-                right += 1
-            left_ok = left >= 0 and abs(s[left] - t) <= width
-            right_ok = right < m and abs(s[right] - t) <= width
-            if left_ok and (not right_ok or abs(s[left] - t) <= abs(s[right] - t)):
-                chosen = left
-            elif right_ok:
-                chosen = right
+    start = np.searchsorted(place, treated_place)  # pool records before each participant
+    # without replacement, taken records are skipped through union-find links (nearest untaken on each side)
+    left_link: dict[int, int] = {}
+    right_link: dict[int, int] = {}
+
+    def left_of(j: int) -> int:
+        path = []
+        while j in left_link:
+            path.append(j)
+            j = left_link[j]
+        for q in path:
+            left_link[q] = j
+        return j
+
+    def right_of(j: int) -> int:
+        path = []
+        while j in right_link:
+            path.append(j)
+            j = right_link[j]
+        for q in path:
+            right_link[q] = j
+        return j
+
+    def find(i: int, k: int, mine: list[int]) -> list[int]:
+        """find_control_vec: up to k candidates, walking out from participant i's place one place at a time."""
+        t = float(treated_logit[i])
+        lo_place = hi_place = int(treated_place[i])
+        left_j, right_j = int(start[i]) - 1, int(start[i])
+        min_dist = 0.0
+        if mine:  # a later round: start outside this participant's matches, no nearer than the farthest
+            lo, hi = min(mine), max(mine)
+            if place[lo] < lo_place:
+                lo_place, left_j = int(place[lo]), lo - 1
+            if place[hi] > hi_place:
+                hi_place, right_j = int(place[hi]), hi + 1
+            near = [abs(t - float(s[j])) for j, p in ((lo, lo_place), (hi, hi_place)) if place[j] == p]
+            min_dist = max(near)
+        lj = left_of(left_j) if left_j >= 0 else -1
+        rj = right_of(right_j) if right_j < m else m
+        l_stop, r_stop = lj < 0, rj >= m
+        ids: list[int] = []
+        dists: list[float] = []  # as found
+        ranked: list[float] = []  # the same, ascending, to count the candidates strictly nearer
+        found_l = found_r = 0
+        while not (l_stop and r_stop):
+            # one place left, one right, in turn, left first: the next record looked at on each side
+            # is the one fewer places away, the left one if they are as many places away
+            left = r_stop or (not l_stop and lo_place - place[lj] <= place[rj] - hi_place)
+            j = lj if left else rj
+            if left:
+                lj = left_of(j - 1) if j > 0 else -1
             else:
-                continue
-            mine.append(chosen)
-            used[chosen] = True
+                rj = right_of(j + 1) if j + 1 < m else m
+            d = abs(t - float(s[j]))
+            stop = False
+            if d > width:
+                stop = True
+            elif d < min_dist:
+                pass
+            elif len(ids) >= k and bisect_left(ranked, d) >= k:  # k found already, all strictly nearer
+                stop = True
+            else:
+                ids.append(j)
+                dists.append(d)
+                insort(ranked, d)
+                if left:
+                    found_l += 1
+                    stop = found_l == k
+                else:
+                    found_r += 1
+                    stop = found_r == k
+            if left:
+                l_stop = stop or lj < 0
+            else:
+                r_stop = stop or rj >= m
+        return _nearest_first(ids, dists, k)
+
+    taken: list[list[int]] = [[] for _ in range(n)]  # sorted positions matched to each participant, in MatchIt's columns
+    if replace or n == 1:  # reuse.max >= n1: every participant's `ratio` matches in one search, nothing used up
+        for i in range(n):
+            taken[i] = find(i, ratio, [])
+    else:  # rounds: each participant's first match, then second ...; participants by descending score (stable)
+        treated_order = np.lexsort((treated_row, -treated_logit)).tolist()
+        failed = np.zeros(n, dtype=bool)
+        left_free = m
+        for _round in range(ratio):
+            for i in treated_order:
+                if left_free == 0:
+                    break
+                if failed[i]:
+                    continue
+                found = find(i, 1, taken[i])
+                if not found:
+                    failed[i] = True  # MatchIt makes it ineligible: no later round looks for it
+                    continue
+                j = found[0]
+                taken[i].append(j)
+                left_link[j], right_link[j] = j - 1, j + 1
+                left_free -= 1
     k = np.array([len(x) for x in taken], dtype=np.int64)
     matched = k > 0
     weights = np.zeros(m)
