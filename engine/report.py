@@ -8,6 +8,9 @@ as the reader will see it, where only the engine's own "What you cannot say" quo
 
 from __future__ import annotations
 
+import secrets
+from dataclasses import replace
+
 from engine.claims import Licence
 from engine.claims.pieces import Piece, check_pieces, spec_pieces
 from engine.render.markdown import render_sections, safe_results, safe_spec
@@ -37,8 +40,13 @@ def report_markdown(loaded: LoadedSpec, results: Results) -> str:
     """The whole report as Markdown; raises UserError when any sentence claims more than the results license.
 
     Every user field (the spec's texts, names and labels, and the data's category labels) is checked
-    first, each at its own place; then each rendered section as the reader will see it, where only
-    the engine's own "What you cannot say" quotations are left out (recognised by their exact text).
+    first, each at its own place. Then the engine's own text is checked as the reader will see it,
+    rendered a second time with two substitutions that only this function knows, so that nothing
+    depends on how user text is escaped:
+    - the programme's name, title and organisation are plain name tokens (the names themselves were
+      checked as the spec's text; in the engine's sentences they are names, never a figure or a claim);
+    - each "What you cannot say" quotation is a random placeholder, exempt only in its own place, so
+      the same sentence anywhere else (user text, a press release that copies it) is read like any other.
     """
     view = report_view(loaded, results, labels())
     can_say = {w.measure: w.can_say for w in view["wordings"]}
@@ -46,11 +54,24 @@ def report_markdown(loaded: LoadedSpec, results: Results) -> str:
     phrases = list(loaded.spec.report.forbidden_phrases)
     check_pieces(spec_pieces(loaded) + data_pieces(results), licence, phrases)
     escaped, shown = safe_spec(loaded), safe_results(results)
-    shown_view = report_view(escaped, shown, labels())
-    sections = render_sections(escaped, shown, shown_view)
-    quoted = tuple(w.cannot_say for w in view["wordings"] + shown_view["wordings"])  # as written and as printed
-    names = tuple(name for spec in (loaded.spec, escaped.spec) for key in ("name", "title", "organisation")
-                  if (name := getattr(spec.programme, key)).strip())  # checked as the spec's text, names here
-    check_pieces([Piece(text, f"report_text/{name}.md.j2", engine=True, quoted=quoted, names=names)
-                  for name, text in sections], licence, phrases)
-    return "\n\n".join(text for _, text in sections) + "\n"
+    tokens = safe_spec(_name_tokens(loaded))
+    checked_view, quotations = _placeholders(report_view(tokens, shown, labels()))
+    check_pieces([Piece(text, f"report_text/{name}.md.j2", engine=True, quoted=quotations)
+                  for name, text in render_sections(tokens, shown, checked_view)], licence, phrases)
+    return "\n\n".join(text for _, text in render_sections(escaped, shown)) + "\n"
+
+
+NAME_TOKENS = {"name": "the Programmename programme", "title": "Programmetitle", "organisation": "Organisationname"}
+
+
+def _name_tokens(loaded: LoadedSpec) -> LoadedSpec:
+    """The spec with the programme's names replaced by neutral names (what the engine's sentences say
+    around a name is checked; the name itself is checked where the spec writes it)."""
+    programme = loaded.spec.programme.model_copy(update=NAME_TOKENS)
+    return replace(loaded, spec=loaded.spec.model_copy(update={"programme": programme}))
+
+
+def _placeholders(view: dict) -> tuple[dict, tuple[str, ...]]:
+    """The view with each ✗ quotation replaced by a random placeholder, and the placeholders."""
+    wordings = [replace(w, cannot_say=f"jdlspecquotation{secrets.token_hex(12)}") for w in view["wordings"]]
+    return {**view, "wordings": wordings}, tuple(w.cannot_say for w in wordings)

@@ -50,8 +50,10 @@ def _one(patterns: list[str] | str, macros: dict[str, str]) -> re.Pattern:
 @lru_cache(maxsize=1)
 def rule_book() -> RuleBook:
     raw = text_data("rules")
-    macros = raw["macros"]
     vocabulary = raw["vocabulary"]
+    # {outcome}: any measured outcome's words (vocabulary.outcome), so a rule names outcomes once
+    measured = [p for m, ps in vocabulary["outcome"].items() if m != "unmeasured" for p in ps]
+    macros = {**raw["macros"], "outcome": "(?:" + "|".join(f"(?:{p})" for p in measured) + ")"}
     grouped = ("outcome", "good_outcome")
     rules = {r["id"]: Rule(id=r["id"], description=r["description"], source=r["source"], what=r["what"],
                            must_flag=tuple(r.get("must_flag", [])), must_pass=tuple(r.get("must_pass", [])))

@@ -214,7 +214,8 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
     programme's names in the engine's text (checked where the spec writes them)."""
     words = book.words
     whole = sentence.text.replace("\n", " ")  # an aim or a claim split across lines is one sentence
-    unscoped = _blank_all(_blank_names(_blank_given(whole, names), book), words["context"])
+    unnamed = _blank_given(whole, names)  # the programme's names are names: never a figure, proof or universal
+    unscoped = _blank_all(_blank_names(unnamed, book), words["context"])
     text = blank_scopes(unscoped, book)
     if words["other_groups"].search(whole) and not words["programme_side"].search(text) and not SET_AGAINST.search(whole):
         return []
@@ -256,13 +257,15 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
                 both or BOTH_WAYS_GOOD.search(said) and BOTH_WAYS_BAD.search(said)):
             claim.effect = claim.no_effect = None  # "may have had a positive effect, a negative one or none"
         # a word of proof anywhere; a relative form about an outcome, whatever its verb
-        claim.forced = bool(book.never["proof_anywhere"].search(said)
-                            or measures and book.never["relative"].search(said))
+        written = unnamed[start:start + len(clause)]
+        claim.forced = bool(book.never["proof_anywhere"].search(written)
+                            or measures and (book.never["relative"].search(written)
+                                             or book.never["universal_outcome"].search(written)))
         if claim.is_claim:
             if forms is None:
                 forms = {name for name in ("hedge", "per_hundred", "interval", "figure") if words[name].search(text)}
             claim.forms = set(forms)
-            _never_forms(claim, said, book)
+            _never_forms(claim, written, unnamed, book)
             found.append(claim)
         # an aim's measure is what a pronoun after it speaks of ("... to cut reoffending, and it has cut it")
         aimed_clause = unscoped[start:start + len(clause)]
@@ -280,10 +283,10 @@ def _clauses(text: str) -> list[tuple[int, str]]:
     return [(s, c) for s, c in spans if c.strip()]
 
 
-def _never_forms(claim: Claim, clause: str, book: RuleBook) -> None:
-    """Forms never published whatever the results, and whether a plain change verb needs a hedge."""
+def _never_forms(claim: Claim, clause: str, text: str, book: RuleBook) -> None:
+    """Forms never published whatever the results, and whether a plain change verb needs a hedge
+    (`clause` and its sentence `text` as written, the programme's names blanked)."""
     never = book.never
-    text = claim.sentence.text.replace("\n", " ")
     if not (claim.directions or claim.effect or claim.no_effect or claim.forced):
         return  # a statement of significance alone is judged against the results
     for name in ("relative", "proof", "certainty", "universal", "benchmark", "cause"):

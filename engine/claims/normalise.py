@@ -28,8 +28,11 @@ LOOK_ALIKES = str.maketrans({
 ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);?")
 TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-PLAIN = re.compile(r"[^&<\[*_~`\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\U0010ffff]*")  # no entity, tag, link, mark, control
+PLAIN = re.compile(r"[^&<\[*_~`\\\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\U0010ffff]*")  # no entity, tag, link, mark, control
 WORD = re.compile(r"[^ \t\r\n]+")
+ESCAPABLE = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")  # CommonMark: ASCII punctuation
+MARKUP = frozenset("<>[]()*_~`!&\\")  # what markup is made of: literal copies of these are protected
+LITERAL = 0xE000  # private-use plane: a literal markup character while the markup is dropped
 EMPHASIS = re.compile(r"\*\*+|__+|~~+|(?<=\w)[*_~`]+(?=\w)|(?<=\w)[*_~`]+(?!\w)|(?<!\w)[*_~`]+(?=\w)")
 
 
@@ -39,13 +42,14 @@ def _invisible(char: str) -> bool:
 
 
 def _decode(chars: list[tuple[str, int]]) -> list[tuple[str, int]]:
-    """One pass of HTML entity decoding, each decoded character keeping the entity's raw index."""
-    text = "".join(c for c, _ in chars)
+    """One pass of HTML entity decoding, each decoded character keeping the entity's raw index (and
+    literal: an entity is text, never markup)."""
+    text = "".join(_plain(c) for c, _ in chars)
     out: list[tuple[str, int]] = []
     position = 0
     for match in ENTITY.finditer(text):
         out += chars[position:match.start()]
-        out += [(c, chars[match.start()][1]) for c in html.unescape(match.group())]
+        out += [(_literal(c), chars[match.start()][1]) for c in html.unescape(match.group())]
         position = match.end()
     return out + chars[position:]
 
@@ -70,12 +74,16 @@ def _overridden(chars: list[tuple[str, int]]) -> list[tuple[str, int]]:
 
 
 def _characters(line: str) -> list[tuple[str, int]]:
-    """(reader's character, raw index): entities decoded (until none is left, so &amp;#118; too),
-    NFKC per character (full-width digits, ％, ligatures, mathematical letters), look-alikes
-    folded, invisibles dropped."""
-    if line.isascii() and "&" not in line:  # nothing to decode, fold or reorder: only controls go
+    """(reader's character, raw index): Markdown's backslash escapes and HTML entities become the
+    literal characters they stand for (decoded until none is left, so &amp;#118; too), tags written
+    as tags vanish first, NFKC per character (full-width digits, ％, ligatures, mathematical
+    letters), look-alikes folded, invisibles dropped. A literal character is held as a private-use
+    character (LITERAL + its code) until the markup is gone: `\\_` and `&lt;b&gt;` are what the
+    reader sees, never emphasis or a tag."""
+    if line.isascii() and "&" not in line and "\\" not in line:  # nothing to decode, fold or reorder
         return [(" " if c in "\t\r\n" else c, i) for i, c in enumerate(line) if " " <= c < "\x7f" or c in "\t\r\n"]
-    out = [(c, i) for i, c in enumerate(line)]
+    out = _escaped([(c, i) for i, c in enumerate(line)])
+    out = _drop(out, TAG)
     for _ in range(4):
         decoded = _decode(out)
         if decoded == out:
@@ -84,6 +92,9 @@ def _characters(line: str) -> list[tuple[str, int]]:
     out = _overridden(out)
     folded: list[tuple[str, int]] = []
     for char, index in out:
+        if _is_literal(char):
+            folded.append((char, index))
+            continue
         for piece in unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", char)):
             piece = piece.translate(LOOK_ALIKES)
             if piece in "\r\n":
@@ -91,6 +102,33 @@ def _characters(line: str) -> list[tuple[str, int]]:
             if not _invisible(piece):
                 folded.append((piece, index))
     return folded
+
+
+def _literal(char: str) -> str:
+    return chr(LITERAL + ord(char)) if char in MARKUP else char
+
+
+def _plain(char: str) -> str:
+    return chr(ord(char) - LITERAL) if _is_literal(char) else char
+
+
+def _is_literal(char: str) -> bool:
+    return LITERAL <= ord(char) < LITERAL + 128
+
+
+def _escaped(chars: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """Markdown's backslash escapes: `\\*` is a literal asterisk (the backslash is not shown)."""
+    out: list[tuple[str, int]] = []
+    position = 0
+    while position < len(chars):
+        char, index = chars[position]
+        if char == "\\" and position + 1 < len(chars) and chars[position + 1][0] in ESCAPABLE:
+            out.append((_literal(chars[position + 1][0]), chars[position + 1][1]))
+            position += 2
+            continue
+        out.append((char, index))
+        position += 1
+    return out
 
 
 def _drop(chars: list[tuple[str, int]], pattern: re.Pattern, keep_group: int | None = None) -> list[tuple[str, int]]:
@@ -124,7 +162,7 @@ def reader_line(line: str) -> tuple[str, list[int]]:
         squeezed.append((char, index))
     while squeezed and squeezed[-1][0] == " ":
         squeezed.pop()
-    return "".join(c for c, _ in squeezed), [i for _, i in squeezed]
+    return "".join(_plain(c) for c, _ in squeezed), [i for _, i in squeezed]
 
 
 def _plain_line(line: str) -> tuple[str, list[int]]:
