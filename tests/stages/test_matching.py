@@ -1,4 +1,5 @@
-"""Matching against brute force (every participant against every pool record) and hand calculation."""
+"""Matching against brute force (radius: every participant against every pool record), MatchIt's own
+matching loop transcribed (nearest) and hand calculation."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import pytest
 
 from engine.spec.models import Matching
 from engine.stages.matching import caliper_width, match_scores, nearest_match, radius_match
+from tests.stages.matchit_transcript import matchit_nearest
 
 
 def brute_radius(t, p, width):
@@ -20,34 +22,15 @@ def brute_radius(t, p, width):
     return matched, weights
 
 
-def brute_nearest(t, p, width, ratio, replace):
-    """MatchIt's rule, written as a full scan: rounds, participants by descending score, nearest
-    candidate first; on equal distance the left one (lower score, or equal score: pool sorts first),
-    and among equal scores on the left the later record of the stable sort, on the right the earlier."""
-    rank = np.empty(p.size, dtype=np.int64)
-    rank[np.argsort(p, kind="stable")] = np.arange(p.size)
-    taken = [[] for _ in t]
-    used = np.zeros(p.size, dtype=bool)
-    for r in range(ratio):
-        for i in np.argsort(-t, kind="stable"):
-            if r > len(taken[i]):
-                continue
-            best = None
-            for j in range(p.size):
-                if j in taken[i] or (not replace and used[j]) or abs(p[j] - t[i]) > width:
-                    continue
-                left = p[j] <= t[i]
-                key = (abs(p[j] - t[i]), 0 if left else 1, -rank[j] if left else rank[j])
-                if best is None or key < best[0]:
-                    best = (key, j)
-            if best is not None:
-                taken[i].append(best[1])
-                used[best[1]] = True
+def transcript_nearest(t, p, width, ratio, replace):
+    """MatchIt 4.7.2's C++ matching loop, transcribed line by line (tests/stages/matchit_transcript.py),
+    on nearest_match's default data order: the pool first, then the participants."""
+    columns = matchit_nearest([0] * p.size + [1] * t.size, list(p) + list(t), ratio, replace, width)
     weights = np.zeros(p.size)
-    for picks in taken:
+    for picks in columns:
         for j in picks:
             weights[j] += 1.0 / len(picks)
-    return taken, weights
+    return [list(map(int, picks)) for picks in columns], weights
 
 
 def test_radius_by_hand():
@@ -91,7 +74,7 @@ def test_nearest_equals_brute_force(seed, ratio, replace, rounded):
         t, p = np.round(t, 1), np.round(p, 1)
     width = 0.15
     result = nearest_match(t, p, width, ratio, replace)
-    taken, weights = brute_nearest(t, p, width, ratio, replace)
+    taken, weights = transcript_nearest(t, p, width, ratio, replace)
     ours = [[] for _ in t]
     for i, j in result.pairs:
         ours[i].append(int(j))

@@ -91,4 +91,4 @@ def test_ties_are_broken_by_data_row_not_by_group():
     listed_last = nearest_match(np.array([0.0]), pool, 0.5, 1, True, np.array([10]), np.array([2, 7, 9, 0]))
     assert listed_last.pairs.tolist() == [[0, 2]]  # after all of them: the last tied in the data (row 9)
     three = nearest_match(np.array([0.0]), pool, 0.5, 3, True, np.array([8]), np.array([2, 7, 9, 0]))
-    assert three.pairs[:, 1].tolist() == [1, 0, 2]  # row 7, then row 2 (the left side again wins the tie), then row 9
+    assert three.pairs[:, 1].tolist() == [1, 2, 0]  # row 7 (left, 1 place), row 9 (right, 1 place), row 2 (left, 2)
