@@ -10,7 +10,7 @@ traceback or a silently wrong number; what was noticed and read anyway becomes a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -36,7 +36,21 @@ class Inputs:
     submission: pd.DataFrame
     files: dict[str, FileInfo]
     warnings: list[str] = field(default_factory=list)
-    lines: dict[str, np.ndarray | None] = field(default_factory=dict)  # file line of each row, per role
+    places: dict[str, Place] = field(default_factory=dict)  # where each row is in its file, per role
+
+    def checker(self, role: str) -> Checker:
+        """A Checker for more messages about a file's rows, numbered as the file's own program numbers them."""
+        place = self.places[role]
+        return Checker(place.file, place.lines, place.sheet)
+
+
+@dataclass(frozen=True)
+class Place:
+    """A file as messages name it, and where its rows are (engine.inputs.checks.Checker)."""
+
+    file: str
+    lines: np.ndarray | None
+    sheet: str | None
 
 
 def read_inputs(loaded: LoadedSpec) -> Inputs:
@@ -46,7 +60,7 @@ def read_inputs(loaded: LoadedSpec) -> Inputs:
     frames: dict[str, pd.DataFrame] = {}
     files: dict[str, FileInfo] = {}
     warnings: list[str] = []
-    lines: dict[str, np.ndarray | None] = {}
+    places: dict[str, Place] = {}
     bad_columns: set[str] = set()
     for role in ("reference", "submission"):
         read = read_file(loaded, role, problems)
@@ -64,13 +78,13 @@ def read_inputs(loaded: LoadedSpec) -> Inputs:
         problems += missing + [Problem(shown, None, None, "", note) for note in read.notes if missing]
         if role == "submission":  # other columns of the organisation's file are not used, so not checked
             frame = frame[[c for c in frame.columns if c in SUBMISSION_COLUMNS]]
-        check = Checker(shown, read.lines)
+        check = Checker(shown, read.lines, read.sheet)
         frame = typed(frame, original, check)
         if not missing:
             consistency(frame, original, check)
             plausibility(frame, original, check, EVENT[role])
         if role == "submission" and "record_id" in frame.columns:
-            record_ids(frame["record_id"], original.get("record_id", "record_id"), check)
+            record_ids(frame, original.get("record_id", "record_id"), check)
             template_example(frame, original, check)
         if role == "reference" and frame.empty:
             problems.append(Problem(shown, None, None, "", "the reference data has no records, only a header"))
@@ -78,22 +92,22 @@ def read_inputs(loaded: LoadedSpec) -> Inputs:
         warnings += check.warnings
         bad_columns |= {c for c, n in check.counts.items() if n} if role == "reference" else set()
         frames[role] = frame
-        lines[role] = read.lines
+        places[role] = Place(shown, read.lines, read.sheet)
         files[role] = FileInfo(path=getattr(spec.data, role), sha256=file_sha256(path), rows=len(frame))
     if "reference" in frames:
         problems += pool_values(loaded, frames["reference"], bad_columns)
         problems += outcome_copies(loaded, frames["reference"])
     if problems:
         raise UserError(problems)
-    warnings += _outside_reference(frames, files, lines, loaded)
-    return Inputs(frames["reference"], frames["submission"], files, warnings, lines)
+    inputs = Inputs(frames["reference"], frames["submission"], files, warnings, places)
+    return replace(inputs, warnings=warnings + _outside_reference(inputs, loaded))
 
 
-def _outside_reference(frames, files, lines, loaded: LoadedSpec) -> list[str]:
+def _outside_reference(inputs: Inputs, loaded: LoadedSpec) -> list[str]:
     """Programme starts that no index event in the reference data can match, by date alone."""
     data = loaded.spec.data
-    index = frames["reference"]["index_date"]
-    start = frames["submission"]["start_date"]
+    index = inputs.reference["index_date"]
+    start = inputs.submission["start_date"]
     if index.empty or start.empty:
         return []
     # a start may lie from days_before_index before an index date to days_after_index after it
@@ -102,9 +116,10 @@ def _outside_reference(frames, files, lines, loaded: LoadedSpec) -> list[str]:
     outside = ((start < low) | (start > high)).to_numpy()
     if not outside.any():
         return []
-    check = Checker(files["submission"].path, lines["submission"])
+    check = inputs.checker("submission")
     shown = start.dt.strftime("%Y-%m-%d")
     count = int(outside.sum())
-    return [f"{display_path(loaded.resolve(data.submission))}: {count:,} of {len(start):,} programme start dates "
-            f"({check.examples(outside, shown)}) lie outside the reference data's index dates "
-            f"({index.min():%Y-%m-%d} to {index.max():%Y-%m-%d}), so no sentence can match them"]
+    check.warn(f"{count:,} of {len(start):,} programme start dates ({check.examples(outside, shown)}) lie outside the "
+               f"reference data's index dates ({index.min():%Y-%m-%d} to {index.max():%Y-%m-%d}), so no sentence can "
+               "match them")
+    return check.warnings

@@ -35,21 +35,37 @@ MOSTLY_NUMBERS = 0.8  # a column whose cells are at least this share numbers is 
 
 
 class Checker:
-    """Collects the problems and warnings of one data file."""
+    """Collects the problems and warnings of one data file, each at the row its reader sees.
 
-    def __init__(self, file: str, lines: np.ndarray | None):
+    A row is numbered as the program the file is read in numbers it: a CSV row by its line in a text
+    editor (the header is line 1, and Excel shows the same number), a workbook row by Excel's own row
+    number (header and title rows counted) with the sheet's name, a Parquet row by its place (1 = first)."""
+
+    def __init__(self, file: str, lines: np.ndarray | None, sheet: str | None = None):
         self.file = file
-        self.lines = lines  # the file line of each row (CSV, spreadsheet), or None (Parquet)
+        self.lines = lines  # the file line (CSV) or sheet row (workbook) of each row, or None (Parquet)
+        self.sheet = sheet  # the workbook's sheet, or None
         self.problems: list[Problem] = []
         self.warnings: list[str] = []
         self.counts: dict[str, int] = {}
 
-    def place(self, i: int) -> tuple[int | None, str]:
-        """(file line, 'row N') of a row position; row N is the Nth record under the header."""
-        if self.lines is None:
-            return None, f"row {i + 1}"
-        line = int(self.lines[i])
-        return line, f"row {line - 1}"
+    def number(self, i: int) -> int:
+        """The row number the user sees for row position i."""
+        return i + 1 if self.lines is None else int(self.lines[i])
+
+    def row(self, i: int) -> str:
+        """'row 35': how a message names row position i."""
+        return f"row {self.number(i)}"
+
+    def problem(self, i: int | None, where: str, message: str) -> Problem:
+        """A problem at row position i (None: the file or sheet as a whole), about `where` (a column)."""
+        if self.sheet is not None:
+            place = f"{self.file}, sheet {self.sheet}" + ("" if i is None else f", {self.row(i)}")
+            return Problem(place, None, None, where, message)
+        if i is None:
+            return Problem(self.file, None, None, where, message)
+        line = None if self.lines is None else self.number(i)
+        return Problem(self.file, line, None, f"{self.row(i)}, {where}", message)
 
     def rows(self, column: str, mask, message: Callable[[int], str]) -> bool:
         """Report the rows where mask is true (the first CAP, then a count); True when any."""
@@ -57,27 +73,30 @@ class Checker:
         if not len(positions):
             return False
         for i in positions[:CAP]:
-            line, row = self.place(int(i))
-            self.problems.append(Problem(self.file, line, None, f"{row}, column {column}", message(int(i))))
+            self.problems.append(self.problem(int(i), f"column {column}", message(int(i))))
         if len(positions) > CAP:
-            self.problems.append(Problem(self.file, None, None, f"column {column}",
-                                         f"and {len(positions) - CAP:,} more rows with the same problem"))
+            self.problems.append(self.problem(None, f"column {column}",
+                                              f"and {len(positions) - CAP:,} more rows with the same problem"))
         self.counts[column] = self.counts.get(column, 0) + len(positions)
         return True
 
     def column(self, column: str, positions: np.ndarray, message: str) -> None:
-        """One problem about a whole column, at the line of its first offending row."""
-        line = self.place(int(positions[0]))[0] if len(positions) else None
-        self.problems.append(Problem(self.file, line, None, f"column {column}", message))
+        """One problem about a whole column, at its first offending row (the message lists the rows)."""
+        if len(positions) and self.sheet is None and self.lines is not None:
+            self.problems.append(Problem(self.file, self.number(int(positions[0])), None, f"column {column}", message))
+        else:
+            first = int(positions[0]) if len(positions) and self.sheet is not None else None
+            self.problems.append(self.problem(first, f"column {column}", message))
         self.counts[column] = self.counts.get(column, 0) + max(len(positions), 1)
 
     def warn(self, message: str) -> None:
-        self.warnings.append(f"{self.file}: {message}")
+        where = self.file if self.sheet is None else f"{self.file}, sheet {self.sheet}"
+        self.warnings.append(f"{where}: {message}")
 
     def examples(self, mask, values: pd.Series, n: int = CAP) -> str:
         """'row 3 "04/25/2013", row 9 "05/30/2013" and 7 more' for the rows where mask is true."""
         positions = np.flatnonzero(np.asarray(mask, dtype=bool))
-        shown = [f'{self.place(int(i))[1]} "{values.iloc[int(i)]}"' for i in positions[:n]]
+        shown = [f'{self.row(int(i))} "{values.iloc[int(i)]}"' for i in positions[:n]]
         more = f" and {len(positions) - n:,} more" if len(positions) > n else ""
         return ", ".join(shown) + more
 

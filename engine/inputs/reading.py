@@ -10,6 +10,7 @@ Values stay text here (Parquet keeps its types); `values.typed` converts them.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import difflib
 import io
 import os
@@ -37,11 +38,14 @@ SKIP = {".git", ".venv", "node_modules", "__pycache__", "reports"}
 
 @dataclass(frozen=True)
 class Read:
-    """A data file as written: values as text (or Parquet types) and the file line of each row."""
+    """A data file as written: values as text (or Parquet types, or a workbook's date cells as dates) and
+    where each row is, as the user's own program numbers it."""
 
     frame: pd.DataFrame
-    lines: np.ndarray | None  # None for Parquet, which has no lines
+    lines: np.ndarray | None  # the CSV line or sheet row of each row; None for Parquet, which has neither
     notes: list[str]  # what was normalised and is worth a warning (e.g. which sheet was read)
+    sheet: str | None = None  # the workbook sheet read
+    header: int | None = None  # the line or sheet row of the column names
 
 
 SHARED: dict[tuple, Read] | None = None  # batch workers: each data file read once (engine/run/batch.py)
@@ -81,7 +85,8 @@ def read_file(loaded: LoadedSpec, role: str, problems: list[Problem]) -> Read | 
         key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
         if key in SHARED:  # the raw read is shared; tidying runs again on each spec's copy
             kept = SHARED[key]
-            return _tidy(Read(kept.frame.copy(deep=False), kept.lines, list(kept.notes)), shown, problems)
+            return _tidy(Read(kept.frame.copy(deep=False), kept.lines, list(kept.notes), header=kept.header), shown,
+                         problems)
     try:
         if reader == "csv":
             read = _read_csv(path, shown, here)
@@ -105,7 +110,7 @@ def read_file(loaded: LoadedSpec, role: str, problems: list[Problem]) -> Read | 
         return None
     if key is not None:
         SHARED[key] = read
-        read = Read(read.frame.copy(deep=False), read.lines, list(read.notes))
+        read = Read(read.frame.copy(deep=False), read.lines, list(read.notes), header=read.header)
     return _tidy(read, shown, problems)
 
 
@@ -154,8 +159,28 @@ def _read_csv(path: Path, shown: str, problems: list[Problem]) -> Read | None:
         return None
     if len(header) == len(frame.columns):
         frame.columns = header  # as written: pandas would rename a second 'age' to 'age.1'
+    return Read(frame, _csv_lines(path, separator, len(frame)), [], header=1)
 
-    return Read(frame, np.arange(len(frame)) + 2, [])
+
+def _csv_lines(path: Path, separator: str, rows: int) -> np.ndarray:
+    """The line an editor shows for each row: the row's number plus one, unless blank lines (which the
+    reader skips) or values holding line breaks make the file longer; then each row's first line is counted."""
+    breaks, last = 0, b"\n"
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 22), b""):
+            breaks += block.count(b"\n")
+            last = block[-1:]
+    if breaks + (last != b"\n") == rows + 1:
+        return np.arange(rows) + 2
+    starts = []  # the header's first line, then each row's
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle, delimiter=separator)
+        before = 0
+        for row in reader:
+            if row:  # a blank line is no row
+                starts.append(before + 1)
+            before = reader.line_num
+    return np.array(starts[1:rows + 1]) if len(starts) == rows + 1 else np.arange(rows) + 2
 
 
 def _longest(path: Path, separator: str) -> tuple[int, int]:
@@ -181,17 +206,17 @@ def _ragged(path: Path, separator: str, width: int) -> tuple[int | None, int]:
     return None, width
 
 
-def _cell(value) -> str:
-    """A spreadsheet cell as the text a CSV export would hold (dates as YYYY-MM-DD)."""
+def _cell(value):
+    """A spreadsheet cell as the text a CSV export would hold, except a date cell, which stays a date (it is
+    a date whatever its display format: engine.inputs.dates reads only typed dates for their day/month order)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    if hasattr(value, "hour") and hasattr(value, "date"):  # datetime
-        return value.strftime("%Y-%m-%d") if (value.hour, value.minute, value.second) == (0, 0, 0) \
-            else value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, dt.date):  # a datetime too
+        return value
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)
@@ -199,7 +224,8 @@ def _cell(value) -> str:
 
 def _read_xlsx(loaded: LoadedSpec, role: str, path: Path, problems: list[Problem]) -> Read | None:
     """The sheet data.<role>_sheet names, or else the first sheet holding the column names the spec
-    needs (title rows above the header are skipped); cells as text, dates as YYYY-MM-DD."""
+    needs (title rows above the header are skipped); cells as text, date cells as dates, and each row
+    numbered as Excel numbers it."""
     import openpyxl
 
     shown = display_path(path)
@@ -222,7 +248,7 @@ def _read_xlsx(loaded: LoadedSpec, role: str, path: Path, problems: list[Problem
         sheets = [wanted] if wanted else names
         chosen = None
         for name in sheets:
-            rows = [list(row) for row in book[name].iter_rows(values_only=True)]
+            rows = [list(row) for row in book[name].iter_rows(values_only=True)]  # from row 1, empty rows too
             header = _header_row(rows, needed)
             if header is not None or wanted or chosen is None and any(any(c is not None for c in r) for r in rows):
                 chosen = (name, rows, header or 0)
@@ -246,15 +272,18 @@ def _read_xlsx(loaded: LoadedSpec, role: str, path: Path, problems: list[Problem
         if rows is None:
             return None
     rows = [[_cell(v) for v in row] for row in rows[header:]]
-    if not rows or not any(c.strip() for c in rows[0]):
-        problems.append(Problem(shown, header + 1, None, "", f"row {header + 1} of the sheet '{name}' is empty; "
-                                "it must hold the column names"))
+    if not rows or not any(str(c).strip() for c in rows[0]):
+        problems.append(Problem(f"{shown}, sheet {name}, row {header + 1}", None, None, "",
+                                "is empty; it must hold the column names"))
         return None
     width = max(len(r) for r in rows)
     rows = [r + [""] * (width - len(r)) for r in rows]
-    frame = pd.DataFrame(rows[1:], columns=[f"_{i}" for i in range(width)], dtype=object).astype("str")
-    frame.columns = rows[0]
-    return Read(frame, np.arange(len(frame)) + 2 + header, notes)
+    frame = pd.DataFrame(rows[1:], columns=[f"_{i}" for i in range(width)], dtype=object)
+    for column in frame.columns:
+        if not frame[column].map(lambda v: isinstance(v, dt.date)).any():
+            frame[column] = frame[column].astype("str")
+    frame.columns = [str(c) for c in rows[0]]
+    return Read(frame, np.arange(len(frame)) + 2 + header, notes, sheet=name, header=header + 1)
 
 
 def _needed_names(loaded: LoadedSpec, role: str) -> set[str]:
@@ -276,6 +305,7 @@ def _formula_results(path: Path, name: str, rows: list[list], shown: str, proble
     """Formula cells replaced by the results Excel saved with them; a formula with no saved result
     (a file written by a program, never opened in Excel) is refused rather than read as empty."""
     import openpyxl
+    from openpyxl.utils import get_column_letter
 
     book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
@@ -288,8 +318,9 @@ def _formula_results(path: Path, name: str, rows: list[list], shown: str, proble
         r, c, cell = unsaved[0]
         what = f"{len(unsaved):,} formula cells (the first: {cell[:40]}) have no saved results, so their values are" \
             if len(unsaved) > 1 else f"the formula {cell[:40]} has no saved result, so its value is"
-        problems.append(Problem(shown, r + 1, c + 1, f"sheet '{name}'", f"{what} unknown; open the workbook in "
-                                "Excel and save it, or paste the values over the formulas"))
+        problems.append(Problem(f"{shown}, sheet {name}, cell {get_column_letter(c + 1)}{r + 1}", None, None, "",
+                                f"{what} unknown; open the workbook in Excel and save it, or paste the values over "
+                                "the formulas"))
         return None
     return values
 
@@ -322,7 +353,7 @@ def _tidy(read: Read, shown: str, problems: list[Problem]) -> Read | None:
             continue
         key = name.casefold()
         if key in seen:
-            problems.append(Problem(shown, 1 if read.lines is not None else None, None, f"column {number}",
+            problems.append(Problem(*_header_place(read, shown), f"column {number}",
                                     f"'{name}' is also the name of column {seen[key]}; each column needs its own name"))
         seen.setdefault(key, number)
     if read.lines is None:  # Parquet: typed columns, nothing blank to drop
@@ -333,8 +364,8 @@ def _tidy(read: Read, shown: str, problems: list[Problem]) -> Read | None:
     for number, name in enumerate(names):
         if not name and cells[number].any():
             first = int(np.flatnonzero(cells[number].to_numpy())[0])
-            problems.append(Problem(shown, 1, None, f"column {number + 1}",
-                                    f"has no name but holds values (first at row {int(read.lines[first]) - 1}); "
+            problems.append(Problem(*_header_place(read, shown), f"column {number + 1}",
+                                    f"has no name but holds values (first at row {int(read.lines[first])}); "
                                     "give it a name in the header"))
     if len(problems) > before:
         return None
@@ -342,7 +373,14 @@ def _tidy(read: Read, shown: str, problems: list[Problem]) -> Read | None:
     filled = cells.any(axis=1).to_numpy()
     frame = frame.loc[filled, keep]
     frame.columns = [names[i] for i in keep]
-    return Read(frame.reset_index(drop=True), read.lines[filled], read.notes)
+    return Read(frame.reset_index(drop=True), read.lines[filled], read.notes, read.sheet, read.header)
+
+
+def _header_place(read: Read, shown: str) -> tuple[str, int | None, None]:
+    """(file, line, column) of the column names: a CSV's line 1, a sheet's own row, no place in Parquet."""
+    if read.sheet is not None:
+        return f"{shown}, sheet {read.sheet}, row {read.header}", None, None
+    return shown, read.header, None
 
 
 def _nearby(folder: Path, name: str) -> list[Path]:

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from engine.inputs.checks import KINDS, Checker, count, days, flags, inferred, text
-from engine.inputs.dates import parse_dates
+from engine.inputs.dates import as_text, parse_dates
 from engine.measures import EVENT_COLUMN, MEASURES
 
 # the submission template `jdlspec new` writes: its columns and the example row that must be replaced
@@ -31,6 +31,8 @@ def typed(frame: pd.DataFrame, original: dict[str, str], check: Checker) -> pd.D
         column = frame[name]
         shown = original.get(name, name)
         kind = "need" if name.startswith("need_") else KINDS.get(name, "auto")
+        if column.dtype == object and kind not in ("date", "date_or_empty"):
+            column = column.map(as_text)  # a workbook's date cell in a column that is not a date: its text
         if kind == "text":
             out[name] = text(column)
         elif kind in ("date", "date_or_empty"):
@@ -96,8 +98,11 @@ def plausibility(frame: pd.DataFrame, original: dict[str, str], check: Checker, 
                    lambda i: f"{born.iloc[i]:%Y-%m-%d} is after {label} {then.iloc[i]:%Y-%m-%d}")
 
 
-def record_ids(ids: pd.Series, name: str, check: Checker) -> None:
-    """Every submitted record has its own record_id: a blank or repeated one would change the counts."""
+def record_ids(frame: pd.DataFrame, name: str, check: Checker) -> None:
+    """Every submitted record has its own record_id: a blank one, or two different rows under one, would
+    change the counts. A row that is an exact copy of another (a line pasted twice) is one record: the
+    duplicates step removes it and counts it."""
+    ids = frame["record_id"]
     check.rows(name, ids.isna().to_numpy(), lambda i: "is empty; every record needs its own record_id")
     present = ids.notna().to_numpy()
     keys = pd.Series([str(v).casefold() if p else "" for v, p in zip(ids.tolist(), present)])  # 'A1' = 'a1'
@@ -106,8 +111,11 @@ def record_ids(ids: pd.Series, name: str, check: Checker) -> None:
         if present[position]:
             first.setdefault(value, position)
     repeated = present & keys.duplicated(keep="first").to_numpy()
-    check.rows(name, repeated, lambda i: f'"{ids.iloc[i]}" is also the record_id of '
-               f"{check.place(first[keys.iloc[i]])[1]}; each record needs its own")
+    content = pd.util.hash_pandas_object(frame, index=False).to_numpy()
+    copy = np.array([repeated[i] and content[i] == content[first[keys.iloc[i]]] for i in range(len(keys))], dtype=bool)
+    check.rows(name, repeated & ~copy, lambda i: f'"{ids.iloc[i]}" is also the record_id of '
+               f"{check.row(first[keys.iloc[i]])}, a different record; each record needs its own (a row that is an "
+               "exact copy of another is removed as a duplicate)")
 
 
 def template_example(frame: pd.DataFrame, original: dict, check: Checker) -> None:

@@ -163,7 +163,7 @@ def test_the_templates_example_row_left_in_the_submission_is_refused(tmp_path):
     (tmp_path / "data" / "trial_submission.csv").write_text(template.read_text() + "".join(lpt[1:]))
     result = runner.invoke(app, ["validate", str(spec)])
     assert result.exit_code == 1
-    assert "trial_submission.csv:2: row 1, column record_id: is the submission template's example row " \
+    assert "trial_submission.csv:2: row 2, column record_id: is the submission template's example row " \
            "(EX0001, Jane Example); delete it" in result.output
     (tmp_path / "data" / "trial_submission.csv").write_text("".join(lpt))
     assert runner.invoke(app, ["validate", str(spec)]).exit_code == 0

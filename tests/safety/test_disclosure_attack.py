@@ -163,7 +163,7 @@ def test_warnings_in_results_json_quote_no_date_of_birth(work):
     assert work.run().exit_code == 0
     text = (work.root / "out" / "results.json").read_text(encoding="utf-8")
     assert results(work)["warnings"] == [
-        "submission.csv: column date_of_birth: all 70 slashed dates (row 1, row 2, row 3 and 67 more) could be "
+        "submission.csv: column date_of_birth: all 70 slashed dates (row 2, row 3, row 4 and 67 more) could be "
         "day/month or month/day; they were read as day/month (DD/MM/YYYY). If they are month/day, write them as "
         "YYYY-MM-DD"]
     assert not any(row["date_of_birth"] in text for row in work.submission)

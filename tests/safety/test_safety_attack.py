@@ -66,8 +66,9 @@ def test_record_ids_that_differ_only_in_case_are_one_record_written_twice(work):
     work.submission[5]["record_id"] = work.submission[0]["record_id"].lower()
     work.write_data()
     work.write_spec()
-    assert work.errors() == ['submission.csv:7: row 6, column record_id: "r001" is also the record_id of row 1; '
-                             "each record needs its own"]
+    assert work.errors() == ['submission.csv:7: row 7, column record_id: "r001" is also the record_id of row 2, a '
+                             "different record; each record needs its own (a row that is an exact copy of another is "
+                             "removed as a duplicate)"]
 
 
 @pytest.mark.parametrize("level, words", [(0.05, "95%"), (0.01, "99%"), (0.1, "90%"), (0.025, "97.5%"),

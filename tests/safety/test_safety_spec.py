@@ -105,8 +105,9 @@ def test_blank_and_repeated_record_ids_are_refused_with_their_rows(work):
     work.write_data()
     work.write_spec()
     assert work.errors() == [
-        "submission.csv:5: row 4, column record_id: is empty; every record needs its own record_id",
-        'submission.csv:11: row 10, column record_id: "R003" is also the record_id of row 3; each record needs its own',
+        "submission.csv:5: row 5, column record_id: is empty; every record needs its own record_id",
+        'submission.csv:11: row 11, column record_id: "R003" is also the record_id of row 4, a different record; '
+        "each record needs its own (a row that is an exact copy of another is removed as a duplicate)",
     ]
 
 
@@ -128,8 +129,8 @@ def test_dates_pandas_cannot_hold_are_a_data_error(work):
     work.write_data()
     work.write_spec()
     assert work.errors() == [
-        'reference.csv:7: row 6, column index_date: "2300-01-01" is not a date from 1900 to 2100',
-        'submission.csv:3: row 2, column start_date: "1066-01-01" is not a date from 1900 to 2100',
+        'reference.csv:7: row 7, column index_date: "2300-01-01" is not a date from 1900 to 2100',
+        'submission.csv:3: row 3, column start_date: "1066-01-01" is not a date from 1900 to 2100',
     ]
 
 

@@ -53,17 +53,17 @@ def test_a_column_mixing_iso_and_slashed_dates_is_refused_with_rows_of_each(work
     work.edit("submission.csv", "2012-07-03", "03/07/2012")
     work.write_spec()
     [line] = work.errors()
-    assert line.startswith("submission.csv:4: column start_date: mixes YYYY-MM-DD (row 1 \"2011-03-11\", "
-                           "row 2 \"2011-06-08\", row 5 \"2011-10-26\" and 3 more) with slashed dates "
-                           "(row 3 \"03/07/2012\", row 4 \"10/17/2011\")")
+    assert line.startswith("submission.csv:4: column start_date: mixes YYYY-MM-DD (row 2 \"2011-03-11\", "
+                           "row 3 \"2011-06-08\", row 6 \"2011-10-26\" and 3 more) with slashed dates "
+                           "(row 4 \"03/07/2012\", row 5 \"10/17/2011\")")
 
 
 def test_month_day_dates_are_refused_once_per_column_with_a_count(work):
     rewrite(work, "submission.csv", lambda t: ISO_END.sub(r"\2/\3/\1", t))
     work.write_spec()
     assert work.errors() == [
-        'submission.csv:5: column start_date: these look like month/day dates: 3 values (row 4 "10/17/2011", '
-        'row 5 "10/26/2011", row 7 "05/15/2011") have a second number over 12, so every slashed date in the '
+        'submission.csv:5: column start_date: these look like month/day dates: 3 values (row 5 "10/17/2011", '
+        'row 6 "10/26/2011", row 8 "05/15/2011") have a second number over 12, so every slashed date in the '
         "column may be month/day; write the dates as YYYY-MM-DD (or DD/MM/YYYY)"]
 
 
@@ -71,8 +71,8 @@ def test_month_day_and_day_month_in_one_column_are_refused(work):
     rewrite(work, "submission.csv", lambda t: ISO_END.sub(r"\2/\3/\1", t).replace("10/17/2011", "17/10/2011"))
     work.write_spec()
     assert work.errors() == [
-        'submission.csv:6: column start_date: mixes day/month dates (row 4 "17/10/2011") with month/day dates '
-        '(row 5 "10/26/2011", row 7 "05/15/2011"); write every date in the column as YYYY-MM-DD']
+        'submission.csv:6: column start_date: mixes day/month dates (row 5 "17/10/2011") with month/day dates '
+        '(row 6 "10/26/2011", row 8 "05/15/2011"); write every date in the column as YYYY-MM-DD']
 
 
 def test_day_month_evidence_reads_the_column_day_month_without_a_warning(work):
@@ -88,8 +88,8 @@ def test_all_ambiguous_slashed_dates_are_read_day_month_with_a_warning(work):
             .replace("006/", "06/").replace("007/", "07/").replace("005/", "05/"))
     lines = ok_lines(work)
     assert lines[-1] == (
-        '  warning: submission.csv: column start_date: all 8 slashed dates (row 1 "11/03/2011", row 2 "08/06/2011", '
-        'row 3 "03/07/2012" and 5 more) could be day/month or month/day; they were read as day/month (DD/MM/YYYY). '
+        '  warning: submission.csv: column start_date: all 8 slashed dates (row 2 "11/03/2011", row 3 "08/06/2011", '
+        'row 4 "03/07/2012" and 5 more) could be day/month or month/day; they were read as day/month (DD/MM/YYYY). '
         "If they are month/day, write them as YYYY-MM-DD")
     assert start_dates(work)[:3] == ["2011-03-11", "2011-06-08", "2012-07-03"]
 
@@ -99,7 +99,7 @@ def test_excel_day_numbers_are_read_as_dates_with_a_warning(work):
     rewrite(work, "submission.csv", lambda t: ISO_END.sub(serial, t))
     assert start_dates(work) == ISO_STARTS
     assert read_inputs(load_spec("bad.yaml")).warnings == [
-        'submission.csv: column start_date holds Excel day numbers (row 1 "40613", row 2 "40702", row 3 "41093" '
+        'submission.csv: column start_date holds Excel day numbers (row 2 "40613", row 3 "40702", row 4 "41093" '
         "and 5 more); read them as dates (40613 is 2011-03-11)"]
 
 
@@ -130,8 +130,8 @@ def test_dates_outside_1900_to_2100_are_refused_not_a_traceback(work):
     work.edit("submission.csv", "1999-04-03", "1677-01-01")
     work.write_spec()
     assert work.errors() == [
-        'submission.csv:3: row 2, column date_of_birth: "1677-01-01" is not a date from 1900 to 2100',
-        'submission.csv:2: row 1, column start_date: "2300-01-01" is not a date from 1900 to 2100']
+        'submission.csv:3: row 3, column date_of_birth: "1677-01-01" is not a date from 1900 to 2100',
+        'submission.csv:2: row 2, column start_date: "2300-01-01" is not a date from 1900 to 2100']
     frame = pd.read_csv(work.root / "submission.csv", dtype=str)
     frame["start_date"] = pd.to_datetime(frame["start_date"], format="%Y-%m-%d").dt.date  # Parquet date32
     frame["date_of_birth"] = pd.to_datetime(frame["date_of_birth"].str.replace("1677", "1977")).dt.date
@@ -181,7 +181,7 @@ def test_duplicate_and_unnamed_columns_are_refused(work):
     assert work.errors() == ["reference.csv:1: column 14: 'Age' is also the name of column 11; each column needs "
                              "its own name"]
     rewrite(work, "reference.csv", lambda t: t.replace(",Age\n", ",\n", 1))
-    assert work.errors() == ["reference.csv:1: column 14: has no name but holds values (first at row 2); give it "
+    assert work.errors() == ["reference.csv:1: column 14: has no name but holds values (first at row 3); give it "
                              "a name in the header"]
 
 
@@ -190,9 +190,9 @@ def test_a_word_in_a_column_of_numbers_is_refused_not_turned_into_a_category(wor
     work.edit("reference.csv", ",M,33,", ",M,N/A,")
     work.write_spec()
     assert work.errors() == [
-        'reference.csv:2: row 1, column age: "twenty" is not a number, in a column of numbers; write a number, '
+        'reference.csv:2: row 2, column age: "twenty" is not a number, in a column of numbers; write a number, '
         "or leave the cell empty if it is not known",
-        'reference.csv:3: row 2, column age: "N/A" is text in a column of numbers; leave the cell empty when the '
+        'reference.csv:3: row 3, column age: "N/A" is text in a column of numbers; leave the cell empty when the '
         "value is not known"]
 
 
@@ -200,7 +200,7 @@ def test_decimal_commas_in_a_column_of_numbers_are_refused_with_the_number_to_wr
     rewrite(work, "reference.csv", lambda t: t.replace(",", ";"))
     work.edit("reference.csv", ";M;41;", ";M;41,5;")
     work.write_spec()
-    assert work.errors() == ['reference.csv:2: row 1, column age: "41,5" has a decimal comma; write 41.5, with a '
+    assert work.errors() == ['reference.csv:2: row 2, column age: "41,5" has a decimal comma; write 41.5, with a '
                              "decimal point"]
 
 
@@ -218,17 +218,17 @@ def test_implausible_values_are_refused_with_their_rows(work):
     work.edit("submission.csv", "R1,A0002,Carl,Brown,1997-10-05", "R1,A0002,Carl,Brown,2012-10-05")
     work.write_spec()
     assert work.errors() == [
-        "reference.csv:2: row 1, column age: is 7; an age must be from 10 to 110",
-        "reference.csv:5: row 4, column age: is 120; an age must be from 10 to 110",
-        "reference.csv:2: row 1, column previous_offences: is -2; a count of previous events is 0 or more",
-        "submission.csv:2: row 1, column date_of_birth: 2012-10-05 is after start_date 2011-03-11",
+        "reference.csv:2: row 2, column age: is 7; an age must be from 10 to 110",
+        "reference.csv:5: row 5, column age: is 120; an age must be from 10 to 110",
+        "reference.csv:2: row 2, column previous_offences: is -2; a count of previous events is 0 or more",
+        "submission.csv:2: row 2, column date_of_birth: 2012-10-05 is after start_date 2011-03-11",
     ]
 
 
 def test_start_dates_outside_the_reference_years_are_warned(work):
     work.edit("submission.csv", "2011-06-08", "2016-06-08")
     assert ok_lines(work)[-1] == (
-        '  warning: submission.csv: 1 of 8 programme start dates (row 2 "2016-06-08") lie outside the reference '
+        '  warning: submission.csv: 1 of 8 programme start dates (row 3 "2016-06-08") lie outside the reference '
         "data's index dates (2011-03-01 to 2012-11-30), so no sentence can match them")
 
 
@@ -237,13 +237,13 @@ def test_the_start_date_warning_follows_the_participation_window(work):
     work.edit("submission.csv", "2011-06-08", "2013-03-01")  # 91 days after the last index date: may match
     work.edit("submission.csv", "2011-10-26", "2011-02-28")  # 1 day before the first: cannot
     assert ok_lines(work)[-1] == (
-        '  warning: submission.csv: 1 of 8 programme start dates (row 5 "2011-02-28") lie outside the reference '
+        '  warning: submission.csv: 1 of 8 programme start dates (row 6 "2011-02-28") lie outside the reference '
         "data's index dates (2011-03-01 to 2012-11-30), so no sentence can match them")
     work.edit("submission.csv", "2011-02-28", "2011-03-01")
     work.edit("submission.csv", "2013-03-01", "2013-05-31")  # 182 days after 2012-11-30: the window's last day
     assert not any("warning" in line for line in ok_lines(work))
     work.edit("submission.csv", "2013-05-31", "2013-06-01")
-    assert "(row 2 \"2013-06-01\")" in ok_lines(work)[-1]
+    assert "(row 3 \"2013-06-01\")" in ok_lines(work)[-1]
 
 
 def test_two_index_events_on_one_date_with_different_outcomes_are_warned(work):
@@ -418,7 +418,7 @@ def test_a_sheet_with_title_rows_above_the_header_or_after_an_empty_sheet_is_rea
         "sub.xlsx: read the sheet 'Records' of 2 (Sheet1, Records); name another with data.submission_sheet",
         "sub.xlsx: the column names are on row 4 of the sheet 'Records'; the 3 rows above (a title) were skipped"]
     assert FLOW_OK in ok_lines(work)
-    assert inputs.lines["submission"][0] == 5  # messages name the sheet's own row numbers
+    assert inputs.places["submission"].lines[0] == 5  # messages name the sheet's own row numbers
 
 
 def test_formulas_without_saved_results_are_refused_not_read_as_empty(work):
@@ -432,8 +432,8 @@ def test_formulas_without_saved_results_are_refused_not_read_as_empty(work):
     book.save(work.root / "sub.xlsx")
     work.write_spec(("submission: submission.csv", "submission: sub.xlsx"))
     assert work.errors() == [
-        "sub.xlsx:2:1: sheet 'Sheet1': 8 formula cells (the first: =\"R\"&1) have no saved results, so their values "
-        "are unknown; open the workbook in Excel and save it, or paste the values over the formulas"]
+        "sub.xlsx, sheet Sheet1, cell A2: 8 formula cells (the first: =\"R\"&1) have no saved results, so their "
+        "values are unknown; open the workbook in Excel and save it, or paste the values over the formulas"]
 
 
 def test_a_file_named_xlsx_that_is_not_a_workbook_is_refused_without_a_traceback(work):
@@ -454,7 +454,7 @@ def test_words_for_not_known_in_a_column_of_numbers_are_refused_even_when_many(w
     (work.root / "reference.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     work.write_spec()
     errors = work.errors()
-    assert errors[0] == (f'reference.csv:2: row 1, column age: "{word}" is text in a column of numbers; leave the '
+    assert errors[0] == (f'reference.csv:2: row 2, column age: "{word}" is text in a column of numbers; leave the '
                          "cell empty when the value is not known")
     assert errors[-1] == "reference.csv: column age: and 17 more rows with the same problem"
 

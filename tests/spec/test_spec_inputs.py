@@ -135,38 +135,38 @@ SPEC_SIDE = [
 
 DATA_SIDE = [
     ("bad date", [("reference.csv", "1981-10-07", "1981-02-31")],
-     [f'reference.csv:2: row 1, column date_of_birth: "1981-02-31" {NOT_A_DATE}']),
+     [f'reference.csv:2: row 2, column date_of_birth: "1981-02-31" {NOT_A_DATE}']),
     ("bad DD/MM/YYYY date", [("submission.csv", "2011-03-11", "31/02/2011")] + [
         ("submission.csv", iso, slashed) for iso, slashed in [
             ("2011-06-08", "08/06/2011"), ("2012-07-03", "03/07/2012"), ("2011-10-17", "17/10/2011"),
             ("2011-10-26", "26/10/2011"), ("2012-10-09", "09/10/2012"), ("2011-05-15", "15/05/2011"),
             ("2012-10-06", "06/10/2012")]],
-     [f'submission.csv:2: row 1, column start_date: "31/02/2011" {NOT_A_DATE}']),
+     [f'submission.csv:2: row 2, column start_date: "31/02/2011" {NOT_A_DATE}']),
     ("year alone is not a date", [("reference.csv", "1981-10-07", "1981")],
-     [f'reference.csv:2: row 1, column date_of_birth: "1981" {NOT_A_DATE}']),
+     [f'reference.csv:2: row 2, column date_of_birth: "1981" {NOT_A_DATE}']),
     ("empty programme start", [("submission.csv", "2011-03-11", "")],
-     ["submission.csv:2: row 1, column start_date: is empty; a date is needed"]),
+     ["submission.csv:2: row 2, column start_date: is empty; a date is needed"]),
     ("2 in a 0/1 column", [("reference.csv", ROW1, ROW1.replace(",0,1,1,38,", ",2,1,1,38,"))],
-     ['reference.csv:2: row 1, column sexual_offence_history: "2" is not 0 or 1']),
+     ['reference.csv:2: row 2, column sexual_offence_history: "2" is not 0 or 1']),
     ("negative count", [("reference.csv", ROW1, ROW1.replace(",0,1,1,38,", ",0,1,-1,38,"))],
-     ['reference.csv:2: row 1, column reoffences: "-1" is negative; a count is 0 or more']),
+     ['reference.csv:2: row 2, column reoffences: "-1" is negative; a count is 0 or more']),
     ("count not whole", [("reference.csv", ROW1, ROW1.replace(",0,1,1,38,", ",0,1,1.5,38,"))],
-     ['reference.csv:2: row 1, column reoffences: "1.5" is not a whole number']),
+     ['reference.csv:2: row 2, column reoffences: "1.5" is not a whole number']),
     ("days out of range", [("reference.csv", ROW1, ROW1.replace(",38,", ",400,"))],
-     ['reference.csv:2: row 1, column days_to_first_reoffence: "400" is not a whole number of days from 1 to 365']),
+     ['reference.csv:2: row 2, column days_to_first_reoffence: "400" is not a whole number of days from 1 to 365']),
     ("days missing for a re-offender", [("reference.csv", ROW1, ROW1.replace(",38,", ",,"))],
-     ["reference.csv:2: row 1, column days_to_first_reoffence: is empty but reoffended is 1"]),
+     ["reference.csv:2: row 2, column days_to_first_reoffence: is empty but reoffended is 1"]),
     ("days for a non-re-offender", [("reference.csv", ROW4, ROW4.replace(",0,,M,", ",0,12,M,"))],
-     ["reference.csv:5: row 4, column days_to_first_reoffence: is 12 but reoffended is 0; it must be empty"]),
+     ["reference.csv:5: row 5, column days_to_first_reoffence: is 12 but reoffended is 0; it must be empty"]),
     ("count for a non-re-offender", [("reference.csv", ROW4, ROW4.replace(",0,0,0,,", ",0,0,2,,"))],
-     ["reference.csv:5: row 4, column reoffences: is 2 but reoffended is 0"]),
+     ["reference.csv:5: row 5, column reoffences: is 2 but reoffended is 0"]),
     ("need not 0/1", [("reference.csv", ROW4, ROW4[:-1] + "yes please")],
-     ['reference.csv:5: row 4, column need_drugs: "yes please" is not 0 or 1']),
+     ['reference.csv:5: row 5, column need_drugs: "yes please" is not 0 or 1']),
     ("problems in both files at once",
      [("reference.csv", ROW1, ROW1.replace("2011-11-28,0,1,1", "2011-11-31,0,1,x")),
       ("submission.csv", "R1,", "R1,,")],
-     [f'reference.csv:2: row 1, column index_date: "2011-11-31" {NOT_A_DATE}',
-      'reference.csv:2: row 1, column reoffences: "x" is not a whole number',
+     [f'reference.csv:2: row 2, column index_date: "2011-11-31" {NOT_A_DATE}',
+      'reference.csv:2: row 2, column reoffences: "x" is not a whole number',
       "submission.csv:2: this row has 7 fields (separated by ',') where the header has 6; a value holding the "
       "separator must be in quotes"]),
 ]
@@ -197,7 +197,7 @@ def test_many_bad_rows_are_capped_per_column(work):
     path.write_text("\n".join(lines) + "\n")
     work.write_spec()
     errors = work.errors()
-    assert errors == [f'reference.csv:{n + 1}: row {n}, column index_date: "2011-02-30" {NOT_A_DATE}' for n in (1, 2, 3)] + [
+    assert errors == [f'reference.csv:{n + 1}: row {n + 1}, column index_date: "2011-02-30" {NOT_A_DATE}' for n in (1, 2, 3)] + [
         "reference.csv: column index_date: and 22 more rows with the same problem"]
 
 
@@ -215,4 +215,4 @@ def test_user_error_not_traceback_from_api(work):
     work.edit("reference.csv", ROW1, ROW1.replace(",0,1,1,38,", ",0,7,1,38,"))
     with pytest.raises(UserError) as caught:
         read_inputs(load_spec(work.write_spec()))
-    assert [str(p) for p in caught.value.problems] == ['reference.csv:2: row 1, column reoffended: "7" is not 0 or 1']
+    assert [str(p) for p in caught.value.problems] == ['reference.csv:2: row 2, column reoffended: "7" is not 0 or 1']

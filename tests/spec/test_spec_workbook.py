@@ -1,0 +1,96 @@
+"""Rows are named as the user's own program numbers them, and a workbook's date cells are dates.
+
+A workbook row is Excel's row number (the header row and the title rows above it counted) with the
+sheet's name; a CSV row is the line a text editor shows, blank lines and values with line breaks
+counted; one message never gives two numbers for one row."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import openpyxl
+import pandas as pd
+
+from engine.inputs import read_inputs
+from engine.spec.loader import load_spec
+
+TITLE_ROWS = 3  # a title block above the header: the header is Excel's row 4, the first record row 5
+
+
+def workbook(work, cells: dict[int, object] | None = None, title: bool = True) -> None:
+    """The fixture's submission as sub.xlsx, sheet Records, dates as date cells, start_date of the
+    record on Excel row r replaced by cells[r] (a date, or text as typed)."""
+    frame = pd.read_csv(work.root / "submission.csv", dtype=str)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Records"
+    top = TITLE_ROWS + 1 if title else 1
+    if title:
+        sheet["A1"] = "Test Trust: records for the evaluation"
+        sheet["A2"] = "Prepared by the data team"
+    for column, name in enumerate(frame.columns, start=1):
+        sheet.cell(top, column, name)
+    for offset, row in enumerate(frame.itertuples(index=False), start=1):
+        for column, (name, value) in enumerate(zip(frame.columns, row), start=1):
+            cell = sheet.cell(top + offset, column)
+            if name in ("date_of_birth", "start_date"):
+                cell.value = dt.datetime.fromisoformat(value)
+                cell.number_format = "dd/mm/yyyy" if offset % 2 else "d mmm yyyy"  # the display format is no matter
+            else:
+                cell.value = value
+    for row, value in (cells or {}).items():
+        sheet.cell(row, 6).value = value
+    book.save(work.root / "sub.xlsx")
+    work.write_spec(("submission: submission.csv", "submission: sub.xlsx"))
+
+
+def test_a_bad_cell_is_named_by_sheet_and_excel_row(work):
+    workbook(work, {7: "31/02/2011"})  # the third record, below a title block
+    assert work.errors() == ['sub.xlsx, sheet Records, row 7: column start_date: "31/02/2011" is not a date; write '
+                             "dates as YYYY-MM-DD or DD/MM/YYYY"]
+
+
+def test_a_repeated_record_id_names_both_excel_rows(work):
+    workbook(work, title=False)
+    book = openpyxl.load_workbook(work.root / "sub.xlsx")
+    book.active["A9"] = "R2"
+    book.save(work.root / "sub.xlsx")
+    assert work.errors() == [
+        'sub.xlsx, sheet Records, row 9: column record_id: "R2" is also the record_id of row 3, a different record; '
+        "each record needs its own (a row that is an exact copy of another is removed as a duplicate)"]
+
+
+def test_date_cells_and_dates_typed_as_text_are_read_by_cell_type(work):
+    # row 5 holds a date cell whose day is 3 and month 11; rows 6 and 8 hold dates typed as text
+    workbook(work, {5: dt.datetime(2011, 3, 11), 6: "08/06/2011", 8: "17/10/2011"})
+    inputs = read_inputs(load_spec("bad.yaml"))
+    assert [f"{d:%Y-%m-%d}" for d in inputs.submission["start_date"]][:4] == [
+        "2011-03-11", "2011-06-08", "2012-07-03", "2011-10-17"]
+    assert inputs.warnings == [
+        "sub.xlsx: the column names are on row 4 of the sheet 'Records'; the 3 rows above (a title) were skipped",
+        'sub.xlsx, sheet Records: column start_date: 2 dates are typed as text (row 6 "08/06/2011", row 8 '
+        '"17/10/2011") among 6 date cells; the typed ones were read as day/month (DD/MM/YYYY). To make them date '
+        "cells, in Excel, select the column and choose Data > Text to Columns > Next > Next > Date: DMY > Finish, "
+        "which turns dates typed as text into date cells (Format Cells > Date then shows them as you like)"]
+
+
+def test_month_day_dates_typed_as_text_are_refused_with_the_excel_fix(work):
+    workbook(work, {6: "06/28/2011", 8: "10/17/2011"})
+    [line] = work.errors()
+    assert line == (
+        'sub.xlsx, sheet Records, row 6: column start_date: these look like month/day dates: 2 values (row 6 '
+        '"06/28/2011", row 8 "10/17/2011") have a second number over 12, so every slashed date in the column may be '
+        "month/day; if they are month/day, in Excel, select the column and choose Data > Text to Columns > Next > "
+        "Next > Date: MDY > Finish, which turns dates typed as text into date cells (Format Cells > Date then shows "
+        "them as you like)")
+
+
+def test_a_csv_row_is_the_line_an_editor_shows(work):
+    text = (work.root / "submission.csv").read_text(encoding="utf-8").splitlines()
+    text[1] = text[1].replace("Carl", '"Carl\nCarlos"')  # a value with a line break: R1 takes lines 2 and 3
+    text.insert(3, "")  # a blank line: line 5
+    text[4] = text[4].replace("2012-07-03", "2012-07-32")  # R3, on line 6
+    (work.root / "submission.csv").write_text("\n".join(text) + "\n", encoding="utf-8")
+    work.write_spec()
+    assert work.errors() == ['submission.csv:6: row 6, column start_date: "2012-07-32" is not a date; write dates as '
+                             "YYYY-MM-DD or DD/MM/YYYY"]
