@@ -10,11 +10,9 @@ Values stay text here (Parquet keeps its types); `values.typed` converts them.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import difflib
 import io
 import os
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from engine.errors import Problem, display_path
-from engine.inputs.columns import renames, required_columns
+from engine.inputs.workbook import read_sheet
 from engine.spec.loaded import LoadedSpec, spec_problem
 
 READERS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".parquet": "parquet", ".pq": "parquet", ".xlsx": "xlsx",
@@ -32,7 +30,6 @@ READERS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".parquet": "parquet", "
 SEPARATORS = [",", ";", "\t", "|"]
 SAMPLE = 1 << 16  # bytes read to sniff the separator
 SEARCH_DEPTH = 3  # folders below the spec's (and the working) folder searched for a misplaced file
-HEADER_SEARCH = 20  # top rows of a sheet searched for the column names (title rows above them)
 SKIP = {".git", ".venv", "node_modules", "__pycache__", "reports"}
 
 
@@ -91,7 +88,8 @@ def read_file(loaded: LoadedSpec, role: str, problems: list[Problem]) -> Read | 
         if reader == "csv":
             read = _read_csv(path, shown, here)
         elif reader == "xlsx":
-            read = _read_xlsx(loaded, role, path, here)
+            sheet = read_sheet(loaded, role, path, here)
+            read = None if sheet is None else Read(sheet.frame, sheet.rows, sheet.notes, sheet.name, sheet.header)
         else:
             read = Read(_read_parquet(path), None, [])
     except PermissionError:
@@ -204,125 +202,6 @@ def _ragged(path: Path, separator: str, width: int) -> tuple[int | None, int]:
             if len(row) != width and any(cell.strip() for cell in row):
                 return reader.line_num, len(row)
     return None, width
-
-
-def _cell(value):
-    """A spreadsheet cell as the text a CSV export would hold, except a date cell, which stays a date (it is
-    a date whatever its display format: engine.inputs.dates reads only typed dates for their day/month order)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.date):  # a datetime too
-        return value
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
-
-
-def _read_xlsx(loaded: LoadedSpec, role: str, path: Path, problems: list[Problem]) -> Read | None:
-    """The sheet data.<role>_sheet names, or else the first sheet holding the column names the spec
-    needs (title rows above the header are skipped); cells as text, date cells as dates, and each row
-    numbered as Excel numbers it."""
-    import openpyxl
-
-    shown = display_path(path)
-    if not zipfile.is_zipfile(path):
-        text = path.read_bytes()[:2048]
-        looks = " (it holds text: a CSV file named .xlsx? give it the .csv ending)" if b"\0" not in text else ""
-        problems.append(Problem(shown, None, None, "", f"is not an Excel workbook{looks}"))
-        return None
-    book = openpyxl.load_workbook(path, read_only=True, data_only=False)
-    try:
-        wanted = getattr(loaded.spec.data, f"{role}_sheet", None)
-        names = book.sheetnames
-        if wanted is not None and wanted not in names:
-            close = difflib.get_close_matches(wanted, names, n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
-            problems.append(spec_problem(loaded, f"data.{role}_sheet",
-                                         f"the workbook has no sheet '{wanted}'{hint} (sheets: {', '.join(names)})"))
-            return None
-        needed = {n.casefold() for n in _needed_names(loaded, role)}
-        sheets = [wanted] if wanted else names
-        chosen = None
-        for name in sheets:
-            rows = [list(row) for row in book[name].iter_rows(values_only=True)]  # from row 1, empty rows too
-            header = _header_row(rows, needed)
-            if header is not None or wanted or chosen is None and any(any(c is not None for c in r) for r in rows):
-                chosen = (name, rows, header or 0)
-                if header is not None or wanted:
-                    break
-    finally:
-        book.close()
-    if chosen is None:
-        problems.append(Problem(shown, None, None, "", f"every sheet of the workbook is empty ({', '.join(names)})"))
-        return None
-    name, rows, header = chosen
-    notes = []
-    if wanted is None and len(names) > 1:
-        notes.append(f"read the sheet '{name}' of {len(names)} ({', '.join(names)}); name another with "
-                     f"data.{role}_sheet")
-    if header:
-        notes.append(f"the column names are on row {header + 1} of the sheet '{name}'; the {header} row"
-                     f"{'s' if header > 1 else ''} above (a title) were skipped")
-    if any(isinstance(c, str) and c.startswith("=") for r in rows for c in r):
-        rows = _formula_results(path, name, rows, shown, problems)
-        if rows is None:
-            return None
-    rows = [[_cell(v) for v in row] for row in rows[header:]]
-    if not rows or not any(str(c).strip() for c in rows[0]):
-        problems.append(Problem(f"{shown}, sheet {name}, row {header + 1}", None, None, "",
-                                "is empty; it must hold the column names"))
-        return None
-    width = max(len(r) for r in rows)
-    rows = [r + [""] * (width - len(r)) for r in rows]
-    frame = pd.DataFrame(rows[1:], columns=[f"_{i}" for i in range(width)], dtype=object)
-    for column in frame.columns:
-        if not frame[column].map(lambda v: isinstance(v, dt.date)).any():
-            frame[column] = frame[column].astype("str")
-    frame.columns = [str(c) for c in rows[0]]
-    return Read(frame, np.arange(len(frame)) + 2 + header, notes, sheet=name, header=header + 1)
-
-
-def _needed_names(loaded: LoadedSpec, role: str) -> set[str]:
-    """The file's names of the columns the spec needs (to recognise the header row and the data sheet)."""
-    back = {contract: file for file, contract in renames(loaded.spec, role).items()}
-    return {back.get(name, name) for name in required_columns(loaded.spec)[role]}
-
-
-def _header_row(rows: list[list], needed: set[str]) -> int | None:
-    """The first of the top rows holding most of the needed column names, or None."""
-    for number, row in enumerate(rows[:HEADER_SEARCH]):
-        names = {str(c).strip().casefold() for c in row if c is not None}
-        if needed and len(names & needed) >= max(1, len(needed) // 2):
-            return number
-    return None
-
-
-def _formula_results(path: Path, name: str, rows: list[list], shown: str, problems: list[Problem]):
-    """Formula cells replaced by the results Excel saved with them; a formula with no saved result
-    (a file written by a program, never opened in Excel) is refused rather than read as empty."""
-    import openpyxl
-    from openpyxl.utils import get_column_letter
-
-    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    try:
-        values = [list(row) for row in book[name].iter_rows(values_only=True)]
-    finally:
-        book.close()
-    unsaved = [(r, c, cell) for r, row in enumerate(rows) for c, cell in enumerate(row)
-               if isinstance(cell, str) and cell.startswith("=") and (c >= len(values[r]) or values[r][c] is None)]
-    if unsaved:
-        r, c, cell = unsaved[0]
-        what = f"{len(unsaved):,} formula cells (the first: {cell[:40]}) have no saved results, so their values are" \
-            if len(unsaved) > 1 else f"the formula {cell[:40]} has no saved result, so its value is"
-        problems.append(Problem(f"{shown}, sheet {name}, cell {get_column_letter(c + 1)}{r + 1}", None, None, "",
-                                f"{what} unknown; open the workbook in Excel and save it, or paste the values over "
-                                "the formulas"))
-        return None
-    return values
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:
