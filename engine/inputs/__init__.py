@@ -74,7 +74,7 @@ def read_inputs(loaded: LoadedSpec) -> Inputs:
         frame = frame.drop(columns=[c for c in mapping.values() if c in frame.columns and c not in mapping])
         frame = frame.rename(columns=mapping)
         original = {contract: file for file, contract in mapping.items()}
-        missing = missing_columns(loaded, role, frame, original)
+        missing = missing_columns(loaded, role, frame, original, [str(c) for c in read.frame.columns])
         problems += missing + [Problem(shown, None, None, "", note) for note in read.notes if missing]
         if role == "submission":  # other columns of the organisation's file are not used, so not checked
             frame = frame[[c for c in frame.columns if c in SUBMISSION_COLUMNS]]

@@ -16,7 +16,7 @@ from engine.errors import Problem, display_path
 from engine.inputs.checks import KINDS
 from engine.measures import OUTCOME_COLUMNS, columns_read
 from engine.spec.loaded import LoadedSpec, spec_problem
-from engine.spec.models import Spec
+from engine.spec.models import FILE_COLUMNS, Spec
 
 WHAT = {"reference": "the reference data", "submission": "the submission"}
 FEW_VALUES = 12  # pool values listed in full up to this many
@@ -43,35 +43,40 @@ def required_columns(spec: Spec) -> dict[str, dict[str, str]]:
 
 
 def renames(spec: Spec, role: str) -> dict[str, str]:
-    """File column -> contract name, from data.columns (and data.start_column for the submission)."""
-    mapping = {file: contract for contract, file in spec.data.columns.model_dump().items() if file != contract}
-    if role == "submission" and spec.data.start_column != "start_date":
-        mapping[spec.data.start_column] = "start_date"
-    return mapping
+    """File column -> contract name, from the file's own mapping (data.submission_columns or
+    data.reference_columns), else data.columns (and data.start_column for the submission)."""
+    return {file: contract for contract, file in spec.data.file_columns(role).items() if file != contract}
 
 
+def _mapping_key(loaded: LoadedSpec, role: str, name: str) -> str | None:
+    """The spec key that names this contract column's column in this file, if the spec wrote one."""
+    for key in (f"data.{role}_columns.{name}", f"data.columns.{name}"):
+        if key in loaded.positions:
+            return key
+    if name == "start_date" and "data.start_column" in loaded.positions:
+        return "data.start_column"
+    return None
 
 
-def missing_columns(loaded: LoadedSpec, role: str, frame: pd.DataFrame, original: dict[str, str]) -> list[Problem]:
-    """Each column the spec needs and the file lacks, at the spec line that asks for it."""
+def missing_columns(loaded: LoadedSpec, role: str, frame: pd.DataFrame, original: dict[str, str],
+                    names: list[str]) -> list[Problem]:
+    """Each column the spec needs and the file lacks (`frame` renamed to the contract's names), at the spec line
+    that asks for it: the name expected, then the file's columns (`names`), and for a contract column the key
+    that maps it to the file's own name."""
     problems = []
-    columns = [str(c) for c in frame.columns]
+    found = f"{', '.join(names[:20])}{', ...' if len(names) > 20 else ''}" if names else "none"
     for name, key in required_columns(loaded.spec)[role].items():
         if name in frame.columns:
             continue
         in_file = original.get(name, name)
-        if name in KINDS and f"data.columns.{name}" in loaded.positions:
-            key = f"data.columns.{name}"
-        elif name == "start_date" and "data.start_column" not in loaded.positions:
-            key = "data"
+        mapped = _mapping_key(loaded, role, name)
+        key = mapped or ("data" if name == "start_date" else key)
         where = display_path(loaded.resolve(getattr(loaded.spec.data, role)))
         message = f"{WHAT[role]} ({where}) has no column '{in_file}'"
-        names = [original.get(c, c) for c in columns]
         close = difflib.get_close_matches(in_file, names, n=1, cutoff=0.7)
-        if close:
-            message += f"; did you mean '{close[0]}'?"
-        else:
-            message += f" (columns: {', '.join(names[:15])}{', ...' if len(names) > 15 else ''})"
+        message += f"; did you mean '{close[0]}'? (its columns: {found})" if close else f" (its columns: {found})"
+        if mapped is None and name in FILE_COLUMNS[role]:
+            message += f"; if it has another name there, write it as data.{role}_columns.{name}"
         problems.append(spec_problem(loaded, key, message))
     return problems
 
@@ -80,8 +85,8 @@ def match_case(frame: pd.DataFrame, loaded: LoadedSpec, role: str) -> pd.DataFra
     """Rename file columns that differ from a wanted name only in letter case to that name."""
     spec = loaded.spec
     mapping = renames(spec, role)
-    wanted = {mapping.get(c, c) for c in KINDS} | set(spec.data.columns.model_dump().values())
-    wanted |= set(required_columns(spec)[role]) | {spec.data.start_column}
+    wanted = {mapping.get(c, c) for c in KINDS} | set(spec.data.file_columns(role).values())
+    wanted |= set(required_columns(spec)[role])
     wanted = {next((f for f, c in mapping.items() if c == w), w) for w in wanted}
     present = set(frame.columns)
     folded: dict[str, list[str]] = {}

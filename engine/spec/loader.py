@@ -337,11 +337,12 @@ NOT_FOR_MATCHING = {
 def not_for_matching(data: dict) -> dict[str, str]:
     """Column names that must never be matching variables, with why, under the spec's own column names too."""
     data_section = data.get("data") if isinstance(data.get("data"), dict) else {}
-    renamed = data_section.get("columns") if isinstance(data_section.get("columns"), dict) else {}
     names = dict(NOT_FOR_MATCHING)
-    for contract, written in renamed.items():
-        if isinstance(written, str) and contract in NOT_FOR_MATCHING:
-            names[written] = NOT_FOR_MATCHING[contract]
+    for key in ("columns", "reference_columns"):  # the reference data's names: matching variables are its columns
+        renamed = data_section.get(key) if isinstance(data_section.get(key), dict) else {}
+        for contract, written in renamed.items():
+            if isinstance(written, str) and contract in NOT_FOR_MATCHING:
+                names[written] = NOT_FOR_MATCHING[contract]
     start = data_section.get("start_column")
     if isinstance(start, str):
         names[start] = NOT_FOR_MATCHING["start_date"]

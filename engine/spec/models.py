@@ -76,11 +76,43 @@ _OUTCOME_COLUMNS = {m.column: m.description for m in MEASURES.values()}
 Columns = create_model(
     "Columns",
     __base__=Strict,
-    __doc__="Column names in the data files, when they differ from the data contract's defaults.",
+    __doc__="Column names in the data files, when they differ from the data contract's defaults. A name here "
+    "applies to both files; data.submission_columns and data.reference_columns name one file's columns.",
     **{name: (str, Field(default=name, description=about))
        for name, about in {**_IDENTITY_COLUMNS, **_OUTCOME_COLUMNS,
                            "end_date": "Submission: programme end date (optional column)."}.items()},
 )
+# the contract columns of each file, as one file's own mapping names them
+FILE_COLUMNS = {
+    "submission": ["record_id", "offender_id", "forename", "surname", "date_of_birth", "start_date", "end_date"],
+    "reference": ["offender_id", "forename", "surname", "date_of_birth", "index_date", "sexual_offence_history",
+                  *_OUTCOME_COLUMNS],
+}
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _file_columns(role: str, what: str, example: str):
+    """A model naming one file's columns: unset keys fall back to data.columns (and data.start_column)."""
+    about = {**_IDENTITY_COLUMNS, **_OUTCOME_COLUMNS, "start_date": "Submission: the programme start date.",
+             "end_date": "Submission: programme end date (optional column)."}
+    return create_model(
+        f"{role.capitalize()}Columns",
+        __base__=Strict,
+        __doc__=f"The column names of {what} only, where they differ from the defaults: each one set here is used "
+        f"for this file instead of data.columns, e.g. {example}.",
+        **{name: (str | None, Field(default=None, description=_capital(about[name].split(": ", 1)[-1]) + " Unset: as "
+                                    f"{'data.start_column' if name == 'start_date' else 'data.columns'} says."))
+           for name in FILE_COLUMNS[role]},
+    )
+
+
+SubmissionColumns = _file_columns("submission", "the submission (your records)",
+                                  "{forename: First name, date_of_birth: Date of birth}")
+ReferenceColumns = _file_columns("reference", "the reference data (the national data)",
+                                 "{offender_id: PNC_ID, index_date: release_date}")
 
 
 class Data(Strict):
@@ -116,6 +148,31 @@ class Data(Strict):
         description="How many days after the index date the programme may start (182: the first half of the year).",
     )
     columns: Columns = Field(default_factory=Columns, description="Column names, where they differ from the defaults.")
+    submission_columns: SubmissionColumns = Field(
+        default_factory=SubmissionColumns,
+        description="The submission's own column names, e.g. {forename: First name}; each overrides data.columns "
+        "for the submission only.",
+    )
+    reference_columns: ReferenceColumns = Field(
+        default_factory=ReferenceColumns,
+        description="The reference data's own column names; each overrides data.columns for the reference data only.",
+    )
+
+    @model_validator(mode="after")
+    def _one_start_column(self) -> Data:
+        chosen = self.submission_columns.start_date
+        if chosen is not None and self.start_column not in ("start_date", chosen):
+            raise ValueError(f"data.start_column ('{self.start_column}') and data.submission_columns.start_date "
+                             f"('{chosen}') name different columns; keep one")
+        return self
+
+    def file_columns(self, role: str) -> dict[str, str]:
+        """Each contract column's name in the submission or the reference file."""
+        names = self.columns.model_dump()
+        if role == "submission":
+            names["start_date"] = self.start_column
+        own = (self.submission_columns if role == "submission" else self.reference_columns).model_dump()
+        return {**names, **{name: written for name, written in own.items() if written is not None}}
 
 
 class Matching(Strict):

@@ -115,17 +115,19 @@ SPEC_SIDE = [
       "save the workbook as .xlsx"]),
     ("missing matching column", [("[sex, age, region,", "[sex, agee, region,")], [],
      ["bad.yaml:20:20: matching.variables.1: the reference data (reference.csv) has no column 'agee'; "
-      "did you mean 'age'?"]),
+      "did you mean 'age'? (its columns: offender_id, forename, surname, date_of_birth, index_date, sexual_offence_history, reoffended, reoffences, "
+      "days_to_first_reoffence, sex, age, region, previous_offences, need_drugs)"]),
     ("missing link column", [("  link_on: [offender_id]", "  link_on: [surname, forename, date_of_birth]")],
      [("submission.csv", "forename", "first_name")],
-     ["bad.yaml:12:22: data.link_on.1: the submission (submission.csv) has no column 'forename' (columns: "
-      "record_id, offender_id, first_name, surname, date_of_birth, start_date)"]),
+     ["bad.yaml:12:22: data.link_on.1: the submission (submission.csv) has no column 'forename' (its columns: "
+      "record_id, offender_id, first_name, surname, date_of_birth, start_date); if it has another name there, "
+      "write it as data.submission_columns.forename"]),
     ("renamed column not there", [("  start_column: start_date", "  columns: {offender_id: PNC}")], [],
      ["bad.yaml:13:26: data.columns.offender_id: the reference data (reference.csv) has no column 'PNC' "
-      "(columns: forename, surname, date_of_birth, index_date, sexual_offence_history, reoffended, reoffences, "
+      "(its columns: offender_id, forename, surname, date_of_birth, index_date, sexual_offence_history, reoffended, reoffences, "
       "days_to_first_reoffence, sex, age, region, previous_offences, need_drugs)",
       "bad.yaml:13:26: data.columns.offender_id: the submission (submission.csv) has no column 'PNC' "
-      "(columns: record_id, forename, surname, date_of_birth, start_date)"]),
+      "(its columns: record_id, offender_id, forename, surname, date_of_birth, start_date)"]),
     ("pool value not present", [("{region: [London, Wales]}", "{region: [Londn, Wales, Mars]}")], [],
      ["bad.yaml:25:21: analyses.1.pool.region.0: 'Londn' never occurs in column region of the reference data; "
       "did you mean 'London'? (values: London, North West, South East, Wales)",
@@ -207,7 +209,9 @@ def test_spec_and_data_problems_come_together_from_several_specs(work):
     assert work.errors("bad.yaml", "other.yaml") == [
         "bad.yaml:19:12: matching.caliper: must be at least 0.001 (you wrote -1)",
         "other.yaml:20:20: matching.variables.1: the reference data (reference.csv) has no column 'agee'; "
-        "did you mean 'age'?",
+        "did you mean 'age'? (its columns: offender_id, forename, surname, date_of_birth, index_date, "
+        "sexual_offence_history, reoffended, reoffences, days_to_first_reoffence, sex, age, region, previous_offences, "
+        "need_drugs)",
     ]
 
 
@@ -216,3 +220,28 @@ def test_user_error_not_traceback_from_api(work):
     with pytest.raises(UserError) as caught:
         read_inputs(load_spec(work.write_spec()))
     assert [str(p) for p in caught.value.problems] == ['reference.csv:2: row 2, column reoffended: "7" is not 0 or 1']
+
+
+def test_a_submission_with_its_own_headings_links_by_name_and_the_reference_keeps_its_own(work):
+    """data.submission_columns names the submission's columns only: the reference data keeps its names."""
+    path = work.root / "submission.csv"
+    path.write_text(path.read_text().replace("record_id,offender_id,forename,surname,date_of_birth,start_date",
+                                             "Ref,PNC ID,First name,Surname,Date of birth,Start date", 1))
+    work.write_spec(("  link_on: [offender_id]\n  start_column: start_date",
+                     "  link_on: [surname, forename, date_of_birth]\n  submission_columns: {record_id: Ref, "
+                     "forename: First name, surname: Surname, date_of_birth: Date of birth, start_date: Start date}"))
+    inputs = read_inputs(load_spec("bad.yaml"))
+    assert inputs.submission.columns.tolist() == ["record_id", "forename", "surname", "date_of_birth", "start_date"]
+    assert inputs.submission["forename"].iloc[0] == "Carl" and inputs.reference["forename"].iloc[0] == "Ben"
+    assert "people: 8 → 8 → 8 → 8 → 6" in work.validate().stdout
+
+
+def test_a_file_mapping_overrides_data_columns_for_its_file_only(work):
+    work.edit("reference.csv", "offender_id", "PNC")
+    work.write_spec(("  start_column: start_date", "  columns: {offender_id: PNC}\n  submission_columns: "
+                                                    "{offender_id: offender_id}"))
+    inputs = read_inputs(load_spec("bad.yaml"))
+    assert inputs.reference["offender_id"].iloc[0] == "A0001" and inputs.submission["offender_id"].iloc[0] == "A0002"
+    work.write_spec(("  start_column: start_date", "  start_column: Started\n  submission_columns: {start_date: Begun}"))
+    assert work.errors() == ["bad.yaml:10:3: data: data.start_column ('Started') and data.submission_columns.start_date "
+                             "('Begun') name different columns; keep one"]
