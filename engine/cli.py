@@ -95,14 +95,20 @@ def _fail(error: UserError, wrote_nothing: bool) -> None:
 def validate(
     specs: Annotated[list[Path], typer.Argument(help="Spec files to check.", show_default=False)],
     data: Annotated[bool, typer.Option(help="Also check the data files the spec names.")] = True,
+    unlinked: Annotated[Optional[Path], typer.Option(
+        help="Write the records not found in the reference data to this CSV file, each with its row and reason "
+        "(never inside a report folder).", show_default=False)] = None,
 ) -> None:
     """Dry run: check specs and their data, link and exclude, and print the flow of people and every warning."""
     from engine.run.prepare import validate_spec
 
+    if unlinked is not None and (len(specs) > 1 or not data):
+        why = "takes one spec at a time" if data else "needs the data (leave out --no-data)"
+        _fail(UserError(Problem("--unlinked", None, None, "", why)), wrote_nothing=True)
     problems = []
     for path in specs:
         try:
-            lines = validate_spec(path, data)
+            lines = validate_spec(path, data, unlinked)
         except UserError as error:
             problems.extend(error.problems)
             continue
@@ -132,7 +138,8 @@ def new(
 @app.command()
 def check(
     report: Annotated[Path, typer.Argument(help="A report folder written by `jdlspec run` (holds results.json).")],
-    files: Annotated[list[Path], typer.Argument(help="Documents to check: Markdown, text or .docx.", show_default=False)],
+    files: Annotated[list[Path], typer.Argument(
+        help="Documents to check: .docx, Markdown (.md), HTML (.html) or plain text (.txt).", show_default=False)],
 ) -> None:
     """Check press releases and other documents against a report's results: one line per claim they may not make."""
     from engine.commands.check import check_documents

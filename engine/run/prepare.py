@@ -17,7 +17,7 @@ from engine.inputs import Inputs, read_inputs
 from engine.run.progress import Progress
 from engine.spec.loaded import LoadedSpec
 from engine.stages.diagnose import STEP_NAMES, link_warning, lost_everyone
-from engine.stages.link import Cohort, link_and_exclude
+from engine.stages.link import NO_BIRTH_DATE, NOT_FOUND, UNLINKED_REASONS, Cohort, link_and_exclude
 from engine.stages.support import restrict_pool
 
 
@@ -44,7 +44,32 @@ def prepare(loaded: LoadedSpec, progress: Progress | None = None) -> Prepared:
     if problems:
         raise UserError(list(dict.fromkeys(problems)))  # two analyses sharing a variable give one line
     warnings = inputs.warnings + link_warning(spec, inputs.reference, inputs.submission, cohort.identified_n)
+    warnings += blank_link_fields(loaded, inputs, cohort)
     return Prepared(inputs, cohort, warnings + cohort.warnings)
+
+
+def blank_link_fields(loaded: LoadedSpec, inputs: Inputs, cohort: Cohort) -> list[str]:
+    """Records that could not be looked for, because a field they are linked on is blank: each field named as
+    the file names it, with its rows, so the organisation can fill them in."""
+    import numpy as np
+
+    positions = cohort.unlinked.loc[cohort.unlinked["reason"] != NOT_FOUND, "position"].to_numpy(dtype=np.int64)
+    if not len(positions):
+        return []
+    link_on = loaded.spec.data.link_on
+    names = loaded.spec.data.file_columns("submission")
+    check = inputs.checker("submission")
+    ids = inputs.submission["record_id"]
+    for name in link_on:
+        blank = np.zeros(len(ids), dtype=bool)
+        blank[positions] = inputs.submission[name].isna().to_numpy()[positions]
+        if blank.any():
+            count = int(blank.sum())
+            check.warn(f"{count:,} record{'s have' if count != 1 else ' has'} no {names[name]} "
+                       f"({check.examples(blank, ids)}), so {'they' if count != 1 else 'it'} could not be looked for "
+                       f"in the reference data on [{', '.join(link_on)}] and {'are' if count != 1 else 'is'} counted "
+                       "as not identified; fill in what your records hold")
+    return check.warnings
 
 
 def cohort_problems(loaded: LoadedSpec, inputs: Inputs, cohort: Cohort) -> list[Problem]:
@@ -84,10 +109,14 @@ def flow_lines(prepared: Prepared, loaded: LoadedSpec) -> list[str]:
     steps = prepared.cohort.attrition
     counts = " → ".join(str(s.remaining) for s in steps)
     lines = [f"  people: {counts}"]
+    reasons = prepared.cohort.unlinked["reason"].value_counts()
     for step in steps:
         label = "submitted" if step.step == "submitted" else STEP_NAMES.get(step.step, step.step)
         removed = f"  (-{step.removed:,})" if step.step != "submitted" else ""
         lines.append(f"    {label + ':':<22}{step.remaining:>8,}{removed}")
+        if step.step == "not_identified" and step.removed:
+            shown = [r for r in UNLINKED_REASONS if r != NO_BIRTH_DATE or "date_of_birth" in loaded.spec.data.link_on]
+            lines.append("      " + ", ".join(f"{reason}: {int(reasons.get(reason, 0)):,}" for reason in shown))
     submitted = steps[0].remaining
     found = prepared.cohort.identified_n
     rate = f" ({found / submitted:.0%})" if submitted else ""
@@ -97,8 +126,9 @@ def flow_lines(prepared: Prepared, loaded: LoadedSpec) -> list[str]:
     return lines
 
 
-def validate_spec(path: Path, data: bool = True) -> list[str]:
-    """The dry run of one spec: the lines `validate` prints; UserError with every problem found."""
+def validate_spec(path: Path, data: bool = True, unlinked: Path | None = None) -> list[str]:
+    """The dry run of one spec: the lines `validate` prints; UserError with every problem found. With
+    `unlinked`, the records not identified are written to that file, each with its reason."""
     from engine.claims.pieces import check_spec_text
     from engine.spec.loader import load_spec
 
@@ -106,5 +136,53 @@ def validate_spec(path: Path, data: bool = True) -> list[str]:
     check_spec_text(loaded)
     if not data:
         return [f"{loaded.display}: ok (data not checked)"]
+    if unlinked is not None:
+        check_unlinked_file(unlinked)
     prepared = prepare(loaded)
-    return [f"{loaded.display}: ok"] + flow_lines(prepared, loaded)
+    lines = [f"{loaded.display}: ok"] + flow_lines(prepared, loaded)
+    if unlinked is not None:
+        count = write_unlinked(unlinked, prepared)
+        lines.append(f"  wrote {display_path(unlinked)}: the {count:,} record{'s' if count != 1 else ''} not "
+                     "identified, each with its row and reason (keep it private: it names your records)")
+    return lines
+
+
+UNLINKED_HEADER = "record_id,row,reason\n"
+
+
+def check_unlinked_file(path: Path) -> None:
+    """Refuse a file inside a report folder (it would be published, or stop the next run replacing the folder)
+    or one jdlspec did not write, before anything runs."""
+    from engine.files import check_owned_file, refuse
+    from engine.run.publish import MARKER
+
+    folder = Path(path).absolute().parent
+    if any((parent / MARKER).exists() for parent in (folder, *folder.parents)):
+        refuse(display_path(path), "is inside a report folder; write the records not identified somewhere that is "
+                                   "never published, e.g. outside reports/")
+    check_owned_file(Path(path), _is_unlinked_file, False, "list of records not identified")
+
+
+def write_unlinked(path: Path, prepared: Prepared) -> int:
+    """record_id, the row number as the file's own program shows it (a CSV's line, a sheet's Excel row), and
+    the reason, in the submission's order."""
+    import csv
+    import io
+
+    from engine.files import write_owned_file
+
+    check = prepared.inputs.checker("submission")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(UNLINKED_HEADER.strip().split(","))
+    records = prepared.cohort.unlinked
+    for record_id, position, reason in records.itertuples(index=False):
+        writer.writerow([record_id, check.number(int(position)), reason])
+    write_owned_file(Path(path), out.getvalue().encode("utf-8"), _is_unlinked_file, False,
+                     "list of records not identified")
+    return len(records)
+
+
+def _is_unlinked_file(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(len(UNLINKED_HEADER)) == UNLINKED_HEADER.encode("ascii")

@@ -33,6 +33,25 @@ class Cohort:
     attrition: list[AttritionStep]
     identified_n: int = 0  # submitted records found in the reference data (the link rate's numerator)
     warnings: list[str] = field(default_factory=list)  # what linking noticed and went on with
+    # the records the step 'not identified' removed: record_id, position (row of the submission) and reason
+    unlinked: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["record_id", "position", "reason"]))
+
+
+# why a record is not identified, in the order they are looked for (validate counts each; --unlinked lists them)
+NO_IDENTIFIER = "no identifier"  # a link field other than the date of birth is blank
+NO_BIRTH_DATE = "no date of birth"  # linking on names, the date of birth is blank
+NOT_FOUND = "not found"  # the key is complete, and nobody in the reference data has it
+UNLINKED_REASONS = (NO_IDENTIFIER, NO_BIRTH_DATE, NOT_FOUND)
+
+
+def unlinked_reasons(people: pd.DataFrame, link_on: list[str]) -> pd.Series:
+    """For records whose link key is missing or unknown, why: a blank identifier, a blank date of birth, or not found."""
+    blank = pd.Series(False, index=people.index)
+    for name in link_on:
+        if name != "date_of_birth":
+            blank |= link_key(people, [name]).isna()
+    no_birth = people["date_of_birth"].isna() if "date_of_birth" in link_on else pd.Series(False, index=people.index)
+    return pd.Series(np.where(blank, NO_IDENTIFIER, np.where(no_birth, NO_BIRTH_DATE, NOT_FOUND)), index=people.index)
 
 
 NAME_MARKS = r"[\s\-\u2010-\u2015\u2212'`\u00b4\u2018\u2019\u02bc.,]+"  # spaces, hyphens, apostrophes, dots
@@ -116,19 +135,22 @@ def link_and_exclude(spec: Spec, reference: pd.DataFrame, submission: pd.DataFra
     """Apply the spec's exclusion steps (in the fixed Justice Data Lab order) and split the reference data into participants and pool."""
     link_on = list(spec.data.link_on)
     reference = reference.assign(**{PERSON: link_key(reference, link_on), REFERENCE_ROW: np.arange(len(reference))})
+    copy = submission.duplicated(keep="first")  # a row pasted twice (engine.inputs.values.record_ids lets it through)
     people = submission.assign(**{PERSON: link_key(submission, link_on)})
-    people = people.sort_values(["start_date", "record_id"], kind="stable")
+    people = people.sort_values(["start_date", "record_id"], kind="stable")  # stable: a copy stays after its row
     submitted = among(reference[PERSON], people[PERSON])  # the reference rows of the submitted people
     theirs = reference[submitted]
     people[ROW] = choose_index_events(people, theirs, spec)
     identified = among(people[PERSON], reference[PERSON])
 
     attrition = [AttritionStep(step="submitted", removed=0, remaining=len(people))]
+    unlinked = people.index[:0]
     keep = pd.Series(True, index=people.index)
     for step in [step for step in ALL_EXCLUSIONS if step in spec.exclusions]:  # the JDL's order, always
         if step == "duplicates":
-            # records with a missing key cannot be shown to be the same person, so each stays
-            drop = people[PERSON].notna() & people[PERSON].duplicated(keep="first")
+            # one person's records (the same link key) and exact copies of a row; records with a missing key
+            # cannot be shown to be the same person, so each stays unless it is a copy
+            drop = (people[PERSON].notna() & people[PERSON].duplicated(keep="first")) | copy
         elif step == "not_identified":
             drop = ~identified
         elif step == "no_matching_sentence":
@@ -139,6 +161,8 @@ def link_and_exclude(spec: Spec, reference: pd.DataFrame, submission: pd.DataFra
             history[rows.index] = reference.loc[rows.to_numpy(), "sexual_offence_history"].to_numpy() == 1
             drop = history
         removed = keep & drop
+        if step == "not_identified":
+            unlinked = people.index[removed.to_numpy()]
         keep &= ~drop
         attrition.append(AttritionStep(step=step, removed=int(removed.sum()), remaining=int(keep.sum())))
 
@@ -156,8 +180,11 @@ def link_and_exclude(spec: Spec, reference: pd.DataFrame, submission: pd.DataFra
     dropped = set(people.loc[identified, PERSON]) - set(chosen[PERSON])
     latest = theirs[among(theirs[PERSON], pd.Series(sorted(dropped), dtype="string"))].sort_values([PERSON, "index_date"], kind="stable")
     not_analysed = latest.drop_duplicates(PERSON, keep="last").reset_index(drop=True)
-    unidentified = people.loc[~identified, PERSON]
+    unidentified = people.loc[~identified & ~copy, PERSON]
     not_identified_n = int(unidentified.dropna().nunique() + unidentified.isna().sum())
+    unlinked = people.loc[unlinked].sort_index()  # the submission's order
+    unlinked = pd.DataFrame({"record_id": unlinked["record_id"].to_numpy(), "position": unlinked.index.to_numpy(),
+                             "reason": unlinked_reasons(unlinked, link_on).to_numpy()})
     drop_columns = [PERSON]
     return Cohort(
         participants=participants.drop(columns=drop_columns),
@@ -167,6 +194,7 @@ def link_and_exclude(spec: Spec, reference: pd.DataFrame, submission: pd.DataFra
         attrition=attrition,
         identified_n=int(identified.sum()),
         warnings=same_day_events(theirs, link_on),
+        unlinked=unlinked,
     )
 
 

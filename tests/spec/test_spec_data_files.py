@@ -293,10 +293,13 @@ def test_ids_that_lost_their_leading_zeros_are_named(work):
 
 def test_a_low_link_rate_is_warned_with_the_reason(work):
     rewrite(work, "submission.csv", lambda t: re.sub(r"^(R[1-5]),A\d+,", r"\1,,", t, flags=re.M))
-    assert ok_lines(work)[-2:] == [
+    assert ok_lines(work)[-3:] == [
         "  linked: 3 of 8 submitted records (38%) on [offender_id]",
         "  warning: only 3 of 8 submitted records (38%) were found in the reference data on [offender_id]: "
-        "offender_id is empty in 5 of 8 rows of the submission"]
+        "offender_id is empty in 5 of 8 rows of the submission",
+        '  warning: submission.csv: 5 records have no offender_id (row 2 "R1", row 3 "R2", row 4 "R3" and 2 more), '
+        "so they could not be looked for in the reference data on [offender_id] and are counted as not identified; "
+        "fill in what your records hold"]
 
 
 # --- nobody left: the step is named, not the propensity model ----------------------------------------
