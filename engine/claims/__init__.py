@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from engine.claims.book import rule_book
-from engine.claims.detect import Claim, claims_in
+from engine.claims.detect import Claim, claims_in, exhortation
 from engine.claims.licence import Licence, judge
 from engine.claims.normalise import RLO, reader_line
 from engine.claims.refusal import refusal
@@ -36,16 +36,22 @@ class Breach:
 
 
 def find_breaches(text: str, licence: Licence, *, engine: bool = False, quoted: tuple[str, ...] = (),
-                  phrases: tuple[str, ...] = (), names: tuple[str, ...] = ()) -> list[Breach]:
+                  phrases: tuple[str, ...] = (), names: tuple[str, ...] = (), is_name: bool = False) -> list[Breach]:
     """Every sentence of a text that breaks a rule, in reading order, one breach per sentence.
 
     engine: the text is the engine's own (its group-figure sentences are licensed by their template);
     quoted: the engine's own "What you cannot say" sentences, left out where they are quoted whole;
+    is_name: the text is a programme's name, title or organisation: a slogan that urges ("Choose Not To
+    Offend") is a name, not a claim, unless it holds a figure, proof or a past result;
     names: the programme's names (name, title, organisation), each checked where the spec writes it,
     read in the engine's text as the names they are ("... after participation in Breaking The Cycle").
     A right-to-left override shows its run reversed: the text is checked as shown and as written
     (the override replaced by a zero-width space, so that columns stay), and fails if either breaks.
     """
+    if is_name:  # a name in any language is a name; a slogan that urges is an aim
+        slogan = exhortation(reader_line(" ".join(text.split()))[0], rule_book())
+        return [b for b in _breaches(text, licence, engine, quoted, phrases, names, claims=not slogan)
+                if b.rule != "no-unreadable"]
     names = tuple(sorted({reader_line(n)[0] for n in names if n.strip()}, key=len, reverse=True)) if engine else ()
     found = _breaches(text, licence, engine, quoted, phrases, names)
     if RLO in text:
@@ -84,7 +90,7 @@ def _detected(text: str, quoted: tuple[str, ...],
 
 
 def _breaches(text: str, licence: Licence, engine: bool, quoted: tuple[str, ...],
-              phrases: tuple[str, ...], names: tuple[str, ...]) -> list[Breach]:
+              phrases: tuple[str, ...], names: tuple[str, ...], claims: bool = True) -> list[Breach]:
     book = rule_book()
     wanted = _phrase_patterns(phrases)
     breaches: list[Breach] = []
@@ -97,7 +103,7 @@ def _breaches(text: str, licence: Licence, engine: bool, quoted: tuple[str, ...]
                 message = f'"{match.group()}" is {rule.what}, which the rules forbid (rule: {rule.id})'
                 breaches.append(Breach(rule.id, sentence.text, sentence.line, sentence.column, message))
                 break
-        for claim in found:
+        for claim in found if claims else ():
             verdict = judge(claim, licence, book, engine)
             if verdict and message is None:
                 message = refusal(sentence.text, verdict, licence, book)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from engine.claims.book import RuleBook
 from engine.measures import NAMES, PRIMARY, days_measure
@@ -31,6 +32,14 @@ COMPARED = re.compile(r"\b(?:more|less|fewer|likel\w*|than|rates?|often|proporti
                       r"quicker|lower|higher|compared|comparison|whereas|while|some|many|most|few|half|\d+)\b", re.IGNORECASE)
 BOTH_WAYS_GOOD = re.compile(r"\b(?:positive|beneficial|good|helpful|favourable)\b", re.IGNORECASE)
 BOTH_WAYS_BAD = re.compile(r"\b(?:negative|harmful|bad|adverse|unfavourable)\b", re.IGNORECASE)
+COMPARISON_GROUP = re.compile(r"\b(?:comparison|control|matched) group|\bnon-participants\b|\bthose who did not take part\b",
+                              re.IGNORECASE)
+HELP = re.compile(r"help", re.IGNORECASE)
+NOUN_BEFORE = re.compile(r"\b(?:a|an|the|this|that|its|their|any|no|some)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")  # a word of letters (no digits), hyphens and apostrophes inside
+EDGES = ".,;:!?\"“”()[]{}<>*_«»—–-"
+ENDINGS = ("ing", "ed", "es", "s", "ly", "er", "est", "ment", "ness")
+ADDRESS = re.compile(r"\S*(?:@|://|www\.)\S*")
 EITHER = re.compile(r"\b(?:or|either)\b", re.IGNORECASE)
 # a sentence that sets something against another group ("lower than the national average") speaks of ours
 SET_AGAINST = re.compile(r"\b(?:than|below|above|beat\w*|outperform\w*|outstripp?\w*|exceed\w*|compar\w*)\b", re.IGNORECASE)
@@ -111,6 +120,7 @@ def blank_scopes(text: str, book: RuleBook) -> str:
 
 # a name's words that state a purpose ("Reducing", "Prevention", "Desistance"), not an outcome
 PURPOSE_WORD = re.compile(r"\b(?!(?:difference|influence)\b)[\w'-]+(?:ing|ion|ions|ment|ance|ence)\b", re.IGNORECASE)
+SLOGAN_START = re.compile(r"^\W*(?:the\s+)?([A-Za-z]+)\b", re.IGNORECASE)
 IMPERATIVE = re.compile(r"^\s*(?:the\s+)?([A-Za-z]+(?<![sd]))\b", re.IGNORECASE)  # a first word without -s/-ed
 CLAIM_WORDS = ("down", "up", "better", "longer", "shorter", "effect", "no_effect")
 
@@ -127,6 +137,18 @@ def _name_claims(name: str, book: RuleBook) -> bool:
         rest = rest[first.end():]  # "the Stop Offending Trust": an imperative states an aim
     return any(book.words[w].search(rest) for w in CLAIM_WORDS) or any(
         p.search(rest) for p in book.good_outcome.values()) or bool(book.never["universal"].search(rest))
+
+
+def exhortation(name: str, book: RuleBook) -> bool:
+    """A programme's name (its name, title or organisation as the spec writes it) that urges rather than
+    reports ("Choose Not To Offend", "the Stop Offending Now programme"): an aim, not a finding, unless it
+    holds a figure, a word of proof or a result in the past ("Cut Crime By 50%", "Proven To Work")."""
+    first = SLOGAN_START.match(name)
+    if not first or not book.words["imperative"].fullmatch(first.group(1)):
+        return False
+    rest = name[first.end():]
+    return not (book.never["relative"].search(rest) or book.never["proof"].search(rest)
+                or book.words["name_result"].search(rest) or book.words["name_claim_figure"].search(rest))
 
 
 def _blank_names(text: str, book: RuleBook) -> str:
@@ -215,9 +237,13 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
     words = book.words
     whole = sentence.text.replace("\n", " ")  # an aim or a claim split across lines is one sentence
     unnamed = _blank_given(whole, names)  # the programme's names are names: never a figure, proof or universal
+    if _unreadable(unnamed, book):  # fail closed: text in a language the rules do not read
+        return [Claim(sentence=sentence, clause=whole.strip(), forced=True, never=[("unreadable", whole.strip())])]
     unscoped = _blank_all(_blank_names(unnamed, book), words["context"])
     text = blank_scopes(unscoped, book)
     if words["other_groups"].search(whole) and not words["programme_side"].search(text) and not SET_AGAINST.search(whole):
+        return []
+    if _general_context(whole, text, book):  # "according to MoJ figures, a quarter of adult offenders re-offend"
         return []
     forms: set[str] | None = None  # the sentence's permitted forms, looked for once it holds a claim
     found: list[Claim] = []
@@ -248,6 +274,8 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
                 claim.absolute = next((m.group() for p in book.good_outcome.values() for m in [p.search(said)] if m),
                                       "a good outcome said of everyone")
         effect = words["effect"].search(rest) or words["effect"].search(clause)  # some name their outcome
+        if effect and HELP.match(effect.group()) and words["provider_subject"].match(said):
+            effect = None  # "Volunteers help people": a service described, not a result
         claim.effect = effect.group() if effect else None
         no_effect = words["no_effect"].search(_blank_matches(rest, said_significance))
         if no_effect and (measures or EFFECT_WORD.search(no_effect.group())):
@@ -258,9 +286,10 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
             claim.effect = claim.no_effect = None  # "may have had a positive effect, a negative one or none"
         # a word of proof anywhere; a relative form about an outcome, whatever its verb
         written = unnamed[start:start + len(clause)]
+        about_outcomes = measures or current or COMPARISON_GROUP.search(written)  # a relative figure needs no verb
         claim.forced = bool(book.never["proof_anywhere"].search(written)
-                            or measures and (book.never["relative"].search(written)
-                                             or book.never["universal_outcome"].search(written)))
+                            or about_outcomes and book.never["relative"].search(written)
+                            or measures and book.never["universal_outcome"].search(written))
         if claim.is_claim:
             if forms is None:
                 forms = {name for name in ("hedge", "per_hundred", "interval", "figure") if words[name].search(text)}
@@ -272,6 +301,45 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
         aimed, aimed_good, _ = ([], [], "") if measures or aimed_clause == clause else _outcomes(aimed_clause, book)
         current = measures or _measures(aimed, aimed_good, False) or current
     return found
+
+
+def _unreadable(text: str, book: RuleBook) -> bool:
+    """Four or more words of three letters or more, some in lower case, and fewer than half of them
+    English: a language the rules
+    cannot read (Welsh, say). An English function word settles it at once; otherwise the words are looked
+    up in an English word list. Names (all capitalised) and addresses are not sentences to read."""
+    words = [part for token in ADDRESS.sub(" ", text).split() for part in WORD.fullmatch(token.strip(EDGES)) and
+             token.strip(EDGES).replace("’", "-").replace("'", "-").split("-") or () if len(part) > 2]
+    if len(words) < 4 or sum(w[0].islower() for w in words) < 2:
+        return False
+    if any(book.words["english"].fullmatch(w) for w in words):
+        return False
+    known = english_words()
+    return sum(_english(w.lower(), known) for w in words) * 2 < len(words)
+
+
+@cache
+def english_words() -> frozenset[str]:
+    """An English word list (english-words: web2 and GCIDE, 263,000 words), read once when first needed."""
+    from english_words import get_english_words_set
+
+    return frozenset(get_english_words_set(["web2", "gcide"], lower=True, alpha=True))
+
+
+def _english(word: str, known: frozenset[str]) -> bool:
+    word = word.replace("’", "'").split("'")[0]
+    stems = [word] + [word[: -len(end)] for end in ENDINGS if word.endswith(end) and len(word) > len(end) + 2]
+    stems += [stem[2:] for stem in stems if stem.startswith("re")]  # reoffending: offend
+    return any(stem in known or stem + "e" in known for stem in stems)
+
+
+def _general_context(whole: str, text: str, book: RuleBook) -> bool:
+    """A figure about people in general, attributed to its source, that says nothing of this programme or
+    this evaluation: context, not a claim."""
+    words = book.words
+    return bool(words["attributed"].search(whole) and words["general_population"].search(whole)
+                and not words["programme_side"].search(text) and not words["this_evaluation"].search(whole)
+                and not SET_AGAINST.search(whole))
 
 
 def _clauses(text: str) -> list[tuple[int, str]]:
@@ -303,5 +371,8 @@ def _never_forms(claim: Claim, clause: str, text: str, book: RuleBook) -> None:
     acts = change or claim.effect or claim.no_effect
     if acts and never["shows"].search(clause) and "hedge" not in claim.forms:
         claim.never.append(("shows", never["shows"].search(clause).group()))
-    if change and not claim.forms & {"hedge", "per_hundred", "interval", "figure"}:
+    # a change said as a verb ("reduces", "slashed") needs "may"; as a noun of the groups' figures ("experienced
+    # a reduction of between 4 and 21 points") a number per 100 or an interval is enough
+    noun = NOUN_BEFORE.search(clause[:change.start()]) if change else None
+    if change and "hedge" not in claim.forms and not (noun and claim.forms & {"per_hundred", "interval", "figure"}):
         claim.change = change.group()

@@ -17,8 +17,8 @@ from engine.claims.detect import Claim
 from engine.measures import MEASURES
 from engine.results import MeasureResult, Results
 
-NEVER_ORDER = ("relative", "proof", "shows", "certainty", "universal", "benchmark", "cause")
-NEVER_RULE = {"relative": "no-relative-effect", "proof": "no-proof", "shows": "no-shows-that",
+NEVER_ORDER = ("unreadable", "relative", "proof", "shows", "certainty", "universal", "benchmark", "cause")
+NEVER_RULE = {"unreadable": "no-unreadable", "relative": "no-relative-effect", "proof": "no-proof", "shows": "no-shows-that",
               "certainty": "no-certainty", "universal": "no-universal", "benchmark": "no-benchmark",
               "cause": "no-cause"}
 REASONS = {"too_few_events": "the numbers were too small to make reliable estimates",

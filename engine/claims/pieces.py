@@ -25,6 +25,7 @@ class Piece:
     engine: bool = False
     quoted: tuple[str, ...] = ()
     names: tuple[str, ...] = ()  # the programme's names, read as names in the engine's text
+    is_name: bool = False  # the text is itself one of the programme's names (a slogan may be a name)
     source: str | None = None  # the spec file's text, to point at the sentence itself
     line: int | None = None  # the key's line in the spec
     column: int | None = None
@@ -32,12 +33,15 @@ class Piece:
     where: str = ""
 
 
+NAME_KEYS = ("programme.name", "programme.title", "programme.organisation")
+
+
 def spec_pieces(loaded: LoadedSpec) -> list[Piece]:
     pieces = []
     for key, text in spec_texts(loaded.spec):
         line, column = loaded.locate(key)
         pieces.append(Piece(text=text, origin=key, source=loaded.source, line=line, column=column,
-                            file=loaded.display, where=key))
+                            file=loaded.display, where=key, is_name=key in NAME_KEYS))
     return pieces
 
 
@@ -69,7 +73,7 @@ def problem(piece: Piece, breach: Breach) -> Problem:
 def breaches_of(pieces: list[Piece], licence: Licence, phrases: list[str] = ()) -> list[Problem]:
     return [problem(piece, breach) for piece in pieces
             for breach in find_breaches(piece.text, licence, engine=piece.engine, quoted=piece.quoted,
-                                        phrases=tuple(phrases), names=piece.names)]
+                                        phrases=tuple(phrases), names=piece.names, is_name=piece.is_name)]
 
 
 def check_pieces(pieces: list[Piece], licence: Licence, phrases: list[str] = ()) -> None:

@@ -85,7 +85,7 @@ def check_programme(p: dict, row: str, finding: str) -> None:
     against this programme's results: raises the claims engine's usual UserError on any unlicensed sentence."""
     results, origin = p["results"], display_path(p["folder"] / "results.json")
     programme = results.spec.programme
-    names = [Piece(text, origin, file=origin, where=f"spec.programme.{key}")
+    names = [Piece(text, origin, file=origin, where=f"spec.programme.{key}", is_name=key != "participants")
              for key, text in (("title", programme.title), ("name", programme.name),
                                ("organisation", programme.organisation), ("participants", programme.participants))]
     shown = tuple(p[key] for key in ("title", "name", "organisation"))  # as the bulletin prints them

@@ -72,7 +72,7 @@ def test_any_name_gives_a_report(case, name, form):
                              + "\n".join(map(str, error.problems))) from None
 
 
-RESULT_VERB = st.sampled_from(["Halved", "Cut", "Slashed", "Ended", "Reduced", "Stopped", "Proven To Cut",
+RESULT_VERB = st.sampled_from(["Halved", "Slashed", "Ended", "Reduced", "Stopped", "Proven To Cut", "That Cut",
                                "That Halved", "Which Ended"])  # past results and proof; "Reducing ..." is a purpose
 OUTCOME = st.sampled_from(["Re-offending", "Reoffending", "Crime", "Recidivism", "Reconviction", "Offending"])
 RESULT_NAMES = st.tuples(st.sampled_from(["The Programme", "Project", "Mentoring", "The Scheme", ""]), RESULT_VERB,
