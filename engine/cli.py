@@ -95,6 +95,9 @@ def _fail(error: UserError, wrote_nothing: bool) -> None:
 def validate(
     specs: Annotated[list[Path], typer.Argument(help="Spec files to check.", show_default=False)],
     data: Annotated[bool, typer.Option(help="Also check the data files the spec names.")] = True,
+    reference: Annotated[bool, typer.Option(
+        help="Also read the reference (national) data; --no-reference checks the spec and the submission alone, "
+        "as an organisation preparing its records can.")] = True,
     unlinked: Annotated[Optional[Path], typer.Option(
         help="Write the records not found in the reference data to this CSV file, each with its row and reason "
         "(never inside a report folder).", show_default=False)] = None,
@@ -102,13 +105,13 @@ def validate(
     """Dry run: check specs and their data, link and exclude, and print the flow of people and every warning."""
     from engine.run.prepare import validate_spec
 
-    if unlinked is not None and (len(specs) > 1 or not data):
-        why = "takes one spec at a time" if data else "needs the data (leave out --no-data)"
+    if unlinked is not None and (len(specs) > 1 or not data or not reference):
+        why = "takes one spec at a time" if len(specs) > 1 else "needs the data, the reference data included"
         _fail(UserError(Problem("--unlinked", None, None, "", why)), wrote_nothing=True)
     problems = []
     for path in specs:
         try:
-            lines = validate_spec(path, data, unlinked)
+            lines = validate_spec(path, data, unlinked, reference)
         except UserError as error:
             problems.extend(error.problems)
             continue
@@ -284,7 +287,9 @@ def diff(
 def bulletin(
     reports: Annotated[list[Path], typer.Argument(help="Report folders that jdlspec run wrote.", show_default=False)],
     out: Annotated[Path, typer.Option(help="Folder for bulletin.md and bulletin.html.", show_default=False)],
-    title: Annotated[str, typer.Option(help="The bulletin's title.")] = "Justice Data Lab: re-offending evaluations",
+    title: Annotated[Optional[str], typer.Option(
+        help="The bulletin's title (default: the service the specs name, e.g. 'Justice Data Lab: re-offending "
+        "evaluations', or 'Re-offending evaluations').", show_default=False)] = None,
 ) -> None:
     """Write the quarterly bulletin: a table of the evaluations and each programme's key finding."""
     from engine.commands.bulletin import write_bulletin

@@ -64,6 +64,7 @@ class SpecInfo(Frozen):
     statistics_sha256: str | None = None  # hash of the keys that change the numbers (not the texts)
     settings: dict | None = None  # those keys and their values (engine.run.cache.statistical_settings), for `diff`
     programme: ProgrammeInfo | None = None  # for `bulletin`; None in results written before it existed
+    service: str | None = None  # the spec's service.name: who `bulletin` may say ran the evaluation (None: nobody)
 
 
 class AttritionStep(Frozen):
@@ -192,6 +193,11 @@ class Profile(Frozen):
     not_identified_n: int  # no personal information at all
 
 
+# The Parquet key-value metadata `jdlspec synth` writes into its data: a report made from a file carrying it
+# says it was made from synthetic data (Results.synthetic), whatever the file is called or wherever it is copied.
+SYNTHETIC_MARK = b"jdlspec.synthetic"
+
+
 class Results(Frozen):
     schema_version: int = SCHEMA_VERSION
     engine_version: str
@@ -207,6 +213,8 @@ class Results(Frozen):
     # every participant in the headline treatment group was released from custody at their index event
     # (the reference data's disposal column): only then may the report say "after release from custody"
     released_from_custody: bool = False
+    # made from data that `jdlspec synth` wrote (SYNTHETIC_MARK in a data file): every output says so
+    synthetic: bool = False
 
     def analysis(self, name: str) -> AnalysisResult:
         return next(a for a in self.analyses if a.name == name)

@@ -19,9 +19,9 @@ from engine.claims import Licence
 from engine.claims.pieces import Piece, check_pieces
 from engine.errors import Problem, UserError, display_path
 from engine.results import SCHEMA_VERSION, Results
+from engine.words.safe_text import plain_text
 from engine.words.texts import measure_labels
 
-DEFAULT_TITLE = "Justice Data Lab: re-offending evaluations"
 NO_DIFFERENCE, NOT_REPORTED = "no significant difference", "not reported"
 
 
@@ -64,7 +64,6 @@ def verdict(measure: str, results: Results) -> str:
 
 def programme_view(folder: Path, results: Results, labels: dict) -> dict:
     """What the bulletin prints about one evaluation, user text escaped as the reports escape it."""
-    from engine.words.safe_text import plain_text
     from engine.render.view import findings_summary
 
     programme = results.spec.programme
@@ -95,9 +94,24 @@ def check_programme(p: dict, row: str, finding: str) -> None:
     check_pieces(names + engine, Licence.from_results(results))
 
 
-def bulletin_markdown(folders: list[Path], title: str = DEFAULT_TITLE) -> str:
+def publisher(programmes: list[dict]) -> str | None:
+    """The service that ran every evaluation, as it stands before 'evaluations' ('Justice Data Lab'), from
+    each spec's service.name; None when they name none, or different ones: a bulletin credits only the
+    service its specs name."""
+    names = {(p["results"].spec.service or "").strip() for p in programmes}
+    if len(names) != 1 or not (name := names.pop()):
+        return None
+    return plain_text(name[4:] if name.lower().startswith("the ") else name)
+
+
+def default_title(service: str | None) -> str:
+    return f"{service}: re-offending evaluations" if service else "Re-offending evaluations"
+
+
+def bulletin_markdown(folders: list[Path], title: str | None = None) -> str:
     """The bulletin's Markdown; raises UserError for a folder that is not a report or a sentence
-    that claims more than its programme's results allow."""
+    that claims more than its programme's results allow. The title and the service it names come
+    from the specs (results.json spec.service), never a default service."""
     from engine.render.markdown import environment, tidy
     from engine.words.texts import labels
     from engine.words.safe_text import one_line
@@ -117,8 +131,11 @@ def bulletin_markdown(folders: list[Path], title: str = DEFAULT_TITLE) -> str:
     for p in programmes:
         p["verdicts"] = [verdict(m, p["results"]) for m in measures]
     columns = [{"label": labels()["measures"][m]["item"]} for m in measures]
+    service = publisher(programmes)
+    synthetic = [p["title"] for p in programmes if p["results"].synthetic]
     module = environment().get_template("bulletin.md.j2").make_module(
-        {"title": one_line(title), "programmes": programmes, "measures": columns})
+        {"title": one_line(title or default_title(service)), "programmes": programmes, "measures": columns,
+         "service": service, "synthetic": synthetic})
     text, frame = str(module), str(module)
     for p in programmes:
         row, finding = str(module.row(p)), tidy(str(module.finding(p)))
@@ -138,7 +155,7 @@ def overlapping(out: Path, folders: list[Path]) -> Path | None:
     return None
 
 
-def write_bulletin(folders: list[Path], out: Path, title: str = DEFAULT_TITLE) -> Path:
+def write_bulletin(folders: list[Path], out: Path, title: str | None = None) -> Path:
     """Check, render and publish the bulletin folder (bulletin.md, bulletin.html)."""
     from engine.run.publish import BULLETIN_FILES, publish
     from engine.render.html import render_html
@@ -157,6 +174,8 @@ def write_bulletin(folders: list[Path], out: Path, title: str = DEFAULT_TITLE) -
                                 f"would replace or write into the report folder {display_path(clash)}; "
                                 "choose an --out folder outside the reports"))
     markdown = bulletin_markdown(folders, title)
-    html = render_html(markdown, {}, " ".join(title.split()))
+    heading = markdown.splitlines()[0].removeprefix("# ")
+    synthetic = any(read_results(folder).synthetic for folder in folders)  # read and checked above
+    html = render_html(markdown, {}, heading, synthetic=synthetic)
     markdown_name, html_name = BULLETIN_FILES
     return publish(out, {markdown_name: markdown.encode("utf-8"), html_name: html.encode("utf-8")})

@@ -51,6 +51,7 @@ def diff_reports(old_dir: Path, new_dir: Path) -> str:
     new, new_md = read_report(new_dir)
     sections = [
         f"# Changes from {display_path(old_dir)} to {display_path(new_dir)}",
+        *synthetic_note(old, new),
         section("Spec settings", settings_changes(old, new)),
         section("Input files", input_changes(old, new)),
         section("Flow of people", flow_changes(old, new)),
@@ -59,6 +60,16 @@ def diff_reports(old_dir: Path, new_dir: Path) -> str:
         section("Report sentences that changed", sentence_changes(old_md, new_md)),
     ]
     return "\n\n".join(sections) + "\n"
+
+
+def synthetic_note(old: Results, new: Results) -> list[str]:
+    """A note when either report was made from synthetic data (its figures are not a real evaluation's)."""
+    made = [name for name, results in (("old", old), ("new", new)) if results.synthetic]
+    if not made:
+        return []
+    which = "both reports were" if len(made) == 2 else f"the {made[0]} report was"
+    return [f"*Made from synthetic data: {which} made from records written by jdlspec synth for demonstration; "
+            "the figures are not those of a real evaluation.*"]
 
 
 def section(title: str, lines: list[str]) -> str:

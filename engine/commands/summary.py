@@ -46,6 +46,8 @@ def run_summary(folder: Path) -> list[str]:
     results = Results.from_json((folder / "results.json").read_text(encoding="utf-8"))
     lines = [f"Key finding: {key_finding((folder / 'report.md').read_text(encoding='utf-8'))}",
              f"Flow: {flow_line(results)}"]
+    if results.synthetic:
+        lines.append("Note: made from synthetic data (jdlspec synth), so it is a demonstration, not a real evaluation")
     lines += [f"Warning: {warning}" for warning in results.warnings]
     shown = display_path(folder)
     files = [name for name in REPORT_FILES if (folder / name).exists()]

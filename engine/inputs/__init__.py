@@ -37,6 +37,7 @@ class Inputs:
     files: dict[str, FileInfo]
     warnings: list[str] = field(default_factory=list)
     places: dict[str, Place] = field(default_factory=dict)  # where each row is in its file, per role
+    synthetic: bool = False  # a file carries jdlspec synth's mark: every output says the data are synthetic
 
     def checker(self, role: str) -> Checker:
         """A Checker for more messages about a file's rows, numbered as the file's own program numbers them."""
@@ -53,29 +54,32 @@ class Place:
     sheet: str | None
 
 
-def read_inputs(loaded: LoadedSpec) -> Inputs:
-    """Both data files, renamed to the contract's columns, typed and checked; UserError lists every problem."""
+def read_inputs(loaded: LoadedSpec, roles: tuple[str, ...] = ("reference", "submission")) -> Inputs:
+    """Both data files (or only the submission: an organisation checking its records has no national data),
+    renamed to the contract's columns, typed and checked; UserError lists every problem."""
     spec = loaded.spec
     problems: list[Problem] = []
     frames: dict[str, pd.DataFrame] = {}
     files: dict[str, FileInfo] = {}
     warnings: list[str] = []
     places: dict[str, Place] = {}
+    synthetic = False
     bad_columns: set[str] = set()
-    for role in ("reference", "submission"):
+    for role in roles:
         read = read_file(loaded, role, problems)
         if read is None:
             continue
         path = loaded.resolve(getattr(spec.data, role))
         shown = display_path(path)
-        warnings += [f"{shown}: {note}" for note in read.notes]
+        place = shown if read.sheet is None else f"{shown}, sheet {read.sheet}"
+        warnings += [f"{place}: {note}" for note in read.notes]
         mapping = renames(spec, role)
         frame = match_case(read.frame, loaded, role)
         frame = frame.drop(columns=[c for c in mapping.values() if c in frame.columns and c not in mapping])
         frame = frame.rename(columns=mapping)
         original = {contract: file for file, contract in mapping.items()}
         missing = missing_columns(loaded, role, frame, original, [str(c) for c in read.frame.columns])
-        problems += missing + [Problem(shown, None, None, "", note) for note in read.notes if missing]
+        problems += missing + [Problem(place, None, None, "", note) for note in read.notes if missing]
         if role == "submission":  # other columns of the organisation's file are not used, so not checked
             frame = frame[[c for c in frame.columns if c in SUBMISSION_COLUMNS]]
         check = Checker(shown, read.lines, read.sheet)
@@ -93,14 +97,15 @@ def read_inputs(loaded: LoadedSpec) -> Inputs:
         bad_columns |= {c for c, n in check.counts.items() if n} if role == "reference" else set()
         frames[role] = frame
         places[role] = Place(shown, read.lines, read.sheet)
+        synthetic |= read.synthetic
         files[role] = FileInfo(path=getattr(spec.data, role), sha256=file_sha256(path), rows=len(frame))
     if "reference" in frames:
         problems += pool_values(loaded, frames["reference"], bad_columns)
         problems += outcome_copies(loaded, frames["reference"])
     if problems:
         raise UserError(problems)
-    inputs = Inputs(frames["reference"], frames["submission"], files, warnings, places)
-    return replace(inputs, warnings=warnings + _outside_reference(inputs, loaded))
+    inputs = Inputs(frames.get("reference", pd.DataFrame()), frames["submission"], files, warnings, places, synthetic)
+    return replace(inputs, warnings=warnings + _outside_reference(inputs, loaded)) if "reference" in frames else inputs
 
 
 def _outside_reference(inputs: Inputs, loaded: LoadedSpec) -> list[str]:

@@ -33,6 +33,8 @@ def required_columns(spec: Spec) -> dict[str, dict[str, str]]:
             reference.setdefault(column, f"measures.{i}")
     for i, name in enumerate(spec.matching.variables):
         reference.setdefault(name, f"matching.variables.{i}")
+    for i, name in enumerate(spec.balance.additional):
+        reference.setdefault(name, f"balance.additional.{i}")
     for a, analysis in enumerate(spec.analyses):
         for i, name in enumerate(analysis.variables or []):
             reference.setdefault(name, f"analyses.{a}.variables.{i}")

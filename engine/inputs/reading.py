@@ -13,7 +13,7 @@ import csv
 import difflib
 import io
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from engine.errors import Problem, display_path
+from engine.results import SYNTHETIC_MARK
 from engine.inputs.workbook import read_sheet
 from engine.spec.loaded import LoadedSpec, spec_problem
 
@@ -43,6 +44,7 @@ class Read:
     notes: list[str]  # what was normalised and is worth a warning (e.g. which sheet was read)
     sheet: str | None = None  # the workbook sheet read
     header: int | None = None  # the line or sheet row of the column names
+    synthetic: bool = False  # the file carries jdlspec synth's mark (engine.results.SYNTHETIC_MARK)
 
 
 SHARED: dict[tuple, Read] | None = None  # batch workers: each data file read once (engine/run/batch.py)
@@ -82,8 +84,7 @@ def read_file(loaded: LoadedSpec, role: str, problems: list[Problem]) -> Read | 
         key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
         if key in SHARED:  # the raw read is shared; tidying runs again on each spec's copy
             kept = SHARED[key]
-            return _tidy(Read(kept.frame.copy(deep=False), kept.lines, list(kept.notes), header=kept.header), shown,
-                         problems)
+            return _tidy(replace(kept, frame=kept.frame.copy(deep=False), notes=list(kept.notes)), shown, problems)
     try:
         if reader == "csv":
             read = _read_csv(path, shown, here)
@@ -91,7 +92,8 @@ def read_file(loaded: LoadedSpec, role: str, problems: list[Problem]) -> Read | 
             sheet = read_sheet(loaded, role, path, here)
             read = None if sheet is None else Read(sheet.frame, sheet.rows, sheet.notes, sheet.name, sheet.header)
         else:
-            read = Read(_read_parquet(path), None, [])
+            frame, synthetic = _read_parquet(path)
+            read = Read(frame, None, [], synthetic=synthetic)
     except PermissionError:
         here.append(Problem(shown, None, None, "", "cannot read the file: permission denied"))
     except UnicodeDecodeError:
@@ -108,7 +110,7 @@ def read_file(loaded: LoadedSpec, role: str, problems: list[Problem]) -> Read | 
         return None
     if key is not None:
         SHARED[key] = read
-        read = Read(read.frame.copy(deep=False), read.lines, list(read.notes), header=read.header)
+        read = replace(read, frame=read.frame.copy(deep=False), notes=list(read.notes))
     return _tidy(read, shown, problems)
 
 
@@ -204,7 +206,7 @@ def _ragged(path: Path, separator: str, width: int) -> tuple[int | None, int]:
     return None, width
 
 
-def _read_parquet(path: Path) -> pd.DataFrame:
+def _read_parquet(path: Path) -> tuple[pd.DataFrame, bool]:
     """Parquet with categories as plain text and dates as datetimes, converted by Arrow (fast on millions).
 
     Arrow allocates with jemalloc where the build has it: with its default (mimalloc) reading and
@@ -215,10 +217,11 @@ def _read_parquet(path: Path) -> pd.DataFrame:
     except NotImplementedError:  # a build without jemalloc keeps Arrow's default
         pass
     table = pq.read_table(path)
+    synthetic = SYNTHETIC_MARK in (table.schema.metadata or {})
     for i, field in enumerate(table.schema):
         if pa.types.is_dictionary(field.type):
             table = table.set_column(i, field.name, table.column(i).cast(field.type.value_type))
-    return table.to_pandas(date_as_object=False)
+    return table.to_pandas(date_as_object=False), synthetic
 
 
 def _tidy(read: Read, shown: str, problems: list[Problem]) -> Read | None:
@@ -252,7 +255,7 @@ def _tidy(read: Read, shown: str, problems: list[Problem]) -> Read | None:
     filled = cells.any(axis=1).to_numpy()
     frame = frame.loc[filled, keep]
     frame.columns = [names[i] for i in keep]
-    return Read(frame.reset_index(drop=True), read.lines[filled], read.notes, read.sheet, read.header)
+    return replace(read, frame=frame.reset_index(drop=True), lines=read.lines[filled])
 
 
 def _header_place(read: Read, shown: str) -> tuple[str, int | None, None]:

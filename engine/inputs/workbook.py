@@ -90,11 +90,11 @@ def read_sheet(loaded: LoadedSpec, role: str, path: Path, problems: list[Problem
     name, rows, header = chosen
     notes = []
     if wanted is None and len(names) > 1:
-        notes.append(f"read the sheet '{name}' of {len(names)} ({', '.join(names)}); name another with "
+        notes.append(f"read this sheet, one of {len(names)} ({', '.join(names)}); name another with "
                      f"data.{role}_sheet")
     if header:
-        notes.append(f"the column names are on row {header + 1} of the sheet '{name}'; the {header} row"
-                     f"{'s' if header > 1 else ''} above (a title) were skipped")
+        notes.append(f"the column names are on row {header + 1}; the {header} row{'s' if header > 1 else ''} above "
+                     "(a title) were skipped")
     if any(isinstance(c, str) and c.startswith("=") for r in rows for c in r):
         rows = _formula_results(path, name, rows, shown, problems)
         if rows is None:

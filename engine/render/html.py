@@ -73,22 +73,36 @@ def markdown_parser() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": False}).enable("table")
 
 
-def render_html(markdown_text: str, charts: dict[str, bytes], title: str) -> str:
-    """A complete HTML5 document of the report, charts embedded as data URIs."""
+# A report made from synthetic data says so where no reader can miss it: a banner above the report on
+# screen, and the same words at the top of every printed page (an @page margin box, which Chromium prints
+# on each page of the PDF).
+SYNTHETIC_BANNER = "Synthetic data: this is a demonstration, not a real evaluation"
+SYNTHETIC_STYLE = f"""
+.synthetic {{ margin: 0 0 1rem; padding: .6rem 1rem; border: 3px solid #7a4d00; background: #fff4d6;
+  color: #3d2700; font-weight: bold; }}
+@page {{ @top-center {{ content: "{SYNTHETIC_BANNER}"; font-size: 9pt; font-weight: bold; color: #7a4d00; }} }}
+@media print {{ .synthetic {{ padding: 3pt 6pt; border-width: 2pt; }} }}
+"""
+
+
+def render_html(markdown_text: str, charts: dict[str, bytes], title: str, synthetic: bool = False) -> str:
+    """A complete HTML5 document of the report, charts embedded as data URIs; `synthetic`: made from
+    synthetic data, said in a banner and on every printed page."""
     parser = markdown_parser()
     tokens = parser.parse(markdown_text)
     _embed_images(tokens, charts)
     _mark_numeric_cells(tokens)
     body = _figures(_captioned_tables(parser.renderer.render(tokens, parser.options, {})))
+    banner = f'<p class="synthetic" role="note">{SYNTHETIC_BANNER}.</p>\n' if synthetic else ""
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{html.escape(title)}</title>\n"
-        f"<style>{STYLE}</style>\n"
+        f"<style>{STYLE}{SYNTHETIC_STYLE if synthetic else ''}</style>\n"
         "</head>\n<body>\n<main>\n"
-        f"{body}"
+        f"{banner}{body}"
         "</main>\n</body>\n</html>\n"
     )
 

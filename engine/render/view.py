@@ -232,7 +232,8 @@ def verdicts(a: AnalysisResult, labels: dict) -> dict[str, Any]:
         current = worst.get(row.variable)
         if row.quality is not None and (current is None or QUALITY_ORDER[row.quality] > QUALITY_ORDER[current]):
             worst[row.variable] = row.quality
-    order = [v for v in a.variables if v in worst] + [v for v in worst if v not in a.variables]
+    shown = {v: worst.pop(v) for v in list(worst) if v not in a.variables}  # balance.additional: not matched on
+    order = [v for v in a.variables if v in worst]
 
     def named(quality: str) -> list[str]:
         chosen = [v for v in order if worst[v] == quality]
@@ -255,6 +256,7 @@ def verdicts(a: AnalysisResult, labels: dict) -> dict[str, Any]:
         "overall": "all" if worst and well == len(worst) else "most" if well * 2 >= len(worst) else "few",
         "reasonably": named("reasonably"),
         "poorly": named("poorly"),
+        "shown": [{"name": variable_label(v, labels), "quality": q} for v, q in shown.items()],
     }
 
 
@@ -356,6 +358,7 @@ def report_view(loaded: LoadedSpec, results: Results, labels: dict) -> dict[str,
     headline = results.headline
     return {
         "footer": spec.report.footer,
+        "synthetic": results.synthetic,
         "significance_note": significance_note(results.significance_level),
         "matching_oasys": any(v.startswith("need_") for a in results.analyses for v in a.variables),
         "title": spec.title,

@@ -63,7 +63,7 @@ def spec_info(loaded: LoadedSpec) -> SpecInfo:
     programme = ProgrammeInfo(name=spec.programme.name, title=spec.programme.title, organisation=spec.programme.organisation,
                               participants=spec.programme.participants)
     return SpecInfo(path=loaded.path.name, sha256=loaded.sha256(), statistics_sha256=statistics_sha256(settings),
-                    settings=settings, programme=programme)
+                    settings=settings, programme=programme, service=spec.service.name)
 
 
 @lru_cache(maxsize=1)

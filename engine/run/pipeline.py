@@ -102,14 +102,15 @@ def compute_results(loaded: LoadedSpec, progress: Progress | None = None) -> Res
     spec = loaded.spec
     prepared = prepare(loaded, progress)  # the dry run `validate` does: data, linking, exclusions, minimum size
     inputs, cohort = prepared.inputs, prepared.cohort
-    analyses = []
+    analyses, fit = [], []
     for number, analysis in enumerate(spec.analyses):
         with progress.stage(f"analysis {analysis.name}"):
-            result, matched = analyse(loaded, cohort, number)
+            result, matched, unlike = analyse(loaded, cohort, number)
         few = too_few_compared(loaded, number, result)
         if few is not None:
             raise UserError(few)
         analyses.append(result)
+        fit += unlike
         if analysis.headline:
             headline_treated = matched
     with progress.stage("profile of the treatment group"):
@@ -123,17 +124,20 @@ def compute_results(loaded: LoadedSpec, progress: Progress | None = None) -> Res
         measures=list(spec.measures),
         significance_level=spec.statistics.significance_level,
         profile=profile,
-        warnings=prepared.warnings,
+        warnings=prepared.warnings + fit,  # the matched groups' fit, not the pool's (prepared.fit_warnings)
         released_from_custody=released_from_custody(headline_treated),
+        synthetic=inputs.synthetic,
     )
     return suppress(results, spec.report.suppress_below)  # every output is made from the suppressed results
 
 
 def analyse(loaded: LoadedSpec, cohort: Cohort, number: int):
-    """One analysis: pool, propensity, matching, balance, outcomes. Returns its result and matched participants."""
+    """One analysis: pool, propensity, matching, balance, outcomes. Returns its result, the matched participants
+    and warnings about the comparison group's fit (engine/stages/fit.py)."""
     import numpy as np
 
     from engine.stages.balance import balance_table
+    from engine.stages.fit import additional_rows, gap_warning, gaps, poorly_balanced, unmatched
     from engine.stages.link import REFERENCE_ROW
     from engine.stages.matching import match_scores
     from engine.stages.outcomes import effective_n, measure_results
@@ -155,6 +159,8 @@ def analyse(loaded: LoadedSpec, cohort: Cohort, number: int):
             treated, pool, scores.encodings, matched.control_weights, matched.treated_matched, spec.balance,
             scores.codes,
         )
+        balance += additional_rows(treated, pool, matched.control_weights, matched.treated_matched,
+                                   spec.balance.additional, spec.matching, spec.balance)  # shown, not matched on
         measures = measure_results(treated, pool, matched.control_weights, matched.treated_matched, spec)
     except AnalysisError as error:
         line, column = loaded.locate(f"analyses.{number}")
@@ -178,7 +184,10 @@ def analyse(loaded: LoadedSpec, cohort: Cohort, number: int):
         balance=balance,
         measures=measures,
     )
-    return result, treated[matched.treated_matched]
+    unlike = gaps(treated[matched.treated_matched], pool, weights, unmatched(pool.columns, spec, analysis))
+    unlike = [gap_warning(gap, number, spec, matched=True) for gap in unlike]
+    return result, treated[matched.treated_matched], unlike + poorly_balanced(balance, spec.balance.additional,
+                                                                               analysis.name)
 
 
 def report_files(
@@ -198,7 +207,7 @@ def report_files(
             cache.store_charts(charts)
     return {
         "report.md": markdown_text.encode("utf-8"),
-        "report.html": render_html(markdown_text, charts, loaded.spec.title).encode("utf-8"),
+        "report.html": render_html(markdown_text, charts, loaded.spec.title, results.synthetic).encode("utf-8"),
         "annex.xlsx": made["annex.xlsx"],
         "results.json": results.to_json().encode("utf-8"),
         **charts,

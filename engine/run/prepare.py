@@ -14,6 +14,7 @@ from pathlib import Path
 from engine.disclosure import too_small
 from engine.errors import Problem, UserError, display_path
 from engine.inputs import Inputs, read_inputs
+from engine.results import AttritionStep
 from engine.run.progress import Progress
 from engine.spec.loaded import LoadedSpec
 from engine.stages.diagnose import STEP_NAMES, link_warning, lost_everyone
@@ -28,6 +29,7 @@ class Prepared:
     inputs: Inputs
     cohort: Cohort
     warnings: list[str]
+    fit_warnings: list[str]  # the pools' fit before matching: `validate` prints them; `run` checks the matched groups
 
 
 def prepare(loaded: LoadedSpec, progress: Progress | None = None) -> Prepared:
@@ -45,7 +47,24 @@ def prepare(loaded: LoadedSpec, progress: Progress | None = None) -> Prepared:
         raise UserError(list(dict.fromkeys(problems)))  # two analyses sharing a variable give one line
     warnings = inputs.warnings + link_warning(spec, inputs.reference, inputs.submission, cohort.identified_n)
     warnings += blank_link_fields(loaded, inputs, cohort)
-    return Prepared(inputs, cohort, warnings + cohort.warnings)
+    return Prepared(inputs, cohort, warnings + cohort.warnings, pool_fit(loaded, cohort))
+
+
+def pool_fit(loaded: LoadedSpec, cohort: Cohort) -> list[str]:
+    """Characteristics nearly every participant shares that an analysis's pool does not and it does not match on
+    (engine/stages/fit.py), in the pool it could match from: restricted, and trimmed to common support."""
+    from engine.stages.fit import gap_warning, gaps, unmatched
+    from engine.stages.support import common_support
+
+    spec = loaded.spec
+    treated, warnings = cohort.participants, []
+    for number, analysis in enumerate(spec.analyses):
+        pool = restrict_pool(cohort.pool, analysis.pool)
+        columns = unmatched(pool.columns, spec, analysis)
+        if gaps(treated, pool, None, columns):  # only then is the trimmed pool worth making
+            pool, _ = common_support(treated, pool, spec.variables_for(analysis), spec.matching)
+            warnings += [gap_warning(gap, number, spec, matched=False) for gap in gaps(treated, pool, None, columns)]
+    return warnings
 
 
 def blank_link_fields(loaded: LoadedSpec, inputs: Inputs, cohort: Cohort) -> list[str]:
@@ -122,13 +141,14 @@ def flow_lines(prepared: Prepared, loaded: LoadedSpec) -> list[str]:
     rate = f" ({found / submitted:.0%})" if submitted else ""
     lines.append(f"  linked: {found:,} of {submitted:,} submitted records{rate} on "
                  f"[{', '.join(loaded.spec.data.link_on)}]")
-    lines += [f"  warning: {w}" for w in prepared.warnings]
+    lines += [f"  warning: {w}" for w in prepared.warnings + prepared.fit_warnings]
     return lines
 
 
-def validate_spec(path: Path, data: bool = True, unlinked: Path | None = None) -> list[str]:
+def validate_spec(path: Path, data: bool = True, unlinked: Path | None = None, reference: bool = True) -> list[str]:
     """The dry run of one spec: the lines `validate` prints; UserError with every problem found. With
-    `unlinked`, the records not identified are written to that file, each with its reason."""
+    `unlinked`, the records not identified are written to that file, each with its reason; without
+    `reference`, the spec and the submission alone are checked."""
     from engine.claims.pieces import check_spec_text
     from engine.spec.loader import load_spec
 
@@ -136,6 +156,8 @@ def validate_spec(path: Path, data: bool = True, unlinked: Path | None = None) -
     check_spec_text(loaded)
     if not data:
         return [f"{loaded.display}: ok (data not checked)"]
+    if not reference:
+        return submission_lines(loaded)
     if unlinked is not None:
         check_unlinked_file(unlinked)
     prepared = prepare(loaded)
@@ -145,6 +167,31 @@ def validate_spec(path: Path, data: bool = True, unlinked: Path | None = None) -
         lines.append(f"  wrote {display_path(unlinked)}: the {count:,} record{'s' if count != 1 else ''} not "
                      "identified, each with its row and reason (keep it private: it names your records)")
     return lines
+
+
+def submission_lines(loaded: LoadedSpec) -> list[str]:
+    """What an organisation can check without the national data: its file's columns and values, and how many
+    people its records are (one person's records and exact copies of a row counted as duplicates)."""
+    from engine.stages.link import link_key
+
+    spec = loaded.spec
+    inputs = read_inputs(loaded, roles=("submission",))
+    records = inputs.submission
+    keys = link_key(records, list(spec.data.link_on))
+    duplicates = int(((keys.notna() & keys.duplicated()) | records.duplicated()).sum())
+    small = too_small(loaded, [AttritionStep(step="duplicates", removed=duplicates,
+                                             remaining=len(records) - duplicates)])
+    if small is not None:
+        raise UserError(small)
+    lines = [f"{loaded.display}: ok (the submission checked; the reference data not read)",
+             f"  records: {len(records):,} submitted → {len(records) - duplicates:,} people after duplicates "
+             f"(-{duplicates:,})"]
+    blank = {name: int(records[name].isna().sum()) for name in spec.data.link_on}
+    if any(blank.values()):
+        names = spec.data.file_columns("submission")
+        lines.append("  cannot be looked for: " + ", ".join(f"{count:,} with no {names[name]}"
+                                                             for name, count in blank.items() if count))
+    return lines + [f"  warning: {w}" for w in inputs.warnings]
 
 
 UNLINKED_HEADER = "record_id,row,reason\n"

@@ -210,11 +210,21 @@ class Balance(Strict):
         "or treated (cobalt and MatchIt: over the participants' standard deviation before matching, 0/1 terms "
         "as raw differences in percentage points). The annex prints both.",
     )
+    additional: list[str] = Field(
+        default=[],
+        description="Characteristics of the reference data to show in the balance table without matching on them "
+        "(as cobalt's addl), e.g. [disposal, region]: the report says how well they are balanced, and a poorly "
+        "balanced one is a warning.",
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> Balance:
         if self.poorly_matched_above < self.well_matched_below:
             raise ValueError("poorly_matched_above must not be below well_matched_below")
+        outcomes = [name for name in self.additional if name in _OUTCOME_COLUMNS]
+        if outcomes:
+            raise ValueError(f"additional: '{outcomes[0]}' is an outcome, measured after the programme; the balance "
+                             "table compares the groups before it")
         return self
 
 

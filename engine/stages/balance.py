@@ -110,6 +110,7 @@ def indicator_moments(sums: np.ndarray, total: float, squares: float) -> Group:
     if total <= 0:
         return Group(np.full(sums.size, np.nan), np.zeros(sums.size))
     p = sums / total
+    p = np.where(np.abs(p - 1.0) < 1e-12, 1.0, p)  # a level holding all the weight is 1, not 1 less rounding
     denominator = total - squares / total
     variance = total * p * (1 - p) / denominator if denominator > 0 else np.zeros(sums.size)
     return Group(p, variance)

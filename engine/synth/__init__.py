@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from engine.errors import Problem, UserError, display_path
+from engine.results import SYNTHETIC_MARK
 from engine.synth.identity import draw_names, national_frame
 from engine.synth.national import NEEDS
 from engine.synth.seeds import LPT, MC, Plan, plant
@@ -29,6 +30,8 @@ COHORT_DRAWS = {"LPT": 8, "MC": 13}
 NATIONAL_FILE = "national.parquet"
 SYNTH_MARKER = ".jdlspec-synth"  # this folder's data files were written by `jdlspec synth`: it may replace them
 SYNTH_MARKER_TEXT = b"The data files in this folder were written by jdlspec synth, which may replace them.\n"
+# inside the national data file itself, so a copy under any name keeps it: reports made from it say so
+SYNTHETIC_TEXT = b"Synthetic data written by jdlspec synth: no record describes a real person."
 SUBMISSIONS = {"LPT": "lpt_submission.csv", "MC": "making_connections_submission.csv"}
 COLUMNS = ["offender_id", "forename", "surname", "date_of_birth", "sex", "age", "age_band", "region", "ethnicity", "nationality",
            "cohort_year", "index_date", "disposal", "custody_length_band", "index_offence", "offence_severity",
@@ -159,8 +162,9 @@ def write_synthetic_data(out: Path, seed: int = DEFAULT_SEED, size: int = DEFAUL
         raise UserError(Problem(display_path(out), None, None, "", "is a file; --out takes a folder for the data files"))
     reference, submissions = build(seed, size)
     buffer = io.BytesIO()
-    pq.write_table(compact_table(reference), buffer, compression="zstd", compression_level=9,
-                   use_dictionary=True, write_statistics=False)
+    table = compact_table(reference).replace_schema_metadata({SYNTHETIC_MARK: SYNTHETIC_TEXT})
+    pq.write_table(table, buffer, compression="zstd", compression_level=9, use_dictionary=True,
+                   write_statistics=False)
     contents = {NATIONAL_FILE: buffer.getvalue()}
     for prefix, frame in submissions.items():
         contents[SUBMISSIONS[prefix]] = frame.to_csv(index=False, date_format="%Y-%m-%d", lineterminator="\n").encode()

@@ -19,6 +19,7 @@ import pytest
 from pypdf import PdfReader
 
 from engine.run.pipeline import run_spec
+from engine.render.html import SYNTHETIC_BANNER
 from engine.render.pdf import html_to_pdf, pdf_engine
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -63,6 +64,12 @@ def test_prints_on_a4_within_the_page_budget_and_repeats_byte_for_byte(reports, 
         assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == A4_POINTS
     assert len(reader.pages) <= MAX_PAGES[name]
     assert html_to_pdf((reports[name] / "report.html").read_text(encoding="utf-8")) == printed[name]
+
+
+@pytest.mark.parametrize("name", SEEDS)
+def test_every_printed_page_says_the_seed_data_are_synthetic(printed, name):
+    pages = PdfReader(io.BytesIO(printed[name])).pages
+    assert [SYNTHETIC_BANNER in page.extract_text() for page in pages] == [True] * len(pages)
 
 
 def squeeze(text: str) -> str:

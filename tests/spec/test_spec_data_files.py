@@ -122,7 +122,7 @@ def test_xlsx_dates_stored_as_dates_and_the_named_sheet(work):
     inputs = read_inputs(load_spec("bad.yaml"))
     assert [f"{d:%Y-%m-%d}" for d in inputs.submission["start_date"]] == ISO_STARTS
     assert inputs.warnings == [
-        "sub.xlsx: read the sheet 'Records' of 2 (Notes, Records); name another with data.submission_sheet"]
+        "sub.xlsx, sheet Records: read this sheet, one of 2 (Notes, Records); name another with data.submission_sheet"]
 
 
 def test_dates_outside_1900_to_2100_are_refused_not_a_traceback(work):
@@ -418,8 +418,8 @@ def test_a_sheet_with_title_rows_above_the_header_or_after_an_empty_sheet_is_rea
     inputs = read_inputs(load_spec("bad.yaml"))
     assert [f"{d:%Y-%m-%d}" for d in inputs.submission["start_date"]] == ISO_STARTS
     assert inputs.warnings == [
-        "sub.xlsx: read the sheet 'Records' of 2 (Sheet1, Records); name another with data.submission_sheet",
-        "sub.xlsx: the column names are on row 4 of the sheet 'Records'; the 3 rows above (a title) were skipped"]
+        "sub.xlsx, sheet Records: read this sheet, one of 2 (Sheet1, Records); name another with data.submission_sheet",
+        "sub.xlsx, sheet Records: the column names are on row 4; the 3 rows above (a title) were skipped"]
     assert FLOW_OK in ok_lines(work)
     assert inputs.places["submission"].lines[0] == 5  # messages name the sheet's own row numbers
 

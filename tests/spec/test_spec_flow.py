@@ -76,3 +76,21 @@ def test_unlinked_is_refused_inside_a_report_folder_and_over_another_file(work):
     result = CliRunner().invoke(app, ["validate", "bad.yaml", "--unlinked", "notes.csv"])
     assert result.exit_code == 1 and "exists and was not written by jdlspec" in result.stderr
     assert lines_of(work.root / "notes.csv") == ["my notes"]
+
+
+def test_an_organisation_checks_its_submission_without_the_national_data(work):
+    (work.root / "reference.csv").unlink()  # the organisation does not hold it
+    append_rows(work, "R1,A0002,Carl,Brown,1997-10-05,2011-03-11")
+    work.edit("submission.csv", "R2,A0005,Fay,Okafor,1999-04-03", "R2,A0005,Fay,Okafor,")
+    work.write_spec(NAMES)
+    result = CliRunner().invoke(app, ["validate", "bad.yaml", "--no-reference"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "bad.yaml: ok (the submission checked; the reference data not read)",
+        "  records: 9 submitted → 8 people after duplicates (-1)",
+        "  cannot be looked for: 1 with no date_of_birth"]
+    work.edit("submission.csv", "2011-03-11", "2011-02-31")
+    refused = CliRunner().invoke(app, ["validate", "bad.yaml", "--no-reference"])
+    assert refused.exit_code == 1
+    assert refused.stderr.splitlines()[0] == ('submission.csv:2: row 2, column start_date: "2011-02-31" is not a '
+                                              "date; write dates as YYYY-MM-DD or DD/MM/YYYY")

@@ -67,7 +67,7 @@ def test_date_cells_and_dates_typed_as_text_are_read_by_cell_type(work):
     assert [f"{d:%Y-%m-%d}" for d in inputs.submission["start_date"]][:4] == [
         "2011-03-11", "2011-06-08", "2012-07-03", "2011-10-17"]
     assert inputs.warnings == [
-        "sub.xlsx: the column names are on row 4 of the sheet 'Records'; the 3 rows above (a title) were skipped",
+        "sub.xlsx, sheet Records: the column names are on row 4; the 3 rows above (a title) were skipped",
         'sub.xlsx, sheet Records: column start_date: 2 dates are typed as text (row 6 "08/06/2011", row 8 '
         '"17/10/2011") among 6 date cells; the typed ones were read as day/month (DD/MM/YYYY). To make them date '
         "cells, in Excel, select the column and choose Data > Text to Columns > Next > Next > Date: DMY > Finish, "
