@@ -1,5 +1,10 @@
-"""`jdlspec check REPORT_DIR FILE...`: any document (a press release, newsletter or board paper in
-Markdown, plain text or .docx) checked against a report's results.json by the same engine."""
+"""`jdlspec check REPORT_DIR FILE...`: any document (a press release, newsletter or board paper in .docx,
+Markdown, HTML or plain text) checked against a report's results.json by the same engine.
+
+The document is read as its reader sees it (documents.py, html_text.py, docx_text.py): every visible
+part, nothing hidden, one paragraph per block. A breach is reported where the user can find it: the
+source line of a text format, the place in a .docx ("table 1, row 2, cell 3", "footnote 3").
+"""
 
 from __future__ import annotations
 
@@ -7,54 +12,92 @@ import re
 from pathlib import Path
 
 from engine.claims import Licence, find_breaches
+from engine.commands.documents import (FILE_LIMITS, FORMATS, MB, Block, DocumentError, decode, engine_text,
+                                       plain_blocks, read_limited)
 from engine.errors import Problem, UserError, display_path
 from engine.results import Results
 
 CAN_SAY = re.compile(r"^### What you can say about (.+):\s*\n+- ✓ \"(.+)\"\s*$", re.MULTILINE)
+RESULTS_LIMIT, REPORT_LIMIT = 20 * MB, 5 * MB  # results.json and report.md are tens of kilobytes
 
 
-def document_text(path: Path) -> str:
-    """The document's text, one paragraph a line for .docx."""
-    if path.suffix.lower() == ".docx":
-        from docx import Document  # python-docx, only when a .docx is checked
+def document_blocks(path: Path) -> list[Block]:
+    """The visible blocks of a document, by its format (its extension); other formats are refused."""
+    suffix = path.suffix.lower()
+    if suffix not in FILE_LIMITS:
+        kind = f"{suffix} files" if suffix else "files without an extension"
+        raise DocumentError(f"jdlspec check does not read {kind}: it reads {FORMATS} (save the document as one "
+                            "of these)")
+    data = read_limited(path, FILE_LIMITS[suffix])
+    if suffix == ".docx":
+        from engine.commands.docx_text import docx_blocks
 
-        return "\n\n".join(p.text for p in Document(str(path)).paragraphs)
-    return path.read_text(encoding="utf-8-sig")
+        return docx_blocks(data)
+    text = decode(data, html=suffix in (".html", ".htm"))
+    if suffix == ".txt":
+        return plain_blocks(text)
+    from engine.commands.html_text import html_blocks, markdown_blocks
+
+    return markdown_blocks(text) if suffix in (".md", ".markdown") else html_blocks(text)
+
+
+def _report_file(path: Path, limit: int, needed: str) -> str | None:
+    """A report folder's file as text (UTF-8, as jdlspec writes it): None when it is not there; refused in one
+    line when unreadable."""
+    if not path.exists() and not path.is_symlink():
+        if needed:
+            raise UserError(Problem(display_path(path.parent), None, None, "", needed))
+        return None
+    try:
+        data = read_limited(path, limit)
+    except DocumentError as error:
+        raise UserError(Problem(display_path(path), None, None, "", f"cannot read it: {error}")) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise UserError(Problem(display_path(path), None, None, "", f"not UTF-8 text (byte {error.start + 1}): not "
+                                "the file `jdlspec run` wrote (run it again)")) from None
 
 
 def report_licence(folder: Path) -> Licence:
     """The licence of a report folder: its results.json, and its own ✓ sentences as the alternatives."""
     results_path = folder / "results.json"
-    if not results_path.is_file():
-        raise UserError(Problem(display_path(folder), None, None, "", "no results.json here: give the folder "
-                                "`jdlspec run` wrote (reports/<spec name>/)"))
+    text = _report_file(results_path, RESULTS_LIMIT, "no results.json here: give the folder `jdlspec run` wrote "
+                        "(reports/<spec name>/)")
     try:
-        results = Results.from_json(results_path.read_text(encoding="utf-8"))
-    except ValueError as error:
+        results = Results.from_json(text)
+    except (ValueError, RecursionError) as error:
+        reason = (str(error) or type(error).__name__).splitlines()[0]
         raise UserError(Problem(display_path(results_path), None, None, "",
-                                f"not a jdlspec results file ({str(error).splitlines()[0]})")) from None
+                                f"not a jdlspec results file ({reason})")) from None
     can_say = {}
-    report = folder / "report.md"
-    if report.is_file():
+    report = _report_file(folder / "report.md", REPORT_LIMIT, "")
+    if report is not None:
         from engine.words.texts import labels
 
         about = {v["about"]: m for m, v in labels()["measures"].items()}
-        for heading, sentence in CAN_SAY.findall(report.read_text(encoding="utf-8")):
+        for heading, sentence in CAN_SAY.findall(report):
             if heading in about:
                 can_say[about[heading]] = sentence
     return Licence.from_results(results, can_say)
 
 
 def check_documents(folder: Path, paths: list[Path]) -> list[Problem]:
-    """One Problem per breach, 'file:line: message'; a missing or unreadable file is one too."""
+    """One Problem per breach, at its place in the document ('press.md:7: ...', 'press.docx: table 1, row 2,
+    cell 3: ...'); a document that cannot be read is one too."""
     licence = report_licence(folder)
     problems = []
     for path in paths:
+        shown = display_path(path)
         try:
-            text = document_text(path)
-        except (OSError, UnicodeDecodeError, ValueError) as error:
-            problems.append(Problem(display_path(path), None, None, "", f"cannot read it ({error})"))
+            text, places = engine_text(document_blocks(path))
+        except DocumentError as error:
+            problems.append(Problem(shown, None, None, "", f"cannot check it: {error}"))
             continue
         for breach in find_breaches(text, licence):
-            problems.append(Problem(display_path(path), breach.line, None, "", breach.message))
+            place = places[breach.line] if 0 < breach.line < len(places) else None
+            if isinstance(place, int):
+                problems.append(Problem(shown, place, None, "", breach.message))
+            else:
+                problems.append(Problem(shown, None, None, place or "", breach.message))
     return problems
