@@ -68,10 +68,12 @@ def gap_warning(gap: Gap, number: int, spec: Spec, matched: bool) -> str:
     analysis = spec.analyses[number]
     variables = f"analyses.{number}.variables" if analysis.variables is not None else "matching.variables"
     group = "the matched comparison group" if matched else "its comparison pool (before matching)"
+    # a pool the analysis already has is added to, not replaced (the Regional analysis keeps its region)
+    pool = (f"add {gap.variable}: [{gap.value}] to analyses.{number}.pool" if analysis.pool else
+            f"restrict the pool with analyses.{number}.pool: {{{gap.variable}: [{gap.value}]}}")
     return (f"analysis {analysis.name}: {gap.treated_share:.0%} of participants have {gap.variable} "
             f"{gap.value}, but only {gap.comparison_share:.0%} of {group}, and the analysis does not match on "
-            f"{gap.variable}; add {gap.variable} to {variables}, or restrict the pool with "
-            f"analyses.{number}.pool: {{{gap.variable}: [{gap.value}]}}")
+            f"{gap.variable}; add {gap.variable} to {variables}, or {pool}")
 
 
 def additional_rows(treated: pd.DataFrame, pool: pd.DataFrame, weights: np.ndarray, treated_matched: np.ndarray,

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from engine.cli import app
 from engine.commands.new import TEMPLATE
 from engine.spec.models import Balance, Matching, Spec
-from engine.stages.fit import additional_rows, gaps, unmatched
+from engine.stages.fit import Gap, additional_rows, gap_warning, gaps, unmatched
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE_VARIABLES = yaml.safe_load(TEMPLATE.read_text(encoding="utf-8"))["matching"]["variables"]
@@ -98,3 +98,12 @@ def test_a_characteristic_shown_but_not_matched_on_may_have_a_level_only_the_poo
     assert [(r.level, r.treatment_mean, r.comparison_mean, r.quality) for r in rows] == [
         ("community", 0.0, 0.5, "poorly"), ("custody", 1.0, 0.5, "poorly")]
 
+
+
+def test_an_analysis_with_a_pool_is_told_to_add_to_it_not_to_replace_it():
+    lpt = Spec.model_validate(yaml.safe_load((ROOT / "specs" / "lpt.yaml").read_text(encoding="utf-8")))
+    gap = Gap("disposal", "custody", 1.0, 0.34)
+    assert gap_warning(gap, 0, lpt, True).endswith(
+        "add disposal to matching.variables, or restrict the pool with analyses.0.pool: {disposal: [custody]}")
+    assert gap_warning(gap, 1, lpt, True).endswith(  # Regional: pool {region: [London]} is kept
+        "add disposal to matching.variables, or add disposal: [custody] to analyses.1.pool")
