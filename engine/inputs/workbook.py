@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,20 @@ class Sheet:
     notes: list[str]
     name: str
     header: int
+
+
+ZEROS = re.compile(r"0+")  # a number format that pads with leading zeros, as IDs are kept: 42 shows 00042
+
+
+def _shown(cell):
+    """A cell's value, except a whole number formatted with leading zeros ("00000"), which is the text Excel
+    shows (00042): an ID kept as a number reads as the organisation sees it and links as written."""
+    value = cell.value
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0 and float(value).is_integer():
+        number_format = getattr(cell, "number_format", None) or ""
+        if ZEROS.fullmatch(number_format):
+            return str(int(value)).zfill(len(number_format))
+    return value
 
 
 def _cell(value):
@@ -76,7 +91,7 @@ def read_sheet(loaded: LoadedSpec, role: str, path: Path, problems: list[Problem
         sheets = [wanted] if wanted else names
         chosen = None
         for name in sheets:
-            rows = [list(row) for row in book[name].iter_rows(values_only=True)]  # from row 1, empty rows too
+            rows = [[_shown(cell) for cell in row] for row in book[name].iter_rows()]  # from row 1, empty rows too
             header = _header_row(rows, needed)
             if header is not None or wanted or chosen is None and any(any(c is not None for c in r) for r in rows):
                 chosen = (name, rows, header or 0)

@@ -94,3 +94,15 @@ def test_a_csv_row_is_the_line_an_editor_shows(work):
     work.write_spec()
     assert work.errors() == ['submission.csv:6: row 6, column start_date: "2012-07-32" is not a date; write dates as '
                              "YYYY-MM-DD or DD/MM/YYYY"]
+
+
+def test_an_id_kept_as_a_number_with_leading_zeros_reads_as_excel_shows_it(work):
+    # record_id 7 shown as 00007 (Format Cells > Custom > 00000), as organisations keep IDs; 8 with no format
+    workbook(work, title=False)
+    book = openpyxl.load_workbook(work.root / "sub.xlsx")
+    book.active["A2"] = 7
+    book.active["A2"].number_format = "00000"
+    book.active["A3"] = 8
+    book.save(work.root / "sub.xlsx")
+    inputs = read_inputs(load_spec("bad.yaml"))
+    assert list(inputs.submission["record_id"])[:3] == ["00007", "8", "R3"]
