@@ -79,6 +79,9 @@ def missing_columns(loaded: LoadedSpec, role: str, frame: pd.DataFrame, original
         message += f"; did you mean '{close[0]}'? (its columns: {found})" if close else f" (its columns: {found})"
         if mapped is None and name in FILE_COLUMNS[role]:
             message += f"; if it has another name there, write it as data.{role}_columns.{name}"
+        elif mapped == f"data.columns.{name}":  # it renames the column in both files: one file's own name?
+            message += ("; data.columns renames it in both files: a name only one file uses goes in "
+                        f"data.submission_columns.{name} or data.reference_columns.{name} instead")
         problems.append(spec_problem(loaded, key, message))
     return problems
 

@@ -125,9 +125,21 @@ SPEC_SIDE = [
     ("renamed column not there", [("  start_column: start_date", "  columns: {offender_id: PNC}")], [],
      ["bad.yaml:13:26: data.columns.offender_id: the reference data (reference.csv) has no column 'PNC' "
       "(its columns: offender_id, forename, surname, date_of_birth, index_date, sexual_offence_history, reoffended, reoffences, "
-      "days_to_first_reoffence, sex, age, region, previous_offences, need_drugs)",
+      "days_to_first_reoffence, sex, age, region, previous_offences, need_drugs); data.columns renames it in both "
+      "files: a name only one file uses goes in data.submission_columns.offender_id or "
+      "data.reference_columns.offender_id instead",
       "bad.yaml:13:26: data.columns.offender_id: the submission (submission.csv) has no column 'PNC' "
-      "(its columns: record_id, offender_id, forename, surname, date_of_birth, start_date)"]),
+      "(its columns: record_id, offender_id, forename, surname, date_of_birth, start_date); data.columns renames it "
+      "in both files: a name only one file uses goes in data.submission_columns.offender_id or "
+      "data.reference_columns.offender_id instead"]),
+    ("own heading mapped in both files", [("  link_on: [offender_id]", "  link_on: [surname, forename, date_of_birth]"),
+                                          ("  start_column: start_date", "  columns: {forename: First name}")],
+     [("submission.csv", "forename", "First name")],
+     ["bad.yaml:13:23: data.columns.forename: the reference data (reference.csv) has no column 'First name' "
+      "(its columns: offender_id, forename, surname, date_of_birth, index_date, sexual_offence_history, reoffended, "
+      "reoffences, days_to_first_reoffence, sex, age, region, previous_offences, need_drugs); data.columns renames "
+      "it in both files: a name only one file uses goes in data.submission_columns.forename or "
+      "data.reference_columns.forename instead"]),
     ("pool value not present", [("{region: [London, Wales]}", "{region: [Londn, Wales, Mars]}")], [],
      ["bad.yaml:25:21: analyses.1.pool.region.0: 'Londn' never occurs in column region of the reference data; "
       "did you mean 'London'? (values: London, North West, South East, Wales)",
