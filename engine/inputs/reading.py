@@ -243,6 +243,16 @@ def _tidy(read: Read, shown: str, problems: list[Problem]) -> Read | None:
         return None if len(problems) > before else read
     frame.columns = range(len(names))
     cells = frame.apply(lambda c: c.astype("str").str.strip() != "")
+    unnamed = [n for n, name in enumerate(names) if not name and cells[n].any()]
+    named = sum(1 for name in names if name)
+    if read.sheet is None and len(unnamed) > named:  # a CSV whose line 1 is a title
+        first = min(int(np.flatnonzero(cells[n].to_numpy())[0]) for n in unnamed)
+        line = int(read.lines[first])
+        problems.append(Problem(*_header_place(read, shown), "", f"line 1 names only {named} of the "
+                                f"{named + len(unnamed)} columns that hold values: a title above the column names? If they "
+                                f"are on line {line}, delete the lines above it (in a CSV file the column names are "
+                                "line 1), or give the workbook itself, whose title rows are skipped"))
+        return None
     for number, name in enumerate(names):
         if not name and cells[number].any():
             first = int(np.flatnonzero(cells[number].to_numpy())[0])

@@ -106,3 +106,14 @@ def test_an_id_kept_as_a_number_with_leading_zeros_reads_as_excel_shows_it(work)
     book.save(work.root / "sub.xlsx")
     inputs = read_inputs(load_spec("bad.yaml"))
     assert list(inputs.submission["record_id"])[:3] == ["00007", "8", "R3"]
+
+
+def test_a_csv_saved_from_a_workbook_with_a_title_block_says_where_the_column_names_are(work):
+    text = (work.root / "submission.csv").read_text(encoding="utf-8")
+    title = "Test Trust: records for the evaluation,,,,,\nPrepared by the data team,,,,,\n,,,,,\n"
+    (work.root / "submission.csv").write_text(title + text, encoding="utf-8")
+    work.write_spec()
+    assert work.errors() == [
+        "submission.csv:1: line 1 names only 1 of the 6 columns that hold values: a title above the column names? "
+        "If they are on line 4, delete the lines above it (in a CSV file the column names are line 1), or give the "
+        "workbook itself, whose title rows are skipped"]
