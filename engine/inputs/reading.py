@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 
 from engine.errors import Problem, display_path
 from engine.results import SYNTHETIC_MARK
-from engine.inputs.workbook import read_sheet
+from engine.inputs.workbook import HEADER_SEARCH, read_sheet
 from engine.spec.loaded import LoadedSpec, spec_problem
 
 READERS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".parquet": "parquet", ".pq": "parquet", ".xlsx": "xlsx",
@@ -245,13 +245,21 @@ def _tidy(read: Read, shown: str, problems: list[Problem]) -> Read | None:
     cells = frame.apply(lambda c: c.astype("str").str.strip() != "")
     unnamed = [n for n, name in enumerate(names) if not name and cells[n].any()]
     named = sum(1 for name in names if name)
-    if read.sheet is None and len(unnamed) > named:  # a CSV whose line 1 is a title
+    if len(unnamed) > named:  # a title above the column names, read as the header
         first = min(int(np.flatnonzero(cells[n].to_numpy())[0]) for n in unnamed)
         line = int(read.lines[first])
-        problems.append(Problem(*_header_place(read, shown), "", f"line 1 names only {named} of the "
-                                f"{named + len(unnamed)} columns that hold values: a title above the column names? If they "
-                                f"are on line {line}, delete the lines above it (in a CSV file the column names are "
-                                "line 1), or give the workbook itself, whose title rows are skipped"))
+        if read.sheet is None:
+            problems.append(Problem(*_header_place(read, shown), "", f"line 1 names only {named} of the "
+                                    f"{named + len(unnamed)} columns that hold values: a title above the column "
+                                    f"names? If they are on line {line}, delete the lines above it (in a CSV file "
+                                    "the column names are line 1), or give the workbook itself, whose title rows "
+                                    "are skipped"))
+        else:  # a sheet's title rows are skipped when its header holds the names the spec needs; this one does not
+            problems.append(Problem(*_header_place(read, shown), "", f"names only {named} of the "
+                                    f"{named + len(unnamed)} columns that hold values, and no row above row "
+                                    f"{HEADER_SEARCH + 1} holds the column names the spec needs: if they are on row "
+                                    f"{line}, check them against the names the spec gives (data.columns, "
+                                    "data.submission_columns, data.reference_columns)"))
         return None
     for number, name in enumerate(names):
         if not name and cells[number].any():

@@ -117,3 +117,15 @@ def test_a_csv_saved_from_a_workbook_with_a_title_block_says_where_the_column_na
         "submission.csv:1: line 1 names only 1 of the 6 columns that hold values: a title above the column names? "
         "If they are on line 4, delete the lines above it (in a CSV file the column names are line 1), or give the "
         "workbook itself, whose title rows are skipped"]
+
+
+def test_a_title_block_over_headings_the_spec_does_not_name_says_to_check_the_names(work):
+    workbook(work)  # title rows 1-3, column names on row 4
+    book = openpyxl.load_workbook(work.root / "sub.xlsx")
+    for column, heading in enumerate(["Ref", "PNC", "First name", "Last name", "DOB", "Started"], start=1):
+        book.active.cell(4, column).value = heading
+    book.save(work.root / "sub.xlsx")
+    assert work.errors() == [
+        "sub.xlsx, sheet Records, row 1: names only 1 of the 6 columns that hold values, and no row above row 21 "
+        "holds the column names the spec needs: if they are on row 4, check them against the names the spec gives "
+        "(data.columns, data.submission_columns, data.reference_columns)"]
