@@ -152,7 +152,7 @@ def _formula_results(path: Path, name: str, rows: list[list], shown: str, proble
 
     book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
-        values = [list(row) for row in book[name].iter_rows(values_only=True)]
+        values = [[_shown(cell) for cell in row] for row in book[name].iter_rows()]
     finally:
         book.close()
     unsaved = [(r, c, cell) for r, row in enumerate(rows) for c, cell in enumerate(row)

@@ -129,3 +129,26 @@ def test_a_title_block_over_headings_the_spec_does_not_name_says_to_check_the_na
         "sub.xlsx, sheet Records, row 1: names only 1 of the 6 columns that hold values, and no row above row 21 "
         "holds the column names the spec needs: if they are on row 4, check them against the names the spec gives "
         "(data.columns, data.submission_columns, data.reference_columns)"]
+
+
+def test_an_id_with_leading_zeros_reads_as_excel_shows_it_in_a_sheet_with_formulas(work):
+    import re
+    import zipfile
+
+    workbook(work, title=False)
+    book = openpyxl.load_workbook(work.root / "sub.xlsx")
+    book.active["A2"] = 7
+    book.active["A2"].number_format = "00000"
+    book.active["G1"] = "note"
+    book.active["G2"] = "=1+1"
+    book.save(work.root / "sub.xlsx")
+    with zipfile.ZipFile(work.root / "sub.xlsx") as package:  # as Excel saves it: the formula's result kept
+        parts = {name: package.read(name) for name in package.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = re.sub(rb'(<c r="G2"[^>]*>)<f>1\+1</f>(<v\s*/>|<v></v>)?', rb"\1<f>1+1</f><v>2</v>", parts[sheet])
+    assert b"<v>2</v>" in parts[sheet]
+    with zipfile.ZipFile(work.root / "sub.xlsx", "w") as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+    inputs = read_inputs(load_spec("bad.yaml"))
+    assert list(inputs.submission["record_id"])[:2] == ["00007", "R2"]
