@@ -12,11 +12,19 @@ Schema version 2 (the contract the claims, safety, statistics and growth work bu
   people apart, are null too). A suppressed balance row's `quality` is null; the analysis's
   `verdicts` keep each variable's worst verdict for the report.
 - Measures: `reported` says whether the report may state the measure at all; when it is false,
-  `not_reported_reason` says why (too_few_events, no_variance, suppressed, untestable) and
-  `significant` is false, `state` is "not_significant", interval and p-value are null.
+  `not_reported_reason` says why (too_few_events, no_variance, suppressed, untestable,
+  small_comparison) and `significant` is false, `state` is "not_significant", interval and p-value
+  are null.
 - Which test decided: `decided_by` names the test whose verdict `significant` and `state` carry
   ("welch", or e.g. "bootstrap" / "exact" / "score"), with its own p-value and interval; the
   Welch figures stay in ci_low / ci_high / p_value for comparability with published reports.
+  The report's sentences state Welch's interval where it agrees with the verdict and the deciding
+  test's where it does not (`stated_low` / `stated_high`); its tables keep Welch's unless Welch's
+  figures do not hold at all (`welch_valid` false: a proportion at 0% or 100%).
+- Resampling: a bootstrap p-value carries its Monte Carlo uncertainty (`monte_carlo`: the draws and
+  the interval of p they leave); `inconclusive` when that interval still holds the significance
+  level after the most draws allowed (then the verdict is "not significant").
+- E-values (statistics.e_values): `e_value` for each significant headline measure.
 - Balance: `smd_percent` is in the analysis's `balance_convention`; both conventions are kept
   per row (`smd_percent_pooled`, `smd_percent_treated`).
 - Run facts: `spec.programme` names the programme, its organisation and people (for the bulletin);
@@ -34,7 +42,7 @@ from pydantic import BaseModel, ConfigDict, Field
 SCHEMA_VERSION = 2
 
 State = Literal["decrease", "increase", "not_significant"]
-NotReportedReason = Literal["too_few_events", "no_variance", "suppressed", "untestable"]
+NotReportedReason = Literal["too_few_events", "no_variance", "suppressed", "untestable", "small_comparison"]
 BalanceConvention = Literal["pooled", "treated"]
 Quality = Literal["well", "reasonably", "poorly"]
 
@@ -84,11 +92,20 @@ class BalanceRow(Frozen):
     smd_percent_before: float | None  # None when suppressed (it would give the participant mean back)
     binary: bool = False  # a 0/1 term (a level or a missing indicator)
     smd_percent_pooled: float | None = None  # difference over the root mean of the two variances
-    smd_percent_treated: float | None = None  # cobalt/MatchIt: treated SD; raw difference for 0/1 terms
+    smd_percent_treated: float | None = None  # cobalt's: treated SD, 0/1 terms raw (MatchIt standardises those too)
     suppressed: bool = False
     # the two values of a number the matched participants hold only two of (its mean counts people):
     # engine.disclosure's alone, never written to results.json
     two_values: tuple[float, float] | None = Field(default=None, exclude=True)
+
+
+class MonteCarlo(Frozen):
+    """How far a resampling p-value could still move: the draws made and the interval of p they leave
+    (engine.stages.resampling draws until that interval is on one side of the significance level)."""
+
+    draws: int
+    p_value_low: float
+    p_value_high: float
 
 
 class DecidingTest(Frozen):
@@ -96,8 +113,11 @@ class DecidingTest(Frozen):
 
     test: str  # "welch", "bootstrap", "exact", "score", ...
     p_value: float | None
-    ci_low: float | None = None
+    ci_low: float | None = None  # its own interval: it excludes 0 exactly when this test finds a difference
     ci_high: float | None = None
+    welch_valid: bool = True  # False: the t-test's figures do not hold (a proportion at 0% or 100%)
+    monte_carlo: MonteCarlo | None = None  # a resampling test's uncertainty
+    inconclusive: bool = False  # the draws could not settle the verdict (it is then "not significant")
 
 
 class ExtraTest(Frozen):
@@ -106,6 +126,20 @@ class ExtraTest(Frozen):
     name: str
     p_value: float
     significant: bool
+    monte_carlo: MonteCarlo | None = None  # a resampling test's uncertainty
+    inconclusive: bool = False  # the draws could not settle the verdict (significant is then False)
+
+
+class EValue(Frozen):
+    """How strongly an unmeasured characteristic would need to be associated with both taking part and the
+    outcome, each as a risk ratio, to explain the difference away (VanderWeele and Ding 2017;
+    engine.stages.evalues)."""
+
+    scale: Literal["risk_ratio", "standardised_difference"]  # how the difference became a risk ratio
+    risk_ratio: float  # the estimate as a risk ratio (participants over comparison)
+    risk_ratio_bound: float  # the stated interval's bound nearest to no difference, as a risk ratio
+    estimate: float  # the E-value of the estimate
+    bound: float  # the E-value of that bound
 
 
 class MeasureResult(Frozen):
@@ -128,15 +162,44 @@ class MeasureResult(Frozen):
     not_reported_reason: NotReportedReason | None = None  # set exactly when reported is False
     decided_by: DecidingTest | None = None  # None: the Welch test decided (schema 1 behaviour)
     suppressed: bool = False
+    e_value: EValue | None = None  # significant headline measures, with statistics.e_values
+
+    @property
+    def states_deciding_interval(self) -> bool:
+        """Do the sentences state the deciding test's interval? Where Welch's interval agrees with the
+        verdict they keep it (as the published reports do); where it does not, or Welch's figures do not
+        hold, an interval that contradicted the verdict would be printed."""
+        deciding = self.decided_by
+        if deciding is None or deciding.ci_low is None or deciding.ci_high is None:
+            return False
+        if not deciding.welch_valid or self.ci_low is None or self.ci_high is None:
+            return True
+        return self.welch_significant != self.significant
+
+    @property
+    def welch_significant(self) -> bool:
+        """Welch's interval (the tables') excludes 0: the t-test alone would call the difference significant."""
+        return self.ci_low is not None and self.ci_high is not None and (self.ci_low > 0 or self.ci_high < 0)
 
     @property
     def stated_low(self) -> float | None:
-        """The interval the report states: the deciding test's when it has one, else Welch's."""
-        return self.decided_by.ci_low if self.decided_by and self.decided_by.ci_low is not None else self.ci_low
+        """The interval the sentences, charts and claims state (see states_deciding_interval)."""
+        return self.decided_by.ci_low if self.states_deciding_interval else self.ci_low
 
     @property
     def stated_high(self) -> float | None:
-        return self.decided_by.ci_high if self.decided_by and self.decided_by.ci_high is not None else self.ci_high
+        return self.decided_by.ci_high if self.states_deciding_interval else self.ci_high
+
+    @property
+    def table_low(self) -> float | None:
+        """The tables' interval: Welch's, for comparison with published reports, unless it does not hold"""
+        deciding = self.decided_by
+        return deciding.ci_low if deciding is not None and not deciding.welch_valid else self.ci_low
+
+    @property
+    def table_high(self) -> float | None:
+        deciding = self.decided_by
+        return deciding.ci_high if deciding is not None and not deciding.welch_valid else self.ci_high
 
 
 class AnalysisResult(Frozen):

@@ -173,6 +173,7 @@ def suppressed_measure(name: str, result: MeasureResult, threshold: int) -> Meas
         "significant": False, "state": "not_significant", "required_treatment_n": None,
         "degrees_of_freedom": None, "reported": False, "headline": False, "extra_test": None,
         "not_reported_reason": result.not_reported_reason or "suppressed", "decided_by": None, "suppressed": True,
+        "e_value": None,
         "treatment_n": None if hide_n else n,
     })
 

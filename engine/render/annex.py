@@ -43,12 +43,6 @@ STEPS = {
     "no_matching_sentence": "No sentence matching the time on the programme",
     "sexual_offence": "Current or previous sexual offence",
 }
-NOT_REPORTED = {
-    "too_few_events": "too few people had this outcome to make a reliable estimate",
-    "no_variance": "everyone in a group had the same outcome, so no test can be made",
-    "suppressed": "the figures stand for so few people that they are withheld",
-    "untestable": "no statistical test could be made with these figures",
-}
 QUALITY = {"well": "well matched", "reasonably": "reasonably well matched", "poorly": "poorly matched"}
 PROFILE_SECTIONS = ("sex", "ethnicity", "nationality", "index_year", "sentence", "needs")
 COUNT = "#,##0"
@@ -194,8 +188,9 @@ def _matching_quality(sheet: Worksheet, results: Results) -> None:
     _row(sheet, ["Matching quality"], font=TITLE)
     _row(sheet, ["Means are shares (0 to 1) for a level or a yes/no variable. Standardised difference, pooled "
                  "convention: the difference in means over the root mean of the two groups' variances, in %. Treated "
-                 "convention (cobalt, MatchIt): over the treatment group's SD before matching, and for a level or a "
-                 "yes/no variable the raw difference in percentage points."])
+                 "convention (the R package cobalt's): over the treatment group's SD before matching, and for a level "
+                 "or a yes/no variable the raw difference in percentage points (MatchIt's summary divides that by the "
+                 "treatment group's SD too)."])
     formats = [None, None, "0.00", "0.00", "0.00", "0.0", "0.0", None, "0.0", "0.0"]
     for analysis in results.analyses:
         _row(sheet, [])
@@ -238,7 +233,7 @@ def _results(sheet: Worksheet, results: Results) -> None:
                  "Statistically significant?", "Treatment group compared with comparison group", "Reported?",
                  "Why not reported", "In the key findings?", "Treatment group size needed to settle the rate",
                  "Additional test", "Additional test p-value", "Additional test significant?", "Verdict decided by",
-                 "Deciding test p-value"], font=BOLD)
+                 "Deciding test p-value", *_words()["columns"]], font=BOLD)
     for analysis in results.analyses:
         for measure in results.measures:
             m = analysis.measures.get(measure)
@@ -252,15 +247,41 @@ def _results(sheet: Worksheet, results: Results) -> None:
                          SUPPRESSED if m.suppressed else figure(m.treatment), figure(m.comparison),
                          SUPPRESSED if m.suppressed else figure(m.difference), _round(m.ci_low, interval),
                          _round(m.ci_high, interval), _round(m.p_value, 2), _yes(m.significant), _state(measure, m),
-                         _yes(m.reported), NOT_REPORTED.get(m.not_reported_reason or "", m.not_reported_reason),
+                         _yes(m.reported), _not_reported(m.not_reported_reason),
                          _yes(m.headline), m.required_treatment_n, extra.name if extra else None,
                          _round(extra.p_value, 2) if extra else None, _yes(extra.significant) if extra else None,
                          _test_name(decider.test) if decider else "t-test",
-                         _round(decider.p_value if decider else m.p_value, 2)],
+                         _round(decider.p_value if decider else m.p_value, 2), *_further(m, interval)],
                  [None, None, COUNT, COUNT, COUNT, *[f"0.{'0' * places}"] * 3, *[f"0.{'0' * interval}" if interval
                                                                                else "0"] * 2, "0.00",
-                  None, None, None, None, None, COUNT, None, "0.00", None, None, "0.00"])
+                  None, None, None, None, None, COUNT, None, "0.00", None, None, "0.00",
+                  *[f"0.{'0' * interval}" if interval else "0"] * 2, COUNT, "0.000", "0.000", "0.00", "0.00", None])
     sheet.freeze_panes = "C5"
+
+
+def _words() -> dict:
+    return labels()["annex_results"]
+
+
+def _further(m: MeasureResult, places: int) -> list:
+    """The deciding test's interval, a resampling test's Monte Carlo uncertainty (the deciding test's, else
+    the additional test's) and the E-values (statistics.e_values), for the Results sheet's last columns."""
+    decider = m.decided_by
+    own = decider is not None and decider.test != "welch" and decider.ci_low is not None
+    monte_carlo = (decider.monte_carlo if decider else None) or (m.extra_test.monte_carlo if m.extra_test else None)
+    verdicts = [decider.inconclusive if decider else False, m.extra_test.inconclusive if m.extra_test else False]
+    e = m.e_value
+    return [_round(decider.ci_low, places) if own else None, _round(decider.ci_high, places) if own else None,
+            monte_carlo.draws if monte_carlo else None,
+            _round(monte_carlo.p_value_low, 3) if monte_carlo else None,
+            _round(monte_carlo.p_value_high, 3) if monte_carlo else None,
+            _round(e.estimate, 2) if e else None, _round(e.bound, 2) if e else None,
+            _words()["scale"][e.scale] if e else (_words()["inconclusive"] if any(verdicts) else None)]
+
+
+def _not_reported(reason: str | None) -> str | None:
+    """Why a measure is not reported, in words (labels.yaml not_reported)."""
+    return None if reason is None else labels()["not_reported"].get(reason, reason)
 
 
 def _test_name(test: str) -> str:

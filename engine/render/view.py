@@ -14,7 +14,9 @@ from engine.measures import MEASURES, NAMES, days_measure
 from engine.results import CUSTODIAL, AnalysisResult, GroupProfile, Results, Share
 from engine.spec.loaded import LoadedSpec
 from engine.spec.models import HEADLINE_MEASURES, Spec
-from engine.words.wording import decided_by_note, measure_wording, rounding_differs, sample_size_sentence
+from engine.words.wording import (
+    decided_by_note, e_value_sentence, measure_wording, rounding_differs, sample_size_sentence,
+)
 
 TIME = days_measure(NAMES)  # the report words time to the first event apart (among those with it only)
 FURTHER = [name for name in NAMES if not MEASURES[name].headline]  # "further measures", in registry order
@@ -101,11 +103,16 @@ def extra_agrees(result) -> bool:
     return result.extra_test is None or result.extra_test.significant == result.significant
 
 
-def decided(result) -> dict[str, Any] | None:
-    """The footnote for a verdict another test than the t-test decided (wording.yaml decided_by)."""
-    if result.decided_by is None:
+def decided(measure: str, result, alpha: float) -> dict[str, Any] | None:
+    """The footnote for a Yes/No the table's t-test figures do not give (wording.yaml decided_by): another
+    test decided it and the t-test's figures do not hold, say otherwise, or show a smaller p-value for a Yes."""
+    deciding = result.decided_by
+    if deciding is None:
         return None
-    return {"test": result.decided_by.test, "text": decided_by_note(result)}
+    overstated = result.significant and deciding.p_value is not None and deciding.p_value > result.p_value
+    if deciding.welch_valid and result.welch_significant == result.significant and not overstated:
+        return None
+    return {"test": deciding.test, "text": decided_by_note(measure, result, alpha)}
 
 
 def table_rows(results: Results, measure: str) -> list[dict[str, Any]]:
@@ -113,8 +120,28 @@ def table_rows(results: Results, measure: str) -> list[dict[str, Any]]:
     for a in results.analyses:
         r = a.measures.get(measure)
         if r is not None and r.reported:
-            rows.append({"name": a.name, "result": r, "star": r.extra_test is not None, "decided": decided(r)})
+            rows.append({"name": a.name, "result": r, "star": r.extra_test is not None,
+                         "decided": decided(measure, r, results.significance_level)})
     return rows
+
+
+def e_values(results: Results, labels: dict) -> str | None:
+    """The E-value sentence for the headline analysis's significant headline measures (statistics.e_values)."""
+    items = [{"about": labels["measures"][m]["about"], **r.e_value.model_dump()}
+             for m in shown_measures(results) if (r := results.headline.measures[m]).significant and r.e_value]
+    return e_value_sentence(items)
+
+
+def unreported(results: Results, labels: dict) -> list[dict[str, Any]]:
+    """Headline measures an analysis does not report, and why (labels.yaml not_reported); suppressed ones
+    are said apart (the analyses withheld)."""
+    found: dict[tuple[str, str], list[str]] = {}
+    for a in results.analyses:
+        for m, r in a.measures.items():
+            if MEASURES[m].headline and not r.reported and r.not_reported_reason not in (None, "suppressed"):
+                found.setdefault((m, r.not_reported_reason), []).append(a.name)
+    return [{"about": labels["measures"][m]["about"], "names": names, "reason": labels["not_reported"][why]}
+            for (m, why), names in found.items()]
 
 
 def details(spec: Spec, results: Results, labels: dict) -> dict[str, Any]:
@@ -176,6 +203,8 @@ def details(spec: Spec, results: Results, labels: dict) -> dict[str, Any]:
         "suppress_below": results.suppress_below,
         "small_time": {"n": time.treatment_n, "minimum": spec.small_groups.min_reoffenders_for_time}
         if time is not None and time.reported and not time.headline else None,
+        "e_values": e_values(results, labels),
+        "unreported": unreported(results, labels),
     }
 
 

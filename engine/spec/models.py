@@ -207,8 +207,9 @@ class Balance(Strict):
         default="pooled",
         description="Standardised difference used for the verdicts: pooled (the Justice Data Lab's: the "
         "difference over the root mean of the two groups' variances after matching, 0/1 terms standardised too) "
-        "or treated (cobalt and MatchIt: over the participants' standard deviation before matching, 0/1 terms "
-        "as raw differences in percentage points). The annex prints both.",
+        "or treated (the R package cobalt's: over the participants' standard deviation before matching, 0/1 "
+        "terms as raw differences in percentage points; MatchIt's summary standardises 0/1 terms by that SD too). "
+        "The annex prints both.",
     )
     additional: list[str] = Field(
         default=[],
@@ -249,7 +250,17 @@ class Statistics(Strict):
         description="A difference is significant when its two-sided p-value is at most this (0.001 to 0.10; "
         "the report states the level whenever it is not 0.05).",
     )
-    power: float = Field(default=0.8, ge=0.5, le=0.99, description="Power for the required sample size sentence.")
+    power: float = Field(
+        default=0.8, ge=0.5, le=0.99,
+        description="Power for the required sample size sentence (the treatment group it gives is the one that "
+        "would settle the rate with the comparison group held at its effective size).",
+    )
+    e_values: bool = Field(
+        default=False,
+        description="E-values for each significant headline measure: how strongly an unmeasured characteristic "
+        "would need to be associated with both taking part and the outcome to explain the difference away "
+        "(VanderWeele and Ding 2017), in results.json, the annex and one sentence of the report.",
+    )
 
 
 class SmallGroups(Strict):
@@ -267,14 +278,26 @@ class SmallGroups(Strict):
         default=10,
         ge=0,
         le=100_000,
-        description="A measure is not reported when participants x rate is below this (the n.p >= 10 rule).",
+        description="A measure is not reported when the participants x the comparison group's rate (the people "
+        "expected to have the outcome without the programme) is below this (the n.p >= 10 rule).",
+    )
+    min_comparison_effective_n: float = Field(
+        default=10,
+        ge=1,
+        le=100_000,
+        description="A measure is not reported when its comparison group's effective size is below this: too "
+        "small to estimate its spread (1 turns this off; an effective size of 1 or less is never testable).",
     )
     extra_test: Literal["none", "resampling", "exact"] = Field(
         default="none",
-        description="Small groups: an additional test reported beside the t-test: resampling (participant-sized "
-        "groups drawn from the matched comparison group) for every measure, or exact (binomial) for the rate.",
+        description="Small groups: an additional test reported beside the t-test: resampling (the equal-tailed "
+        "bootstrap test: participant-sized and comparison-sized groups drawn from both groups pooled, as under no "
+        "effect, until its verdict is settled) for every measure, or exact (binomial) for the rate.",
     )
-    resampling_draws: int = Field(default=10000, ge=100, le=100_000, description="Draws for the resampling test.")
+    resampling_draws: int = Field(
+        default=100_000, ge=100, le=1_000_000,
+        description="Most draws for a resampling test: it draws until its verdict is settled, else says inconclusive.",
+    )
     random_seed: int = Field(
         default=20130201, ge=0, le=2**32 - 1, description="Seed for the resampling test, so runs repeat exactly."
     )

@@ -15,26 +15,35 @@ Choices (the brief left them open; they are the documented behaviour):
   "serious" or "high"; anything else, or empty, is not serious.
 - Custody: empty `reoffence_custody` counts as 0 for non-re-offenders; it is an error for a
   re-offender (we will not guess whether they went to custody).
-- Reporting (the n.p >= 10 rule): rate, custody and severity are reported when participants
-  x proportion (the count of participants with the outcome) reaches
-  small_groups.min_expected_count; frequency and time when the participants' re-offenders do
-  (as the JDL does). A measure whose test cannot be computed (a single participant, an
-  effective comparison size of one: "untestable"), or a frequency or time with no variance in
-  a group ("no_variance"), is not reported either: `reported` is false with its
+- Reporting (the n.p >= 10 rule): a measure is reported when the people expected to have the
+  outcome without the programme, the participants x the comparison group's proportion (the
+  measure's own for a proportion; the event's, re-offending, for counts and days), reaches
+  small_groups.min_expected_count. The rule does not look at the participants' outcomes: counting
+  the participants' own events (as before) selected the groups that happened to re-offend more, so
+  that at 25 participants 3.5-9.2% of the reported rates were false "increases" and none a decrease
+  (issue 22's audit; benchmarks/type1.py gives the rate among reported results now). A measure whose comparison group's effective size is below
+  small_groups.min_comparison_effective_n is not reported either ("small_comparison": its spread
+  cannot be estimated; 5 records of effective size 1.23 gave intervals of +-3.9 million points).
+  Nor is a measure whose test cannot be computed (a single participant: "untestable"), or a
+  frequency or time with no variance in a group ("no_variance"): `reported` is false with its
   `not_reported_reason`, `significant` is false and its interval and p-value are null, so no
   output can call it significant and results.json never holds NaN.
 - Which test decides (`decided_by`; the Welch figures always stay in ci_low/ci_high/p_value):
   * rate, custody, severity: Welch, except when either group's proportion is 0% or 100%:
-    then Newcombe's score interval and its p-value decide ("score"), and the report states
-    that interval.
-  * frequency: a significant difference needs both the Welch test and the bootstrap test
-    (significance.py) to reject, because Welch alone rejects a true null 11-16% of the time on
-    counts this skewed. decided_by names the bootstrap when its p-value is the larger (the one
-    that binds), so the verdict's own p-value never contradicts it; otherwise Welch decided.
+    then Newcombe's score interval and its p-value decide ("score", welch_valid false), and the
+    report states that interval.
+  * frequency (kind "count"): the equal-tailed bootstrap test (engine.stages.resampling) decides,
+    with its own interval, because Welch rejects a true null 11-16% of the time on counts this
+    skewed. The report keeps Welch's interval where it agrees with the verdict
+    (MeasureResult.stated_low).
   * time to first re-offence: Welch.
-  benchmarks/type1.py measures every claim's false-positive rate under no effect.
+  benchmarks/type1.py measures every claim's false-positive rate under no effect, and the power
+  of the rate and frequency tests at a 25% reduction.
 - Extra test for small groups: the bootstrap test; "exact" uses an exact binomial test for the
-  rate and the bootstrap test for the other measures.
+  rate and the bootstrap test for the other measures. Every bootstrap draws until its verdict is
+  settled, so the verdict does not depend on the seed (its Monte Carlo interval is kept).
+- E-values (statistics.e_values): for each significant headline measure, from the interval the
+  report states (engine.stages.evalues).
 """
 
 from __future__ import annotations
@@ -44,16 +53,18 @@ import pandas as pd
 
 from engine.errors import AnalysisError
 from engine.measures import EVENT_COLUMN, MEASURES, OUTCOME_COLUMNS, PER_HUNDRED, PRIMARY, columns_read
-from engine.results import DecidingTest, ExtraTest, MeasureResult, NotReportedReason
+from engine.results import DecidingTest, ExtraTest, MeasureResult, MonteCarlo, NotReportedReason
 from engine.spec.models import Spec
+from engine.stages.evalues import measure_e_value, pooled_sd
 from engine.stages.power import required_treatment_n
+from engine.stages.resampling import Bootstrap, bootstrap_test
 from engine.stages.significance import (
     WelchTest,
-    bootstrap_p_value,
     effective_n,
     newcombe,
     newcombe_p_value,
     weighted_mean,
+    weighted_variance,
     weighted_welch,
 )
 
@@ -100,12 +111,17 @@ def measure_results(
     if EVENT_COLUMN not in participants.columns:
         raise AnalysisError(f'the measures need the column "{getattr(spec.data.columns, EVENT_COLUMN)}", which the '
                             'reference data does not have')
-    reoffenders = int((_numbers(participants, EVENT_COLUMN) == 1).sum())
+    event_c = _numbers(matched_pool, EVENT_COLUMN) == 1
+    event_rate = float(np.dot(w_matched, event_c) / w_matched.sum()) if w_matched.sum() > 0 else 0.0
     results = {}
     for measure in spec.measures:
         x_t, rows_t = measure_values(participants, measure, spec)
         x_c, rows_c = measure_values(matched_pool, measure, spec)
-        results[measure] = _one_measure(measure, x_t[rows_t], x_c[rows_c], w_matched[rows_c], reoffenders, spec)
+        rate = event_rate
+        if MEASURES[measure].kind == "proportion":
+            rate = float(np.dot(w_matched, x_c) / w_matched.sum()) / PER_HUNDRED if w_matched.sum() > 0 else 0.0
+        expected = len(participants) * rate  # people expected to have the outcome without the programme
+        results[measure] = _one_measure(measure, x_t[rows_t], x_c[rows_c], w_matched[rows_c], expected, spec)
     return results
 
 
@@ -113,58 +129,64 @@ def _not_reported_reason(
     measure: str, x_t: np.ndarray, x_c: np.ndarray, w_c: np.ndarray, test: WelchTest | None, expected: float, spec: Spec
 ) -> NotReportedReason | None:
     """Why the report may not state this measure (None: it may)."""
-    if expected < spec.small_groups.min_expected_count:
+    small = spec.small_groups
+    n_eff = effective_n(w_c)
+    if expected < small.min_expected_count:
         return "too_few_events"
+    if n_eff < small.min_comparison_effective_n:
+        return "small_comparison"
     if test is None:
-        return "no_variance" if len(x_t) > 1 and effective_n(w_c) > 1 else "untestable"
+        return "no_variance" if len(x_t) > 1 and n_eff > 1 else "untestable"
     if MEASURES[measure].kind != "proportion" and (np.ptp(x_t) == 0 or np.ptp(x_c[w_c > 0]) == 0):
         return "no_variance"  # a mean with no spread in one group: Welch would lean on the other alone
     return None
 
 
+def _monte_carlo(boot: Bootstrap) -> MonteCarlo:
+    return MonteCarlo(draws=boot.draws, p_value_low=boot.p_low, p_value_high=boot.p_high)
+
+
 def _decide(
-    measure: str, test: WelchTest, x_t: np.ndarray, x_c: np.ndarray, w_c: np.ndarray, spec: Spec
+    measure: str, test: WelchTest, n_t: int, boot: Bootstrap | None, alpha: float
 ) -> tuple[bool, DecidingTest | None]:
     """Is the difference significant, and which test's verdict is that (None: Welch's)?"""
-    alpha = spec.statistics.significance_level
-    if MEASURES[measure].kind == "proportion":
+    kind = MEASURES[measure].kind
+    if kind == "proportion":
         p_t, p_c = test.treatment / PER_HUNDRED, test.comparison / PER_HUNDRED
         if min(p_t, p_c) <= 0.0 or max(p_t, p_c) >= 1.0:
-            n_t, n_c = len(x_t), test.comparison_effective_n
+            n_c = test.comparison_effective_n
             low, high = newcombe(p_t, n_t, p_c, n_c, alpha)
             p = newcombe_p_value(p_t, n_t, p_c, n_c)
-            return p <= alpha, DecidingTest(test="score", p_value=p, ci_low=PER_HUNDRED * low, ci_high=PER_HUNDRED * high)
-    if MEASURES[measure].kind == "count":
-        small = spec.small_groups
-        p = bootstrap_p_value(x_t, x_c, w_c, small.resampling_draws, small.random_seed)
-        if p is not None and p > test.p_value:
-            return test.p_value <= alpha and p <= alpha, DecidingTest(test="bootstrap", p_value=p)
+            return p <= alpha, DecidingTest(test="score", p_value=p, ci_low=PER_HUNDRED * low,
+                                            ci_high=PER_HUNDRED * high, welch_valid=False)
+    if kind == "count" and boot is not None:
+        return boot.significant, DecidingTest(
+            test="bootstrap", p_value=boot.p_value, ci_low=boot.ci_low, ci_high=boot.ci_high,
+            monte_carlo=_monte_carlo(boot), inconclusive=boot.verdict == "inconclusive")
     return test.p_value <= alpha, None
 
 
 def _one_measure(
-    measure: str, x_t: np.ndarray, x_c: np.ndarray, w_c: np.ndarray, reoffenders: int, spec: Spec
+    measure: str, x_t: np.ndarray, x_c: np.ndarray, w_c: np.ndarray, expected: float, spec: Spec
 ) -> MeasureResult:
     alpha = spec.statistics.significance_level
     small = spec.small_groups
     n_t = len(x_t)
     comparison_n = int(np.count_nonzero(w_c > 0))
     test = weighted_welch(x_t, x_c, w_c, alpha)
-    kind = MEASURES[measure].kind
-    if kind == "proportion":
-        expected = float(np.sum(x_t)) / PER_HUNDRED  # participants x proportion
-    else:
-        expected = float(reoffenders)
     reason = _not_reported_reason(measure, x_t, x_c, w_c, test, expected, spec)
     reported = reason is None
-    if kind == "days":
+    if MEASURES[measure].among_event:
         enough = n_t >= small.min_reoffenders_for_time or small.show_time_when_small
         headline = reported and enough
     else:
         headline = reported and MEASURES[measure].headline
-    extra = None
-    if small.extra_test != "none" and n_t < small.min_reoffenders_for_time:
-        extra = _extra_test(measure, x_t, x_c, w_c, spec)
+    checked = small.extra_test != "none" and n_t < small.min_reoffenders_for_time
+    exact = small.extra_test == "exact" and measure == PRIMARY
+    boot = None  # one bootstrap serves both the frequency's verdict and the extra test
+    if (reported and MEASURES[measure].kind == "count") or (checked and not exact):
+        boot = bootstrap_test(x_t, x_c, w_c, alpha, small.resampling_draws, small.random_seed)
+    extra = _extra_test(x_t, x_c, w_c, boot, exact, spec) if checked else None
     if not reported:
         mean_t = float(np.mean(x_t)) if n_t else 0.0
         mean_c = weighted_mean(x_c, w_c) if np.sum(w_c) > 0 else 0.0
@@ -175,38 +197,53 @@ def _one_measure(
             required_treatment_n=None, comparison_effective_n=effective_n(w_c), degrees_of_freedom=None,
             reported=False, headline=False, extra_test=extra, not_reported_reason=reason,
         )  # fmt: skip
-    significant, decided_by = _decide(measure, test, x_t, x_c, w_c, spec)
+    significant, decided_by = _decide(measure, test, n_t, boot, alpha)
     state = "not_significant"
     if significant and test.difference < 0:
         state = "decrease"
     elif significant and test.difference > 0:
         state = "increase"
     required = None
-    if measure == PRIMARY and reported and not significant:  # an unreported rate gets no sentence
-        required = required_treatment_n(
-            test.treatment / PER_HUNDRED, test.comparison / PER_HUNDRED, test.comparison_effective_n, alpha, spec.statistics.power
-        )
-    return MeasureResult(
+    if measure == PRIMARY and not significant:
+        required = required_treatment_n(test.treatment / PER_HUNDRED, test.comparison / PER_HUNDRED,
+                                        test.comparison_effective_n, alpha, spec.statistics.power)
+    result = MeasureResult(
         treatment_n=n_t, comparison_n=comparison_n, treatment=test.treatment, comparison=test.comparison,
         difference=test.difference, ci_low=test.ci_low, ci_high=test.ci_high, p_value=test.p_value,
         significant=significant, state=state, required_treatment_n=required,
         comparison_effective_n=test.comparison_effective_n, degrees_of_freedom=test.degrees_of_freedom,
         reported=reported, headline=headline, extra_test=extra, decided_by=decided_by,
     )  # fmt: skip
+    if spec.statistics.e_values and significant and headline:
+        result = result.model_copy(update={"e_value": _e_value(measure, result, x_t, x_c, w_c)})
+    return result
 
 
-def _extra_test(measure: str, x_t: np.ndarray, x_c: np.ndarray, w_c: np.ndarray, spec: Spec) -> ExtraTest | None:
+def _e_value(measure: str, result: MeasureResult, x_t: np.ndarray, x_c: np.ndarray, w_c: np.ndarray):
+    """The E-values of the interval the report states (engine.stages.evalues)."""
+    kind = MEASURES[measure].kind
+    sd = None
+    if kind != "proportion":
+        var_t, var_c = float(np.var(x_t, ddof=1)), weighted_variance(x_c, w_c)
+        sd = pooled_sd(var_t, len(x_t), var_c, result.comparison_effective_n)
+    return measure_e_value(kind, result.treatment, result.comparison, result.stated_low, result.stated_high, sd)
+
+
+def _extra_test(
+    x_t: np.ndarray, x_c: np.ndarray, w_c: np.ndarray, boot: Bootstrap | None, exact: bool, spec: Spec
+) -> ExtraTest | None:
     """The small-group check beside the t-test (None when a group is empty)."""
-    small = spec.small_groups
     alpha = spec.statistics.significance_level
-    if small.extra_test == "exact" and measure == PRIMARY and len(x_t) and np.sum(w_c) > 0:
+    if exact:
+        if not len(x_t) or np.sum(w_c) <= 0:
+            return None
         p_c = float(np.sum(w_c * x_c) / np.sum(w_c)) / PER_HUNDRED
         k = int(round(float(np.sum(x_t)) / PER_HUNDRED))
         from scipy.stats import binomtest  # only for the exact test: scipy.stats takes 0.5 s to import
 
         p = float(binomtest(k, len(x_t), min(max(p_c, 0.0), 1.0)).pvalue)
         return ExtraTest(name="exact binomial test", p_value=p, significant=p <= alpha)
-    p = bootstrap_p_value(x_t, x_c, w_c, small.resampling_draws, small.random_seed)
-    if p is None:
+    if boot is None:
         return None
-    return ExtraTest(name="resampling test", p_value=p, significant=p <= alpha)
+    return ExtraTest(name="resampling test", p_value=boot.p_value, significant=boot.significant,
+                     monte_carlo=_monte_carlo(boot), inconclusive=boot.verdict == "inconclusive")

@@ -1,4 +1,4 @@
-"""The tests behind each measure's verdict (docs/architecture.md §1.6): Welch, the score interval, the bootstrap.
+"""The tests behind each measure's verdict (docs/architecture.md §1.6): Welch and the score interval.
 
 - `weighted_welch`: the published JDL figures (interval, p-value), the comparison group at its
   effective size n_eff = (sum w)^2 / sum w^2.
@@ -7,19 +7,7 @@
   a difference of proportions (Newcombe 1998, method 10), built from the two Wilson intervals
   (the comparison's at its effective size), stays valid at the boundary; its p-value is the
   level at which the interval first touches 0 (test inversion).
-- `bootstrap_p_value`: the Welch test of a mean rejects a true null far too often on counts as
-  skewed as re-offences (71% zeros, skewness about 8-12): a participant group without its rare
-  heavy re-offenders has both a low mean and a low variance. This test never divides by a
-  variance estimate. Under no effect both groups come from one distribution, estimated by
-  pooling them (the participants with weight n, the comparison with weight n_eff); it draws a
-  participant group of n and a comparison group of n_eff from it (multinomial counts over the
-  distinct values, so the cost does not grow with n_eff) and counts how often their difference
-  in means is as far from 0 as the observed one. Drawing the comparison group too carries its
-  uncertainty (treating its mean as known made the test 7.9% liberal when n_eff is small).
-  p = (1 + #{|D*| >= |D|}) / (1 + draws) (Phipson & Smyth 2010), seeded, so runs repeat. A
-  clearly large p-value stops early, at the 200th draw as far out as the observed difference
-  (Besag & Clifford 1991: p = 200 / draws so far, a valid p-value): most tests end after a
-  thousand draws, and those near the significance level use all of them.
+- The bootstrap test that decides the frequency's verdict is in engine.stages.resampling.
 """
 
 from __future__ import annotations
@@ -28,9 +16,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import special  # not scipy.stats: it takes 0.5 s to import
-
-BATCH = 1000  # bootstrap draws per batch
-STOP_AFTER = 200  # exceedances after which the bootstrap stops (sequential Monte Carlo p-value)
 
 
 @dataclass(frozen=True)
@@ -141,36 +126,3 @@ def newcombe_p_value(p_t: float, n_t: float, p_c: float, n_c: float) -> float:
         if high - low <= 1e-12 * high:
             break
     return float(high)
-
-
-def bootstrap_p_value(
-    treatment: np.ndarray, comparison: np.ndarray, weights: np.ndarray, draws: int, seed: int
-) -> float | None:
-    """Two-sided bootstrap test of no difference in means, both groups drawn under the null (see above)."""
-    x_t = np.asarray(treatment, dtype=float)
-    w = np.asarray(weights, dtype=float)
-    keep = w > 0
-    x_c, w_c = np.asarray(comparison, dtype=float)[keep], w[keep]
-    n = len(x_t)
-    if n == 0 or len(x_c) == 0:
-        return None
-    n_eff = effective_n(w_c)
-    size_c = max(1, int(round(n_eff)))
-    values, where = np.unique(np.concatenate([x_t, x_c]), return_inverse=True)
-    share_t = np.bincount(where[:n], minlength=values.size) / n
-    share_c = np.bincount(where[n:], weights=w_c, minlength=values.size) / w_c.sum()
-    pooled = n * share_t + n_eff * share_c
-    pooled /= pooled.sum()
-    observed = abs(float(np.mean(x_t)) - float(np.dot(share_c, values)))
-    threshold = observed - 1e-12 * max(1.0, observed)
-    rng = np.random.default_rng(seed)
-    exceed = 0
-    for start in range(0, draws, BATCH):
-        size = min(BATCH, draws - start)
-        draws_t = rng.multinomial(n, pooled, size=size) @ values / n
-        draws_c = rng.multinomial(size_c, pooled, size=size) @ values / size_c
-        hits = np.flatnonzero(np.abs(draws_t - draws_c) >= threshold)
-        if exceed + hits.size >= STOP_AFTER:  # Besag & Clifford (1991): p = h / L at the h-th exceedance
-            return STOP_AFTER / (start + int(hits[STOP_AFTER - exceed - 1]) + 1)
-        exceed += hits.size
-    return (1 + exceed) / (1 + draws)

@@ -18,7 +18,7 @@ from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from engine.words.texts import text_data
-from engine.words.format import FILTERS, magnitude, rounded
+from engine.words.format import FILTERS, interval_level, magnitude, rounded, whole
 from engine.measures import MEASURES
 from engine.results import MeasureResult
 from engine.spec.models import Programme
@@ -46,11 +46,18 @@ def count(value: float, one: str, many: str) -> str:
     return f"{text} {one if text == '1' else many}"
 
 
+def rate_of(value: float) -> str:
+    """' (a rate of 44%)' after 'N of the 100 people'; nothing where N is 100, which says it all (and
+    'a rate of 100%' would read as a claim about every person, which the claims engine refuses)."""
+    return "" if whole(value) == "100" else " " + _render(_wording()["rate_of"], value=value)
+
+
 @lru_cache(maxsize=1)
 def _environment() -> SandboxedEnvironment:
     env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
     env.filters.update(FILTERS)
     env.globals["count"] = count
+    env.globals["rate_of"] = rate_of
     return env
 
 
@@ -140,11 +147,27 @@ def sample_size_sentence(rate: MeasureResult, others_significant: bool = False) 
     return _render(texts["alone" if others_significant else "with_others"], n=rate.required_treatment_n)
 
 
-def decided_by_note(result: MeasureResult) -> str:
-    """Which test decided a verdict that is not the t-test's, with both p-values (wording.yaml decided_by)."""
+def decided_by_note(measure: str, result: MeasureResult, alpha: float) -> str:
+    """Which test decided a verdict that is not the table's t-test's, with its p-value and interval
+    (wording.yaml decided_by)."""
     deciding = result.decided_by
-    edge = 0 if min(result.treatment, result.comparison) <= 0 else 1
-    return _render(_wording()["decided_by"][deciding.test], p=deciding.p_value, welch_p=result.p_value, edge=edge)
+    mc = deciding.monte_carlo
+    return _render(
+        _wording()["decided_by"][deciding.test], p=deciding.p_value, welch_p=result.p_value,
+        edge=0 if min(result.treatment, result.comparison) <= 0 else 1, low=deciding.ci_low, high=deciding.ci_high,
+        places=MEASURES[measure].interval_decimals, level=interval_level(alpha), alpha=f"{alpha:g}",
+        yes=result.significant, welch_yes=result.welch_significant, inconclusive=deciding.inconclusive,
+        draws=mc.draws if mc else 0, p_low=mc.p_value_low if mc else None, p_high=mc.p_value_high if mc else None,
+    )
+
+
+def e_value_sentence(items: list[dict[str, Any]]) -> str | None:
+    """The one sentence of "The results in detail" that gives the E-values (wording.yaml e_values); None
+    without any. Each item: about, estimate, bound, scale (results.json e_value)."""
+    if not items:
+        return None
+    approximate = any(i["scale"] == "standardised_difference" for i in items)
+    return _render(_wording()["e_values"]["sentence"], items=items, approximate=approximate)
 
 
 def rounding_differs(measure: str, result: MeasureResult) -> bool:

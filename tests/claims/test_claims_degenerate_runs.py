@@ -1,8 +1,10 @@
 """The engine never refuses its own text on data where few people link (issue 7: templates never breach).
 
 Two runs that once stopped with a refusal of a template sentence, rebuilt from the seeds' data:
-- Making Connections where fewer names link (some surnames misspelt): nothing is significant, and the
-  summary's "more people would need to have completed the programme" was refused as a direction;
+- Making Connections where fewer names link (some surnames misspelt): nothing is significant (at the 1%
+  level: since the n.p rule counts the people expected to re-offend, 51 x 28%, the rate, frequency and time
+  are reported, and at 5% they are significant), and the summary's "more people would need to have
+  completed the programme" was refused as a direction;
 - London Probation Trust linked by names with half the dates of birth written day and month swapped:
   "There were no statistically significant results across any of the measures." was refused when the
   headline analysis reported no measure.
@@ -26,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 NO_RESULTS = "There were no statistically significant results across any of the measures."
 
 
-def degraded_run(tmp_path: Path, seed: str, spoil, link_on: list[str]) -> Path:
+def degraded_run(tmp_path: Path, seed: str, spoil, link_on: list[str], statistics: dict | None = None) -> Path:
     """The seed spec run on its submission with every other-but-one record spoilt; the report folder."""
     spec = yaml.safe_load((ROOT / "specs" / f"{seed}.yaml").read_text(encoding="utf-8"))
     with (ROOT / "specs" / spec["data"]["submission"]).open(encoding="utf-8", newline="") as handle:
@@ -42,6 +44,8 @@ def degraded_run(tmp_path: Path, seed: str, spoil, link_on: list[str]) -> Path:
     spec["data"].update(submission=str(submission), reference=str(ROOT / "specs" / spec["data"]["reference"]),
                         link_on=link_on)
     spec["programme"].pop("response", None)
+    if statistics:
+        spec["statistics"] = statistics
     path = tmp_path / f"{seed}.yaml"
     path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
     out = tmp_path / "report"
@@ -61,7 +65,8 @@ def day_month_swapped(row: dict) -> None:
 
 
 def test_making_connections_where_fewer_names_link_runs_without_a_refusal(tmp_path):
-    out = degraded_run(tmp_path, "making_connections", misspelt, ["surname", "forename", "date_of_birth"])
+    out = degraded_run(tmp_path, "making_connections", misspelt, ["surname", "forename", "date_of_birth"],
+                       {"significance_level": 0.01})
     results = json.loads((out / "results.json").read_text(encoding="utf-8"))
     headline = next(a for a in results["analyses"] if a["headline"])
     assert headline["treatment_n"] < 83  # fewer linked than the seed's 83

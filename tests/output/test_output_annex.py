@@ -70,7 +70,7 @@ def test_states_are_lower_higher_shorter_longer_and_unreported_measures_say_why(
         == "shorter"
     row = [c.value for c in find(sheet, "National", "People with a re-offence resulting in custody (% of all people)")]
     assert row[8:15] == [None, None, None, "No", "not reported", "No",
-                         "too few people had this outcome to make a reliable estimate"]
+                         "too few people would be expected to have this outcome to make a reliable estimate"]
     header = [c.value for c in find(sheet, "Analysis")]
     assert "Why not reported" in header and "Treatment group compared with comparison group" in header
 
@@ -146,3 +146,27 @@ def test_identical_bytes_and_no_clock(results):
     assert "2000-01-01T00:00:00Z" in core
     book = workbook(first)
     assert book.properties.modified.year == 2000
+
+
+def test_results_sheet_gives_the_deciding_tests_interval_its_draws_and_the_e_values(results):
+    from engine.results import DecidingTest, EValue, MonteCarlo
+
+    national = results.analyses[0]
+    frequency = national.measures["frequency"].model_copy(update={
+        "decided_by": DecidingTest(test="bootstrap", p_value=0.0072, ci_low=-1.417, ci_high=-0.223,
+                                   monte_carlo=MonteCarlo(draws=20000, p_value_low=0.0052, p_value_high=0.0098)),
+        "e_value": EValue(scale="standardised_difference", risk_ratio=0.672, risk_ratio_bound=0.749,
+                          estimate=2.3388, bound=2.0033)})
+    changed = national.model_copy(update={"measures": {**national.measures, "frequency": frequency}})
+    sheet = workbook(build_annex(results.model_copy(update={"analyses": [changed]})))["Results"]
+    header = [c.value for c in find(sheet, "Analysis")]
+    row = dict(zip(header, [c.value for c in find(sheet, "National", "One-year proven re-offending frequency "
+                                                  "(offences per person)")]))
+    assert (row["Deciding test's interval: from"], row["Deciding test's interval: to"]) == (-1.4, -0.2)
+    assert (row["Resampling draws"], row["Resampling p-value, given the draws: at least"],
+            row["Resampling p-value, given the draws: at most"]) == (20000, 0.005, 0.01)
+    assert (row["E-value of the estimate"], row["E-value of the interval's bound nearest to no difference"]) == \
+        (2.34, 2.0)
+    assert "exp(0.91 d)" in row["Notes"]
+    rate = dict(zip(header, [c.value for c in find(sheet, "National", "One-year proven re-offending rate (%)")]))
+    assert rate["E-value of the estimate"] is None and rate["Deciding test's interval: from"] is None

@@ -2,8 +2,8 @@
 result states, passes the claims check the pipeline applies, and so does the bulletin paragraph.
 
 Each measure of each analysis is independently lower, higher, not significant, or not reported for
-each reason the results give (too_few_events, no_variance, suppressed, untestable); there are one,
-two or three analyses with the headline anywhere in the list; group sizes are tiny or large; time to
+each reason the results give (too_few_events, no_variance, suppressed, untestable, small_comparison);
+there are one, two or three analyses with the headline anywhere in the list; group sizes are tiny or large; time to
 first re-offence may be reported but not a headline (too few re-offenders). The results are built
 through engine.results models as the pipeline writes them (engine.stages.outcomes, engine.disclosure).
 """
@@ -27,7 +27,7 @@ from engine.results import (
 from engine.spec.models import Spec
 
 TIME = "time_to_first_reoffence"
-REASONS = ("too_few_events", "no_variance", "suppressed", "untestable")
+REASONS = ("too_few_events", "no_variance", "suppressed", "untestable", "small_comparison")
 SIGNIFICANT = ("decrease", "increase")
 NOT_REPORTED = tuple(f"not_reported:{r}" for r in REASONS)
 STATES = SIGNIFICANT + ("not_significant",) + NOT_REPORTED

@@ -48,7 +48,9 @@ def groups(draw):
     else:
         weights = np.array(draw(st.lists(st.floats(0, 5), min_size=n_c, max_size=n_c)))
     small = {"min_expected_count": draw(st.sampled_from([0, 1, 10])),
-             "extra_test": draw(st.sampled_from(["none", "resampling", "exact"])), "resampling_draws": 200}
+             "min_comparison_effective_n": draw(st.sampled_from([1, 2, 10])),
+             "extra_test": draw(st.sampled_from(["none", "resampling", "exact"])),
+             "resampling_draws": draw(st.sampled_from([200, 5000]))}
     return treated, pool, weights, small
 
 
@@ -65,6 +67,7 @@ def test_every_verdict_agrees_with_the_test_that_decided(case):
             assert not r.significant and r.state == "not_significant" and not r.headline, why
             assert r.p_value is None and r.ci_low is None and r.ci_high is None and r.decided_by is None, why
             continue
+        assert r.comparison_effective_n >= spec.small_groups.min_comparison_effective_n, why
         assert r.comparison_effective_n > 1 and r.treatment_n >= 2, why
         assert r.significant == (r.state != "not_significant"), why
         assert not r.significant or (r.state == "decrease") == (r.difference < 0), why
@@ -78,9 +81,15 @@ def test_every_verdict_agrees_with_the_test_that_decided(case):
         elif decided.test == "score":
             assert r.significant == (decided.p_value <= alpha) == (decided.ci_low > 0 or decided.ci_high < 0), why
             assert decided.ci_low <= r.difference <= decided.ci_high, why
+            assert not decided.welch_valid and (r.stated_low, r.table_low) == (decided.ci_low, decided.ci_low), why
         else:
-            assert decided.test == "bootstrap" and decided.p_value > r.p_value, why
-            assert r.significant == (decided.p_value <= alpha), why
+            assert decided.test == "bootstrap" and measure == "frequency", why
+            mc = decided.monte_carlo
+            assert mc.p_value_low <= decided.p_value <= mc.p_value_high, why
+            assert r.significant == (mc.p_value_high <= alpha) == (decided.ci_low > 0 or decided.ci_high < 0), why
+            assert decided.inconclusive == (mc.p_value_low <= alpha < mc.p_value_high), why
+        # whatever decided, the interval the sentences state agrees with the verdict
+        assert (r.stated_low > 0 or r.stated_high < 0) == r.significant, why
 
 
 def frame(reoffended, **extra) -> pd.DataFrame:
@@ -93,7 +102,8 @@ def test_a_comparison_of_all_reoffenders_is_exactly_100_percent():
     # the rate said "score interval -100 to -2.9" beside the score p-value 1.0.
     treated, pool = frame([0] * 3), frame([1] * 4)
     weights = np.array([1.0, 0.001, 0.001, 0.001])
-    rate = measure_results(treated, pool, weights, np.ones(3, bool), make_spec(["rate"], min_expected_count=0))["rate"]
+    spec = make_spec(["rate"], min_expected_count=0, min_comparison_effective_n=1)
+    rate = measure_results(treated, pool, weights, np.ones(3, bool), spec)["rate"]
     assert rate.comparison == 100.0 and rate.difference == -100.0
     n_eff = 1.003**2 / (1 + 3e-6)
     low, high = confint_proportions_2indep(0, 3, n_eff, n_eff, method="newcomb", compare="diff")

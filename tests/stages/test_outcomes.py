@@ -19,12 +19,8 @@ from scipy import stats
 from engine.errors import AnalysisError
 from engine.spec.models import Spec
 from engine.stages.outcomes import measure_results
-from engine.stages.significance import (
-    bootstrap_p_value,
-    effective_n,
-    weighted_variance,
-    weighted_welch,
-)
+from engine.stages.resampling import bootstrap_test
+from engine.stages.significance import effective_n, weighted_variance, weighted_welch
 
 ALL = ["rate", "frequency", "time_to_first_reoffence"]
 
@@ -175,7 +171,8 @@ def weighted_example():
     # weights 0.5, 1.5, 0, 1, 2, 0: rows 2 and 5 are not matched
     pool = frame([1, 0, 4, 2, 0, 5], [50, 10, 120, 300])
     weights = np.array([0.5, 1.5, 0.0, 1.0, 2.0, 0.0])
-    return measure_results(treated, pool, weights, np.ones(5, bool), make_spec(min_expected_count=0))
+    return measure_results(treated, pool, weights, np.ones(5, bool),
+                           make_spec(min_expected_count=0, min_comparison_effective_n=1))
 
 
 def welch_by_hand(mean_t, var_t, n_t, mean_c, var_c, n_eff):
@@ -253,13 +250,19 @@ def test_states():
 
 
 def test_the_np_rule_and_the_time_headline_rule():
+    # the rule counts the people expected to re-offend without the programme: participants x the
+    # comparison group's rate (30%), whatever the participants' own outcomes
     pool = frame([0] * 700 + [1] * 300, list(range(1, 301)))
-    nine = run(frame([0] * 41 + [1] * 9, list(range(10, 100, 10))), pool)
-    assert [nine[m].reported for m in ALL] == [False, False, False]  # 50 x 18% = 9 < 10
-    assert nine["rate"].required_treatment_n is None  # an unreported rate has no sample-size sentence
-    assert not any(r.headline for r in nine.values())
+    for n, reported in [(33, False), (34, True)]:  # 33 x 30% = 9.9 < 10; 34 x 30% = 10.2
+        for reoffenders in (3, 9, 25):
+            days = list(range(10, 10 * reoffenders + 10, 10))
+            results = run(frame([0] * (n - reoffenders) + [1] * reoffenders, days), pool)
+            assert [results[m].reported for m in ALL] == [reported] * 3, (n, reoffenders)
+            if not reported:
+                assert {results[m].not_reported_reason for m in ALL} == {"too_few_events"}
+                assert results["rate"].required_treatment_n is None  # an unreported rate has no sample-size sentence
+                assert not any(r.headline for r in results.values())
     ten = run(frame([0] * 40 + [1] * 10, list(range(10, 110, 10))), pool)
-    assert [ten[m].reported for m in ALL] == [True, True, True]  # 50 x 20% = 10
     assert [ten[m].headline for m in ALL] == [True, True, False]  # 10 re-offenders < 30
     days29, days30 = list(range(5, 150, 5)), list(range(5, 155, 5))
     t29 = run(frame([0] * 71 + [1] * 29, days29), pool)["time_to_first_reoffence"]
@@ -267,13 +270,30 @@ def test_the_np_rule_and_the_time_headline_rule():
     assert (t29.headline, t30.headline) == (False, True)
     shown = run(frame([0] * 71 + [1] * 29, days29), pool, show_time_when_small=True)["time_to_first_reoffence"]
     assert shown.headline
-    # custody: participants x custody rate; 9 participants sent to custody is too few, 10 is enough
+    # custody: participants x the comparison group's custody rate (15%): 66 x 15% = 9.9, 67 x 15% = 10.05,
+    # whether 2 or 12 participants went to custody
     pool_c = pool.assign(reoffence_custody=[0] * 850 + [1] * 150)
-    for k, reported in [(9, False), (10, True)]:
-        t = frame([0] * 40 + [1] * 10, list(range(10, 110, 10)), reoffence_custody=[0] * (50 - k) + [1] * k)
-        custody = run(t, pool_c, ["custody"])["custody"]
-        assert custody.treatment == pytest.approx(2 * k) and custody.reported is reported
-        assert custody.headline is False
+    for n, reported in [(66, False), (67, True)]:
+        for k in (2, 12):
+            t = frame([0] * (n - 20) + [1] * 20, list(range(10, 210, 10)), reoffence_custody=[0] * (n - k) + [1] * k)
+            custody = run(t, pool_c, ["custody"])["custody"]
+            assert custody.treatment == pytest.approx(100 * k / n) and custody.reported is reported
+            assert custody.headline is False
+
+
+def test_a_comparison_group_too_small_to_estimate_its_spread_is_not_reported():
+    # 5 records, weights 1, .1, .1, .1, .1: effective size 1.4^2 / 1.04 = 1.88 < 10. Welch's interval there
+    # spans millions of points (its degrees of freedom near 1); the report says why it is not stated.
+    treated = frame([0] * 30 + [1] * 20, list(range(5, 105, 5)))
+    pool = frame([1, 0, 1, 0, 1], [50, 60, 70])
+    w = np.array([1.0, 0.1, 0.1, 0.1, 0.1])
+    results = measure_results(treated, pool, w, np.ones(50, bool), make_spec(ALL))
+    for r in results.values():
+        assert not r.reported and r.not_reported_reason == "small_comparison" and r.ci_low is None
+    assert results["rate"].comparison_effective_n == pytest.approx(1.4**2 / 1.04)
+    # the threshold is the spec's: at 1.5 the same groups are tested
+    low = measure_results(treated, pool, w, np.ones(50, bool), make_spec(ALL, min_comparison_effective_n=1.5))
+    assert low["rate"].reported and low["rate"].ci_low < -100
 
 
 def test_severity_levels_and_missing_column():
@@ -309,15 +329,15 @@ def test_resampling_is_seeded_and_agrees_on_clear_cases():
     comparison = rng.normal(140, 90, 2000)
     weights = rng.uniform(0.001, 0.02, 2000)
     far = np.array(MC_DAYS, float)
-    p1 = bootstrap_p_value(far, comparison, weights, 2000, seed=7)
-    assert p1 == bootstrap_p_value(far, comparison, weights, 2000, seed=7)
-    assert p1 != bootstrap_p_value(far, comparison, weights, 2000, seed=8)
-    t = weighted_welch(far, comparison, weights, 0.05)
-    assert t.p_value < 0.05 and p1 < 0.05
+    first = bootstrap_test(far, comparison, weights, 0.05, 100_000, seed=7)
+    assert first == bootstrap_test(far, comparison, weights, 0.05, 100_000, seed=7)
+    assert first.p_value != bootstrap_test(far, comparison, weights, 0.05, 100_000, seed=8).p_value
+    assert weighted_welch(far, comparison, weights, 0.05).p_value < 0.05 and first.significant
     near = np.array(LPT_DAYS, float) - 30
-    p2 = bootstrap_p_value(near, comparison, weights, 2000, seed=7)
-    assert weighted_welch(near, comparison, weights, 0.05).p_value > 0.3 and p2 > 0.3
-    assert 1 / 2001 <= p1 <= 1  # never zero
+    second = bootstrap_test(near, comparison, weights, 0.05, 100_000, seed=7)
+    assert weighted_welch(near, comparison, weights, 0.05).p_value > 0.3 and second.p_value > 0.3
+    assert second.draws == 10_000  # clearly not significant: settled at the first look
+    assert 2 / 10_001 <= first.p_value <= 1  # never zero
 
 
 # --- degenerate inputs --------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """The tests behind the verdicts: score intervals against published values, the bootstrap against
-Welch's known failure on skewed counts, and degenerate groups that must never read as significant."""
+Welch's known failure on skewed counts, and degenerate groups that must never read as significant.
+The bootstrap itself is tested in test_resampling.py."""
 
 from __future__ import annotations
 
@@ -9,13 +10,8 @@ import pytest
 from scipy import stats
 
 from engine.stages.outcomes import measure_results
-from engine.stages.significance import (
-    bootstrap_p_value,
-    newcombe,
-    newcombe_p_value,
-    weighted_welch,
-    wilson,
-)
+from engine.stages.resampling import bootstrap_test
+from engine.stages.significance import newcombe, newcombe_p_value, weighted_welch, wilson
 from tests.stages.test_outcomes import frame, make_spec, run
 
 
@@ -41,37 +37,46 @@ def test_newcombe_p_value_inverts_the_interval(case):
     assert newcombe_p_value(0.3, 40, 0.3, 900) == 1.0
 
 
-def test_bootstrap_is_seeded_and_never_zero():
+def skewed_counts() -> np.ndarray:
     rng = np.random.default_rng(3)
-    c = np.where(rng.random(5000) < 0.7, 0, rng.geometric(0.15, 5000)).astype(float)
-    t = np.array([0] * 30 + [1] * 8 + [2, 3], float)
-    p = bootstrap_p_value(t, c, np.ones(5000), 2000, seed=1)
-    assert p == bootstrap_p_value(t, c, np.ones(5000), 2000, seed=1)
-    assert 1 / 2001 <= p <= 1
+    return np.where(rng.random(5000) < 0.7, 0, rng.geometric(0.15, 5000)).astype(float)
+
+
+def counts_frame(values: np.ndarray) -> pd.DataFrame:
+    return pd.DataFrame({"reoffended": (values > 0).astype(int), "reoffences": values.astype(int),
+                         "days_to_first_reoffence": np.where(values > 0, 30.0, np.nan)})
 
 
 def test_bootstrap_refuses_what_welch_overstates_on_skewed_counts():
-    """25 participants without a heavy re-offender: Welch says p ~ 1e-9, the bootstrap says what it is."""
-    rng = np.random.default_rng(3)
-    c = np.where(rng.random(5000) < 0.7, 0, rng.geometric(0.15, 5000)).astype(float)
-    t = np.array([0] * 14 + [1] * 10 + [4], float)
-    assert weighted_welch(t, c, np.ones(5000), 0.05).p_value < 1e-8
-    assert bootstrap_p_value(t, c, np.ones(5000), 10000, seed=20130201) > 0.05
-    pool = pd.DataFrame({"reoffended": (c > 0).astype(int), "reoffences": c.astype(int), "days_to_first_reoffence": np.where(c > 0, 30.0, np.nan)})
-    treated = pd.DataFrame({"reoffended": (t > 0).astype(int), "reoffences": t.astype(int), "days_to_first_reoffence": np.where(t > 0, 30.0, np.nan)})
-    r = run(treated, pool, ["frequency"])["frequency"]
-    assert r.reported and r.p_value < 1e-8  # the Welch figures stay, for comparability
+    """25 participants without a heavy re-offender: Welch says p ~ 5e-8, the bootstrap p ~ 0.07. The
+    table keeps Welch's figures; the sentences state the bootstrap's interval, which holds 0."""
+    c = skewed_counts()
+    t = np.array([0] * 13 + [1] * 10 + [2, 4], float)
+    r = run(counts_frame(t), counts_frame(c), ["frequency"], min_expected_count=0)["frequency"]
+    assert r.reported and r.p_value < 1e-7 and r.ci_high < 0  # the Welch figures stay, for comparability
     assert not r.significant and r.state == "not_significant"
-    assert r.decided_by.test == "bootstrap" and r.decided_by.p_value > 0.05
+    assert r.decided_by.test == "bootstrap" and 0.05 < r.decided_by.p_value < 0.1
+    assert r.decided_by.monte_carlo.p_value_low > 0.05 and not r.decided_by.inconclusive
+    assert r.states_deciding_interval and r.stated_low < 0 < r.stated_high
+    assert (r.stated_low, r.stated_high) == (r.decided_by.ci_low, r.decided_by.ci_high)
+    assert (r.table_low, r.table_high) == (r.ci_low, r.ci_high)
+
+
+def test_where_welch_agrees_the_report_keeps_its_interval():
+    c = skewed_counts()
+    t = np.array([0] * 16 + [1] * 9, float)  # both tests find the decrease (bootstrap p ~ 0.012)
+    r = run(counts_frame(t), counts_frame(c), ["frequency"], min_expected_count=0)["frequency"]
+    assert r.significant and r.state == "decrease" and r.decided_by.test == "bootstrap"
+    assert not r.states_deciding_interval and (r.stated_low, r.stated_high) == (r.ci_low, r.ci_high)
 
 
 def test_bootstrap_carries_the_comparison_groups_uncertainty():
     """Same participants, same comparison distribution: a smaller comparison group gives a larger p."""
     x_c = np.array([0.0] * 60 + [1.0] * 25 + [3.0] * 15)
     t = np.array([0.0] * 20 + [1.0] * 5)
-    big = bootstrap_p_value(t, np.tile(x_c, 50), np.ones(5000), 20000, seed=5)
-    small = bootstrap_p_value(t, x_c, np.ones(100), 20000, seed=5)
-    assert small > 1.2 * big
+    big = bootstrap_test(t, np.tile(x_c, 50), np.ones(5000), 0.05, 100_000, seed=5)
+    small = bootstrap_test(t, x_c, np.ones(100), 0.05, 100_000, seed=5)
+    assert small.p_value > 1.2 * big.p_value
 
 
 def test_all_participants_reoffending_is_decided_by_the_score_interval():

@@ -1,0 +1,99 @@
+"""No report prints an interval that contradicts its verdict (issue 22, item 1).
+
+Each headline measure of the headline analysis is drawn in a state of its deciding test and of Welch's
+interval: Welch alone decides; the bootstrap decides and agrees with Welch, or overrules it either way,
+or cannot settle its verdict (inconclusive); the score interval decides where Welch's figures do not hold.
+Over all of them: every sentence that states an interval states one that agrees with the verdict (the
+two-sided "as many as ... or ... as many as" only for an interval holding 0), and the table keeps Welch's
+figures with a footnote wherever they disagree with the Yes/No.
+"""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from report_fixtures import LPT_PROGRAMME, loaded, lpt_results, spec
+
+from engine.measures import MEASURES
+from engine.report import report_markdown
+from engine.results import DecidingTest, MeasureResult, MonteCarlo
+from engine.words.format import interval, magnitude
+
+COMPARISON = {"rate": 35.0, "frequency": 0.9}
+SIZE = {"rate": 6.3, "frequency": 0.41}  # the size of a difference, rate in points, frequency per person
+KINDS = ("welch", "bootstrap_agrees", "bootstrap_overrules", "inconclusive", "score")
+
+
+def around(d: float, holds: bool) -> tuple[float, float]:
+    """An interval about d that holds 0 or not (d is never 0)."""
+    half = abs(d) * (1.7 if holds else 0.6)
+    return d - half, d + half
+
+
+def result(measure: str, kind: str, welch_holds: bool, verdict: str, sign: int) -> MeasureResult:
+    """A reported headline measure whose difference has `sign`, Welch's interval holding 0 or not, and the
+    verdict of its deciding test with that test's own interval."""
+    d = sign * SIZE[measure]
+    welch_low, welch_high = around(d, welch_holds)
+    own = around(d, verdict == "not_significant")
+    deciding = None
+    if kind in ("bootstrap_agrees", "bootstrap_overrules", "inconclusive"):
+        p = 0.01 if verdict != "not_significant" else 0.3
+        deciding = DecidingTest(test="bootstrap", p_value=p, ci_low=own[0], ci_high=own[1],
+                                monte_carlo=MonteCarlo(draws=10_000, p_value_low=p / 2, p_value_high=p * 1.5),
+                                inconclusive=kind == "inconclusive")
+    elif kind == "score":
+        deciding = DecidingTest(test="score", p_value=0.01 if verdict != "not_significant" else 0.3,
+                                ci_low=own[0], ci_high=own[1], welch_valid=False)
+    return MeasureResult(
+        treatment_n=39, comparison_n=13557, treatment=COMPARISON[measure] + d, comparison=COMPARISON[measure],
+        difference=d, ci_low=welch_low, ci_high=welch_high, p_value=0.2 if welch_holds else 0.001,
+        significant=verdict != "not_significant", state=verdict, required_treatment_n=None,
+        comparison_effective_n=9000.0, degrees_of_freedom=38.0, reported=True, headline=True, decided_by=deciding)
+
+
+@st.composite
+def states(draw):
+    measures = {}
+    for measure in ("rate", "frequency"):
+        kind = draw(st.sampled_from(KINDS if measure == "frequency" else ("welch", "score")))
+        sign, welch_holds = draw(st.sampled_from([-1, 1])), draw(st.booleans())
+        significant = {"welch": not welch_holds, "bootstrap_agrees": not welch_holds,
+                       "bootstrap_overrules": welch_holds, "inconclusive": False}.get(kind, draw(st.booleans()))
+        verdict = ("decrease" if sign < 0 else "increase") if significant else "not_significant"
+        measures[measure] = result(measure, kind, welch_holds, verdict, sign)
+    return measures
+
+
+def phrases(low: float, high: float, state: str) -> str:
+    """The interval words the sentences must use for this state."""
+    if state == "not_significant":
+        return f"as many as {magnitude(low)}"
+    near, far = (high, low) if state == "decrease" else (low, high)
+    return f"by between {magnitude(near)} and {magnitude(far)}"
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(states())
+def test_every_stated_interval_agrees_with_its_verdict(measures):
+    base = lpt_results()
+    national = base.analyses[0]
+    results = base.model_copy(update={"analyses": [
+        national.model_copy(update={"measures": {**national.measures, **measures}}), base.analyses[1]]})
+    text = report_markdown(loaded(spec(LPT_PROGRAMME)), results)
+    table_rows = [line for line in text.splitlines() if line.startswith("| National |") and ("| Yes" in line or
+                                                                                          "| No" in line)]
+    for measure, r in measures.items():
+        scale = MEASURES[measure].sentence_scale
+        low, high = r.stated_low * scale, r.stated_high * scale
+        assert (low > 0 or high < 0) == r.significant, (measure, r)  # the interval the sentences state
+        assert (low <= 0 <= high) == (r.state == "not_significant")
+        wanted = phrases(low, high, r.state)
+        assert wanted in text.split("### What you can say about " + ("the one-year re-offending rate" if measure ==
+                                    "rate" else "the one-year re-offending frequency"))[1].split("###")[0]
+        # the table keeps Welch's figures (unless they do not hold), with a footnote where they disagree
+        places = MEASURES[measure].interval_decimals
+        row = table_rows[0 if measure == "rate" else 1]
+        assert interval(r.table_low, r.table_high, places) in row
+        assert ("†" in row) == (r.decided_by is not None and (not r.decided_by.welch_valid
+                                or r.welch_significant != r.significant or r.significant))

@@ -1,0 +1,95 @@
+"""Degenerate groups get a report with every sentence right (issue 22, item 5): everyone re-offends, a
+comparison group too small to estimate its spread, and one analysed person (plural forms included).
+The measures come from engine.stages.outcomes on the data, not by hand."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+from report_fixtures import LPT_PROGRAMME, attrition, loaded, lpt_results, spec
+
+from engine.report import report_markdown
+from engine.results import Results
+from engine.spec.models import Spec
+from engine.stages.outcomes import measure_results
+
+MEASURES = ["rate", "frequency", "time_to_first_reoffence"]
+
+
+def people(reoffences: list[int]) -> pd.DataFrame:
+    counts = np.asarray(reoffences)
+    days = np.where(counts > 0, 30.0 + 7 * np.arange(len(counts)) % 300, np.nan)
+    return pd.DataFrame({"reoffended": (counts > 0).astype(int), "reoffences": counts,
+                         "days_to_first_reoffence": days})
+
+
+def with_national(measures: dict, treatment_n: int = 39) -> Results:
+    """The LPT fixture with its national analysis's measures replaced by computed ones."""
+    base = lpt_results()
+    national = base.analyses[0].model_copy(update={"measures": measures, "treatment_n": treatment_n})
+    return base.model_copy(update={"analyses": [national, base.analyses[1]]})
+
+
+def computed(treated: pd.DataFrame, pool: pd.DataFrame, weights: np.ndarray) -> dict:
+    spec_ = Spec.model_validate({
+        "spec_version": 1, "programme": {"name": "the programme", "title": "The programme", "organisation": "Org",
+                                         "summary": "x"},
+        "data": {"reference": "r.csv", "submission": "s.csv"}, "matching": {"variables": ["age"]},
+        "analyses": [{"name": "National"}], "measures": MEASURES})
+    return measure_results(treated, pool, weights, np.ones(len(treated), bool), spec_)
+
+
+def test_everyone_reoffending_gets_a_report_that_says_so():
+    treated = people([1, 2, 3] * 13)  # all 39 re-offend
+    pool = people([0] * 650 + [1] * 200 + [2] * 150)
+    measures = computed(treated, pool, np.full(1000, 0.039))
+    rate = measures["rate"]
+    assert rate.treatment == 100.0 and rate.decided_by.test == "score" and rate.state == "increase"
+    text = report_markdown(loaded(spec(LPT_PROGRAMME)), with_national(measures))
+    assert "- **100** of the 100 people committed a proven re-offence within a one-year period, **65 people more**" \
+        in text
+    low, high = round(rate.stated_low), round(rate.stated_high)
+    assert f"higher by between {low} and {high} people" in text  # the score interval, as the table shows it
+    assert f"| +{low} to +{high} | Yes † |" in text
+
+
+def test_a_comparison_group_too_small_to_estimate_its_spread_is_not_reported_and_the_report_says_why():
+    treated = people([0] * 22 + [1] * 17)
+    pool = people([1, 1, 0, 2, 1])
+    measures = computed(treated, pool, np.array([1.0, 0.1, 0.1, 0.1, 0.1]))  # effective size 1.88
+    assert {r.not_reported_reason for r in measures.values()} == {"small_comparison"}
+    text = report_markdown(loaded(spec(LPT_PROGRAMME)), with_national(measures))
+    for about in ("The one-year re-offending rate", "The one-year re-offending frequency", "The time to first re-offence"):
+        assert (f"{about} is not reported for the national analysis: the comparison group's effective size is too "
+                "small to estimate its spread.") in text
+    assert "| National | 39 |" not in text  # no row in the tables
+
+
+def test_one_analysed_person_reads_in_the_singular():
+    base = lpt_results()
+    one = [a.model_copy(update={"treatment_n": 1, "comparison_n": 1, "unmatched_n": 1,
+                                "measures": {m: r.model_copy(update={"treatment_n": 1}) for m, r in a.measures.items()}})
+           for a in base.analyses]
+    profile = base.profile.model_copy(update={
+        "analysed": base.profile.analysed.model_copy(update={"n": 1, "needs_assessed_n": 1}),
+        "not_analysed": base.profile.not_analysed.model_copy(update={"n": 1}), "not_identified_n": 1})
+    results = base.model_copy(update={"analyses": one, "profile": profile, "attrition": attrition(
+        2, [("duplicates", 1), ("not_identified", 1), ("no_matching_sentence", 1), ("sexual_offence", 1)])})
+    rate = results.analyses[0].measures["rate"].model_copy(update={"required_treatment_n": 1})
+    results.analyses[0].measures["rate"] = rate
+    text = report_markdown(loaded(spec(LPT_PROGRAMME)), results)
+    assert not re.search(r"\b1 (?:people|men|participants|records|individuals|duplicate records)\b", text)
+    assert not re.search(r"\b1 \w+ (?:who )?were\b", text)
+    for sentence in ("the re-offending behaviour of 1 person who took part",
+                     "The 1 person who was eligible to be included in the main analysis was from a group of 2 records",
+                     "Participants included in analysis (1 person – national analysis)",
+                     "Participants not included in analysis (1 person)",
+                     "For this person, it is estimated that:",
+                     "based on a group of only 1 participant.",
+                     "a treatment group of 1 person would be needed",
+                     "corresponding to 1 individual. 1 duplicate record was removed.",
+                     "1 person (100%) was excluded because they could not be identified",
+                     "**National treatment group**: 1 person (comparison group: 1 record)"):
+        assert sentence in text, sentence
