@@ -43,8 +43,9 @@ def find_breaches(text: str, licence: Licence, *, engine: bool = False, quoted: 
     quoted: the engine's own "What you cannot say" sentences, left out where they are quoted whole;
     is_name: the text is a programme's name, title or organisation: a slogan that urges ("Choose Not To
     Offend") is a name, not a claim, unless it holds a figure, proof or a past result;
-    names: the programme's names (name, title, organisation), each checked where the spec writes it,
-    read in the engine's text as the names they are ("... after participation in Breaking The Cycle").
+    names: the programme's names (name, title, organisation), each checked where the spec writes it, read
+    as the names they are ("... after participation in Breaking The Cycle"), with the licence's own (the
+    names in results.json), so a press release may name the programme whatever its name says.
     A right-to-left override shows its run reversed: the text is checked as shown and as written
     (the override replaced by a zero-width space, so that columns stay), and fails if either breaks.
     """
@@ -52,7 +53,7 @@ def find_breaches(text: str, licence: Licence, *, engine: bool = False, quoted: 
         slogan = exhortation(reader_line(" ".join(text.split()))[0], rule_book())
         return [b for b in _breaches(text, licence, engine, quoted, phrases, names, claims=not slogan)
                 if b.rule != "no-unreadable"]
-    names = tuple(sorted({reader_line(n)[0] for n in names if n.strip()}, key=len, reverse=True)) if engine else ()
+    names = tuple(sorted({reader_line(n)[0] for n in names + licence.names if n.strip()}, key=len, reverse=True))
     found = _breaches(text, licence, engine, quoted, phrases, names)
     if RLO in text:
         seen = {(b.line, b.column) for b in found}
@@ -82,11 +83,29 @@ def _detected(text: str, quoted: tuple[str, ...],
             carried, paragraph = (), sentence.paragraph
         found = tuple(claims_in(sentence, book, carried, names))
         answer = found_sentences[index + 1].text if index + 1 < len(found_sentences) else ""
-        if book.words["question"].search(sentence.text) and book.words["open_answer"].search(answer):
-            found = tuple(c for c in found if c.forced)  # asked, and answered openly by the next sentence
+        if book.words["question"].search(sentence.text):
+            found = _asked(sentence, found, answer, book, carried, names)
         detected.append((sentence, found))
         carried = next((c.measures for c in reversed(found) if c.measures), carried)
     return tuple(detected)
+
+
+def _asked(sentence: Sentence, found: tuple[Claim, ...], answer: str, book, carried, names) -> tuple[Claim, ...]:
+    """A yes/no question asks; what it says is claimed only by its answer. Answered openly ("The analysis
+    could not tell") or by a sentence of its own (judged on its own), it claims nothing; answered "yes"
+    in any words ("Absolutely.", "We think so.", "All the signs point that way."), it claims what it
+    asks, and that the programme worked if it asks nothing the rules can read; unanswered, it is read
+    as the claim it asks about (fail closed)."""
+    forced = tuple(c for c in found if c.forced)
+    if book.words["open_answer"].search(answer):
+        return forced
+    if book.words["affirmative"].search(answer):
+        if found:
+            return found
+        return (Claim(sentence=sentence, clause=sentence.text, effect="a yes to: " + sentence.text),)
+    if answer and claims_in(Sentence(answer, 0, 0, 0, (answer,)), book, carried, names):
+        return forced  # the answer makes its own claim, and is judged for it
+    return found
 
 
 def _breaches(text: str, licence: Licence, engine: bool, quoted: tuple[str, ...],

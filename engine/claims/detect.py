@@ -32,7 +32,8 @@ COMPARED = re.compile(r"\b(?:more|less|fewer|likel\w*|than|rates?|often|proporti
                       r"quicker|lower|higher|compared|comparison|whereas|while|some|many|most|few|half|\d+)\b", re.IGNORECASE)
 BOTH_WAYS_GOOD = re.compile(r"\b(?:positive|beneficial|good|helpful|favourable)\b", re.IGNORECASE)
 BOTH_WAYS_BAD = re.compile(r"\b(?:negative|harmful|bad|adverse|unfavourable)\b", re.IGNORECASE)
-COMPARISON_GROUP = re.compile(r"\b(?:comparison|control|matched) group|\bnon-participants\b|\bthose who did not take part\b",
+COMPARISON_GROUP = re.compile(r"\b(?:comparison|control|matched) group|\bnon-participants\b|\bthose who did not take part\b"
+                              r"|\brates?\b",
                               re.IGNORECASE)
 HELP = re.compile(r"help", re.IGNORECASE)
 NOUN_BEFORE = re.compile(r"\b(?:a|an|the|this|that|its|their|any|no|some)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
@@ -173,9 +174,11 @@ def _outcomes(clause: str, book: RuleBook) -> tuple[list[str], list[str], str]:
         if pattern.search(clause):
             good.append(measure)
             clause = _blank_all(clause, pattern)
-    named = [m for m, pattern in book.outcome.items() if pattern.search(clause)]
-    for measure in named:
-        clause = _blank_all(clause, book.outcome[measure])
+    named = []
+    for measure, pattern in book.outcome.items():  # in order: a measure's words are its own, not the next one's
+        if pattern.search(clause):
+            named.append(measure)
+            clause = _blank_all(clause, pattern)
     return named, good, clause
 
 
@@ -222,11 +225,17 @@ def _said_directions(clause: str, measures: tuple[str, ...], good: list[str], bo
 
 
 def _blank_given(text: str, names: tuple[str, ...]) -> str:
+    """The programme's names blanked where they stand whole (not inside a longer word or number: a
+    programme called "0" leaves "100 people" alone)."""
     for name in filter(str.strip, names):  # an empty name is found everywhere, and never used up
         start = text.find(name)
         while start >= 0:
-            text = _blank(text, start, start + len(name))
-            start = text.find(name, start + len(name))
+            end = start + len(name)
+            whole = not (start and text[start - 1].isalnum() and name[0].isalnum()) and not (
+                end < len(text) and text[end].isalnum() and name[-1].isalnum())
+            if whole:
+                text = _blank(text, start, end)
+            start = text.find(name, end if whole else start + 1)
     return text
 
 
@@ -243,7 +252,8 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
     text = blank_scopes(unscoped, book)
     if words["other_groups"].search(whole) and not words["programme_side"].search(text) and not SET_AGAINST.search(whole):
         return []
-    if _general_context(whole, text, book):  # "according to MoJ figures, a quarter of adult offenders re-offend"
+    general = _general_context(whole, text, book)
+    if general and not book.never["savings"].search(whole):  # "according to MoJ figures, a quarter of adult offenders re-offend"
         return []
     forms: set[str] | None = None  # the sentence's permitted forms, looked for once it holds a claim
     found: list[Claim] = []
@@ -287,9 +297,13 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
         # a word of proof anywhere; a relative form about an outcome, whatever its verb
         written = unnamed[start:start + len(clause)]
         about_outcomes = measures or current or COMPARISON_GROUP.search(written)  # a relative figure needs no verb
-        claim.forced = bool(book.never["proof_anywhere"].search(written)
+        savings = book.never["savings"].search(written)
+        if savings and not general:
+            claim.never.append(("savings", savings.group()))
+        claim.forced = bool(book.never["proof_anywhere"].search(written) or claim.never
                             or about_outcomes and book.never["relative"].search(written)
-                            or measures and book.never["universal_outcome"].search(written))
+                            or measures and (book.never["universal_outcome"].search(written)
+                                             or SET_AGAINST.search(written) and book.never["benchmark"].search(written)))
         if claim.is_claim:
             if forms is None:
                 forms = {name for name in ("hedge", "per_hundred", "interval", "figure") if words[name].search(text)}
@@ -369,10 +383,13 @@ def _never_forms(claim: Claim, clause: str, text: str, book: RuleBook) -> None:
         claim.never.append(("universal", claim.absolute))
     change = never["change"].search(clause)
     acts = change or claim.effect or claim.no_effect
-    if acts and never["shows"].search(clause) and "hedge" not in claim.forms:
+    noun_change = change and NOUN_BEFORE.search(clause[:change.start()]) and (
+        claim.significance == "significant" or claim.forms & {"per_hundred", "interval"})
+    if acts and not (noun_change and not claim.effect) and never["shows"].search(clause) and "hedge" not in claim.forms:
         claim.never.append(("shows", never["shows"].search(clause).group()))
     # a change said as a verb ("reduces", "slashed") needs "may"; as a noun of the groups' figures ("experienced
     # a reduction of between 4 and 21 points") a number per 100 or an interval is enough
     noun = NOUN_BEFORE.search(clause[:change.start()]) if change else None
-    if change and "hedge" not in claim.forms and not (noun and claim.forms & {"per_hundred", "interval", "figure"}):
+    if change and "hedge" not in claim.forms and not (noun and (claim.forms & {"per_hundred", "interval", "figure"}
+                                                                or claim.significance == "significant")):
         claim.change = change.group()

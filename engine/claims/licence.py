@@ -14,11 +14,12 @@ from functools import cache
 
 from engine.claims.book import RuleBook
 from engine.claims.detect import Claim
+from engine.claims.figures import figures_agree
 from engine.measures import MEASURES
 from engine.results import MeasureResult, Results
 
-NEVER_ORDER = ("unreadable", "relative", "proof", "shows", "certainty", "universal", "benchmark", "cause")
-NEVER_RULE = {"unreadable": "no-unreadable", "relative": "no-relative-effect", "proof": "no-proof", "shows": "no-shows-that",
+NEVER_ORDER = ("unreadable", "savings", "relative", "proof", "shows", "certainty", "universal", "benchmark", "cause")
+NEVER_RULE = {"unreadable": "no-unreadable", "savings": "no-savings", "relative": "no-relative-effect", "proof": "no-proof", "shows": "no-shows-that",
               "certainty": "no-certainty", "universal": "no-universal", "benchmark": "no-benchmark",
               "cause": "no-cause"}
 REASONS = {"too_few_events": "the numbers were too small to make reliable estimates",
@@ -38,6 +39,8 @@ class MeasureLicence:
     high: float | None = None
     reason: str | None = None  # why it is not reported
     can_say: str | None = None  # the engine's ✓ sentence for it
+    treatment: float | None = None  # the participants' figure and the difference, as sentences state them
+    difference: float | None = None
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ class Licence:
     analyses: dict[str, dict[str, MeasureLicence]] = field(default_factory=dict)  # lower-case name -> measures
     headline: str = ""
     known: bool = True
+    names: tuple[str, ...] = ()  # the programme's name, title and organisation: names wherever they are written
 
     @classmethod
     def unknown(cls) -> Licence:
@@ -65,7 +69,10 @@ class Licence:
         for a in results.analyses:
             analyses[a.name.lower()] = {
                 m: _measure(m, r, can_say.get(m) if a.headline else None) for m, r in a.measures.items()}
-        return cls(analyses, results.headline.name.lower())
+        programme = results.spec.programme  # None in results written before names were recorded
+        names = tuple(n for n in (programme.name, programme.title, programme.organisation) if n and n.strip()) \
+            if programme else ()
+        return cls(analyses, results.headline.name.lower(), names=names)
 
     def measures(self, analysis: str | None = None) -> dict[str, MeasureLicence]:
         return self.analyses.get(analysis or self.headline, {})
@@ -77,7 +84,9 @@ def _measure(measure: str, r: MeasureResult, can_say: str | None) -> MeasureLice
     return MeasureLicence(
         measure, reported, r.significant and reported, r.state if reported else "not_significant",
         r.ci_low * scale if r.ci_low is not None else None, r.ci_high * scale if r.ci_high is not None else None,
-        None if reported else REASONS.get(r.not_reported_reason or "", REASONS["too_few_events"]), can_say)
+        None if reported else REASONS.get(r.not_reported_reason or "", REASONS["too_few_events"]), can_say,
+        r.treatment * scale if reported and r.treatment is not None else None,
+        r.difference * scale if reported and r.difference is not None else None)
 
 
 EVERY_ANALYSIS = re.compile(r"\b(?:both|all|each|every)\b[^.]{0,20}\banalys[ie]s\b", re.IGNORECASE)
@@ -111,7 +120,7 @@ def judge(claim: Claim, licence: Licence, book: RuleBook, engine: bool = False) 
     for form in NEVER_ORDER:
         if form in kinds:
             return Verdict(NEVER_RULE[form], _first(claim))
-    if claim.no_effect and not (engine and "figure" in claim.forms):
+    if claim.no_effect and not _figures(claim, licence, engine):
         return Verdict("no-no-effect", _first(claim))
     if claim.effect:
         return Verdict("no-effect-claim", _first(claim))
@@ -123,6 +132,18 @@ def judge(claim: Claim, licence: Licence, book: RuleBook, engine: bool = False) 
     if claim.change:
         return Verdict("needs-hedge", _first(claim))
     return None
+
+
+def _figures(claim: Claim, licence: Licence, engine: bool, m: MeasureLicence | None = None) -> bool:
+    """A sentence of the groups' figures: licensed in the engine's own text by its template, and in any
+    text when its figures are the results' (engine.claims.figures)."""
+    if "figure" not in claim.forms:
+        return False
+    if engine:
+        return True
+    if m is None:
+        m = licence.measures().get(_first(claim) or "")
+    return m is not None and figures_agree(claim.sentence.text, m.treatment, m.difference)
 
 
 def _first(claim: Claim) -> str | None:
@@ -152,11 +173,11 @@ def _licensed(claim: Claim, licence: Licence, analysis: str, engine: bool) -> Ve
             return Verdict("wrong-significance", name, analysis)
         direction, negated = claim.direction, claim.negated
         if direction is None and negated is None:
-            if claim.directions and not m.significant and not (engine and "figure" in claim.forms):
+            if claim.directions and not m.significant and not _figures(claim, licence, engine, m):
                 return Verdict("not-significant", name, analysis)
             continue
         if not m.significant:
-            if direction == "both" or (engine and "figure" in claim.forms):
+            if direction == "both" or _figures(claim, licence, engine, m):
                 continue
             return Verdict("not-significant", name, analysis)
         if direction == "both" or (direction and direction != m.state) or (negated and negated == m.state):

@@ -38,10 +38,13 @@ NAME_KEYS = ("programme.name", "programme.title", "programme.organisation")
 
 def spec_pieces(loaded: LoadedSpec) -> list[Piece]:
     pieces = []
+    programme = loaded.spec.programme
+    names = tuple(n for n in (programme.name, programme.title, programme.organisation) if n.strip())
     for key, text in spec_texts(loaded.spec):
         line, column = loaded.locate(key)
+        name = key in NAME_KEYS  # a name is judged as a name; elsewhere the names it declares are names
         pieces.append(Piece(text=text, origin=key, source=loaded.source, line=line, column=column,
-                            file=loaded.display, where=key, is_name=key in NAME_KEYS))
+                            file=loaded.display, where=key, is_name=name, names=() if name else names))
     return pieces
 
 

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from engine.claims.book import RuleBook
 from engine.claims.licence import Licence, MeasureLicence, Verdict
-from engine.words.format import interval
+from engine.words.format import interval, whole
 
 from engine.measures import PRIMARY
 from engine.words.texts import labels
@@ -69,5 +69,21 @@ def refusal(sentence: str, verdict: Verdict, licence: Licence, book: RuleBook) -
     if measure is None:
         return f'{text}; you may say instead: "{MORE_PEOPLE}" (rule: {rule.id})'
     m = measures.get(measure)
+    plain = in_plain_words(m, measure, book)
+    also = f' or, in plain words: "{plain}"' if plain else ""
     return (f'{text}; the results say: {results_say(m, measure, book)}; '
-            f'you may say instead: "{instead(m, measure, book)}" (rule: {rule.id})')
+            f'you may say instead: "{instead(m, measure, book)}"{also} (rule: {rule.id})')
+
+
+def in_plain_words(m: MeasureLicence | None, measure: str, book: RuleBook) -> str | None:
+    """A short plain-English sentence the results license (rules.yaml labels.<measure>.plain), with the
+    groups' figures as the report rounds them; None where the measure has none or is not reported."""
+    plain = book.labels[measure].get("plain")
+    if not plain or m is None or not m.reported:
+        return None
+    state = m.state if m.significant else "not_significant"
+    if state == "not_significant":
+        return plain["not_significant"]
+    if m.treatment is None or m.difference is None:
+        return None
+    return plain[state].format(treatment=whole(m.treatment), comparison=whole(m.treatment - m.difference))

@@ -52,7 +52,7 @@ DATA_LABELS = ("data.ethnicity", "data.nationality", "data.sentence")  # a categ
 DOCUMENTS = ("document.press_release", "document.newsletter", "document.board_paper", "document.social_media")
 MIN_SENTENCES = 400
 MIN_LICENSED_SHARE = 0.35
-MIN_RECALL = 0.97
+MIN_RECALL = 1.0  # every overclaim of the part the rules were written from (tests/claims/unseen/ is scored, not gated)
 FULL = bool(os.environ.get("JDLSPEC_CORPUS_FULL") or os.environ.get("JDLSPEC_CORPUS"))
 
 

@@ -54,5 +54,5 @@ def test_a_clean_document_passes_in_markdown_text_and_docx(tmp_path, monkeypatch
     bad.save(tmp_path / "bad.docx")
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(app, ["check", str(folder), "bad.docx"])
-    assert result.exit_code == 1 and result.output.startswith("bad.docx:3: ")
+    assert result.exit_code == 1 and result.output.startswith("bad.docx: paragraph 2: ")
     assert "Traceback" not in result.output

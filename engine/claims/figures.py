@@ -1,0 +1,27 @@
+"""A sentence of the groups' figures ("44 of the 100 people committed a proven re-offence ..., 7 people
+more than in the comparison group"): licensed wherever it is written when its figures are the
+results', rounded as the report prints them. So a comms officer may copy the report's own figure
+sentences, and a figure that was changed is judged like any other claim."""
+
+from __future__ import annotations
+
+import re
+
+from engine.words.format import rounded
+
+OPENING = re.compile(r"^\W*(\d+(?:\.\d+)?)\b")  # the participants' figure opens the sentence
+SIMILAR = re.compile(r"\bsimilar to (?:re-?offenders in )?the comparison group\b", re.IGNORECASE)  # a difference of 0
+DIFFERENCE = re.compile(r"\b(\d+(?:\.\d+)?) (?:people|person|offen[cs]es?|days?) (?:more|fewer|less|later|sooner)\b",
+                        re.IGNORECASE)
+
+
+def figures_agree(text: str, treatment: float | None, difference: float | None) -> bool:
+    """The sentence opens with the participants' figure and states the difference, both as the results
+    round them (per 100 people, offences per 100 people, or days)."""
+    opening, stated = OPENING.match(text), DIFFERENCE.search(text)
+    if opening is None or treatment is None or difference is None:
+        return False
+    if stated is None:
+        return bool(SIMILAR.search(text)) and rounded(abs(difference)) == 0 == rounded(float(opening.group(1))) - rounded(treatment)
+    return (rounded(float(opening.group(1))) == rounded(treatment)
+            and rounded(float(stated.group(1))) == rounded(abs(difference)))
