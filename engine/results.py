@@ -30,10 +30,13 @@ Schema version 2 (the contract the claims, safety, statistics and growth work bu
 - Run facts: `spec.programme` names the programme, its organisation and people (for the bulletin);
   `spec.statistics_sha256` hashes the statistical part of the spec (the cache key's
   spec half), `warnings` lists what the run noticed and went on with (each a plain sentence).
+- `content_sha256`, the last key: the SHA-256 of the rest as canonical JSON. It catches accidents only;
+  readers of a file from elsewhere check its consistency (engine.results_check).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Literal
 
@@ -287,9 +290,21 @@ class Results(Frozen):
         return next(a for a in self.analyses if a.headline)
 
     def to_json(self) -> str:
-        """Deterministic bytes: fixed key order, full float precision, newline at the end."""
-        return json.dumps(self.model_dump(mode="json"), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+        """Deterministic bytes: fixed key order, full float precision, the content's digest last, a newline."""
+        data = self.model_dump(mode="json")
+        data["content_sha256"] = content_digest(data)
+        return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
     @classmethod
     def from_json(cls, text: str) -> Results:
-        return cls.model_validate(json.loads(text))
+        """The results a run of this jdlspec wrote (files from elsewhere: engine.results_check.read_results)."""
+        data = json.loads(text)
+        data.pop("content_sha256", None)
+        return cls.model_validate(data)
+
+
+def content_digest(data: dict) -> str:
+    """SHA-256 of the results' content as canonical JSON: it catches a file changed by accident (anyone
+    who edits it on purpose can recompute it, so readers check consistency too)."""
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -12,13 +12,13 @@ same reports whatever order they are given in.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from engine.claims import Licence
 from engine.claims.pieces import Piece, check_pieces
 from engine.errors import Problem, UserError, display_path
-from engine.results import SCHEMA_VERSION, Results
+from engine.results import Results
+from engine.results_check import read_report_results
 from engine.words.safe_text import plain_text
 from engine.words.texts import measure_labels
 
@@ -26,29 +26,11 @@ NO_DIFFERENCE, NOT_REPORTED = "no significant difference", "not reported"
 
 
 def read_results(folder: Path) -> Results:
-    """A report folder's results; anything else is one line saying what the folder is and what to do."""
-    where = display_path(folder)
-    path = folder / "results.json"
-    if not path.is_file():
-        raise UserError(Problem(where, None, None, "", "is not a jdlspec report folder (no results.json); "
-                                "give the folders that jdlspec run wrote"))
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as error:
-        raise UserError(Problem(display_path(path), None, None, "",
-                                f"cannot be read as jdlspec results ({str(error).splitlines()[0]})")) from None
-    version = data.get("schema_version") if isinstance(data, dict) else None
-    if version != SCHEMA_VERSION:
-        raise UserError(Problem(display_path(path), None, None, "schema_version",
-                                f"is {json.dumps(version)}, but this jdlspec reads results of schema version "
-                                f"{SCHEMA_VERSION} only; run the evaluation again with this jdlspec"))
-    try:
-        results = Results.model_validate(data)
-    except ValueError as error:
-        raise UserError(Problem(display_path(path), None, None, "",
-                                f"cannot be read as jdlspec results ({str(error).splitlines()[0]})")) from None
+    """A report folder's results, checked for consistency (engine.results_check); anything else is one line
+    saying what the folder is and what to do."""
+    results = read_report_results(folder)
     if results.spec.programme is None:
-        raise UserError(Problem(display_path(path), None, None, "spec.programme",
+        raise UserError(Problem(display_path(folder / "results.json"), None, None, "spec.programme",
                                 "is missing (the results were written before jdlspec recorded the programme's "
                                 "name); run the evaluation again with this jdlspec"))
     return results
@@ -112,19 +94,25 @@ def bulletin_markdown(folders: list[Path], title: str | None = None) -> str:
     """The bulletin's Markdown; raises UserError for a folder that is not a report or a sentence
     that claims more than its programme's results allow. The title and the service it names come
     from the specs (results.json spec.service), never a default service."""
+    problems, reports = [], []
+    for folder in folders:
+        try:
+            reports.append((folder, read_results(folder)))
+        except UserError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise UserError(problems)
+    return bulletin_text(reports, title)
+
+
+def bulletin_text(reports: list[tuple[Path, Results]], title: str | None = None) -> str:
+    """The bulletin's Markdown from each report folder's checked results."""
     from engine.render.markdown import environment, tidy
     from engine.words.texts import labels
     from engine.words.safe_text import one_line
     from engine.spec.models import HEADLINE_MEASURES
 
-    problems, programmes = [], []
-    for folder in folders:
-        try:
-            programmes.append(programme_view(folder, read_results(folder), labels()))
-        except UserError as error:
-            problems.extend(error.problems)
-    if problems:
-        raise UserError(problems)
+    programmes = [programme_view(folder, results, labels()) for folder, results in reports]
     programmes.sort(key=lambda p: (p["title"].casefold(), p["organisation"].casefold(), p["people"]))
     present = {m for p in programmes for m in p["results"].measures}
     measures = [m for m in HEADLINE_MEASURES if m in present]

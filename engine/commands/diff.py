@@ -15,6 +15,9 @@ from pathlib import Path
 
 from engine.errors import Problem, UserError, display_path
 from engine.results import Results
+from engine.results_check import read_limited, read_report_results
+
+MAX_REPORT_BYTES = 1_000_000  # a report.md is tens of kilobytes; difflib compares its sentences
 
 FIGURES = [  # (key, label, decimals): the figures of a measure that the report prints
     ("treatment_n", "participants", 0), ("comparison_n", "comparison records", 0),
@@ -29,26 +32,26 @@ MATCHED = {"well": "well matched", "reasonably": "reasonably matched", "poorly":
 
 
 def read_report(folder: Path) -> tuple[Results, str]:
-    """A report folder's results and Markdown; a folder that is not a report is a one-line error."""
+    """A report folder's results (checked for consistency) and Markdown; a folder that is not a report, or
+    a file jdlspec did not write, is a one-line error."""
+    results = read_report_results(folder)
+    path = folder / "report.md"
+    if not (path.exists() or path.is_symlink()):
+        return results, ""
+    where = display_path(path)
     try:
-        results = Results.from_json((folder / "results.json").read_text(encoding="utf-8"))
-    except OSError:
-        raise UserError(Problem(display_path(folder), None, None, "", "is not a jdlspec report folder "
-                                "(no results.json); give two folders that jdlspec run wrote")) from None
-    except ValueError as error:
-        raise UserError(Problem(display_path(folder / "results.json"), None, None, "",
-                                f"cannot be read as jdlspec results ({str(error).splitlines()[0]})")) from None
-    try:
-        markdown = (folder / "report.md").read_text(encoding="utf-8")
-    except OSError:
-        markdown = ""
-    return results, markdown
+        return results, read_limited(path, where, MAX_REPORT_BYTES).decode("utf-8")
+    except UnicodeDecodeError:
+        raise UserError(Problem(where, None, None, "", "is not UTF-8 text, so not the report.md jdlspec wrote")) from None
 
 
 def diff_reports(old_dir: Path, new_dir: Path) -> str:
     """The Markdown account of what changed from the old report folder to the new one."""
     old, old_md = read_report(old_dir)
     new, new_md = read_report(new_dir)
+    problem = differenced(old, new, old_dir, new_dir)
+    if problem is not None:
+        raise UserError(problem)
     sections = [
         f"# Changes from {display_path(old_dir)} to {display_path(new_dir)}",
         *synthetic_note(old, new),
@@ -70,6 +73,33 @@ def synthetic_note(old: Results, new: Results) -> list[str]:
     which = "both reports were" if len(made) == 2 else f"the {made[0]} report was"
     return [f"*Made from synthetic data: {which} made from records written by jdlspec synth for demonstration; "
             "the figures are not those of a real evaluation.*"]
+
+
+def differenced(old: Results, new: Results, old_dir: Path, new_dir: Path) -> Problem | None:
+    """Two runs of one programme whose groups differ by 1 to t-1 people: set side by side, their figures
+    give those people's outcomes by subtraction, so diff shows neither (`run` refuses to publish such a
+    run: engine/run/record.py)."""
+    def identity(results: Results):
+        programme = results.spec.programme
+        return None if programme is None else (" ".join(programme.organisation.casefold().split()),
+                                               " ".join(programme.title.casefold().split()))
+
+    if identity(old) != identity(new):
+        return None
+    threshold = max(old.suppress_below, new.suppress_below)
+    groups = [(f"the {a.name[:80]} analysis's treatment group", a.treatment_n, b.treatment_n)
+              for a in old.analyses for b in new.analyses if a.name == b.name]
+    for label, before, after in groups:
+        differ = abs(before - after)
+        if 0 < differ < threshold:
+            people = "1 person" if differ == 1 else f"{differ} people"
+            them = "that person's outcome" if differ == 1 else "those people's outcomes"
+            return Problem(f"{display_path(old_dir)} and {display_path(new_dir)}", None, None, "",
+                           f"{label} is {before:,} people in one and {after:,} in the other: they differ by {people}, "
+                           f"fewer than report.suppress_below ({threshold}), and side by side the two runs' figures "
+                           f"would give {them} by subtraction, so diff shows neither (jdlspec run refuses to "
+                           "publish such a run)")
+    return None
 
 
 def section(title: str, lines: list[str]) -> str:

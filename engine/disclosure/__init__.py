@@ -7,7 +7,7 @@ the run summary read back from results.json) is made from the Results after `sup
 so none of them decides alone and a suppressed figure is absent everywhere: it holds null with
 `suppressed: true` in results.json and prints as '*'.
 
-The rules, with t = report.suppress_below (the disclosure threshold; 0 turns it off). A "cell" is
+The rules, with t = report.suppress_below (the disclosure threshold). A "cell" is
 a count of people; a table's cells add up to its group (the levels of a characteristic, its
 not-recorded level included; a 0/1 number's yes and no among the people it is recorded for):
 - Primary: a cell of 1 to t-1 people is suppressed, and so is a cell whose complement in its group
@@ -41,10 +41,14 @@ not-recorded level included; a 0/1 number's yes and no among the people it is re
 - Measures: a measure is suppressed (null participant figures, difference, interval, p-value,
   extra test; not reported, reason "suppressed") when its participants number under t, or when the
   people with (or without) the outcome, or the offences counted, number 1 to t-1; time to
-  re-offence counts re-offenders, so it goes with their number and its complement.
+  re-offence counts re-offenders, so it goes with their number and its complement. An outcome that none
+  (or all) of a group under ALL_OR_NONE_BELOW (100) had is suppressed too: it tells every member's outcome
+  (a characteristic such as "100% female" is not an outcome, and stays as the seeds print it).
 - A whole evaluation is refused when fewer individuals were submitted than small_groups.min_submitted
-  (default 60, never below 30): below that, nothing is published at all; and `run` refuses an
-  analysis whose matched comparison group holds 1 to t-1 records (too_few_compared).
+  (default 60, never below 30), or when its treatment group, after the exclusions or in any analysis
+  after matching, holds fewer than MIN_ANALYSED (30) people: the smallest published group is the
+  analysed one. `run` also refuses an analysis whose matched comparison group holds 1 to t-1 records
+  (too_few_compared). t itself cannot be set below SUPPRESS_BELOW_FLOOR (3).
 The ages (youngest and oldest) of the treatment group stay, as in the published reports, and so
 does the flow of people (how many each step of the analysis removed).
 """
@@ -58,6 +62,7 @@ from engine.disclosure.cells import NO, PROFILE_FIELDS, RECORDED, YES, Cells, af
 from engine.disclosure.subtraction import before_hidden, between, pool_hidden
 from engine.errors import Problem
 from engine.measures import MEASURES, PER_HUNDRED
+from engine.results_check import ALL_OR_NONE_BELOW, MIN_ANALYSED
 from engine.results import AnalysisResult, AttritionStep, BalanceRow, GroupProfile, MeasureResult, Profile, Results, Share
 from engine.spec.loaded import LoadedSpec
 
@@ -65,18 +70,36 @@ QUALITY_ORDER = {"well": 0, "reasonably": 1, "poorly": 2}
 
 
 def too_small(loaded: LoadedSpec, attrition: list[AttritionStep]) -> Problem | None:
-    """An evaluation of fewer individuals than small_groups.min_submitted (after duplicates). The dry run
-    refuses it, so `validate` and `run` agree."""
+    """An evaluation of fewer individuals than small_groups.min_submitted (after duplicates), or whose
+    exclusions leave fewer participants than MIN_ANALYSED. The dry run refuses it, so `validate` and `run`
+    agree."""
     steps = {step.step: step for step in attrition}
     individuals = (steps.get("duplicates") or steps["submitted"]).remaining
     minimum = loaded.spec.small_groups.min_submitted
     if individuals >= minimum:
-        return None
+        participants = attrition[-1].remaining  # none left: the dry run names the step that lost them
+        return too_few_analysed(loaded, participants) if participants else None
     line, column = loaded.locate("data.submission")
     return Problem(loaded.display, line, column, "data.submission",
                    f"the submission holds {individuals} individual{'s' if individuals != 1 else ''}; an evaluation "
                    f"needs at least {minimum} (small_groups.min_submitted), so that no one can be identified from "
                    "its figures")
+
+
+def too_few_analysed(loaded: LoadedSpec, people: int, number: int | None = None) -> Problem | None:
+    """A treatment group under MIN_ANALYSED (engine.results_check, with its source): the smallest group jdlspec
+    publishes is the analysed one, whatever was submitted. `number`: an analysis's matched participants;
+    None: the participants left after the exclusions (the dry run refuses those at once)."""
+    if people >= MIN_ANALYSED:
+        return None
+    if number is None:
+        key, what, then = "data.submission", "the exclusions leave", "the flow of people says where they were lost"
+    else:
+        key, what = f"analyses.{number}", f"analysis {loaded.spec.analyses[number].name}: matching leaves"
+        then = "widen its pool or the caliper, or remove the analysis"
+    return Problem(loaded.display, *loaded.locate(key), key,
+                   f"{what} {people} participant{'s' if people != 1 else ''}; jdlspec publishes no treatment group "
+                   f"of fewer than {MIN_ANALYSED}, so that no one can be identified from its figures ({then})")
 
 
 def too_few_compared(loaded: LoadedSpec, number: int, analysis: AnalysisResult) -> Problem | None:
@@ -156,13 +179,20 @@ def exposed_measure(name: str, result: MeasureResult, group: int, threshold: int
     cells = measure_cells(name, result, group)
     if cells is None:
         return False
-    if MEASURES[name].among_event:
-        return small(cells["having"], threshold) or small(cells["not"], threshold)
+    if MEASURES[name].among_event:  # all re-offended: the time figure says so
+        return small(cells["having"], threshold) or small(cells["not"], threshold) or cells["not"] == 0 < group < \
+            ALL_OR_NONE_BELOW
     if result.treatment_n < threshold:
         return True
     if MEASURES[name].kind == "count":
-        return small(cells["offences"], threshold)
-    return small(cells["having"], threshold) or small(cells["not"], threshold)
+        return small(cells["offences"], threshold) or (cells["offences"] == 0 and all_or_none(0, result.treatment_n))
+    return small(cells["having"], threshold) or small(cells["not"], threshold) or \
+        all_or_none(cells["having"], result.treatment_n)
+
+
+def all_or_none(having: int, group: int) -> bool:
+    """An outcome that none (or all) of a group under ALL_OR_NONE_BELOW had tells each member's outcome."""
+    return group < ALL_OR_NONE_BELOW and having in (0, group)
 
 
 def suppressed_measure(name: str, result: MeasureResult, threshold: int) -> MeasureResult:

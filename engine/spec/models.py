@@ -7,11 +7,12 @@ editors use to complete and check specs, so the descriptions are the user docume
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 
 from engine.measures import MEASURES, NAMES, HEADLINE_NAMES
+from engine.results_check import SUPPRESS_BELOW_FLOOR
 
 ExclusionName = Literal["duplicates", "not_identified", "no_matching_sentence", "sexual_offence"]
 MeasureName = Literal[NAMES]  # the measures of engine.measures
@@ -366,13 +367,39 @@ class Report(Strict):
     )
     suppress_below: int = Field(
         default=5,
-        ge=0,
+        ge=SUPPRESS_BELOW_FLOOR,
         le=1000,
         description="Disclosure threshold: any figure standing for fewer people than this (and any figure it "
-        "could be worked out from) is shown as '*' in every output (0 prints all).",
+        f"could be worked out from) is shown as '*' in every output. It cannot be set below {SUPPRESS_BELOW_FLOOR}.",
     )
     forbidden_phrases: list[str] = Field(
         default=[], description="Extra phrases this report must never contain (case is ignored)."
+    )
+
+
+class Publication(Strict):
+    """Publishing an evaluation again: what earlier reports revealed (engine/run/record.py)."""
+
+    evaluation: str | None = Field(
+        default=None,
+        description="The evaluation's identity: its runs are the same evaluation. Default: the programme's "
+        "organisation and title, so set it before editing either.",
+    )
+    record: str | None = Field(
+        default=None,
+        description="The folder of the private record of every published run's participants (salted hashes), "
+        "relative to this spec's folder. Keep it with the national data, never in a report folder or the cache. "
+        "Default: $JDLSPEC_RECORD_DIR, else .jdlspec-published/ beside the reference data.",
+    )
+    first: bool = Field(
+        default=False,
+        description="This is the first publication from this record: with no record at its place, one is started. "
+        "Without it, a missing record blocks publication (a re-run could not be checked against earlier reports).",
+    )
+    withdrawn: list[Annotated[str, Field(pattern=r"^[0-9a-f]{12}$")]] = Field(
+        default=[],
+        description="Earlier publications that were withdrawn, by the record id a refusal names (12 hex "
+        "characters): this run may differ from them by fewer people than report.suppress_below.",
     )
 
 
@@ -397,6 +424,11 @@ class Spec(Strict):
     statistics: Statistics = Field(default_factory=Statistics, description="Significance level and power.")
     small_groups: SmallGroups = Field(default_factory=SmallGroups, description="Rules for small groups.")
     report: Report = Field(default_factory=Report, description="Report title, date, contacts and wording options.")
+    publication: Publication = Field(
+        default_factory=Publication,
+        description="Runs published before: this run's groups may not differ from theirs by fewer people than "
+        "report.suppress_below (the record of their participants, the evaluation's identity, withdrawn reports).",
+    )
     service: Service = Field(
         default_factory=Service,
         description="The service's identity: its name, the national data's name and who ran the analysis. "

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 NOT_SHOWN = ("data", "exclusions", "measures", "spec_version", "statistics", "small_groups", "balance",
              "report.forbidden_phrases", "report.published", "report.suppress_below", "matching.method",
              "matching.caliper", "matching.ratio", "matching.replace", "matching.reference_levels",
-             "matching.categorical")
+             "matching.categorical", "publication")
 
 
 

@@ -88,9 +88,11 @@ def test_programme_name_that_claims_is_refused(reports, tmp_path, run_cli):
     lpt = copy_report(reports[0], tmp_path)
     data = json.loads((lpt / "results.json").read_text(encoding="utf-8"))
     data["spec"]["programme"]["name"] = "the mentoring programme, which is proven to reduce re-offending"
+    del data["content_sha256"]  # edited by hand: read with a warning, and checked
     (lpt / "results.json").write_text(json.dumps(data), encoding="utf-8")
     result = run_cli("bulletin", lpt, "--out", tmp_path / "bulletin")
     assert result.exit_code == 1
+    assert "has no content digest" in result.output
     assert "results.json:1: spec.programme.name:" in result.output and "(rule: no-proof)" in result.output
 
 
@@ -105,7 +107,7 @@ def test_folders_without_results_or_with_another_schema_are_refused(reports, tmp
     lines = result.output.splitlines()
     assert any(line.endswith("results.json: schema_version: is 3, but this jdlspec reads results of schema "
                              "version 2 only; run the evaluation again with this jdlspec") for line in lines)
-    assert any(line.endswith("empty: is not a jdlspec report folder (no results.json); give the folders that "
+    assert any(line.endswith("empty: is not a jdlspec report folder (no results.json); give a folder that "
                              "jdlspec run wrote") for line in lines)
     assert "Traceback" not in result.output
 

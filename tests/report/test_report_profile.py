@@ -42,13 +42,18 @@ def cohort() -> Cohort:
                   not_identified_n=3, attrition=[])
 
 
+def threshold(made, value: int):
+    """The spec with report.suppress_below set below its floor (3): the profile builder takes any threshold."""
+    return made.model_copy(update={"report": made.report.model_copy(update={"suppress_below": value})})
+
+
 def shares_of(shares):
     return [(s.level, s.count, round(s.percent, 2), s.suppressed) for s in shares]
 
 
 def test_matched_participants_are_profiled_with_suppression():
     treated = PARTICIPANTS.iloc[:5]  # r6 was not matched
-    profile = build_profile(cohort(), treated, spec(MC_PROGRAMME, report={"suppress_below": 2}))
+    profile = build_profile(cohort(), treated, threshold(spec(MC_PROGRAMME), 2))
     a = profile.analysed
     assert a.n == 5
     assert shares_of(a.sex) == [("M", 4, 80.0, False), ("F", 1, 20.0, True)]
@@ -79,7 +84,7 @@ def test_not_analysed_are_the_excluded_and_the_unmatched():
 def test_default_threshold_suppresses_below_five_and_zero_prints_all():
     treated = PARTICIPANTS.iloc[:5]
     assert all(s.suppressed for s in build_profile(cohort(), treated, spec(MC_PROGRAMME)).analysed.ethnicity)
-    shown = build_profile(cohort(), treated, spec(MC_PROGRAMME, report={"suppress_below": 0}))
+    shown = build_profile(cohort(), treated, threshold(spec(MC_PROGRAMME), 0))
     assert not any(s.suppressed for s in shown.analysed.ethnicity)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 from pathlib import Path
 
 import numpy as np
@@ -120,6 +121,18 @@ class Workspace:
         result = self.run(name) if command == "run" else self.validate(name)
         assert result.exit_code == 1, result.output
         return result.stderr.splitlines()[:-1]
+
+    def unsuppressed(self, name: str) -> dict:
+        """The results of spec `name` with suppression off (what an attacker tries to get back): computed by
+        the library, since no spec may turn disclosure control off (report.suppress_below is at least 3)."""
+        from dataclasses import replace
+
+        from engine.run.pipeline import compute_results
+        from engine.spec.loader import load_spec
+
+        loaded = load_spec(self.root / name)
+        spec = loaded.spec.model_copy(update={"report": loaded.spec.report.model_copy(update={"suppress_below": 0})})
+        return json.loads(compute_results(replace(loaded, spec=spec)).to_json())
 
     def report(self) -> str:
         return (self.root / "out" / "report.md").read_text(encoding="utf-8")
