@@ -8,9 +8,15 @@ the engine version and a fingerprint of the engine's own code (so a changed stat
 served from an old run). A hit gives the stored results with the new spec's identity and texts;
 the report is then rendered and checked exactly as after a full run.
 
-Entries live in `.jdlspec-cache/` in the working folder (or $JDLSPEC_CACHE_DIR), one folder per
-key: results.json, and the charts drawn from them for each version of the spec's short texts
-(titles and names; editing a long text such as the summary keeps the charts).
+Nothing is served that was not computed from these inputs. The files are hashed before the run, as the
+run reads them (results.json's hashes) and after it: a file saved meanwhile stores nothing (and the run
+is refused, engine.run.pipeline). An entry is read as any results.json from elsewhere is
+(engine.results_check: schema, digest, consistency, disclosure), and must match this spec's inputs and
+settings; one that fails is recomputed. Entries hold results only, never a report folder's files (the
+charts are drawn again from the results), and a link, pipe or device in the cache is never read.
+
+Entries live in `.jdlspec-cache/` in the working folder (or $JDLSPEC_CACHE_DIR, `~` expanded), one folder
+per key, holding results.json.
 """
 
 from __future__ import annotations
@@ -18,26 +24,26 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from functools import lru_cache
 from pathlib import Path
 
 from engine import __version__
+from engine.errors import UserError, display_path
+from engine.files import refuse
 from engine.results import ProgrammeInfo, Results, SpecInfo
+from engine.results_check import read_results
+from engine.run.publish import MARKER
 from engine.spec.loaded import LoadedSpec, file_sha256
 
 CACHE_DIR = ".jdlspec-cache"
-TEXT_KEYS = {  # spec keys that only change words, never a number: editing them keeps the cache
+TEXT_KEYS = {  # spec keys that never change a number: editing them keeps the cache
     "programme": None,  # None: the whole section
     "service": None,
+    "publication": None,  # checked against the publication record on every run, cached or not
     "report": {"title", "published", "analyses_intro", "contacts", "footer", "forbidden_phrases"},
 }
 ANALYSIS_TEXT_KEYS = {"description"}
-PROSE_KEYS = {  # long texts no chart shows: editing them keeps the stored charts (any other edit redraws)
-    "programme": {"summary", "in_their_own_words", "response", "profile_note"},
-    "report": {"published", "analyses_intro", "contacts", "footer", "forbidden_phrases"},
-}
-
-
 def statistical_settings(loaded: LoadedSpec) -> dict:
     """The spec without its texts, as JSON-ready data: what the numbers depend on."""
     settings = loaded.spec.model_dump(mode="json")
@@ -77,77 +83,105 @@ def code_fingerprint() -> str:
 
 
 def cache_root() -> Path:
-    return Path(os.environ.get("JDLSPEC_CACHE_DIR") or CACHE_DIR)
+    """$JDLSPEC_CACHE_DIR (with ~ expanded), else .jdlspec-cache in the working folder."""
+    named = os.environ.get("JDLSPEC_CACHE_DIR")
+    return Path(named).expanduser() if named else Path(CACHE_DIR)
+
+
+def input_hashes(loaded: LoadedSpec) -> dict[str, str] | None:
+    """Each data file's SHA-256 as it is now; None when one is not a regular file that can be read (the full
+    run says why)."""
+    hashes = {}
+    for role in ("reference", "submission"):
+        path = loaded.resolve(getattr(loaded.spec.data, role))
+        try:
+            if not stat.S_ISREG(path.stat().st_mode):
+                return None
+            hashes[role] = file_sha256(path)
+        except OSError:
+            return None
+    return hashes
 
 
 class RunCache:
-    """One evaluation's cache entry: its stored results and the charts drawn from them."""
+    """One evaluation's cache entry: its stored results (never a report folder's files)."""
 
-    def __init__(self, loaded: LoadedSpec, key: str, root: Path):
+    def __init__(self, loaded: LoadedSpec, hashes: dict[str, str], root: Path):
         self.loaded = loaded
-        self.key = key
-        self.folder = root / key
+        self.hashes = hashes  # the data files as they were before the run read them
+        parts = [__version__, code_fingerprint(), statistics_sha256(statistical_settings(loaded))]
+        parts += [f"{role}={digest}" for role, digest in hashes.items()]
+        self.key = hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+        self.folder = root / self.key
 
     @classmethod
-    def for_spec(cls, loaded: LoadedSpec) -> RunCache | None:
-        """The entry for this spec and its input files; None when an input cannot be read (the full run says why)."""
-        data = loaded.spec.data
-        parts = [__version__, code_fingerprint(), statistics_sha256(statistical_settings(loaded))]
-        for name, relative in (("reference", data.reference), ("submission", data.submission)):
-            path = loaded.resolve(relative)
-            if not path.is_file():
-                return None
-            try:
-                parts.append(f"{name}={file_sha256(path)}")
-            except OSError:
-                return None
-        key = hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
-        return cls(loaded, key, cache_root())
+    def for_spec(cls, loaded: LoadedSpec, use_cache: bool = True) -> RunCache | None:
+        """The entry for this spec and its input files as they are now; None when an input cannot be read.
+        Without `use_cache` it only holds the hashes (for the run's own check and the publication record)."""
+        root = cache_root()
+        if use_cache:
+            _check_root(root)
+        hashes = input_hashes(loaded)
+        return None if hashes is None else cls(loaded, hashes, root)
 
     def results(self) -> Results | None:
-        """The stored results, re-labelled with this spec's file, hashes and analysis descriptions."""
+        """The stored results, re-labelled with this spec's file, hashes and analysis descriptions; None (run in
+        full) when there is no entry, or one that fails any check a reader of results.json makes or was not
+        computed from these inputs and settings."""
+        path = self.folder / "results.json"
+        if self.folder.is_symlink() or not (path.exists() or path.is_symlink()):
+            return None
         try:
-            stored = Results.from_json((self.folder / "results.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None  # no entry, or one this version cannot read: run in full
-        descriptions = {a.name: a.description for a in self.loaded.spec.analyses}
-        if set(descriptions) != {a.name for a in stored.analyses}:
+            stored, warnings = read_results(path, follow_links=False)
+        except UserError:
+            return None
+        spec = self.loaded.spec
+        descriptions = {a.name: a.description for a in spec.analyses}
+        if warnings or not self._matches(stored, descriptions):
             return None
         analyses = [a.model_copy(update={"description": descriptions[a.name]}) for a in stored.analyses]
         return stored.model_copy(update={"spec": spec_info(self.loaded), "analyses": analyses})
 
+    def _matches(self, stored: Results, descriptions: dict) -> bool:
+        spec = self.loaded.spec
+        return (stored.engine_version == __version__
+                and stored.spec.statistics_sha256 == statistics_sha256(statistical_settings(self.loaded))
+                and {role: f.sha256 for role, f in stored.inputs.items()} == self.hashes
+                and [(a.name, a.headline) for a in stored.analyses] == [(a.name, a.headline) for a in spec.analyses]
+                and stored.measures == list(spec.measures)
+                and stored.suppress_below == spec.report.suppress_below
+                and stored.significance_level == spec.statistics.significance_level)
+
+    def changed_during_run(self, results: Results) -> list[str]:
+        """The data files whose bytes the run may not have read as they were hashed: changed between the hash
+        taken before the run, the one taken as it read them, and now."""
+        now = input_hashes(self.loaded) or {}
+        return [getattr(self.loaded.spec.data, role) for role, before in self.hashes.items()
+                if not before == results.inputs[role].sha256 == now.get(role)]
+
     def store(self, results: Results) -> None:
         """Keep the results for the next run; a cache that cannot be written only costs time."""
-        self._write("results.json", results.to_json().encode("utf-8"))
-
-    def _charts_folder(self) -> str:
-        """Charts show the spec's short texts (titles, names) too: one folder per version of them."""
-        texts = self.loaded.spec.model_dump(mode="json")
-        for section, keys in PROSE_KEYS.items():
-            texts[section] = {k: v for k, v in texts[section].items() if k not in keys}
-        return f"charts-{statistics_sha256(texts)[:16]}"
-
-    def stored_charts(self) -> dict[str, bytes] | None:
-        """The charts drawn from these results for this spec's short texts, if stored."""
-        folder = self.folder / self._charts_folder()
+        target = self.folder / "results.json"
         try:
-            names = json.loads((folder / "index.json").read_text(encoding="utf-8"))
-            return {name: (folder / Path(name).name).read_bytes() for name in names}
-        except (OSError, ValueError, TypeError):
-            return None
-
-    def store_charts(self, charts: dict[str, bytes]) -> None:
-        folder = self._charts_folder()
-        for name, data in charts.items():
-            self._write(f"{folder}/{Path(name).name}", data)
-        self._write(f"{folder}/index.json", json.dumps(sorted(charts)).encode("utf-8"))
-
-    def _write(self, name: str, data: bytes) -> None:
-        target = self.folder / name
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if self.folder.is_symlink():
+                return
+            self.folder.mkdir(parents=True, exist_ok=True)
             temporary = target.with_name(f".{target.name}.{os.getpid()}")
-            temporary.write_bytes(data)
+            handle = os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, 0o644)
+            with os.fdopen(handle, "wb") as file:
+                file.write(results.to_json().encode("utf-8"))
             os.replace(temporary, target)  # readers see the old file or the new one, never half of one
         except OSError:
             pass  # a read-only or full disk: the run goes on, the next one computes again
+
+
+def _check_root(root: Path) -> None:
+    """The cache is safe to delete, so it may never be (or be in) a report folder, nor anything but a folder."""
+    where = display_path(root)
+    named = "JDLSPEC_CACHE_DIR" if os.environ.get("JDLSPEC_CACHE_DIR") else "the cache folder"
+    if (root.exists() or root.is_symlink()) and not root.is_dir():
+        refuse(where, f"{named} is not a folder; point JDLSPEC_CACHE_DIR at a folder (or unset it)")
+    resolved = root.absolute().resolve()
+    if any((folder / MARKER).exists() for folder in (resolved, *resolved.parents)):
+        refuse(where, f"{named} is inside a report folder, which a run replaces whole; the cache never holds a "
+               "report's files: point JDLSPEC_CACHE_DIR elsewhere")

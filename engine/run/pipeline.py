@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from engine import __version__
 from engine.claims.pieces import check_spec_text
-from engine.disclosure import suppress, too_few_compared
+from engine.disclosure import suppress, too_few_analysed, too_few_compared
 from engine.errors import AnalysisError, Problem, UserError, display_path
 from engine.run.publish import publish, report_folder
 from engine.run.side_process import AsideProcess, binary_files
@@ -22,6 +22,7 @@ from engine.render.html import render_html
 from engine.report import report_markdown
 from engine.run.progress import Progress
 from engine.run.cache import RunCache, spec_info
+from engine.run.record import Groups, PublicationRecord, identities
 from engine.results import AnalysisResult, Results
 from engine.spec.loaded import LoadedSpec
 from engine.spec.loader import load_spec
@@ -33,13 +34,15 @@ if TYPE_CHECKING:
 
 def run_spec(
     spec_path: Path, out: Path | None = None, progress: Progress | None = None, use_cache: bool = True,
-    pdf: bool = False, aside: AsideProcess | None = None,
+    pdf: bool = False, aside: AsideProcess | None = None, record_dir: str | None = None,
 ) -> Path:
     """Run one evaluation and publish its report folder; returns the folder (with report.pdf when `pdf`).
 
     With the cache, a spec whose statistical part and input files are unchanged reuses the stored
-    results (engine/run/cache.py); the report is rendered and checked as after a full run. An `aside`
-    process (one run from the command line, a core to spare) makes the workbook and charts."""
+    results (engine/run/cache.py); the report is rendered and checked as after a full run. Every run is
+    checked against the publication record (engine/run/record.py) before its folder is published. An
+    `aside` process (one run from the command line, a core to spare) makes the workbook and charts.
+    `record_dir`: the publication record to use where the spec names none (a batch worker's command's)."""
     progress = progress or Progress(enabled=False)
     if pdf:
         from engine.render.pdf import require_pdf_engine
@@ -47,24 +50,41 @@ def run_spec(
         require_pdf_engine()  # before any statistics: say at once that no PDF can be made
     with progress.stage("reading the spec"):
         loaded = load_spec(spec_path)
-        cache = RunCache.for_spec(loaded) if use_cache else None
-        results = cache.results() if cache else None
+        folder = destination(spec_path, out)
+        record = PublicationRecord.for_spec(loaded, folder, record_dir)  # a missing one: refused before statistics
+        cache = RunCache.for_spec(loaded, use_cache)  # the inputs' hashes before the run reads them
+        results = cache.results() if cache and use_cache else None
+        if results is not None and not record.knows(cache.key):
+            results = None  # never published: its groups must be checked against the record
         if aside:
-            aside.expect(charts=results is None or cache.stored_charts() is None)
+            aside.expect(charts=True)
         check_spec_text(loaded)  # overclaims in the spec's own text fail before any statistics
+    groups = None
     if results is None:
         if aside is None:
             import_in_background(REPORT_WRITERS)  # loaded while the statistics run
-        results = compute_results(loaded, progress)
-        if cache:
+        results, groups = compute(loaded, progress)
+        unchanged(loaded, cache, results)
+        if cache and use_cache:
             cache.store(results)
     with progress.stage("writing the report"):
-        files = report_files(loaded, results, cache, aside)
+        files = report_files(loaded, results, aside)
         if pdf:
             from engine.render.pdf import html_to_pdf
 
             files["report.pdf"] = html_to_pdf(files["report.html"].decode("utf-8"))
-        return publish(destination(spec_path, out), files)
+        with record.publishing(results, groups, cache.key if cache else None):
+            return publish(folder, files)
+
+
+def unchanged(loaded: LoadedSpec, cache: RunCache | None, results: Results) -> None:
+    """Refuse a run during which a data file was saved: its report could certify bytes it did not read."""
+    changed = cache.changed_during_run(results) if cache else ["data"]
+    if changed:
+        key = f"data.{'reference' if changed[0] == loaded.spec.data.reference else 'submission'}"
+        raise UserError(Problem(loaded.display, *loaded.locate(key), key, f"{changed[0]} changed while the run read "
+                                "it, so the report could not say which data it was made from; run again once it is "
+                                "saved"))
 
 
 def destination(spec_path: Path, out: Path | None) -> Path:
@@ -95,6 +115,11 @@ def shared_destinations(spec_paths: list[Path], out: Path | None) -> list[Proble
 
 def compute_results(loaded: LoadedSpec, progress: Progress | None = None) -> Results:
     """Everything the report says, as numbers: the results.json of docs/architecture.md §4."""
+    return compute(loaded, progress)[0]
+
+
+def compute(loaded: LoadedSpec, progress: Progress | None = None) -> tuple[Results, Groups]:
+    """The results, and who is in each group they describe (for the publication record only)."""
     from engine.run.prepare import prepare
     from engine.stages.profile import build_profile, released_from_custody
 
@@ -103,14 +128,17 @@ def compute_results(loaded: LoadedSpec, progress: Progress | None = None) -> Res
     prepared = prepare(loaded, progress)  # the dry run `validate` does: data, linking, exclusions, minimum size
     inputs, cohort = prepared.inputs, prepared.cohort
     analyses, fit = [], []
+    link_on = list(spec.data.link_on)
+    groups = {}
     for number, analysis in enumerate(spec.analyses):
         with progress.stage(f"analysis {analysis.name}"):
             result, matched, unlike = analyse(loaded, cohort, number)
-        few = too_few_compared(loaded, number, result)
+        few = too_few_compared(loaded, number, result) or too_few_analysed(loaded, result.treatment_n, number)
         if few is not None:
             raise UserError(few)
         analyses.append(result)
         fit += unlike
+        groups[analysis.name] = identities(matched, link_on)
         if analysis.headline:
             headline_treated = matched
     with progress.stage("profile of the treatment group"):
@@ -128,7 +156,7 @@ def compute_results(loaded: LoadedSpec, progress: Progress | None = None) -> Res
         released_from_custody=released_from_custody(headline_treated),
         synthetic=inputs.synthetic,
     )
-    return suppress(results, spec.report.suppress_below)  # every output is made from the suppressed results
+    return suppress(results, spec.report.suppress_below), groups  # every output is made from the suppressed results
 
 
 def analyse(loaded: LoadedSpec, cohort: Cohort, number: int):
@@ -190,21 +218,15 @@ def analyse(loaded: LoadedSpec, cohort: Cohort, number: int):
                                                                                analysis.name)
 
 
-def report_files(
-    loaded: LoadedSpec, results: Results, cache: RunCache | None = None, aside: AsideProcess | None = None,
-) -> dict[str, bytes]:
+def report_files(loaded: LoadedSpec, results: Results, aside: AsideProcess | None = None) -> dict[str, bytes]:
     """Every file of the report folder, in memory: nothing is written until all of them exist."""
-    charts = cache.stored_charts() if cache else None
     if aside:
-        binaries = aside.request(loaded, results, charts is None)  # made aside from now on
+        binaries = aside.request(loaded, results, True)  # made aside from now on
     else:
-        binaries = partial(binary_files, loaded, results, charts is None)
+        binaries = partial(binary_files, loaded, results, True)
     markdown_text = report_markdown(loaded, results)  # refuses any claim the rules forbid
     made = binaries()
-    if charts is None:
-        charts = {name: data for name, data in made.items() if name.startswith("charts/")}
-        if cache:
-            cache.store_charts(charts)
+    charts = {name: data for name, data in made.items() if name.startswith("charts/")}
     return {
         "report.md": markdown_text.encode("utf-8"),
         "report.html": render_html(markdown_text, charts, loaded.spec.title, results.synthetic).encode("utf-8"),

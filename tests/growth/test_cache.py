@@ -9,6 +9,7 @@ import pytest
 from engine.run import pipeline
 from engine.run.cache import RunCache, statistical_settings
 from engine.results import Results
+from engine.run.record import start_record
 from engine.spec.loader import load_spec
 
 @pytest.fixture
@@ -25,11 +26,18 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def unpublished(monkeypatch, tmp_path):
+    """A publication record that holds nothing yet (as if the earlier runs had not been published)."""
+    folder = tmp_path / "another-record"
+    start_record(folder)
+    monkeypatch.setenv("JDLSPEC_RECORD_DIR", str(folder))
+
+
 def no_statistics(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("the statistics ran although only texts changed")
 
-    monkeypatch.setattr(pipeline, "compute_results", refuse)
+    monkeypatch.setattr(pipeline, "compute", refuse)
 
 
 def test_text_edit_reuses_results_and_matches_a_full_run(specs, tmp_path, monkeypatch, run_cli, files_of):
@@ -79,9 +87,10 @@ def test_statistical_or_data_edit_recomputes(specs, tmp_path, monkeypatch, chang
         spec.write_text(spec.read_text(encoding="utf-8") + "statistics:\n  significance_level: 0.1\n", encoding="utf-8")
     else:
         edit(spec, "report:\n", "report:\n  suppress_below: 3\n")
+    unpublished(monkeypatch, tmp_path)  # a group a few people apart from the first would be refused
     calls = []
-    real = pipeline.compute_results
-    monkeypatch.setattr(pipeline, "compute_results", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = pipeline.compute
+    monkeypatch.setattr(pipeline, "compute", lambda *a, **k: calls.append(1) or real(*a, **k))
     result = run_cli("run", str(spec), "--out", str(tmp_path / "b"), "-q")
     assert result.exit_code == 0, result.output
     assert calls == [1]
@@ -91,8 +100,8 @@ def test_no_cache_always_recomputes(specs, tmp_path, monkeypatch, run_cli):
     spec = specs / "making_connections.yaml"
     assert run_cli("run", str(spec), "--out", str(tmp_path / "a"), "-q").exit_code == 0
     calls = []
-    real = pipeline.compute_results
-    monkeypatch.setattr(pipeline, "compute_results", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = pipeline.compute
+    monkeypatch.setattr(pipeline, "compute", lambda *a, **k: calls.append(1) or real(*a, **k))
     assert run_cli("run", str(spec), "--out", str(tmp_path / "a"), "-q", "--no-cache").exit_code == 0
     assert calls == [1]
 

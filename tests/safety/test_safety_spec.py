@@ -8,6 +8,8 @@ import os
 
 import pytest
 
+from engine.run.record import start_record
+
 ALIAS = ("aliases (*name) are not allowed in a spec; write the value out in full "
          "(anchors and aliases can make a small file expand without end)")
 
@@ -69,7 +71,7 @@ def test_outcomes_identifiers_dates_and_the_programme_flag_cannot_be_matching_va
     assert errors == [f"spec.yaml:15:20: matching.variables.1: '{variable}' cannot be a matching variable: {why}"]
 
 
-def test_exclusions_run_in_the_fixed_order_whatever_the_spec_says(work):
+def test_exclusions_run_in_the_fixed_order_whatever_the_spec_says(work, monkeypatch):
     for person in work.submission[60:64]:  # duplicates of earlier records, some not identified
         person["offender_id"] = work.submission[0]["offender_id"]
     work.submission[65]["offender_id"] = "Z99999"
@@ -90,6 +92,8 @@ def test_exclusions_run_in_the_fixed_order_whatever_the_spec_says(work):
                                   "a person with no reference record or no index event has no outcome to measure"]
     work.write_spec(("[duplicates, not_identified, no_matching_sentence, sexual_offence]",
                      "[no_matching_sentence, not_identified]"))
+    start_record(work.root / "record")  # the duplicates now count: a group a few people apart, published apart
+    monkeypatch.setenv("JDLSPEC_RECORD_DIR", str(work.root / "record"))
     result = work.run()
     assert result.exit_code == 0, result.output
     flow = json.loads((work.root / "out" / "results.json").read_text())["attrition"]
