@@ -28,6 +28,10 @@ class _Cli(typer.Typer):
             self._call(*args, **kwargs)
         except SystemExit as done:
             _leave(done.code)
+        except KeyboardInterrupt:
+            print("jdlspec: interrupted (Ctrl-C); a report folder is replaced only when all of it was written",
+                  file=sys.stderr)
+            _leave(130)
         _leave(0)
 
     def _call(self, *args, **kwargs) -> None:
@@ -212,20 +216,22 @@ def run(
     pdf: Annotated[bool, typer.Option("--pdf", help="Also write report.pdf (A4), printed by Chromium.")] = False,
     scheduler: Annotated[Optional[str], typer.Option(
         help="Several specs: run them on this Dask scheduler (e.g. tcp://host:8786) instead of local processes.")] = None,
+    scheduler_timeout: Annotated[float, typer.Option(
+        min=1, max=3600, help="Seconds the Dask scheduler has to answer with a worker.")] = 30.0,
 ) -> None:
     """Run evaluations and write each report folder (several specs run in parallel)."""
     from engine.run.side_process import AsideProcess
 
     aside = AsideProcess() if len(specs) == 1 and not scheduler else None  # first: it imports while we do
     try:
-        _run(specs, out, quiet, no_cache, pdf, scheduler, aside)
+        _run(specs, out, quiet, no_cache, pdf, scheduler, aside, scheduler_timeout)
     finally:
         if aside:
             aside.close()
 
 
 def _run(specs: list[Path], out: Path | None, quiet: bool, no_cache: bool, pdf: bool, scheduler: str | None,
-         aside: AsideProcess | None) -> None:
+         aside: AsideProcess | None, scheduler_timeout: float = 30.0) -> None:
     from engine.run.pipeline import run_spec, shared_destinations
     from engine.run.progress import Progress
 
@@ -236,7 +242,7 @@ def _run(specs: list[Path], out: Path | None, quiet: bool, no_cache: bool, pdf: 
     if clashes:
         _fail(UserError(clashes), wrote_nothing=True)
     if len(specs) > 1 or scheduler:
-        _run_batch(specs, not no_cache, scheduler, pdf)
+        _run_batch(specs, not no_cache, scheduler, pdf, scheduler_timeout)
         return
     problems = []
     for path in specs:
@@ -254,18 +260,23 @@ def _run(specs: list[Path], out: Path | None, quiet: bool, no_cache: bool, pdf: 
         _fail(UserError(problems), wrote_nothing=len(specs) == 1)
 
 
-def _run_batch(specs: list[Path], use_cache: bool, scheduler: str | None, pdf: bool) -> None:
-    from engine.run.batch import executor_for, run_batch
+def _run_batch(specs: list[Path], use_cache: bool, scheduler: str | None, pdf: bool, timeout: float) -> None:
+    """One line per evaluation as it ends (ok, failed, not run), then the summary, whatever happened."""
+    from engine.run.batch import problems_of, run_local, run_on_cluster, summary
 
     try:
-        with executor_for(scheduler, len(specs)) as executor:
-            outcomes = run_batch(specs, executor, use_cache, echo=typer.echo, pdf=pdf)
+        if scheduler:
+            outcomes = run_on_cluster(specs, scheduler, timeout, use_cache, pdf, echo=typer.echo)
+        else:
+            outcomes = run_local(specs, use_cache, pdf, echo=typer.echo)
     except UserError as error:
         _fail(error, wrote_nothing=True)
-    failed = [o for o in outcomes if o.folder is None]
-    typer.echo(f"{len(outcomes) - len(failed)} of {len(outcomes)} evaluations written.")
-    if failed:
-        _fail(UserError([p for o in failed for p in o.problems]), wrote_nothing=False)
+    typer.echo(summary(outcomes))
+    problems = problems_of(outcomes)
+    if problems:
+        _fail(UserError(problems), wrote_nothing=False)
+    if any(o.state != "ok" for o in outcomes):  # a bug in jdlspec: its line said so
+        raise typer.Exit(1)
 
 
 @app.command()
