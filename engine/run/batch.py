@@ -108,25 +108,37 @@ def _stop(pending, futures, made, outcomes, echo, why: str) -> None:
 
 def run_local(specs: list[Path], use_cache: bool, pdf: bool, echo: Callable[[str], None]) -> list[Outcome]:
     """The batch in local worker processes; the evaluations of a worker that died run again one by one."""
-    pool = local_pool(len(specs))
-    try:
-        outcomes = run_batch(specs, pool, use_cache, echo, pdf)
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+    outcomes = in_pool(specs, use_cache, pdf, echo)
     again = [i for i, o in enumerate(outcomes) if o.state == "not run" and not o.problems]  # their worker died
     for i in again:
-        if any(o.problems and o.problems[0].message == INTERRUPTED for o in outcomes):
+        if any(interrupted(o) for o in outcomes):
             outcomes[i] = ended(outcomes[i].spec, "not run", INTERRUPTED)
         else:
-            single = local_pool(1)
-            try:
-                [outcome] = run_batch([specs[i]], single, use_cache, lambda line: None, pdf)
-            finally:
-                single.shutdown(wait=False, cancel_futures=True)
+            [outcome] = in_pool([specs[i]], use_cache, pdf, lambda line: None)
             outcomes[i] = outcome if outcome.state != "not run" or outcome.problems else \
                 ended(outcome.spec, "failed", WORKER_DIED)
         echo(outcomes[i].line())
     return outcomes
+
+
+def in_pool(specs: list[Path], use_cache: bool, pdf: bool, echo: Callable[[str], None]) -> list[Outcome]:
+    """The specs in a pool of their own. Interrupted, its workers are ended at once: the interpreter's exit
+    would otherwise wait for them (concurrent.futures joins its workers), minutes for a long evaluation."""
+    pool = local_pool(len(specs))
+    outcomes: list[Outcome] = []
+    try:
+        outcomes = run_batch(specs, pool, use_cache, echo, pdf)
+    finally:
+        workers = list((pool._processes or {}).values())  # no public way to end them before Python 3.14
+        pool.shutdown(wait=False, cancel_futures=True)
+        if not outcomes or any(interrupted(o) for o in outcomes):
+            for process in workers:
+                process.kill()
+    return outcomes
+
+
+def interrupted(outcome: Outcome) -> bool:
+    return bool(outcome.problems) and outcome.problems[0].message == INTERRUPTED
 
 
 def local_pool(tasks: int) -> ProcessPoolExecutor:

@@ -95,7 +95,8 @@ def test_a_spec_that_cannot_be_read_fails_at_once(specs, monkeypatch):
 
 
 SCRIPT = """
-import sys, time
+import signal, sys, time
+signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a terminal (a background job ignores Ctrl-C)
 sys.path.insert(0, {root!r})
 from pathlib import Path
 import engine.run.pipeline as pipeline
