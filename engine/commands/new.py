@@ -17,6 +17,8 @@ from engine.inputs.values import SUBMISSION_EXAMPLE, SUBMISSION_HEADER
 
 TEMPLATE = Path(__file__).resolve().parent / "new_spec.yaml"
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+MAX_NAME = 100  # "<name>_submission_template.csv" must fit the 255 bytes a file name may have, with room
+WINDOWS_RESERVED = re.compile(r"^(CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9])$", re.IGNORECASE)  # files Windows cannot hold
 SCHEMA_FILE = "jdlspec.schema.json"
 
 
@@ -37,8 +39,15 @@ def plain_name(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]+", "_", ascii_text).strip("_-").lower() or "mentoring_2025"
 
 
-def name_problem(name: str) -> str:
-    """Why `name` cannot be an evaluation's name, with the command that would work."""
+def name_problem(name: str) -> str | None:
+    """Why `name` cannot be an evaluation's name, with the command that would work; None when it can."""
+    if NAME.match(name) and len(name) <= MAX_NAME and not WINDOWS_RESERVED.match(name):
+        return None
+    if len(name) > MAX_NAME:
+        return f"a name has at most {MAX_NAME} characters (it becomes file names), e.g. {plain_name(name[:40])}"
+    if WINDOWS_RESERVED.match(name):
+        return (f"'{name}' is a device name on Windows, where {name}.yaml cannot be a file; choose another name, "
+                f"e.g. {name.lower()}_evaluation")
     if "/" in name or "\\" in name:
         where = Path(name.replace("\\", "/"))
         return (f"a name, not a path: to write it in a folder, run "
@@ -60,21 +69,34 @@ def clash(path: Path) -> Problem | None:
 
 
 def new_evaluation(name: str, folder: Path) -> list[Path]:
-    """Write folder/NAME.yaml and folder/data/NAME_submission_template.csv; returns the paths."""
-    if not NAME.match(name):
-        raise UserError(Problem(name, None, None, "", name_problem(name)))
+    """Write folder/NAME.yaml and folder/data/NAME_submission_template.csv; returns the paths. Both or
+    neither: a file that cannot be written takes back the other, and a data folder made for them."""
+    problem = name_problem(name)
+    if problem is not None:
+        raise UserError(Problem(name[:MAX_NAME] + ("…" if len(name) > MAX_NAME else ""), None, None, "", problem))
     spec = folder / f"{name}.yaml"
     template = folder / "data" / f"{name}_submission_template.csv"
-    clashes = [found for path in (spec, template) if (found := clash(path))]
-    if clashes:
-        raise UserError(clashes)
     from engine.files import os_errors
 
     with os_errors(display_path(folder), "cannot write the new evaluation"):
-        template.parent.mkdir(parents=True, exist_ok=True)
-        with_schema = (folder / SCHEMA_FILE).is_file()
-        with spec.open("x", encoding="utf-8") as handle:  # "x": never replace a file made meanwhile
-            handle.write(spec_text(name, with_schema))
-        with template.open("x", encoding="utf-8", newline="") as handle:
-            handle.write(submission_template())
+        clashes = [found for path in (spec, template) if (found := clash(path))]
+        if clashes:
+            raise UserError(clashes)
+        texts = {spec: spec_text(name, (folder / SCHEMA_FILE).is_file()), template: submission_template()}
+        made_folders = [p for p in (template.parent, *template.parent.parents) if not p.exists()]
+        made: list[Path] = []
+        try:
+            template.parent.mkdir(parents=True, exist_ok=True)
+            for path in texts:  # "x": never replace a file made meanwhile; both exist before either is filled
+                path.open("x").close()
+                made.append(path)
+            for path, text in texts.items():
+                path.write_text(text, encoding="utf-8", newline="")
+        except BaseException:
+            for path in made:
+                path.unlink(missing_ok=True)
+            for path in made_folders:
+                if path.is_dir() and not any(path.iterdir()):
+                    path.rmdir()
+            raise
     return [spec, template]
