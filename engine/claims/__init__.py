@@ -55,6 +55,8 @@ def find_breaches(text: str, licence: Licence, *, engine: bool = False, quoted: 
                 if b.rule != "no-unreadable"]
     names = tuple(sorted({reader_line(n)[0] for n in names + licence.names if n.strip()}, key=len, reverse=True))
     found = _breaches(text, licence, engine, quoted, phrases, names)
+    if engine:  # the engine writes English; what it cannot read there are names and labels, checked on their own
+        found = [b for b in found if b.rule != "no-unreadable"]
     if RLO in text:
         seen = {(b.line, b.column) for b in found}
         written = _breaches(text.replace(RLO, "\u200b"), licence, engine, quoted, phrases, names)
