@@ -16,6 +16,7 @@ from engine.commands.documents import (FILE_LIMITS, FORMATS, MB, Block, Document
                                        plain_blocks, read_limited)
 from engine.errors import Problem, UserError, display_path
 from engine.results import Results
+from engine.results_check import read_report_results
 
 CAN_SAY = re.compile(r"^### What you can say about (.+):\s*\n+- ✓ \"(.+)\"\s*$", re.MULTILINE)
 RESULTS_LIMIT, REPORT_LIMIT = 20 * MB, 5 * MB  # results.json and report.md are tens of kilobytes
@@ -70,6 +71,7 @@ def report_licence(folder: Path) -> Licence:
         reason = (str(error) or type(error).__name__).splitlines()[0]
         raise UserError(Problem(display_path(results_path), None, None, "",
                                 f"not a jdlspec results file ({reason})")) from None
+    results = read_report_results(folder)  # its consistency, digest and bounds (engine.results_check)
     can_say = {}
     report = _report_file(folder / "report.md", REPORT_LIMIT, "")
     if report is not None:

@@ -90,7 +90,7 @@ ATTACKS = {
 }
 
 
-@pytest.mark.parametrize("command", ["bulletin", "diff"])
+@pytest.mark.parametrize("command", ["bulletin", "diff", "check"])
 @pytest.mark.parametrize("attack", sorted(ATTACKS))
 def test_every_reader_refuses_an_inconsistent_file_in_one_line(work, report, edited, command, attack):
     change, expected = ATTACKS[attack]
