@@ -24,7 +24,8 @@ NEVER_RULE = {"unreadable": "no-unreadable", "savings": "no-savings", "relative"
               "cause": "no-cause"}
 REASONS = {"too_few_events": "the numbers were too small to make reliable estimates",
            "no_variance": "every person had the same outcome", "suppressed": "the figures are suppressed",
-           "untestable": "no test could be made"}
+           "untestable": "no test could be made",
+           "small_comparison": "the comparison group was too small to estimate its spread"}
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class MeasureLicence:
     reported: bool
     significant: bool
     state: str
-    low: float | None = None  # the interval, per 100 people (rate-like, frequency) or days
+    low: float | None = None  # the interval the report states, per 100 people (rate-like, frequency) or days
     high: float | None = None
     reason: str | None = None  # why it is not reported
     can_say: str | None = None  # the engine's ✓ sentence for it
@@ -83,7 +84,8 @@ def _measure(measure: str, r: MeasureResult, can_say: str | None) -> MeasureLice
     reported = r.reported and not r.suppressed
     return MeasureLicence(
         measure, reported, r.significant and reported, r.state if reported else "not_significant",
-        r.ci_low * scale if r.ci_low is not None else None, r.ci_high * scale if r.ci_high is not None else None,
+        r.stated_low * scale if r.stated_low is not None else None,  # the report's own interval (MeasureResult)
+        r.stated_high * scale if r.stated_high is not None else None,
         None if reported else REASONS.get(r.not_reported_reason or "", REASONS["too_few_events"]), can_say,
         r.treatment * scale if reported and r.treatment is not None else None,
         r.difference * scale if reported and r.difference is not None else None)

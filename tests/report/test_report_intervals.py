@@ -4,8 +4,9 @@ Each headline measure of the headline analysis is drawn in a state of its decidi
 interval: Welch alone decides; the bootstrap decides and agrees with Welch, or overrules it either way,
 or cannot settle its verdict (inconclusive); the score interval decides where Welch's figures do not hold.
 Over all of them: every sentence that states an interval states one that agrees with the verdict (the
-two-sided "as many as ... or ... as many as" only for an interval holding 0), and the table keeps Welch's
-figures with a footnote wherever they disagree with the Yes/No.
+two-sided "as many as ... or ... as many as" only for an interval holding 0), the table keeps Welch's
+figures with a footnote wherever they disagree with the Yes/No, and a refusal quotes the interval the
+report states.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from report_fixtures import LPT_PROGRAMME, loaded, lpt_results, spec
 
+from engine.claims import Licence, find_breaches
 from engine.measures import MEASURES
 from engine.report import report_markdown
 from engine.results import DecidingTest, MeasureResult, MonteCarlo
@@ -81,6 +83,7 @@ def test_every_stated_interval_agrees_with_its_verdict(measures):
     results = base.model_copy(update={"analyses": [
         national.model_copy(update={"measures": {**national.measures, **measures}}), base.analyses[1]]})
     text = report_markdown(loaded(spec(LPT_PROGRAMME)), results)
+    licence = Licence.from_results(results)
     table_rows = [line for line in text.splitlines() if line.startswith("| National |") and ("| Yes" in line or
                                                                                           "| No" in line)]
     for measure, r in measures.items():
@@ -97,3 +100,8 @@ def test_every_stated_interval_agrees_with_its_verdict(measures):
         assert interval(r.table_low, r.table_high, places) in row
         assert ("†" in row) == (r.decided_by is not None and (not r.decided_by.welch_valid
                                 or r.welch_significant != r.significant or r.significant))
+        # a refusal quotes the interval the report states
+        unit = {"rate": "people per 100", "frequency": "offences per 100 people"}[measure]
+        about = "one-year re-offending rate" if measure == "rate" else "frequency of re-offending"
+        breach = find_breaches(f"This analysis shows that the programme reduces the {about}.", licence)[0]
+        assert f"{interval(low, high)} {unit}" in breach.message, breach.message
