@@ -234,7 +234,7 @@ BLAS_THREADS: str | None = None  # --blas-threads: OPENBLAS/OMP/MKL thread count
 def child(args: list[str]) -> dict:
     """Run one mode in a fresh interpreter; its last stdout line is the JSON result."""
     env = dict(os.environ)
-    if args[:2] in (["--mode", "stages"], ["--mode", "pipeline"]):  # as engine/__init__.py does for jdlspec itself
+    if args[:2] in (["--mode", "stages"], ["--mode", "pipeline"]):  # as the jdlspec program does (engine/run/speed.py)
         env.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
     if BLAS_THREADS:
         for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):

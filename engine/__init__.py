@@ -1,11 +1,7 @@
-"""jdlspec: declarative Justice Data Lab style re-offending impact reports."""
+"""jdlspec: declarative Justice Data Lab style re-offending impact reports.
 
-import os
+Importing it changes nothing global (no environment variable, no numpy setting): the command line's
+speed devices are turned on by the `jdlspec` program alone (engine/run/speed.py).
+"""
 
 __version__ = "0.1.0"
-
-# numpy asks the kernel for transparent huge pages for every large array; where the kernel then
-# compacts memory synchronously (THP defrag "madvise"), a million-record run spent over a second
-# more CPU (seconds of wall time on a busy machine) filling its design matrix. Set before numpy is
-# imported; NUMPY_MADVISE_HUGEPAGE=1 in the environment keeps numpy's default.
-os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")

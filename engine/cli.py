@@ -1,72 +1,130 @@
-"""The `jdlspec` command: validate, schema, synth, run.
+"""The `jdlspec` command line: typer commands that call the run and the other commands.
 
-User errors (a bad spec, bad data) print one line per problem and exit 1 with no traceback;
-anything else is a bug in jdlspec and keeps its traceback.
+Every command ends in one handler (`_Commands.main`, which typer's CliRunner goes through too):
+- 0: done;
+- 1: the user's input was refused: a UserError prints one line per problem and a count, a usage
+  mistake (an unknown option, a missing argument) one line; `check` with breaches;
+- 2: an internal error, a bug in jdlspec: one line asking the user to report it, naming the file
+  that holds the traceback (never a traceback on screen); a batch ends with 2 when any evaluation
+  failed that way, else 1 when any was refused;
+- 130: interrupted (Ctrl-C).
+The handler is the last resort: every known bad input has its own one-line message and exit 1.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+import platform
 import sys
+import tempfile
+import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 
 import typer
+from typer.core import TyperGroup
 
-from engine.errors import Problem, UserError
+from engine.errors import Problem, UserError, display_path
+from engine.run import speed
 
 if TYPE_CHECKING:
     from engine.run.side_process import AsideProcess
 
-class _Cli(typer.Typer):
-    """Usage mistakes (an unknown option, a missing argument, a value of the wrong kind) are refused like
-    every other mistake: one line and exit 1, not a boxed usage message with exit 2."""
+REFUSED, INTERNAL, INTERRUPTED = 1, 2, 130
 
-    def __call__(self, *args, **kwargs):
+
+class _Commands(TyperGroup):
+    """The app's command group, ending every command through `ending`."""
+
+    def main(self, *args, standalone_mode: bool = True, **kwargs):
+        code = ending(lambda: super(_Commands, self).main(*args, standalone_mode=False, **kwargs))
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+def ending(command: Callable[[], object]) -> int:
+    """Run the command; return its exit code, having printed why it failed if it did."""
+    try:
+        result = command()
+    except UserError as error:
+        refused(error.problems, getattr(error, "__notes__", []))
+        return REFUSED
+    except typer.TyperException as error:  # the command-line parser's: a usage mistake
+        ctx = getattr(error, "ctx", None)
+        where = ctx.command_path if ctx is not None else "jdlspec"
+        typer.echo(f"{where}: {error.format_message()} (see {where} --help)", err=True)
+        return REFUSED
+    except typer.Exit as done:
+        return done.exit_code
+    except KeyboardInterrupt:
+        result = INTERRUPTED
+    except Exception:  # noqa: BLE001 - the last resort: a bug in jdlspec
+        report_internal_error(traceback.format_exc())
+        return INTERNAL
+    if result == INTERRUPTED:  # typer ends a command that Ctrl-C interrupted with exit code 130 too
+        typer.echo("jdlspec: interrupted (Ctrl-C); a report folder is replaced only when all of it was written",
+                   err=True)
+    return result if isinstance(result, int) else 0
+
+
+def refused(problems: list[Problem], notes: list[str] = ()) -> None:
+    """One line per problem, then the count (and the notes: 'nothing was written')."""
+    for problem in problems:
+        typer.echo(str(problem), err=True)
+    count = len(problems)
+    typer.echo("; ".join([f"{count} problem{'s' if count != 1 else ''} found", *notes]) + ".", err=True)
+
+
+def report_internal_error(details: str) -> None:
+    """One line for the user; the traceback (with the version and the command) in a file it names."""
+    from engine import __version__
+
+    kind = details.strip().splitlines()[-1].split(":")[0] if details.strip() else "error"
+    try:
+        handle, name = tempfile.mkstemp(prefix="jdlspec-error-", suffix=".txt")
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(f"jdlspec {__version__}, Python {platform.python_version()}, {platform.platform()}\n"
+                       f"command: {' '.join(sys.argv)}\n\n{details}")
+        saved = f"with the file {Path(name).as_posix()}, which holds the details"
+    except OSError:
+        saved = "with the command you ran (the details could not be saved)"
+    typer.echo(f"jdlspec: internal error ({kind}): this is a bug in jdlspec, not a problem with your spec or "
+               f"data; please report it {saved}.", err=True)
+
+
+def writes(function: Callable) -> Callable:
+    """A command that writes files only when it succeeds: its refusal says that nothing was written."""
+    @functools.wraps(function)
+    def command(*args, **kwargs):
         try:
-            self._call(*args, **kwargs)
-        except SystemExit as done:
-            _leave(done.code)
-        except KeyboardInterrupt:
-            print("jdlspec: interrupted (Ctrl-C); a report folder is replaced only when all of it was written",
-                  file=sys.stderr)
-            _leave(130)
-        _leave(0)
+            return function(*args, **kwargs)
+        except UserError as error:
+            error.add_note("nothing was written")
+            raise
 
-    def _call(self, *args, **kwargs) -> None:
-        try:
-            result = super().__call__(*args, standalone_mode=False, **kwargs)
-        except Exception as error:  # the command-line parser's own errors have format_message and exit_code
-            if not (hasattr(error, "format_message") and hasattr(error, "exit_code")):
-                raise
-            if type(error).__name__ == "NoArgsIsHelpError":
-                error.show()
-                sys.exit(1)
-            where = error.ctx.command_path if getattr(error, "ctx", None) else "jdlspec"
-            typer.echo(f"{where}: {error.format_message()} (see {where} --help)", err=True)
-            sys.exit(1)
-        sys.exit(result if isinstance(result, int) else 0)
+    return command
 
 
-def _leave(code: object) -> NoReturn:
-    """End the process once the command is done: its files are written and closed, its helper process
-    stopped, and the output is flushed here, so the interpreter's teardown (freeing every object of the
-    run one by one: 0.15 s after LPT, more after millions of records) would only keep the prompt waiting."""
-    if code is not None and not isinstance(code, int):
-        print(code, file=sys.stderr)
-        code = 1
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code or 0)
-
-
-app = _Cli(
+app = typer.Typer(
+    cls=_Commands,
     add_completion=False,
-    no_args_is_help=True,
     pretty_exceptions_enable=False,
     help="Justice Data Lab style re-offending impact reports from a YAML spec.",
 )
+
+
+def main() -> NoReturn:
+    """The `jdlspec` program (pyproject's script and `python -m engine`): the speed devices on, then the app."""
+    speed.enable()
+    try:
+        app(prog_name="jdlspec")
+    except SystemExit as done:
+        speed.leave(done.code if isinstance(done.code, int) else REFUSED)
+    speed.leave(0)
 
 
 def _version(value: bool) -> None:
@@ -78,21 +136,12 @@ def _version(value: bool) -> None:
 
 
 @app.callback()
-def main(
+def jdlspec(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
 ) -> None:
     """Justice Data Lab style re-offending impact reports from a YAML spec."""
-
-
-def _fail(error: UserError, wrote_nothing: bool) -> None:
-    for problem in error.problems:
-        typer.echo(str(problem), err=True)
-    count = len(error.problems)
-    found = f"{count} problem{'s' if count != 1 else ''} found"
-    typer.echo(f"{found}; nothing was written." if wrote_nothing else f"{found}.", err=True)
-    raise typer.Exit(1)
 
 
 @app.command()
@@ -111,17 +160,17 @@ def validate(
 
     if unlinked is not None and (len(specs) > 1 or not data or not reference):
         why = "takes one spec at a time" if len(specs) > 1 else "needs the data, the reference data included"
-        _fail(UserError(Problem("--unlinked", None, None, "", why)), wrote_nothing=True)
+        raise UserError(Problem("--unlinked", None, None, "", why))
     problems = []
     for path in specs:
         try:
             lines = validate_spec(path, data, unlinked, reference)
-        except UserError as error:
+        except UserError as error:  # every spec is checked; the problems of all are reported together
             problems.extend(error.problems)
             continue
         typer.echo("\n".join(lines))
     if problems:
-        _fail(UserError(problems), wrote_nothing=False)
+        raise UserError(problems)
 
 
 @app.command()
@@ -134,12 +183,11 @@ def new(
     """Start an evaluation: a commented spec to fill in and a submission template. Never overwrites."""
     from engine.commands.new import new_evaluation
 
-    try:
-        spec, template = new_evaluation(name, dir)
-    except UserError as error:
-        _fail(error, wrote_nothing=False)
-    typer.echo(f"wrote {spec}: fill in every 'FILL IN' text (jdlspec validate {spec} lists what is left)")
-    typer.echo(f"wrote {template}: your records' columns and one example row (replace it with your records)")
+    spec, template = new_evaluation(name, dir)
+    shown = display_path(spec)
+    typer.echo(f"wrote {shown}: fill in every 'FILL IN' text (jdlspec validate {shown} lists what is left)")
+    typer.echo(f"wrote {display_path(template)}: your records' columns and one example row (replace it with your "
+               "records)")
 
 
 @app.command()
@@ -151,16 +199,15 @@ def check(
     """Check press releases and other documents against a report's results: one line per claim they may not make."""
     from engine.commands.check import check_documents
 
-    try:
-        problems = check_documents(report, files)
-    except UserError as error:
-        _fail(error, wrote_nothing=False)
+    problems = check_documents(report, files)
     if problems:
-        _fail(UserError(problems), wrote_nothing=False)
+        raise UserError(problems)
     for path in files:
-        typer.echo(f"{path}: ok")
+        typer.echo(f"{display_path(path)}: ok")
+
 
 @app.command()
+@writes
 def schema(
     out: Annotated[Optional[Path], typer.Option(help="Write to this file instead of printing.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite --out even if it is not a jdlspec schema.")] = False,
@@ -172,23 +219,18 @@ def schema(
     if markdown:
         from engine.spec.reference import spec_reference, write_reference
 
-        if not out:
-            sys.stdout.write(spec_reference())
-            return
-        try:
+        if out:
             write_reference(out, force)
-        except UserError as error:
-            _fail(error, wrote_nothing=True)
+        else:
+            sys.stdout.write(spec_reference())
     elif out:
-        try:
-            write_schema(out, force)
-        except UserError as error:
-            _fail(error, wrote_nothing=True)
+        write_schema(out, force)
     else:
         sys.stdout.write(json.dumps(spec_json_schema(), indent=2, ensure_ascii=False) + "\n")
 
 
 @app.command()
+@writes
 def synth(
     out: Annotated[Path, typer.Option(help="Folder for the data files.")] = Path("specs/data"),
     seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same data.")] = 20170209,
@@ -199,15 +241,12 @@ def synth(
     """Write the synthetic national re-offending data and the seed specs' submissions."""
     from engine.synth import DEFAULT_SIZE, write_synthetic_data
 
-    try:
-        paths = write_synthetic_data(out, seed=seed, size=DEFAULT_SIZE if size is None else size, force=force)
-    except UserError as error:
-        _fail(error, wrote_nothing=True)
-    for path in paths:
-        typer.echo(f"wrote {path}")
+    for path in write_synthetic_data(out, seed=seed, size=DEFAULT_SIZE if size is None else size, force=force):
+        typer.echo(f"wrote {display_path(path)}")
 
 
 @app.command()
+@writes
 def run(
     specs: Annotated[list[Path], typer.Argument(help="Spec files to run.", show_default=False)],
     out: Annotated[Optional[Path], typer.Option(help="Output folder (default: reports/<spec name>/).")] = None,
@@ -218,65 +257,58 @@ def run(
         help="Several specs: run them on this Dask scheduler (e.g. tcp://host:8786) instead of local processes.")] = None,
     scheduler_timeout: Annotated[float, typer.Option(
         min=1, max=3600, help="Seconds the Dask scheduler has to answer with a worker.")] = 30.0,
-) -> None:
+) -> int:
     """Run evaluations and write each report folder (several specs run in parallel)."""
-    from engine.run.side_process import AsideProcess
+    from engine.run.pipeline import shared_destinations
 
-    aside = AsideProcess() if len(specs) == 1 and not scheduler else None  # first: it imports while we do
+    if out is not None and len(specs) > 1:
+        raise UserError(Problem("--out", None, None, "", "takes one spec at a time; leave it out to write "
+                                "reports/<spec name>/ for each"))
+    clashes = shared_destinations(specs, out)
+    if clashes:
+        raise UserError(clashes)
+    if len(specs) > 1 or scheduler:
+        return _run_batch(specs, not no_cache, scheduler, pdf, scheduler_timeout)
+    aside = speed.aside_process()  # first: it imports while this process does
     try:
-        _run(specs, out, quiet, no_cache, pdf, scheduler, aside, scheduler_timeout)
+        _run_one(specs[0], out, quiet, no_cache, pdf, aside)
     finally:
         if aside:
             aside.close()
+    return 0
 
 
-def _run(specs: list[Path], out: Path | None, quiet: bool, no_cache: bool, pdf: bool, scheduler: str | None,
-         aside: AsideProcess | None, scheduler_timeout: float = 30.0) -> None:
-    from engine.run.pipeline import run_spec, shared_destinations
+def _run_one(spec: Path, out: Path | None, quiet: bool, no_cache: bool, pdf: bool, aside: AsideProcess | None) -> None:
+    from engine.commands.summary import run_summary
+    from engine.run.pipeline import run_spec
     from engine.run.progress import Progress
 
-    if out is not None and len(specs) > 1:
-        _fail(UserError([Problem("--out", None, None, "", "takes one spec at a time; leave it out to write "
-                                 "reports/<spec name>/ for each")]), wrote_nothing=True)
-    clashes = shared_destinations(specs, out)
-    if clashes:
-        _fail(UserError(clashes), wrote_nothing=True)
-    if len(specs) > 1 or scheduler:
-        _run_batch(specs, not no_cache, scheduler, pdf, scheduler_timeout)
-        return
-    problems = []
-    for path in specs:
-        try:
-            with Progress(enabled=not quiet) as progress:
-                folder = run_spec(path, out, progress, use_cache=not no_cache, pdf=pdf, aside=aside)
-        except UserError as error:
-            problems.extend(error.problems)
-            continue
-        from engine.commands.summary import run_summary
-
-        for line in run_summary(folder):
-            typer.echo(line)
-    if problems:
-        _fail(UserError(problems), wrote_nothing=len(specs) == 1)
+    with Progress(enabled=not quiet) as progress:
+        folder = run_spec(spec, out, progress, use_cache=not no_cache, pdf=pdf, aside=aside)
+    for line in run_summary(folder):
+        typer.echo(line)
 
 
-def _run_batch(specs: list[Path], use_cache: bool, scheduler: str | None, pdf: bool, timeout: float) -> None:
-    """One line per evaluation as it ends (ok, failed, not run), then the summary, whatever happened."""
-    from engine.run.batch import problems_of, run_local, run_on_cluster, summary
+def _run_batch(specs: list[Path], use_cache: bool, scheduler: str | None, pdf: bool, timeout: float) -> int:
+    """One line per evaluation as it ends (ok, failed, not run), then the summary, whatever happened; exit 2
+    when any failed by a bug in jdlspec, else 130 when the batch was interrupted, else 1 when any was refused."""
+    from engine.run.batch import INTERRUPTED as STOPPED, problems_of, run_local, run_on_cluster, summary
 
-    try:
-        if scheduler:
-            outcomes = run_on_cluster(specs, scheduler, timeout, use_cache, pdf, echo=typer.echo)
-        else:
-            outcomes = run_local(specs, use_cache, pdf, echo=typer.echo)
-    except UserError as error:
-        _fail(error, wrote_nothing=True)
+    if scheduler:
+        outcomes = run_on_cluster(specs, scheduler, timeout, use_cache, pdf, echo=typer.echo)
+    else:
+        outcomes = run_local(specs, use_cache, pdf, echo=typer.echo)
     typer.echo(summary(outcomes))
     problems = problems_of(outcomes)
     if problems:
-        _fail(UserError(problems), wrote_nothing=False)
-    if any(o.state != "ok" for o in outcomes):  # a bug in jdlspec: its line said so
-        raise typer.Exit(1)
+        refused(problems)
+    bugs = [o for o in outcomes if o.internal]
+    if bugs:
+        report_internal_error("\n".join(f"{o.spec}:\n{o.internal}" for o in bugs))
+        return INTERNAL
+    if any(p.message == STOPPED for p in problems):
+        return INTERRUPTED
+    return REFUSED if any(o.state != "ok" for o in outcomes) else 0
 
 
 @app.command()
@@ -287,14 +319,11 @@ def diff(
     """Say what changed between two runs of an evaluation and why (Markdown on stdout)."""
     from engine.commands.diff import diff_reports
 
-    try:
-        typer.echo(diff_reports(old, new), nl=False)
-    except UserError as error:
-        _fail(error, wrote_nothing=False)
-
+    typer.echo(diff_reports(old, new), nl=False)
 
 
 @app.command()
+@writes
 def bulletin(
     reports: Annotated[list[Path], typer.Argument(help="Report folders that jdlspec run wrote.", show_default=False)],
     out: Annotated[Path, typer.Option(help="Folder for bulletin.md and bulletin.html.", show_default=False)],
@@ -305,11 +334,5 @@ def bulletin(
     """Write the quarterly bulletin: a table of the evaluations and each programme's key finding."""
     from engine.commands.bulletin import write_bulletin
 
-    try:
-        folder = write_bulletin(reports, out, title)
-    except UserError as error:
-        _fail(error, wrote_nothing=True)
-    typer.echo(f"wrote {folder} ({len(reports)} evaluations)")
-
-if __name__ == "__main__":  # pragma: no cover
-    app()
+    folder = write_bulletin(reports, out, title)
+    typer.echo(f"wrote {display_path(folder)} ({len(reports)} evaluations)")

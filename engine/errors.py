@@ -12,12 +12,13 @@ from pathlib import Path
 
 
 def display_path(path: str | os.PathLike) -> str:
-    """A path as the user would type it: relative to the working folder when inside it."""
+    """A path as the user would type it: relative to the working folder when inside it, with forward
+    slashes on every system (Windows accepts them too), so messages and outputs are the same everywhere."""
     p = Path(path)
     try:
-        return str(p.resolve().relative_to(Path.cwd().resolve()))
+        return p.resolve().relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
-        return str(p)
+        return p.as_posix()
 
 
 @dataclass(frozen=True, order=True)

@@ -88,7 +88,7 @@ def refuse(where: str, key: str, message: str) -> None:
 
 def read_limited(path: Path, where: str, limit: int, follow_links: bool = True) -> bytes:
     """A regular file's bytes, at most `limit`: a pipe or a device is refused without waiting on it."""
-    flags = os.O_RDONLY | os.O_NONBLOCK | (0 if follow_links else os.O_NOFOLLOW)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | (0 if follow_links else getattr(os, "O_NOFOLLOW", 0))  # not on Windows
     try:
         handle = os.open(path, flags)
     except FileNotFoundError:

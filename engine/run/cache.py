@@ -167,7 +167,7 @@ class RunCache:
                 return
             self.folder.mkdir(parents=True, exist_ok=True)
             temporary = target.with_name(f".{target.name}.{os.getpid()}")
-            handle = os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, 0o644)
+            handle = os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0), 0o644)
             with os.fdopen(handle, "wb") as file:
                 file.write(results.to_json().encode("utf-8"))
             os.replace(temporary, target)  # readers see the old file or the new one, never half of one

@@ -20,13 +20,13 @@ from engine.run.publish import publish, report_folder
 from engine.run.side_process import AsideProcess, binary_files
 from engine.render.html import render_html
 from engine.report import report_markdown
+from engine.run import speed
 from engine.run.progress import Progress
 from engine.run.cache import RunCache, spec_info
 from engine.run.record import Groups, PublicationRecord, identities
 from engine.results import AnalysisResult, Results
 from engine.spec.loaded import LoadedSpec
 from engine.spec.loader import load_spec
-from engine.run.warmup import REPORT_WRITERS, import_in_background
 
 if TYPE_CHECKING:
     from engine.stages.link import Cohort
@@ -62,7 +62,7 @@ def run_spec(
     groups = None
     if results is None:
         if aside is None:
-            import_in_background(REPORT_WRITERS)  # loaded while the statistics run
+            speed.warm_up()  # the writers imported while the statistics run (the command line's batches)
         results, groups = compute(loaded, progress)
         unchanged(loaded, cache, results)
         if cache and use_cache:

@@ -10,10 +10,13 @@ Nobody else's folder is ever replaced: every report folder holds a marker file (
 the engine, and an existing folder is replaced only when it holds that marker and nothing but a
 report's files. The marker is not tied to the spec (a spec may change between runs).
 
-Two runs writing the same folder at once: a lock file beside it, held with flock (which the system
-releases when the process ends, however it ends), lets one in and refuses the other. Whoever holds
-the lock knows every hidden temporary folder of that destination is a leftover of a killed run and
-deletes it; a run killed between its two renames left the old report aside, and it is put back.
+Two runs writing the same folder at once: a lock file beside it, held with the operating system's own
+lock (filelock: flock, or Windows' file locking, which the system releases when the process ends,
+however it ends), lets one in and refuses the other. The holder deletes the file before letting go
+(filelock drops a lock taken on a file deleted meanwhile, so two runs never hold one name). Whoever
+holds the lock knows every hidden temporary folder of that destination is a leftover of a killed
+run and deletes it; a run killed between its two renames left the old report aside, and it is put
+back.
 
 Every operating-system failure (a full disk, a parent that is a file, a read-only folder, a mount
 point) becomes one plain line and exit 1, never a traceback.
@@ -21,11 +24,10 @@ point) becomes one plain line and exit 1, never a traceback.
 
 from __future__ import annotations
 
-import fcntl
 import os
 import re
 import shutil
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path, PurePosixPath
 
 from engine.errors import display_path
@@ -144,40 +146,47 @@ def _check_destination(out_dir: Path) -> None:
 @contextmanager
 def folder_lock(out_dir: Path):
     """Hold `.<name>.lock` beside out_dir while writing it; refuse when another run holds it."""
-    lock = out_dir.parent / f".{out_dir.name}.lock"
-    for _ in range(3):
-        handle = os.open(lock, os.O_CREAT | os.O_RDWR, 0o644)
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = _lock_holder(handle)
-            os.close(handle)
-            refuse(display_path(out_dir), f"another jdlspec run{f' (process {holder})' if holder else ''} is "
-                                           "writing this folder; wait for it to finish and run again")
-        if _same_file(handle, lock):
-            break
-        os.close(handle)  # the run before deleted the lock file as we opened it: take the new one
-    else:
-        refuse(display_path(out_dir), "could not take the folder's lock file; try again")
+    from filelock import Timeout  # imported when a folder is written: 50 ms that no other command pays
+
+    path = out_dir.parent / f".{out_dir.name}.lock"
+    lock = _file_lock(path)
     try:
-        os.ftruncate(handle, 0)
-        os.write(handle, f"{os.getpid()}\n".encode("ascii"))
+        lock.acquire()
+    except Timeout:
+        holder = _lock_holder(path)
+        refuse(display_path(out_dir), f"another jdlspec run{f' (process {holder})' if holder else ''} is "
+                                       "writing this folder; wait for it to finish and run again")
+    try:
         yield
     finally:
-        lock.unlink(missing_ok=True)  # while still holding it, so nobody locks a file that is gone
-        os.close(handle)
+        with suppress(OSError):  # Windows deletes it on release instead
+            path.unlink(missing_ok=True)
+        lock.release()
 
 
-def _same_file(handle: int, path: Path) -> bool:
+def _file_lock(path: Path):
+    """A lock that never waits, writing its holder's process id (for the message above) into the file."""
+    from filelock import FileLock
+
     try:
-        return os.path.samestat(os.fstat(handle), path.stat())
-    except FileNotFoundError:
-        return False
+        return FileLock(path, timeout=0, on_acquired=_write_holder)
+    except ValueError:  # a soft lock (no flock on this system) writes its holder's process id itself
+        return FileLock(path, timeout=0)
 
 
-def _lock_holder(handle: int) -> int | None:
-    """The process id the holder wrote (for the message), if it has written it yet."""
-    text = os.pread(handle, 32, 0).decode("ascii", errors="replace").strip()
+def _write_holder(handle: int) -> None:
+    os.ftruncate(handle, 0)
+    os.lseek(handle, 0, os.SEEK_SET)
+    os.write(handle, f"{os.getpid()}\n".encode("ascii"))
+
+
+def _lock_holder(path: Path) -> int | None:
+    """The process id on the lock file's first line, if the holder has written it (and the system lets us read it)."""
+    try:
+        with open(path, "rb") as handle:
+            text = handle.readline(32).decode("ascii", errors="replace").strip()
+    except OSError:
+        return None
     return int(text) if text.isdigit() else None
 
 

@@ -25,13 +25,11 @@ publishes lets no two runs pass against the same earlier state.
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import hashlib
 import hmac
 import json
 import os
 import secrets
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -219,23 +217,20 @@ class PublicationRecord:
 
     @contextmanager
     def _lock(self) -> Iterator[None]:
+        from filelock import FileLock, Timeout  # the system's own lock on every system, released when a run dies
+
         with os_errors(display_path(self.folder), "cannot use the publication record"):
             self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-            handle = os.open(self.folder / LOCK_FILE, os.O_CREAT | os.O_RDWR | os.O_NOFOLLOW, 0o600)
+            lock = FileLock(self.folder / LOCK_FILE, timeout=LOCK_WAIT, mode=0o600)
+            try:
+                lock.acquire()
+            except Timeout:
+                self._refuse("publication.record", f"another run has held the publication record at "
+                             f"{display_path(self.folder)} for {LOCK_WAIT:.0f} s; try again when it is done")
         try:
-            waited = time.monotonic() + LOCK_WAIT
-            while True:
-                try:
-                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() > waited:
-                        self._refuse("publication.record", f"another run has held the publication record at "
-                                     f"{display_path(self.folder)} for {LOCK_WAIT:.0f} s; try again when it is done")
-                    time.sleep(0.2)
             yield
         finally:
-            os.close(handle)
+            lock.release()
 
     def _check_place(self) -> None:
         """Never in a report folder (a run replaces it whole), never in the cache (safe to delete)."""
@@ -291,7 +286,7 @@ def _group_name(name: str) -> str:
 def _write_new(path: Path, data: bytes) -> None:
     """A new private file, written whole (beside, then renamed) and readable by its owner only."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}")
-    handle = os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, 0o600)
+    handle = os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0), 0o600)
     try:
         with os.fdopen(handle, "wb") as file:
             file.write(data)

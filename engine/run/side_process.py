@@ -124,8 +124,9 @@ def serve() -> None:
     """The process's side: import the writers at once (matplotlib when the run says charts will be
     wanted), then make what stdin asks for. It yields the CPU to the run (a higher nice value):
     reading the data uses both cores for a moment."""
-    if hasattr(os, "nice"):
-        os.nice(5)
+    nice = getattr(os, "nice", None)  # not on Windows
+    if nice:
+        nice(5)
     import engine.render.annex  # noqa: F401 - imported while the run computes
 
     if sys.stdin.buffer.readline() == b"charts\n":

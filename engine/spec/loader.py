@@ -302,7 +302,7 @@ def cross_checks(data: dict, tree: Tree) -> list[Problem]:
 
     items = [(i, a) for i, a in enumerate(analyses) if isinstance(a, dict)]
     heads = [(i, a) for i, a in items if str(a.get("headline")).lower() in TRUTHY]
-    for i, a in heads[1:]:
+    for i, _ in heads[1:]:
         first, other = heads[0]
         problem(("analyses", i, "headline"), f"only one analysis can have 'headline: true'; "
                 f"'{other.get('name')}' (line {tree.where(('analyses', first, 'headline'))[0]}) already has it")

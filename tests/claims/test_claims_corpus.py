@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import pytest
 import yaml
 from typer.testing import CliRunner
 

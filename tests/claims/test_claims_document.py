@@ -21,7 +21,7 @@ def report_folder(tmp_path: Path) -> Path:
 
 
 def test_the_readme_press_release_is_refused_at_its_line_with_the_reports_own_sentence(tmp_path, monkeypatch):
-    folder = report_folder(tmp_path)
+    report_folder(tmp_path)
     shutil.copyfile(ROOT / "docs" / "examples" / "press_release.md", tmp_path / "press_release.md")
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(app, ["check", "reports/lpt", "press_release.md"])

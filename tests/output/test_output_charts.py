@@ -13,7 +13,6 @@ from engine.render.charts import (
     FIGURE_SIZE,
     chart_figure,
     chart_title,
-    draw_chart,
     draw_charts,
 )
 

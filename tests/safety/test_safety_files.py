@@ -112,12 +112,12 @@ def test_two_specs_that_write_one_folder_are_refused_up_front(tmp_path, monkeypa
 
 
 HOLD_LOCK = """
-import fcntl, os, sys, time
-handle = os.open(sys.argv[1], os.O_CREAT | os.O_RDWR)
-fcntl.flock(handle, fcntl.LOCK_EX)
-os.write(handle, b"%d\\n" % os.getpid())
-print("held", flush=True)
-time.sleep(60)
+import sys, time
+from pathlib import Path
+from engine.run.publish import folder_lock
+with folder_lock(Path(sys.argv[1])):
+    print("held", flush=True)
+    time.sleep(60)
 """
 
 
@@ -125,7 +125,7 @@ def test_a_held_lock_refuses_and_a_killed_runs_leftovers_are_cleaned(tmp_path):
     out = tmp_path / "lpt"
     publish(out, NEW)
     lock = tmp_path / ".lpt.lock"
-    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(lock)], stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(out)], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline() == "held\n"
         with pytest.raises(UserError, match=f"another jdlspec run \\(process {holder.pid}\\) is writing this folder"):

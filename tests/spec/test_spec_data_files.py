@@ -15,7 +15,6 @@ from typer.testing import CliRunner
 
 from engine.cli import app
 from engine.run.prepare import prepare
-from engine.errors import UserError
 from engine.inputs import read_inputs
 from engine.spec.loader import load_spec
 

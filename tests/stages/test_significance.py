@@ -11,7 +11,7 @@ from scipy import stats
 
 from engine.stages.outcomes import measure_results
 from engine.stages.resampling import bootstrap_test
-from engine.stages.significance import newcombe, newcombe_p_value, weighted_welch, wilson
+from engine.stages.significance import newcombe, newcombe_p_value, wilson
 from tests.stages.test_outcomes import frame, make_spec, run
 
 
