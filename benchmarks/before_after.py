@@ -8,8 +8,7 @@ Usage (from the repository root; BEFORE is a checkout of the commit to compare w
 
 Each round runs every configuration once, in turn, so that the load of a shared machine falls on all
 of them alike: the BEFORE checkout; this checkout as it is; and this checkout with each of its speed
-devices off (engine/run/speed.py; `aside` off also shows the warm-up thread, which then takes over)
-and with all of them off (JDLSPEC_SPEED=0). Each process runs from its checkout (`python -m engine run
+devices off (engine/run/speed.py) and with all of them off (JDLSPEC_SPEED=0). Each process runs from its checkout (`python -m engine run
 SPEC --no-cache -q`), so it imports that checkout's engine. Prints the median and lowest wall time of
 each, and the median's ratio to BEFORE.
 """
@@ -64,8 +63,7 @@ def main() -> None:
     args = parser.parse_args()
     configurations = [("before", args.before.resolve(), frozenset()), ("after", ROOT, frozenset())]
     configurations += [(f"after, {d} off", ROOT, frozenset({d})) for d in ("aside", "exit", "hugepages")]
-    configurations += [("after, aside and warm off", ROOT, frozenset({"aside", "warm"})),
-                       ("after, all off", ROOT, None)]
+    configurations += [("after, all off", ROOT, None)]
     workloads = [("LPT", Path("specs/lpt.yaml"))]
     if args.data_1m:
         workloads.append(("1M", args.data_1m.resolve() / "spec.yaml"))

@@ -24,8 +24,7 @@ print(json.dumps({"library": library, "program": sorted(speed._on),
 
 
 def probe(**env: str) -> dict:
-    clean = {k: v for k, v in os.environ.items() if k not in ("JDLSPEC_SPEED", "NUMPY_MADVISE_HUGEPAGE",
-                                                              "JDLSPEC_WARM_IMPORTS")}
+    clean = {k: v for k, v in os.environ.items() if k not in ("JDLSPEC_SPEED", "NUMPY_MADVISE_HUGEPAGE")}
     done = subprocess.run([sys.executable, "-c", PROBE], env={**clean, **env}, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
@@ -34,7 +33,7 @@ def probe(**env: str) -> dict:
 def test_importing_engine_changes_nothing_and_the_program_turns_the_devices_on():
     seen = probe()
     assert seen["library"] == {"environment": True, "threads": 1, "devices": []}
-    assert seen["program"] == ["aside", "exit", "hugepages", "warm"]
+    assert seen["program"] == ["aside", "exit", "hugepages"]
     assert seen["hugepages"] == "0" and not seen["numpy"]  # set before numpy is imported
 
 
@@ -43,12 +42,11 @@ def test_jdlspec_speed_0_turns_every_device_off():
     assert seen["program"] == [] and seen["hugepages"] is None
 
 
-def test_a_library_run_starts_no_thread_or_process(monkeypatch, tmp_path):
-    from engine.run import side_process, speed
+def test_a_library_run_starts_no_process(monkeypatch, tmp_path):
+    from engine.run import side_process
     from engine.run.pipeline import run_spec
 
     started = []
-    monkeypatch.setattr(speed, "_import_writers", lambda: started.append("thread"))
     monkeypatch.setattr(side_process.AsideProcess, "__init__", lambda self: started.append("process"))
     run_spec(ROOT / "specs" / "lpt.yaml", tmp_path / "out", use_cache=False)
     assert started == [] and (tmp_path / "out" / "report.md").is_file()

@@ -20,7 +20,6 @@ from engine.run.publish import publish, report_folder
 from engine.run.side_process import AsideProcess, binary_files
 from engine.render.html import render_html
 from engine.report import report_markdown
-from engine.run import speed
 from engine.run.progress import Progress
 from engine.run.cache import RunCache, spec_info
 from engine.run.record import Groups, PublicationRecord, identities
@@ -61,8 +60,6 @@ def run_spec(
         check_spec_text(loaded)  # overclaims in the spec's own text fail before any statistics
     groups = None
     if results is None:
-        if aside is None:
-            speed.warm_up()  # the writers imported while the statistics run (the command line's batches)
         results, groups = compute(loaded, progress)
         unchanged(loaded, cache, results)
         if cache and use_cache:

@@ -6,32 +6,28 @@ measured on and off in one run):
 - `aside`: a one-spec `jdlspec run` starts a second process first thing, which imports openpyxl and
   matplotlib and then makes the workbook and charts on the other core while this one computes and
   checks the report's text (engine/run/side_process.py; same bytes, made here if it fails);
-- `warm`: when there is no such process (a batch's workers), a thread imports those writers while the
-  statistics run: the imports hold the interpreter lock, numpy and Arrow mostly release it;
 - `hugepages`: numpy's huge-page advice off (NUMPY_MADVISE_HUGEPAGE=0, unless set) before numpy is
   imported: where the kernel compacts memory synchronously for it, a million-record run spent over a
   second more filling its design matrix;
 - `exit`: the process ends with os._exit once its output is flushed, without the interpreter's
   teardown (freeing every object of the run one by one only keeps the prompt waiting).
 
-`jdlspec` turns them on as it starts (`enable`); JDLSPEC_SPEED=0 in the environment leaves them off.
-A program that imports `engine` gets none of them: no environment variable, numpy setting, thread,
-process or early exit.
+A thread importing the writers while the statistics ran (for batches and library calls) showed no gain
+there and was removed. `jdlspec` turns the devices on as it starts (`enable`); JDLSPEC_SPEED=0 in the
+environment leaves them off. A program that imports `engine` gets none of them: no environment variable,
+numpy setting, process or early exit.
 """
 
 from __future__ import annotations
 
-import importlib
 import os
 import sys
-import threading
 from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
     from engine.run.side_process import AsideProcess
 
-DEVICES = frozenset({"aside", "warm", "hugepages", "exit"})
-REPORT_WRITERS = ("engine.render.charts", "engine.render.annex")  # matplotlib, openpyxl
+DEVICES = frozenset({"aside", "hugepages", "exit"})
 _on: frozenset[str] = frozenset()
 
 
@@ -42,8 +38,6 @@ def enable() -> None:
     _on = frozenset() if os.environ.get("JDLSPEC_SPEED") == "0" else DEVICES
     if "hugepages" in _on and "numpy" not in sys.modules:  # the batch's workers inherit it too
         os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
-    if "warm" in _on:  # the batch's workers read the switch from the environment (they may be spawned)
-        os.environ.setdefault("JDLSPEC_WARM_IMPORTS", "1")
 
 
 def aside_process() -> AsideProcess | None:
@@ -53,22 +47,6 @@ def aside_process() -> AsideProcess | None:
     from engine.run.side_process import AsideProcess
 
     return AsideProcess()
-
-
-def warm_up() -> None:
-    """Import the report writers on a thread while the statistics run (no second process makes them).
-    Imports are safe across threads (each module has its own import lock): the report stage finds
-    them loaded or waits for the import in progress; one that fails here is raised again there."""
-    if "warm" in _on or os.environ.get("JDLSPEC_WARM_IMPORTS") == "1":
-        threading.Thread(target=_import_writers, name="jdlspec-imports", daemon=True).start()
-
-
-def _import_writers() -> None:
-    for name in REPORT_WRITERS:
-        try:
-            importlib.import_module(name)
-        except Exception:  # noqa: BLE001 - the report stage imports it again and reports the error
-            return
 
 
 def leave(code: int) -> NoReturn:
