@@ -25,7 +25,11 @@ def test_not_on_this_system():
 
 def outcome(folder: Path, ci: bool) -> str:
     env = {k: v for k, v in os.environ.items() if k != "CI"} | ({"CI": "true"} if ci else {})
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(folder)], cwd=folder,
+    # Its own empty ini file: a tmp_path inside the repository (CI's --basetemp) would otherwise pick up
+    # pyproject.toml's addopts, and a second -q hides the summary line.
+    (folder / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-c", str(folder / "pytest.ini"),
+                           str(folder)], cwd=folder,
                           env=env, capture_output=True, text=True, timeout=120)
     return done.stdout.strip().splitlines()[-1]
 
