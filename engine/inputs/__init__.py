@@ -82,7 +82,7 @@ def read_inputs(loaded: LoadedSpec, roles: tuple[str, ...] = ("reference", "subm
         problems += missing + [Problem(place, None, None, "", note) for note in read.notes if missing]
         if role == "submission":  # other columns of the organisation's file are not used, so not checked
             frame = frame[[c for c in frame.columns if c in SUBMISSION_COLUMNS]]
-        check = Checker(shown, read.lines, read.sheet)
+        check = Checker(shown, read.lines, read.sheet, read.day_zero)
         frame = typed(frame, original, check)
         if not missing:
             consistency(frame, original, check)

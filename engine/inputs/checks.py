@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 from engine.errors import Problem
 from engine.measures import COLUMN_TYPES
 
+EXCEL_EPOCH = np.datetime64("1899-12-30", "D")  # Excel's day number 0 (the 1900 date system, Windows' and today's Mac's)
 CAP = 3  # rows shown for one kind of problem in one column; the rest are counted
 FLAGS = {"0": 0, "1": 1, "0.0": 0, "1.0": 1, "false": 0, "true": 1, "no": 0, "yes": 1, "n": 0, "y": 1}
 WORD_FLAGS = {"false", "true", "no", "yes", "n", "y"}
@@ -41,8 +42,10 @@ class Checker:
     editor (the header is line 1, and Excel shows the same number), a workbook row by Excel's own row
     number (header and title rows counted) with the sheet's name, a Parquet row by its place (1 = first)."""
 
-    def __init__(self, file: str, lines: np.ndarray | None, sheet: str | None = None):
+    def __init__(self, file: str, lines: np.ndarray | None, sheet: str | None = None,
+                 day_zero: np.datetime64 = EXCEL_EPOCH):
         self.file = file
+        self.day_zero = day_zero  # what an Excel day number counts from: 1899-12-30, or 1904-01-01 in a Mac workbook
         self.lines = lines  # the file line (CSV) or sheet row (workbook) of each row, or None (Parquet)
         self.sheet = sheet  # the workbook's sheet, or None
         self.problems: list[Problem] = []

@@ -21,7 +21,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from engine.inputs.checks import Checker, text
+from engine.inputs.checks import EXCEL_EPOCH, Checker, text
 
 DATE_HINT = "write dates as YYYY-MM-DD or DD/MM/YYYY"
 # how a workbook's dates typed as text become date cells (the fix is made in Excel, not by retyping)
@@ -36,7 +36,6 @@ DAY_MONTH_NAME = r"^(\d{1,2})(?:st|nd|rd|th)?[\s\-/.]*([a-z]{3,9})\.?[\s\-/.,]*(
 MONTH_NAME_DAY = r"^([a-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{2}|\d{4})$"  # June 6, 2013
 TWO_DIGIT_YEAR = r"^\d{1,2}([/.\-])\d{1,2}\1\d{2}$"
 SERIAL = r"^(\d{5})(?:\.0+)?$"  # Excel's day number: 10000 is 1927-05-18, 99999 is 2173-10-14
-EXCEL_EPOCH = np.datetime64("1899-12-30")
 YEARS = (1900, 2100)  # a date outside is a mistake here (and pandas cannot hold years after 2262)
 
 
@@ -77,12 +76,13 @@ def parse_dates(column: pd.Series, name: str, check: Checker, empty_ok: bool) ->
         return parsed
     parsed[is_iso] = bounded(pd.to_datetime(iso[is_iso], format="%Y-%m-%d", errors="coerce"))
     if is_serial.any():
-        parsed[is_serial] = bounded(pd.Series(EXCEL_EPOCH + serial[is_serial].to_numpy().astype("timedelta64[D]"),
+        parsed[is_serial] = bounded(pd.Series(check.day_zero + serial[is_serial].to_numpy().astype("timedelta64[D]"),
                                               index=serial[is_serial].index))
         first = int(np.flatnonzero(is_serial & parsed.notna())[0]) if (is_serial & parsed.notna()).any() else None
         if first is not None:  # day numbers before 1900 are refused below
+            system = "" if check.day_zero == EXCEL_EPOCH else ", in the workbook's 1904 date system"
             check.warn(f"column {name} holds Excel day numbers ({check.examples(is_serial, raw)}); "
-                       f"read them as dates ({raw.iloc[first]} is {parsed.iloc[first]:%Y-%m-%d})")
+                       f"read them as dates ({raw.iloc[first]} is {parsed.iloc[first]:%Y-%m-%d}{system})")
     if is_slashed.any() and not _slashed(slashed, raw, parsed, name, check, cells is not None):
         return parsed
     if cells is not None:

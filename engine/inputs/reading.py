@@ -23,6 +23,7 @@ import pyarrow.parquet as pq
 
 from engine.errors import Problem, display_path
 from engine.results import SYNTHETIC_MARK
+from engine.inputs.checks import EXCEL_EPOCH
 from engine.inputs.workbook import HEADER_SEARCH, read_sheet
 from engine.spec.loaded import LoadedSpec, spec_problem
 
@@ -45,6 +46,7 @@ class Read:
     sheet: str | None = None  # the workbook sheet read
     header: int | None = None  # the line or sheet row of the column names
     synthetic: bool = False  # the file carries jdlspec synth's mark (engine.results.SYNTHETIC_MARK)
+    day_zero: np.datetime64 = EXCEL_EPOCH  # what day number 0 is: a workbook in Excel for Mac's 1904 system differs
 
 
 SHARED: dict[tuple, Read] | None = None  # batch workers: each data file read once (engine/run/batch.py)
@@ -90,7 +92,8 @@ def read_file(loaded: LoadedSpec, role: str, problems: list[Problem]) -> Read | 
             read = _read_csv(path, shown, here)
         elif reader == "xlsx":
             sheet = read_sheet(loaded, role, path, here)
-            read = None if sheet is None else Read(sheet.frame, sheet.rows, sheet.notes, sheet.name, sheet.header)
+            read = None if sheet is None else Read(sheet.frame, sheet.rows, sheet.notes, sheet.name, sheet.header,
+                                                    day_zero=sheet.day_zero)
         else:
             frame, synthetic = _read_parquet(path)
             read = Read(frame, None, [], synthetic=synthetic)

@@ -33,6 +33,7 @@ class Sheet:
     notes: list[str]
     name: str
     header: int
+    day_zero: np.datetime64  # the date of day number 0 in the workbook's date system (1900 or Mac 1904)
 
 
 ZEROS = re.compile(r"0+")  # a number format that pads with leading zeros, as IDs are kept: 42 shows 00042
@@ -87,6 +88,7 @@ def read_sheet(loaded: LoadedSpec, role: str, path: Path, problems: list[Problem
             problems.append(spec_problem(loaded, f"data.{role}_sheet",
                                          f"the workbook has no sheet '{wanted}'{hint} (sheets: {', '.join(names)})"))
             return None
+        day_zero = np.datetime64(book.epoch.date(), "D")  # 1899-12-30, or 1904-01-01 (wb.epoch)
         needed = {n.casefold() for n in _needed_names(loaded, role)}
         sheets = [wanted] if wanted else names
         chosen = None
@@ -126,7 +128,7 @@ def read_sheet(loaded: LoadedSpec, role: str, path: Path, problems: list[Problem
         if not frame[column].map(lambda v: isinstance(v, dt.date)).any():
             frame[column] = frame[column].astype("str")
     frame.columns = [str(c) for c in rows[0]]
-    return Sheet(frame, np.arange(len(frame)) + 2 + header, notes, name, header + 1)
+    return Sheet(frame, np.arange(len(frame)) + 2 + header, notes, name, header + 1, day_zero)
 
 
 def _needed_names(loaded: LoadedSpec, role: str) -> set[str]:

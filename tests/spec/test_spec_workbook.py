@@ -7,6 +7,7 @@ counted; one message never gives two numbers for one row."""
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 
 import openpyxl
 import pandas as pd
@@ -152,3 +153,45 @@ def test_an_id_with_leading_zeros_reads_as_excel_shows_it_in_a_sheet_with_formul
             package.writestr(name, data)
     inputs = read_inputs(load_spec("bad.yaml"))
     assert list(inputs.submission["record_id"])[:2] == ["00007", "R2"]
+
+
+def _excel_1904_workbook(work, serials: bool) -> list[str]:
+    """The fixture's submission as a workbook in Excel for Mac's 1904 date system: dates of birth as date cells,
+    programme starts as date cells or as plain day numbers (counted, as Excel counts them there, from
+    1904-01-01). Returns the start dates as Excel shows them."""
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    frame = pd.read_csv(work.root / "submission.csv", dtype=str)
+    book = openpyxl.Workbook()
+    book.epoch = CALENDAR_MAC_1904
+    sheet = book.active
+    sheet.append(list(frame.columns))
+    for row in frame.itertuples(index=False):
+        values = dict(zip(frame.columns, row))
+        start = dt.date.fromisoformat(values["start_date"])
+        values["date_of_birth"] = dt.datetime.fromisoformat(values["date_of_birth"])
+        values["start_date"] = (start - dt.date(1904, 1, 1)).days if serials else dt.datetime.combine(start, dt.time())
+        sheet.append(list(values.values()))
+    book.save(work.root / "sub.xlsx")
+    work.write_spec(("submission: submission.csv", "submission: sub.xlsx"))
+    return list(frame["start_date"])
+
+
+def test_date_cells_of_a_1904_workbook_are_the_dates_excel_shows(work):
+    shown = _excel_1904_workbook(work, serials=False)
+    # the file really is in the 1904 system: its cells hold day numbers counted from 1904
+    with zipfile.ZipFile(work.root / "sub.xlsx") as package:
+        assert b'date1904="1"' in package.read("xl/workbook.xml")
+        assert b"<v>39151</v>" in package.read("xl/worksheets/sheet1.xml")  # R1's start 2011-03-11 is 39,151 there
+    inputs = read_inputs(load_spec("bad.yaml"))
+    assert [f"{d:%Y-%m-%d}" for d in inputs.submission["start_date"]] == shown
+    assert f"{inputs.submission['date_of_birth'].iloc[0]:%Y-%m-%d}" == "1997-10-05"
+
+
+def test_day_numbers_of_a_1904_workbook_are_read_in_its_date_system(work):
+    shown = _excel_1904_workbook(work, serials=True)
+    inputs = read_inputs(load_spec("bad.yaml"))
+    assert [f"{d:%Y-%m-%d}" for d in inputs.submission["start_date"]] == shown  # not 4 years and a day early
+    assert inputs.warnings[0] == ('sub.xlsx, sheet Sheet: column start_date holds Excel day numbers (row 2 "39151", '
+                                  'row 3 "39240", row 4 "39631" and 5 more); read them as dates (39151 is '
+                                  "2011-03-11, in the workbook's 1904 date system)")
