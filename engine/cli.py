@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 import typer
 from typer.core import TyperGroup
 
-from engine.errors import Problem, UserError, display_path
+from engine.errors import Problem, UserError, how_many, display_path
 from engine.run import speed
 
 if TYPE_CHECKING:
@@ -154,6 +154,8 @@ def validate(
     unlinked: Annotated[Optional[Path], typer.Option(
         help="Write the records not found in the reference data to this CSV file, each with its row and reason "
         "(never inside a report folder).", show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite the --unlinked file even if jdlspec did not "
+                                        "write it.")] = False,
 ) -> None:
     """Dry run: check specs and their data, link and exclude, and print the flow of people and every warning."""
     from engine.run.prepare import validate_spec
@@ -161,10 +163,13 @@ def validate(
     if unlinked is not None and (len(specs) > 1 or not data or not reference):
         why = "takes one spec at a time" if len(specs) > 1 else "needs the data, the reference data included"
         raise UserError(Problem("--unlinked", None, None, "", why))
+    if force and unlinked is None:
+        raise UserError(Problem("--force", None, None, "", "only says that --unlinked may overwrite its file; "
+                                "give --unlinked FILE too"))
     problems = []
     for path in specs:
         try:
-            lines = validate_spec(path, data, unlinked, reference)
+            lines = validate_spec(path, data, unlinked, reference, force)
         except UserError as error:  # every spec is checked; the problems of all are reported together
             problems.extend(error.problems)
             continue
@@ -335,4 +340,4 @@ def bulletin(
     from engine.commands.bulletin import write_bulletin
 
     folder = write_bulletin(reports, out, title)
-    typer.echo(f"wrote {display_path(folder)} ({len(reports)} evaluations)")
+    typer.echo(f"wrote {display_path(folder)} ({how_many(len(reports), 'evaluation')})")

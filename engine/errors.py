@@ -21,6 +21,12 @@ def display_path(path: str | os.PathLike) -> str:
         return p.as_posix()
 
 
+def how_many(n: int, one: str, many: str | None = None) -> str:
+    """'1 evaluation', '2 evaluations', '1,234 people': a count and the noun that agrees with it, for every
+    message and line a command prints (the report's own sentences use engine.words.wording.count)."""
+    return f"{n:,} {one if n == 1 else many or one + 's'}"
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One thing wrong, located as precisely as we can: file, line, column, key or column name."""

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from engine.errors import Problem, UserError, display_path
+from engine.errors import Problem, UserError, how_many, display_path
 from engine.measures import MEASURES, PER_HUNDRED
 from engine.results import SCHEMA_VERSION, AnalysisResult, GroupProfile, MeasureResult, Results, content_digest
 
@@ -200,7 +200,7 @@ def _run_facts(results: Results) -> Iterator[Found]:
         if not 0 <= step.remaining <= MAX_PEOPLE or step.removed < 0:
             yield f"attrition.{k}", "counts people that cannot be"
         elif k and steps[k - 1].remaining - step.removed != step.remaining:
-            yield f"attrition.{k}", (f"{steps[k - 1].remaining:,} people less {step.removed:,} removed is not the "
+            yield f"attrition.{k}", (f"{how_many(steps[k - 1].remaining, 'person', 'people')} less {step.removed:,} removed is not the "
                                      f"{step.remaining:,} it says remain")
 
 
@@ -212,7 +212,7 @@ def _analysis(results: Results, a: AnalysisResult, key: str, participants: int) 
             yield f"{key}.{name}", f"is {value:,}, which no group of people can be"
             return
     if a.treatment_n + a.unmatched_n != participants:
-        yield key, (f"{a.treatment_n:,} matched and {a.unmatched_n:,} unmatched participants are not the "
+        yield key, (f"{a.treatment_n:,} matched and {how_many(a.unmatched_n, 'unmatched participant')} are not the "
                     f"{participants:,} left after the exclusions")
     if a.treatment_n < MIN_ANALYSED:
         yield f"{key}.treatment_n", f"is {a.treatment_n}; jdlspec publishes no analysis of fewer than {MIN_ANALYSED}"

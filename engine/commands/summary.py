@@ -9,13 +9,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from engine.errors import display_path
+from engine.errors import display_path, how_many
 from engine.results import Results
 from engine.run.publish import CHART_FOLDER, REPORT_FILES
 
-FLOW_STEPS = {
-    "submitted": "{n:,} records submitted",
-    "duplicates": "{n:,} people after duplicates",
+FLOW_STEPS = {  # a tuple: the noun agrees with the count (how_many)
+    "submitted": ("{n} submitted", "record", "records"),
+    "duplicates": ("{n} after duplicates", "person", "people"),
     "not_identified": "{n:,} identified",
     "no_matching_sentence": "{n:,} with a matching sentence",
     "sexual_offence": "{n:,} without a sexual offence",
@@ -33,12 +33,19 @@ def key_finding(markdown_text: str) -> str:
 
 def flow_line(results: Results) -> str:
     """'77 records submitted → 76 people after duplicates → ... → 39 matched (National analysis)'."""
-    parts = [FLOW_STEPS.get(step.step, f"{{n:,}} after {step.step}").format(n=step.remaining)
+    parts = [_step(FLOW_STEPS.get(step.step, f"{{n:,}} after {step.step}"), step.remaining)
              for step in results.attrition]
     headline = results.headline
     parts.append(f"{headline.treatment_n:,} matched ({headline.name} analysis, comparison group of "
-                 f"{headline.comparison_n:,} records)")
+                 f"{how_many(headline.comparison_n, 'record')})")
     return " → ".join(parts)
+
+
+def _step(label: str | tuple[str, str, str], n: int) -> str:
+    if isinstance(label, str):
+        return label.format(n=n)
+    text, one, many = label
+    return text.format(n=how_many(n, one, many))
 
 
 def run_summary(folder: Path) -> list[str]:

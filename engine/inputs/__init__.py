@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from engine.errors import Problem, UserError, display_path
+from engine.errors import Problem, UserError, how_many, display_path
 from engine.inputs.checks import Checker
 from engine.inputs.columns import match_case, missing_columns, outcome_copies, pool_values, renames, required_columns
 from engine.inputs.reading import read_file
@@ -124,7 +124,8 @@ def _outside_reference(inputs: Inputs, loaded: LoadedSpec) -> list[str]:
     check = inputs.checker("submission")
     shown = start.dt.strftime("%Y-%m-%d")
     count = int(outside.sum())
-    check.warn(f"{count:,} of {len(start):,} programme start dates ({check.examples(outside, shown)}) lie outside the "
-               f"reference data's index dates ({index.min():%Y-%m-%d} to {index.max():%Y-%m-%d}), so no sentence can "
-               "match them")
+    one = count == 1
+    check.warn(f"{count:,} of {how_many(len(start), 'programme start date')} ({check.examples(outside, shown)}) "
+               f"{'lies' if one else 'lie'} outside the reference data's index dates ({index.min():%Y-%m-%d} to "
+               f"{index.max():%Y-%m-%d}), so no sentence can match {'it' if one else 'them'}")
     return check.warnings

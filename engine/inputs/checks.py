@@ -14,7 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from engine.errors import Problem
+from engine.errors import Problem, how_many
 from engine.measures import COLUMN_TYPES
 
 EXCEL_EPOCH = np.datetime64("1899-12-30", "D")  # Excel's day number 0 (the 1900 date system, Windows' and today's Mac's)
@@ -79,7 +79,7 @@ class Checker:
             self.problems.append(self.problem(int(i), f"column {column}", message(int(i))))
         if len(positions) > CAP:
             self.problems.append(self.problem(None, f"column {column}",
-                                              f"and {len(positions) - CAP:,} more rows with the same problem"))
+                                              f"and {how_many(len(positions) - CAP, 'more row')} with the same problem"))
         self.counts[column] = self.counts.get(column, 0) + len(positions)
         return True
 

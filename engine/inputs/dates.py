@@ -21,6 +21,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from engine.errors import how_many
 from engine.inputs.checks import EXCEL_EPOCH, Checker, text
 
 DATE_HINT = "write dates as YYYY-MM-DD or DD/MM/YYYY"
@@ -160,10 +161,12 @@ def _slashed(parts: pd.DataFrame, raw: pd.Series, parsed: pd.Series, name: str, 
     parsed[written] = bounded(pd.to_datetime(stamp[written], format="%Y-%m-%d", errors="coerce"))
     if not only_dm.any() and not among_cells:
         count = int(written.sum())
-        fix = f"If they are month/day, {EXCEL_FIX.format(order='MDY')}" if in_excel else \
-            "If they are month/day, write them as YYYY-MM-DD"
-        check.warn(f"column {name}: all {count:,} slashed dates ({check.examples(written, raw)}) could be "
-                   f"day/month or month/day; they were read as day/month (DD/MM/YYYY). {fix}")
+        they, were = ("they", "were") if count != 1 else ("it", "was")
+        fix = f"If {they} {'are' if count != 1 else 'is'} month/day, " + (
+            EXCEL_FIX.format(order="MDY") if in_excel else f"write {'them' if count != 1 else 'it'} as YYYY-MM-DD")
+        every = "all " if count != 1 else "the only "
+        check.warn(f"column {name}: {every}{how_many(count, 'slashed date')} ({check.examples(written, raw)}) could be "
+                   f"day/month or month/day; {they} {were} read as day/month (DD/MM/YYYY). {fix}")
     return True
 
 

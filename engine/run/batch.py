@@ -29,7 +29,7 @@ from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Executor, Proces
 from contextlib import contextmanager
 from pathlib import Path
 
-from engine.errors import Problem
+from engine.errors import Problem, how_many
 from engine.files import refuse
 from engine.run.worker import Outcome, Task, ended, run_one, start_local_worker
 from engine.spec.loaded import file_sha256
@@ -220,7 +220,7 @@ def _connect(client_class, scheduler: str, timeout: float):
 def summary(outcomes: list[Outcome]) -> str:
     """'2 of 3 evaluations written.', and how many failed or did not run."""
     written = sum(o.state == "ok" for o in outcomes)
-    line = f"{written} of {len(outcomes)} evaluations written."
+    line = f"{written} of {how_many(len(outcomes), 'evaluation')} written."
     failed, not_run = sum(o.state == "failed" for o in outcomes), sum(o.state == "not run" for o in outcomes)
     if failed or not_run:
         line += f" {failed} failed, {not_run} not run."

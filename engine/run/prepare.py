@@ -8,7 +8,7 @@ refuse about the data before any statistics, `validate` refuses too.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from engine.disclosure import too_small
@@ -20,6 +20,7 @@ from engine.spec.loaded import LoadedSpec
 from engine.stages.diagnose import STEP_NAMES, link_warning, lost_everyone
 from engine.stages.link import NO_BIRTH_DATE, NOT_FOUND, UNLINKED_REASONS, Cohort, link_and_exclude
 from engine.stages.support import restrict_pool
+from engine.synth.identity import looks_synthetic
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,8 @@ def prepare(loaded: LoadedSpec, progress: Progress | None = None) -> Prepared:
     spec = loaded.spec
     with progress.stage("reading the data"):
         inputs = read_inputs(loaded)
+        if not inputs.synthetic and looks_synthetic(inputs.reference):  # synth's data, its file mark lost in a rewrite
+            inputs = replace(inputs, synthetic=True)
     with progress.stage("linking and exclusions"):
         cohort = link_and_exclude(spec, inputs.reference, inputs.submission)
     problems = cohort_problems(loaded, inputs, cohort)
@@ -145,10 +148,11 @@ def flow_lines(prepared: Prepared, loaded: LoadedSpec) -> list[str]:
     return lines
 
 
-def validate_spec(path: Path, data: bool = True, unlinked: Path | None = None, reference: bool = True) -> list[str]:
+def validate_spec(path: Path, data: bool = True, unlinked: Path | None = None, reference: bool = True,
+                  force: bool = False) -> list[str]:
     """The dry run of one spec: the lines `validate` prints; UserError with every problem found. With
-    `unlinked`, the records not identified are written to that file, each with its reason; without
-    `reference`, the spec and the submission alone are checked."""
+    `unlinked`, the records not identified are written to that file, each with its reason (a file jdlspec did not
+    write is replaced only with `force`); without `reference`, the spec and the submission alone are checked."""
     from engine.claims.pieces import check_spec_text
     from engine.spec.loader import load_spec
 
@@ -159,11 +163,11 @@ def validate_spec(path: Path, data: bool = True, unlinked: Path | None = None, r
     if not reference:
         return submission_lines(loaded)
     if unlinked is not None:
-        check_unlinked_file(unlinked)
+        check_unlinked_file(unlinked, force)
     prepared = prepare(loaded)
     lines = [f"{loaded.display}: ok"] + flow_lines(prepared, loaded)
     if unlinked is not None:
-        count = write_unlinked(unlinked, prepared)
+        count = write_unlinked(unlinked, prepared, force)
         lines.append(f"  wrote {display_path(unlinked)}: the {count:,} record{'s' if count != 1 else ''} not "
                      "identified, each with its row and reason (keep it private: it names your records)")
     return lines
@@ -197,7 +201,7 @@ def submission_lines(loaded: LoadedSpec) -> list[str]:
 UNLINKED_HEADER = "record_id,row,reason\n"
 
 
-def check_unlinked_file(path: Path) -> None:
+def check_unlinked_file(path: Path, force: bool = False) -> None:
     """Refuse a file inside a report folder (it would be published, or stop the next run replacing the folder)
     or one jdlspec did not write, before anything runs."""
     from engine.files import check_owned_file, refuse
@@ -207,10 +211,10 @@ def check_unlinked_file(path: Path) -> None:
     if any((parent / MARKER).exists() for parent in (folder, *folder.parents)):
         refuse(display_path(path), "is inside a report folder; write the records not identified somewhere that is "
                                    "never published, e.g. outside reports/")
-    check_owned_file(Path(path), _is_unlinked_file, False, "list of records not identified")
+    check_owned_file(Path(path), _is_unlinked_file, force, "list of records not identified")
 
 
-def write_unlinked(path: Path, prepared: Prepared) -> int:
+def write_unlinked(path: Path, prepared: Prepared, force: bool = False) -> int:
     """record_id, the row number as the file's own program shows it (a CSV's line, a sheet's Excel row), and
     the reason, in the submission's order."""
     import csv
@@ -225,7 +229,7 @@ def write_unlinked(path: Path, prepared: Prepared) -> int:
     records = prepared.cohort.unlinked
     for record_id, position, reason in records.itertuples(index=False):
         writer.writerow([record_id, check.number(int(position)), reason])
-    write_owned_file(Path(path), out.getvalue().encode("utf-8"), _is_unlinked_file, False,
+    write_owned_file(Path(path), out.getvalue().encode("utf-8"), _is_unlinked_file, force,
                      "list of records not identified")
     return len(records)
 

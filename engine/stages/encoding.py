@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from engine.errors import AnalysisError
+from engine.errors import AnalysisError, how_many
 from engine.spec.models import Matching
 
 MISSING = "(missing)"
@@ -173,12 +173,12 @@ def check_levels(variable: str, labels: list[str], t_n: list[int], p_n: list[int
         shown = "missing" if label == MISSING else repr(label)
         if nt and not npool:
             raise AnalysisError(
-                f"{variable}: {nt} participant(s) have {shown} but no pool record does, so they cannot be "
-                "matched on it; remove the variable or merge that level"
+                f"{variable}: {how_many(nt, 'participant')} {'has' if nt == 1 else 'have'} {shown} but no pool record "
+                f"does, so {'it' if nt == 1 else 'they'} cannot be matched on it; remove the variable or merge that level"
             )
         if npool and not nt:
             raise AnalysisError(
-                f"{variable}: no participant has {shown} ({npool} pool records do), which separates the groups "
+                f"{variable}: no participant has {shown} ({how_many(npool, 'pool record')} {'does' if npool == 1 else 'do'}), which separates the groups "
                 "perfectly; restrict the pool (e.g. pool: {" + variable + ": [...]}) or remove the variable"
             )
 

@@ -74,3 +74,23 @@ def national_frame(rng: np.random.Generator, size: int) -> pd.DataFrame:
     people.insert(2, "surname", surname)
     people = people[keep.to_numpy()].reset_index(drop=True)
     return pd.concat([people, draw_outcomes(rng, people)], axis=1)
+
+
+SYNTHETIC_ID = r"A\d{7}"  # offender_ids() writes these; no national identifier looks like it (PNC: 2001/0123456A)
+MIN_RECOGNISED = 100  # rows: fewer could be anyone's small test file that happens to use common names
+
+
+def looks_synthetic(reference: pd.DataFrame) -> bool:
+    """Reference data that only `jdlspec synth` writes: every identifier of its form and every name from its lists.
+    The Parquet mark (engine.results.SYNTHETIC_MARK) is lost when a program rewrites the file (pandas'
+    read_parquet then to_parquet keeps no other schema metadata), or saves it as CSV or Excel; the data are the same,
+    so they are recognised by what they hold. Real national data has thousands of surnames; these lists have 111."""
+    if len(reference) < MIN_RECOGNISED or not {"offender_id", "forename", "surname"} <= set(reference.columns):
+        return False
+    forenames = {name for names in FORENAMES.values() for name in names}
+    for column, known in (("forename", forenames), ("surname", set(SURNAMES))):
+        values = pd.unique(reference[column].dropna().astype("string").str.strip())
+        if not len(values) or not set(values) <= known:
+            return False
+    ids = reference["offender_id"].dropna().astype("string").str.strip()
+    return bool(len(ids) == len(reference) and ids.str.fullmatch(SYNTHETIC_ID).all())

@@ -119,3 +119,22 @@ def test_bulletin_never_replaces_a_report(reports, tmp_path, run_cli):
         result = run_cli("bulletin", lpt, "--out", out)
         assert result.exit_code == 1 and "choose an --out folder outside the reports" in result.output
     assert (lpt / "results.json").read_bytes() == before
+
+
+def test_one_report_is_one_evaluation_wherever_it_is_counted(reports, tmp_path, run_cli):
+    from engine.commands.summary import flow_line
+    from engine.results import Results
+
+    lpt, _ = reports
+    result = run_cli("bulletin", lpt, "--out", tmp_path / "one")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip().endswith("(1 evaluation)")
+    assert "brings together one Justice Data Lab evaluation of re-offending" in \
+        (tmp_path / "one" / "bulletin.md").read_text(encoding="utf-8")
+    assert run_cli("bulletin", *reports, "--out", tmp_path / "two").stdout.strip().endswith("(2 evaluations)")
+    results = Results.from_json((lpt / "results.json").read_text(encoding="utf-8"))
+    steps = [step.model_copy(update={"remaining": 1, "removed": 0}) for step in results.attrition]
+    one = results.model_copy(update={"attrition": steps, "analyses": [a.model_copy(update={"comparison_n": 1})
+                                                                        for a in results.analyses]})
+    assert flow_line(one).startswith("1 record submitted → 1 person after duplicates → 1 identified")
+    assert flow_line(one).endswith("comparison group of 1 record)")

@@ -57,6 +57,7 @@ def test_an_internal_error_fails_one_spec_and_the_others_run(specs, monkeypatch)
            "lines" in lines
     assert "Traceback" in outcomes[1].internal and not outcomes[1].problems
     assert summary(outcomes) == "2 of 3 evaluations written. 1 failed, 0 not run."
+    assert summary(outcomes[:1]) == "1 of 1 evaluation written."  # the noun agrees with its count
 
 
 def test_a_killed_worker_takes_only_its_own_evaluation(specs, monkeypatch):

@@ -92,3 +92,44 @@ def test_diff_notes_which_report_was_made_from_synthetic_data(work):
     text = CliRunner().invoke(app, ["diff", "real", "made"]).stdout
     assert text.splitlines()[2] == ("*Made from synthetic data: the new report was made from records written by "
                                     "jdlspec synth for demonstration; the figures are not those of a real evaluation.*")
+
+
+def test_synthetic_data_rewritten_by_pandas_or_saved_as_csv_is_still_recognised(tmp_path, monkeypatch):
+    """pandas' read_parquet then to_parquet keeps no other program's schema metadata, so synth's mark is lost; the
+    data are synth's still (its identifiers and name lists), and the reports made from them say so."""
+    import shutil
+
+    from engine.run.prepare import prepare
+    from engine.spec.loader import load_spec
+
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(ROOT / "specs", tmp_path / "specs")
+    national = tmp_path / "specs" / "data" / NATIONAL_FILE
+    frame = pd.read_parquet(national)
+    frame.to_parquet(tmp_path / "rewritten.parquet")
+    assert SYNTHETIC_MARK not in (pq.read_schema(tmp_path / "rewritten.parquet").metadata or {})  # the mark is gone
+    ids = pd.read_csv(tmp_path / "specs" / "data" / "lpt_submission.csv", dtype=str)["offender_id"]
+    extract = frame[frame["offender_id"].isin(ids) | (frame.index < 2_000)]  # the participants, and a pool
+    extract.to_csv(tmp_path / "extract.csv", index=False)
+    for copy in ("rewritten.parquet", "extract.csv"):
+        spec = (tmp_path / "specs" / "lpt.yaml").read_text(encoding="utf-8")
+        (tmp_path / "specs" / "copy.yaml").write_text(
+            spec.replace("reference: data/national.parquet", f"reference: ../{copy}"), encoding="utf-8")
+        loaded = load_spec(tmp_path / "specs" / "copy.yaml")
+        monkeypatch.setattr("engine.run.prepare.too_small", lambda loaded, attrition: None)  # the 2,000-row extract
+        assert prepare(loaded).inputs.synthetic is True, copy
+
+
+def test_only_synths_identifiers_and_names_are_recognised_as_synthetic():
+    from engine.synth.identity import MIN_RECOGNISED, looks_synthetic
+
+    frame = pd.read_parquet(ROOT / "specs" / "data" / NATIONAL_FILE, columns=["offender_id", "forename", "surname"])
+    assert looks_synthetic(frame)
+    assert not looks_synthetic(frame.head(MIN_RECOGNISED - 1))  # a small file of common names could be anyone's
+    other = frame.copy()
+    other.loc[5, "surname"] = "Featherstonehaugh"  # one name synth never writes: real data
+    assert not looks_synthetic(other)
+    other = frame.copy()
+    other.loc[7, "offender_id"] = "2001/0123456A"  # a national identifier of another form
+    assert not looks_synthetic(other)
+    assert not looks_synthetic(frame.drop(columns="forename"))

@@ -74,8 +74,18 @@ def test_unlinked_is_refused_inside_a_report_folder_and_over_another_file(work):
                                              "identified somewhere that is never published, e.g. outside reports/")
     (work.root / "notes.csv").write_text("my notes\n")
     result = CliRunner().invoke(app, ["validate", "bad.yaml", "--unlinked", "notes.csv"])
-    assert result.exit_code == 1 and "exists and was not written by jdlspec" in result.stderr
+    assert result.stderr.splitlines()[0] == ("notes.csv: exists and was not written by jdlspec; it will not be "
+                                             "overwritten (use --force to replace it)")
     assert lines_of(work.root / "notes.csv") == ["my notes"]
+    forced = CliRunner().invoke(app, ["validate", "bad.yaml", "--unlinked", "notes.csv", "--force"])  # as it says
+    assert forced.exit_code == 0, forced.output
+    assert lines_of(work.root / "notes.csv") == ["record_id,row,reason"]
+    inside = CliRunner().invoke(app, ["validate", "bad.yaml", "--unlinked", "reports/bad/chase.csv", "--force"])
+    assert inside.exit_code == 1 and "is inside a report folder" in inside.stderr  # --force never publishes it
+    alone = CliRunner().invoke(app, ["validate", "bad.yaml", "--force"])
+    assert alone.exit_code == 1
+    assert alone.stderr.splitlines()[0] == "--force: only says that --unlinked may overwrite its file; give " \
+                                           "--unlinked FILE too"
 
 
 def test_an_organisation_checks_its_submission_without_the_national_data(work):

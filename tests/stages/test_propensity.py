@@ -80,7 +80,7 @@ def test_level_only_one_group_has():
     pool["region"] = pool["region"].replace("Wales", "North")
     n_wales = int((treated["region"] == "Wales").sum())
     assert error(treated, pool, ["age", "region"]).startswith(
-        f"region: {n_wales} participant(s) have 'Wales' but no pool record does"
+        f"region: {n_wales} participant{'s have' if n_wales != 1 else ' has'} 'Wales' but no pool record does"
     )
     treated, pool = frames()
     treated["region"] = treated["region"].replace("Wales", "North")
