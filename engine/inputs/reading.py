@@ -214,7 +214,9 @@ def _read_parquet(path: Path) -> tuple[pd.DataFrame, bool]:
 
     Arrow allocates with jemalloc where the build has it: with its default (mimalloc) reading and
     converting a million-record file took twice as long (1.6 s instead of 0.7 s here), and the
-    system allocator, as fast, left the whole run's peak memory 20% higher."""
+    system allocator, as fast, left the whole run's peak memory 20% higher. A pandas index saved with the data
+    (`to_parquet` keeps one that is not 0, 1, 2 ...) is not the rows' positions: named levels become columns,
+    the rest is dropped (repeated labels, as `pd.concat` leaves them, broke linking)."""
     try:
         pa.set_memory_pool(pa.jemalloc_memory_pool())
     except NotImplementedError:  # a build without jemalloc keeps Arrow's default
@@ -224,7 +226,11 @@ def _read_parquet(path: Path) -> tuple[pd.DataFrame, bool]:
     for i, field in enumerate(table.schema):
         if pa.types.is_dictionary(field.type):
             table = table.set_column(i, field.name, table.column(i).cast(field.type.value_type))
-    return table.to_pandas(date_as_object=False), synthetic
+    frame = table.to_pandas(date_as_object=False)
+    if not frame.index.equals(pd.RangeIndex(len(frame))):  # a pandas index saved in the file (to_parquet keeps it)
+        named = [name for name in frame.index.names if name is not None]  # named levels are columns of the data
+        frame = (frame.reset_index(level=named) if named else frame).reset_index(drop=True)  # rows by position
+    return frame, synthetic
 
 
 def _tidy(read: Read, shown: str, problems: list[Problem]) -> Read | None:

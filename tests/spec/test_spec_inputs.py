@@ -103,6 +103,28 @@ def test_parquet_reference(work):
     assert pd.api.types.is_string_dtype(inputs.reference["region"]) and inputs.reference["region"].iloc[0] == "Wales"
 
 
+def test_a_pandas_index_saved_in_the_parquet_file_is_not_the_rows(work):
+    """`to_parquet` keeps a pandas index that is not 0, 1, 2 ...: repeated labels (as pd.concat leaves them)
+    broke linking with an internal error, and a named index held a column of the data."""
+    frame = pd.read_csv(work.root / "reference.csv", dtype=str, keep_default_na=False)
+    frame.to_parquet(work.root / "plain.parquet")
+    expected = read_inputs(load_spec(work.write_spec(("reference: reference.csv", "reference: plain.parquet"))))
+    halves = [frame.iloc[:20], frame.iloc[20:].set_axis(range(20))]  # labels 0-19 twice
+    pd.concat(halves).to_parquet(work.root / "repeated.parquet")
+    named = frame.set_index("offender_id")  # the linking column as the index
+    named.iloc[::-1].iloc[::-1].to_parquet(work.root / "named.parquet")
+    for name in ("repeated", "named"):
+        work.write_spec(("reference: reference.csv", f"reference: {name}.parquet"))
+        inputs = read_inputs(load_spec("bad.yaml"))
+        got = inputs.reference[expected.reference.columns]
+        pd.testing.assert_frame_equal(got, expected.reference)
+        assert work.validate().exit_code == 0
+    frame.loc[2, "reoffended"] = "2"  # and a bad value is named by its row in the file
+    frame.set_axis(range(100, 140)).to_parquet(work.root / "shifted.parquet")
+    work.write_spec(("reference: reference.csv", "reference: shifted.parquet"))
+    assert work.errors() == ['shifted.parquet: row 3, column reoffended: "2" is not 0 or 1']
+
+
 SPEC_SIDE = [
     ("missing data file", [("reference: reference.csv", "reference: referense.csv")], [],
      ["bad.yaml:10:14: data.reference: file not found: referense.csv (paths are relative to the spec's folder); "
