@@ -93,3 +93,31 @@ def test_one_analysed_person_reads_in_the_singular():
                      "1 person (100%) was excluded because they could not be identified",
                      "**National treatment group**: 1 person (comparison group: 1 record)"):
         assert sentence in text, sentence
+
+
+def one_analysis(results: Results) -> Results:
+    return results.model_copy(update={"analyses": results.analyses[:1]})
+
+
+def test_nobody_reoffending_has_one_significant_measure_and_no_all_1_measures():
+    """Nobody of 100 re-offends: the rate is a significant decrease (score interval), the frequency and the
+    time cannot be tested. One measure shown and significant reads as one result, not "All 1 measures"."""
+    measures = computed(people([0] * 100), people([0] * 750 + [1] * 150 + [3] * 100), np.full(1000, 0.1))
+    assert measures["rate"].state == "decrease" and measures["rate"].decided_by.test == "score"
+    assert [measures[m].not_reported_reason for m in MEASURES[1:]] == ["no_variance", "untestable"]
+    text = report_markdown(loaded(spec(LPT_PROGRAMME)), one_analysis(with_national(measures, 100)))
+    assert "All 1 measures" not in text
+    assert ("The following results were statistically significant:\n\n- The analysis provides significant "
+            "evidence that **fewer participants than non-participants commit a re-offence within a one-year "
+            "period** (Table 1).") in text
+
+
+def test_the_comparison_group_is_called_much_larger_only_when_it_is():
+    base = one_analysis(lpt_results())  # 39 people against thousands of records: the seeds' wording
+    text = report_markdown(loaded(spec(LPT_PROGRAMME)), base)
+    assert "and a much larger 'comparison group' of similar people" in text
+    for comparison_n, words in ((39, "and a 'comparison group'"), (5, "and a 'comparison group'"),
+                                (100, "and a larger 'comparison group'"), (390, "and a much larger 'comparison group'")):
+        national = base.analyses[0].model_copy(update={"comparison_n": comparison_n})
+        text = report_markdown(loaded(spec(LPT_PROGRAMME)), base.model_copy(update={"analyses": [national]}))
+        assert words + " of similar people who did not take part." in text, comparison_n
