@@ -14,9 +14,13 @@ from tests.stages.test_outcomes import ALL, MC_DAYS, MC_FREQ, frame, make_spec, 
 
 
 @pytest.mark.parametrize(("risk_ratio", "published"), [
-    (3.9, 7.26),  # the paper: breastfeeding and infant death from respiratory infection, RR 3.9
-    (1.8, 3.00),  # ... its lower confidence limit 1.8: 1.8 + sqrt(1.8 x 0.8) = 3.0
-    (0.80, 1.81),  # the paper and evalues.RR(0.80, 0.71, 0.91): leukaemia, a protective RR
+    # the paper's first example (EValue's own test suite, tests/testthat/testthat.R, "Annals case #1":
+    # evalues.RR(3.9, 1.8, 8.7)): breastfeeding and infant death from respiratory infection
+    (3.9, 7.26),  # the paper's E-value of the estimate
+    (1.8, 3.00),  # ... and of its lower confidence limit: 1.8 + sqrt(1.8 x 0.8) = 3.0
+    # the paper's further example (EValue's "Further Examples #1" and evalues.RR's documented example,
+    # "leukemia example in VanderWeele and Ding (2017)": evalues.RR(0.80, 0.71, 0.91)), a protective RR
+    (0.80, 1.81),
     (0.91, 1.43),  # ... its upper limit, the one nearer to 1
     (1 / 0.80, 1.81),  # evalues.RR(1 / 0.80): the E-value is symmetric
     (10.729780, 20.95),  # evalues.RR(10.729780, 8.017457, 14.359688): Hammond and Holl, smoking and lung cancer

@@ -44,6 +44,22 @@ def test_the_interval_is_the_shifts_the_test_keeps():
     assert largest_rejected_tail(100, 0.001) == -1  # too few draws to ever reject at 0.1%
 
 
+def test_the_interval_by_hand_from_known_draws(monkeypatch):
+    """The draws replaced by known ones: D* = i / 1000 - 0.5 for i = 1 ... 1000 (shuffled), d = -0.4965.
+    Three draws are at or below d, so p = 2 (3 + 1) / 1001; at alpha 0.05 the largest rejected tail is
+    k = 24 (2 x 25 / 1001 <= 0.05 < 2 x 26 / 1001), so the interval is d minus the 976th and the 25th
+    smallest draws: [-0.4965 - 0.476, -0.4965 + 0.475] = [-0.9725, -0.0215]."""
+    import engine.stages.resampling as resampling
+
+    draws = np.random.default_rng(1).permutation(np.arange(1, 1001) / 1000 - 0.5)
+    calls = iter([draws, np.zeros(1000)])
+    monkeypatch.setattr(resampling, "_means", lambda rng, people, pooled, values, size: next(calls))
+    boot = bootstrap_test(np.array([-0.4965, -0.4965]), np.array([0.0]), np.array([1.0]), 0.05, 1000, seed=0)
+    assert boot.draws == 1000 and boot.p_value == pytest.approx(8 / 1001)
+    assert (boot.p_low, boot.p_high) == monte_carlo_interval(3, 1000) and boot.p_high < 0.05 and boot.significant
+    assert (boot.ci_low, boot.ci_high) == pytest.approx((-0.9725, -0.0215), abs=1e-12)
+
+
 def test_monte_carlo_interval_is_clopper_pearson_doubled():
     low, high = monte_carlo_interval(20, 1000, error=0.05)
     ci = stats.binomtest(20, 1000).proportion_ci(0.95, method="exact")
