@@ -258,6 +258,7 @@ def run(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Redo the statistics even when only texts changed.")] = False,
     pdf: Annotated[bool, typer.Option("--pdf", help="Also write report.pdf (A4), printed by Chromium.")] = False,
+    docx: Annotated[bool, typer.Option("--docx", help="Also write report.docx (Word, in Word's own styles).")] = False,
     scheduler: Annotated[Optional[str], typer.Option(
         help="Several specs: run them on this Dask scheduler (e.g. tcp://host:8786) instead of local processes.")] = None,
     scheduler_timeout: Annotated[float, typer.Option(
@@ -273,36 +274,38 @@ def run(
     if clashes:
         raise UserError(clashes)
     if len(specs) > 1 or scheduler:
-        return _run_batch(specs, not no_cache, scheduler, pdf, scheduler_timeout)
+        return _run_batch(specs, not no_cache, scheduler, pdf, scheduler_timeout, docx)
     aside = speed.aside_process()  # first: it imports while this process does
     try:
-        _run_one(specs[0], out, quiet, no_cache, pdf, aside)
+        _run_one(specs[0], out, quiet, no_cache, pdf, aside, docx)
     finally:
         if aside:
             aside.close()
     return 0
 
 
-def _run_one(spec: Path, out: Path | None, quiet: bool, no_cache: bool, pdf: bool, aside: AsideProcess | None) -> None:
+def _run_one(spec: Path, out: Path | None, quiet: bool, no_cache: bool, pdf: bool, aside: AsideProcess | None,
+             docx: bool = False) -> None:
     from engine.commands.summary import run_summary
     from engine.run.pipeline import run_spec
     from engine.run.progress import Progress
 
     with Progress(enabled=not quiet) as progress:
-        folder = run_spec(spec, out, progress, use_cache=not no_cache, pdf=pdf, aside=aside)
+        folder = run_spec(spec, out, progress, use_cache=not no_cache, pdf=pdf, aside=aside, docx=docx)
     for line in run_summary(folder):
         typer.echo(line)
 
 
-def _run_batch(specs: list[Path], use_cache: bool, scheduler: str | None, pdf: bool, timeout: float) -> int:
+def _run_batch(specs: list[Path], use_cache: bool, scheduler: str | None, pdf: bool, timeout: float,
+               docx: bool = False) -> int:
     """One line per evaluation as it ends (ok, failed, not run), then the summary, whatever happened; exit 2
     when any failed by a bug in jdlspec, else 130 when the batch was interrupted, else 1 when any was refused."""
     from engine.run.batch import INTERRUPTED as STOPPED, problems_of, run_local, run_on_cluster, summary
 
     if scheduler:
-        outcomes = run_on_cluster(specs, scheduler, timeout, use_cache, pdf, echo=typer.echo)
+        outcomes = run_on_cluster(specs, scheduler, timeout, use_cache, pdf, echo=typer.echo, docx=docx)
     else:
-        outcomes = run_local(specs, use_cache, pdf, echo=typer.echo)
+        outcomes = run_local(specs, use_cache, pdf, echo=typer.echo, docx=docx)
     typer.echo(summary(outcomes))
     problems = problems_of(outcomes)
     if problems:

@@ -112,9 +112,9 @@ def batch(tmp_path, monkeypatch, saved_here):
             raise RuntimeError("a bug")
         return Path(out)
 
-    def in_threads(specs, use_cache, pdf, echo):
+    def in_threads(specs, use_cache, pdf, echo, docx=False):
         with ThreadPoolExecutor(max_workers=1) as pool:
-            return engine.run.batch.run_batch(specs, pool, use_cache, echo, pdf)
+            return engine.run.batch.run_batch(specs, pool, use_cache, echo, pdf, docx=docx)
 
     monkeypatch.setattr(engine.run.batch, "run_local", in_threads)
     monkeypatch.setattr(engine.run.pipeline, "run_spec", run_spec)

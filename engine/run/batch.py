@@ -40,7 +40,7 @@ WORKER_DIED = ("its worker process ended without a result (killed, or out of mem
                "on")
 
 
-def tasks_for(specs: list[Path], use_cache: bool, pdf: bool) -> list[Task | Outcome]:
+def tasks_for(specs: list[Path], use_cache: bool, pdf: bool, docx: bool = False) -> list[Task | Outcome]:
     """A task per spec, with absolute paths and the spec's hash; a spec that cannot be read fails here."""
     from engine.run.pipeline import destination
 
@@ -51,7 +51,7 @@ def tasks_for(specs: list[Path], use_cache: bool, pdf: bool) -> list[Task | Outc
         shown = Path(spec).as_posix()
         try:
             made.append(Task(shown, str(Path(spec).absolute()), file_sha256(Path(spec)),
-                             str(destination(Path(spec), None).absolute()), use_cache, pdf, record))
+                             str(destination(Path(spec), None).absolute()), use_cache, pdf, record, docx))
         except OSError as error:
             reason = "it is not a file" if Path(spec).is_dir() else (error.strerror or str(error)).lower()
             made.append(ended(shown, "failed", f"cannot read the spec ({reason})"))
@@ -60,11 +60,11 @@ def tasks_for(specs: list[Path], use_cache: bool, pdf: bool) -> list[Task | Outc
 
 def run_batch(specs: list[Path], executor: Executor, use_cache: bool = True,
               echo: Callable[[str], None] = print, pdf: bool = False,
-              alive: Callable[[], bool] | None = None) -> list[Outcome]:
+              alive: Callable[[], bool] | None = None, docx: bool = False) -> list[Outcome]:
     """Submit every evaluation and print one line per evaluation as it ends; outcomes in the specs' order.
     One whose worker broke the pool is returned "not run" with no line, for the caller to run again.
     Ctrl-C cancels what has not started, and every evaluation not ended is "not run" (interrupted)."""
-    made = tasks_for(specs, use_cache, pdf)
+    made = tasks_for(specs, use_cache, pdf, docx)
     outcomes: list[Outcome | None] = [m if isinstance(m, Outcome) else None for m in made]
     for outcome in outcomes:
         if outcome is not None:
@@ -106,28 +106,30 @@ def _stop(pending, futures, made, outcomes, echo, why: str) -> None:
         echo(outcomes[i].line())
 
 
-def run_local(specs: list[Path], use_cache: bool, pdf: bool, echo: Callable[[str], None]) -> list[Outcome]:
+def run_local(specs: list[Path], use_cache: bool, pdf: bool, echo: Callable[[str], None],
+              docx: bool = False) -> list[Outcome]:
     """The batch in local worker processes; the evaluations of a worker that died run again one by one."""
-    outcomes = in_pool(specs, use_cache, pdf, echo)
+    outcomes = in_pool(specs, use_cache, pdf, echo, docx)
     again = [i for i, o in enumerate(outcomes) if o.state == "not run" and not o.problems]  # their worker died
     for i in again:
         if any(interrupted(o) for o in outcomes):
             outcomes[i] = ended(outcomes[i].spec, "not run", INTERRUPTED)
         else:
-            [outcome] = in_pool([specs[i]], use_cache, pdf, lambda line: None)
+            [outcome] = in_pool([specs[i]], use_cache, pdf, lambda line: None, docx)
             outcomes[i] = outcome if outcome.state != "not run" or outcome.problems else \
                 ended(outcome.spec, "failed", WORKER_DIED)
         echo(outcomes[i].line())
     return outcomes
 
 
-def in_pool(specs: list[Path], use_cache: bool, pdf: bool, echo: Callable[[str], None]) -> list[Outcome]:
+def in_pool(specs: list[Path], use_cache: bool, pdf: bool, echo: Callable[[str], None],
+            docx: bool = False) -> list[Outcome]:
     """The specs in a pool of their own. Interrupted, its workers are ended at once: the interpreter's exit
     would otherwise wait for them (concurrent.futures joins its workers), minutes for a long evaluation."""
     pool = local_pool(len(specs))
     outcomes: list[Outcome] = []
     try:
-        outcomes = run_batch(specs, pool, use_cache, echo, pdf)
+        outcomes = run_batch(specs, pool, use_cache, echo, pdf, docx=docx)
     finally:
         workers = list((pool._processes or {}).values())  # no public way to end them before Python 3.14
         pool.shutdown(wait=False, cancel_futures=True)
@@ -147,7 +149,7 @@ def local_pool(tasks: int) -> ProcessPoolExecutor:
 
 
 def run_on_cluster(specs: list[Path], scheduler: str, timeout: float, use_cache: bool, pdf: bool,
-                   echo: Callable[[str], None]) -> list[Outcome]:
+                   echo: Callable[[str], None], docx: bool = False) -> list[Outcome]:
     """The batch on the Dask cluster at `scheduler`: a worker that died fails its evaluation; a cluster
     with no workers for `timeout` seconds leaves the rest not run."""
     with dask_client(scheduler, timeout) as client:
@@ -164,7 +166,7 @@ def run_on_cluster(specs: list[Path], scheduler: str, timeout: float, use_cache:
                 lost[0] = time.monotonic()
             return lost[0] is None or time.monotonic() - lost[0] < timeout
 
-        return run_batch(specs, client.get_executor(pure=False), use_cache, echo, pdf, alive)
+        return run_batch(specs, client.get_executor(pure=False), use_cache, echo, pdf, alive, docx)
 
 
 @contextmanager

@@ -33,9 +33,10 @@ if TYPE_CHECKING:
 
 def run_spec(
     spec_path: Path, out: Path | None = None, progress: Progress | None = None, use_cache: bool = True,
-    pdf: bool = False, aside: AsideProcess | None = None, record_dir: str | None = None,
+    pdf: bool = False, aside: AsideProcess | None = None, record_dir: str | None = None, docx: bool = False,
 ) -> Path:
-    """Run one evaluation and publish its report folder; returns the folder (with report.pdf when `pdf`).
+    """Run one evaluation and publish its report folder; returns the folder (with report.pdf when `pdf`, and
+    report.docx when `docx`).
 
     With the cache, a spec whose statistical part and input files are unchanged reuses the stored
     results (engine/run/cache.py); the report is rendered and checked as after a full run. Every run is
@@ -65,7 +66,7 @@ def run_spec(
         if cache and use_cache:
             cache.store(results)
     with progress.stage("writing the report"):
-        files = report_files(loaded, results, aside)
+        files = report_files(loaded, results, aside, docx)
         if pdf:
             from engine.render.pdf import html_to_pdf
 
@@ -215,8 +216,10 @@ def analyse(loaded: LoadedSpec, cohort: Cohort, number: int):
                                                                                analysis.name)
 
 
-def report_files(loaded: LoadedSpec, results: Results, aside: AsideProcess | None = None) -> dict[str, bytes]:
-    """Every file of the report folder, in memory: nothing is written until all of them exist."""
+def report_files(loaded: LoadedSpec, results: Results, aside: AsideProcess | None = None,
+                 docx: bool = False) -> dict[str, bytes]:
+    """Every file of the report folder, in memory: nothing is written until all of them exist (report.docx
+    with `docx`)."""
     if aside:
         binaries = aside.request(loaded, results, True)  # made aside from now on
     else:
@@ -224,7 +227,13 @@ def report_files(loaded: LoadedSpec, results: Results, aside: AsideProcess | Non
     markdown_text = report_markdown(loaded, results)  # refuses any claim the rules forbid
     made = binaries()
     charts = {name: data for name, data in made.items() if name.startswith("charts/")}
+    extra = {}
+    if docx:
+        from engine.render.word import render_docx  # python-docx: only when a Word copy is asked for
+
+        extra["report.docx"] = render_docx(markdown_text, charts, loaded, results)
     return {
+        **extra,
         "report.md": markdown_text.encode("utf-8"),
         "report.html": render_html(markdown_text, charts, loaded.spec.title, results.synthetic).encode("utf-8"),
         "annex.xlsx": made["annex.xlsx"],

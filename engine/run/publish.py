@@ -35,10 +35,10 @@ from engine.files import os_errors, refuse
 
 MARKER = ".jdlspec-report"
 MARKER_TEXT = b"This folder was written by jdlspec; jdlspec replaces it whole on the next run.\n"
-# The one list of the files jdlspec writes into a folder it publishes (a report, with report.pdf when
-# asked for, or a bulletin), in the order the run's summary names them. Whatever writes or reads a
+# The one list of the files jdlspec writes into a folder it publishes (a report, with report.pdf and
+# report.docx when asked for, or a bulletin), in the order the run's summary names them. Whatever writes or reads a
 # report folder takes the names from here, so a folder one run wrote is always one the next may replace.
-REPORT_FILES = ("report.html", "report.pdf", "report.md", "annex.xlsx", "results.json")
+REPORT_FILES = ("report.html", "report.pdf", "report.docx", "report.md", "annex.xlsx", "results.json")
 BULLETIN_FILES = ("bulletin.md", "bulletin.html")
 CHART_FOLDER = "charts"  # charts/<measure>.png
 WRITTEN = frozenset(REPORT_FILES + BULLETIN_FILES + (MARKER,))

@@ -42,6 +42,7 @@ class Task:
     use_cache: bool
     pdf: bool
     record_dir: str | None = None  # the command's $JDLSPEC_RECORD_DIR, absolute (a worker's may differ)
+    docx: bool = False
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ def run_one(task: Task) -> Outcome:
                      "read (their hashes differ); the workers must see the specs and data at the same paths")
     try:
         folder = run_spec(Path(task.path), Path(task.out), None, use_cache=task.use_cache, pdf=task.pdf,
-                          record_dir=task.record_dir)
+                          record_dir=task.record_dir, docx=task.docx)
     except UserError as error:
         return Outcome(task.spec, "failed", seconds=time.perf_counter() - start, problems=tuple(error.problems))
     except Exception as error:  # a bug in jdlspec: this evaluation fails, the batch goes on
