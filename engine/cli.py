@@ -198,10 +198,27 @@ def new(
 @app.command()
 def check(
     report: Annotated[Path, typer.Argument(help="A report folder written by `jdlspec run` (holds results.json).")],
-    files: Annotated[list[Path], typer.Argument(
-        help="Documents to check: .docx, Markdown (.md), HTML (.html) or plain text (.txt).", show_default=False)],
+    files: Annotated[Optional[list[Path]], typer.Argument(
+        help="Documents to check: .docx, Markdown (.md), HTML (.html) or plain text (.txt).", show_default=False)] = None,
+    serve: Annotated[bool, typer.Option("--serve", help="Instead of files: a page in the browser to paste paragraphs "
+                                        "into, each sentence marked (on this computer only).")] = False,
+    port: Annotated[int, typer.Option(min=0, max=65535, help="With --serve: the port on 127.0.0.1 (0: a free one).")
+                    ] = 8000,
+    no_browser: Annotated[bool, typer.Option("--no-browser", help="With --serve: do not open the page.")] = False,
 ) -> None:
     """Check press releases and other documents against a report's results: one line per claim they may not make."""
+    if serve:
+        if files:
+            raise UserError(Problem("--serve", None, None, "", "takes the report folder alone: paste the documents' "
+                                    "text into the page, or check the files without --serve"))
+        from engine.preview.server import folder_licence, make_server, serve as serve_pages
+
+        licensed = folder_licence(report)  # refused here, in one line, as `check` refuses the folder
+        serve_pages(make_server(port, None, lambda: licensed), not no_browser, typer.echo)
+        return
+    if not files:
+        raise UserError(Problem("jdlspec check", None, None, "", "give the documents to check after the report "
+                                "folder, or --serve for a page to paste them into"))
     from engine.commands.check import check_documents
 
     problems = check_documents(report, files)
@@ -209,6 +226,29 @@ def check(
         raise UserError(problems)
     for path in files:
         typer.echo(f"{display_path(path)}: ok")
+
+
+@app.command()
+def preview(
+    spec: Annotated[Path, typer.Argument(help="The spec to preview.", show_default=False)],
+    port: Annotated[int, typer.Option(min=0, max=65535, help="The port on 127.0.0.1 (0: a free one).")] = 8000,
+    no_browser: Annotated[bool, typer.Option("--no-browser", help="Do not open the page in the browser.")] = False,
+) -> None:
+    """Show the report in the browser as you write the spec, made again at each save (writes no report folder)."""
+    from engine.preview.live import LivePreview
+    from engine.preview.server import make_server, preview_licence, serve as serve_pages
+
+    live = LivePreview(spec, _bug_line)
+    server = make_server(port, live, lambda: preview_licence(live))
+    live.start()
+    serve_pages(server, not no_browser, typer.echo)
+
+
+def _bug_line(details: str) -> str:
+    """A bug met while the preview made the report: saved and said in the terminal, and its line for the page."""
+    report_internal_error(details)
+    return "jdlspec: internal error: this is a bug in jdlspec, not a problem with your spec or data; the terminal " \
+        "names the file that holds the details, please report it with that file."
 
 
 @app.command()

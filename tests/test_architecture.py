@@ -21,6 +21,7 @@ FLOORS = [
     ["engine.report"],
     ["engine.run"],
     ["engine.commands"],
+    ["engine.preview"],
     ["engine.cli", "engine.__main__"],
 ]
 
