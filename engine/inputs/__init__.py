@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from engine.errors import Problem, UserError, how_many, display_path
-from engine.inputs.checks import Checker
+from engine.inputs.checks import KINDS, Checker
 from engine.inputs.columns import match_case, missing_columns, outcome_copies, pool_values, renames, required_columns
 from engine.inputs.reading import read_file
 from engine.inputs.values import consistency, plausibility, record_ids, template_example, typed
@@ -25,7 +25,9 @@ from engine.spec.loaded import LoadedSpec, file_sha256
 
 __all__ = ["Inputs", "read_inputs", "required_columns"]
 EVENT = {"reference": "index_date", "submission": "start_date"}
-SUBMISSION_COLUMNS = {"record_id", "offender_id", "forename", "surname", "date_of_birth", "start_date", "end_date"}
+SUBMISSION_COLUMNS = {"record_id", "offender_id", "forename", "surname", "date_of_birth", "start_date", "end_date",
+                      "sex"}  # sex: optional, compared with the linked national record (engine/stages/identity.py)
+SUBMISSION_KINDS = {**KINDS, "sex": "text"}  # whatever its codes (M/F, 1/2), read as written
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,7 @@ def read_inputs(loaded: LoadedSpec, roles: tuple[str, ...] = ("reference", "subm
         if role == "submission":  # other columns of the organisation's file are not used, so not checked
             frame = frame[[c for c in frame.columns if c in SUBMISSION_COLUMNS]]
         check = Checker(shown, read.lines, read.sheet, read.day_zero)
-        frame = typed(frame, original, check)
+        frame = typed(frame, original, check, SUBMISSION_KINDS if role == "submission" else KINDS)
         if not missing:
             consistency(frame, original, check)
             plausibility(frame, original, check, EVENT[role])
@@ -105,7 +107,34 @@ def read_inputs(loaded: LoadedSpec, roles: tuple[str, ...] = ("reference", "subm
     if problems:
         raise UserError(problems)
     inputs = Inputs(frames.get("reference", pd.DataFrame()), frames["submission"], files, warnings, places, synthetic)
-    return replace(inputs, warnings=warnings + _outside_reference(inputs, loaded)) if "reference" in frames else inputs
+    warnings = warnings + _in_the_future(inputs)
+    return replace(inputs, warnings=warnings + (_outside_reference(inputs, loaded) if "reference" in frames else []))
+
+
+FUTURE = {  # the dates that cannot lie after today, and why
+    "reference": ("index_date", "index date", "a year of follow-up that has not happened has no outcome to know"),
+    "submission": ("start_date", "programme start date", "nobody can have started the programme then"),
+}
+
+
+def _in_the_future(inputs: Inputs) -> list[str]:
+    """Index dates or programme starts after today: a year typed wrong, or made-up test data; either way no
+    outcome of them can be known. (The message names no date, so a run's words do not change with the day.)"""
+    today = pd.Timestamp.today().normalize()
+    warnings = []
+    for role, (column, noun, why) in FUTURE.items():
+        frame = inputs.reference if role == "reference" else inputs.submission
+        if role not in inputs.places or column not in frame:
+            continue
+        later = (frame[column] > today).to_numpy()
+        if later.any():
+            check = inputs.checker(role)
+            n = int(later.sum())
+            check.warn(f"{how_many(n, noun)} ({check.examples(later, frame[column].dt.strftime('%Y-%m-%d'))}) "
+                       f"{'lies' if n == 1 else 'lie'} in the future: {why}; {'is the date' if n == 1 else 'are the dates'} "
+                       "right?")
+            warnings += check.warnings
+    return warnings
 
 
 def _outside_reference(inputs: Inputs, loaded: LoadedSpec) -> list[str]:

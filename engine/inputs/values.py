@@ -24,13 +24,14 @@ AGE_COLUMN = re.compile(r"^(age|age_.*|.*_age)$")
 COUNT_COLUMN = re.compile(r"^(previous_.*|number_of_.*|.*_count|count_.*)$")
 
 
-def typed(frame: pd.DataFrame, original: dict[str, str], check: Checker) -> pd.DataFrame:
-    """Every column converted to its contract type; bad values reported through `check`."""
+def typed(frame: pd.DataFrame, original: dict[str, str], check: Checker, kinds: dict[str, str] = KINDS) -> pd.DataFrame:
+    """Every column converted to its contract type (`kinds`: the file's own, e.g. the submission's); bad values
+    reported through `check`."""
     out = {}
     for name in frame.columns:
         column = frame[name]
         shown = original.get(name, name)
-        kind = "need" if name.startswith("need_") else KINDS.get(name, "auto")
+        kind = "need" if name.startswith("need_") else kinds.get(name, "auto")
         if column.dtype == object and kind not in ("date", "date_or_empty"):
             column = column.map(as_text)  # a workbook's date cell in a column that is not a date: its text
         if kind == "text":

@@ -12,13 +12,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from engine.disclosure import too_small
-from engine.errors import Problem, UserError, display_path
+from engine.errors import Problem, UserError, display_path, how_many
 from engine.inputs import Inputs, read_inputs
 from engine.results import AttritionStep
 from engine.run.progress import Progress
 from engine.spec.loaded import LoadedSpec
 from engine.stages.diagnose import STEP_NAMES, link_warning, lost_everyone
-from engine.stages.link import NO_BIRTH_DATE, NOT_FOUND, UNLINKED_REASONS, Cohort, link_and_exclude
+from engine.stages.link import DIFFERS, NO_BIRTH_DATE, NO_IDENTIFIER, UNLINKED_REASONS, Cohort, link_and_exclude
 from engine.stages.support import restrict_pool
 from engine.synth.identity import looks_synthetic
 
@@ -49,7 +49,7 @@ def prepare(loaded: LoadedSpec, progress: Progress | None = None) -> Prepared:
     if problems:
         raise UserError(list(dict.fromkeys(problems)))  # two analyses sharing a variable give one line
     warnings = inputs.warnings + link_warning(spec, inputs.reference, inputs.submission, cohort.identified_n)
-    warnings += blank_link_fields(loaded, inputs, cohort)
+    warnings += blank_link_fields(loaded, inputs, cohort) + identity_warnings(loaded, inputs, cohort)
     return Prepared(inputs, cohort, warnings + cohort.warnings, pool_fit(loaded, cohort))
 
 
@@ -75,7 +75,7 @@ def blank_link_fields(loaded: LoadedSpec, inputs: Inputs, cohort: Cohort) -> lis
     the file names it, with its rows, so the organisation can fill them in."""
     import numpy as np
 
-    positions = cohort.unlinked.loc[cohort.unlinked["reason"] != NOT_FOUND, "position"].to_numpy(dtype=np.int64)
+    positions = cohort.unlinked.loc[cohort.unlinked["reason"].isin([NO_IDENTIFIER, NO_BIRTH_DATE]), "position"].to_numpy(dtype=np.int64)
     if not len(positions):
         return []
     link_on = loaded.spec.data.link_on
@@ -94,10 +94,66 @@ def blank_link_fields(loaded: LoadedSpec, inputs: Inputs, cohort: Cohort) -> lis
     return check.warnings
 
 
+SHOWN = 10  # records named one by one in a warning about identities; the rest are counted
+
+
+def _and(words: str) -> str:
+    """'date of birth, sex' -> 'date of birth and sex'."""
+    parts = words.split(", ")
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def identity_warnings(loaded: LoadedSpec, inputs: Inputs, cohort: Cohort) -> list[str]:
+    """Each record whose name, date of birth or sex contradicts the national record it links to (excluded as not
+    identified), each group of records found to be one person under two link keys (counted once), and sex values
+    that are no code the comparison knows: at the rows the organisation's own program shows."""
+    from engine.stages.identity import submitted_identity, unknown_sex_codes
+
+    check = inputs.checker("submission")
+    names = loaded.spec.data.file_columns("submission")
+    link_on = list(loaded.spec.data.link_on)
+    submission = inputs.submission
+    key = names["offender_id"] if link_on == ["offender_id"] else "[" + ", ".join(names[n] for n in link_on) + "]"
+    lines = []
+    differ = cohort.unlinked[cohort.unlinked["reason"] == DIFFERS]
+    for record_id, position, _, fields in differ.head(SHOWN).itertuples(index=False):
+        value = submission["offender_id"].iloc[int(position)] if link_on == ["offender_id"] else None
+        what = f"the national record of {key} {value}" if value is not None else f"the national record its {key} links to"
+        hint = f"a mistyped {key}?" if "offender_id" in link_on else "another person with the same name and date of birth?"
+        verb = "differ" if "," in fields else "differs"
+        lines.append(str(check.problem(int(position), f"record {record_id}", f"its {_and(fields)} {verb} from {what}, so "
+                                       f"it is someone else's record ({hint}); excluded as not identified")))
+    if len(differ) > SHOWN:
+        check.warn(f"and {how_many(len(differ) - SHOWN, 'more record')} whose details differ from the national record "
+                   "they link to; `jdlspec validate --unlinked FILE` lists them all")
+    ids = submission["record_id"]
+    for group in cohort.same_person[:SHOWN]:
+        rows = [check.number(i) for i in group]
+        shown = ", ".join(str(r) for r in rows[:-1]) + f" and {rows[-1]}"
+        identity = submitted_identity(submission.iloc[group])
+        same = ("the same forename, surname" + (", date of birth and sex" if "sex" in submission else " and date of birth")
+                if identity.notna().all() and identity.nunique() == 1 else "linked to the same national offender_id")
+        check.warn(f"rows {shown} (record_ids {', '.join(str(ids.iloc[i]) for i in group)}) are one person under "
+                   f"different {key} values ({same}): counted once, row {rows[0]} kept and the "
+                   f"other{'s' if len(group) > 2 else ''} removed as {'duplicates' if len(group) > 2 else 'a duplicate'}")
+    if len(cohort.same_person) > SHOWN:
+        check.warn(f"and {how_many(len(cohort.same_person) - SHOWN, 'more person', 'more people')} found under "
+                   "different link keys, each counted once")
+    if "sex" in submission:
+        unknown = unknown_sex_codes(submission["sex"])
+        if unknown.any():
+            check.warn(f"column {names['sex']}: {how_many(int(unknown.sum()), 'value')} ("
+                       f"{check.examples(unknown, submission['sex'])}) {'is' if unknown.sum() == 1 else 'are'} no sex "
+                       "code jdlspec compares (M/F, male/female, 1/2), so those records' sex was not compared with the "
+                       "national record")
+    return lines + check.warnings
+
+
 def cohort_problems(loaded: LoadedSpec, inputs: Inputs, cohort: Cohort) -> list[Problem]:
     """Nobody left (named by the step that lost them), an empty pool, a variable no participant has."""
     spec = loaded.spec
-    lost = lost_everyone(spec, cohort.attrition, inputs.reference, inputs.submission)
+    differ = int((cohort.unlinked["reason"] == DIFFERS).sum())
+    lost = lost_everyone(spec, cohort.attrition, inputs.reference, inputs.submission, differ)
     if lost is not None:
         step, why = lost
         if step is None:
@@ -137,7 +193,8 @@ def flow_lines(prepared: Prepared, loaded: LoadedSpec) -> list[str]:
         removed = f"  (-{step.removed:,})" if step.step != "submitted" else ""
         lines.append(f"    {label + ':':<22}{step.remaining:>8,}{removed}")
         if step.step == "not_identified" and step.removed:
-            shown = [r for r in UNLINKED_REASONS if r != NO_BIRTH_DATE or "date_of_birth" in loaded.spec.data.link_on]
+            shown = [r for r in UNLINKED_REASONS if (r != NO_BIRTH_DATE or "date_of_birth" in loaded.spec.data.link_on)
+                     and (r != DIFFERS or reasons.get(r, 0))]
             lines.append("      " + ", ".join(f"{reason}: {int(reasons.get(reason, 0)):,}" for reason in shown))
     submitted = steps[0].remaining
     found = prepared.cohort.identified_n
@@ -176,7 +233,7 @@ def validate_spec(path: Path, data: bool = True, unlinked: Path | None = None, r
 def submission_lines(loaded: LoadedSpec) -> list[str]:
     """What an organisation can check without the national data: its file's columns and values, and how many
     people its records are (one person's records and exact copies of a row counted as duplicates)."""
-    from engine.stages.link import link_key
+    from engine.stages.keys import link_key
 
     spec = loaded.spec
     inputs = read_inputs(loaded, roles=("submission",))
@@ -227,8 +284,8 @@ def write_unlinked(path: Path, prepared: Prepared, force: bool = False) -> int:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(UNLINKED_HEADER.strip().split(","))
     records = prepared.cohort.unlinked
-    for record_id, position, reason in records.itertuples(index=False):
-        writer.writerow([record_id, check.number(int(position)), reason])
+    for record_id, position, reason, fields in records.itertuples(index=False):
+        writer.writerow([record_id, check.number(int(position)), f"{reason}: {fields}" if fields else reason])
     write_owned_file(Path(path), out.getvalue().encode("utf-8"), _is_unlinked_file, force,
                      "list of records not identified")
     return len(records)

@@ -53,7 +53,7 @@ Groups = dict[str, list[str]]  # an analysis's name -> the identities of its tre
 def identities(frame, link_on: list[str]) -> list[str]:
     """Each person's identity in the reference data: the offender ID where the data has one, else the
     folded names and date of birth that linked them (engine.stages.link)."""
-    from engine.stages.link import link_key
+    from engine.stages.keys import link_key
 
     names = link_key(frame, link_on).astype(object)
     if "offender_id" not in frame.columns:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model, model_serializer, model_validator
 
 from engine.measures import MEASURES, NAMES, HEADLINE_NAMES
 from engine.results_check import SUPPRESS_BELOW_FLOOR
@@ -95,18 +95,40 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+# optional columns of one file only, which data.columns does not name (in the reference data, `sex` is a
+# characteristic like any other, named as the file names it)
+OWN_COLUMNS = {"submission": {"sex": "Submission: sex (optional column: M/F, male/female or 1/2), compared with the "
+                                     "linked national record's."}, "reference": {}}
+
+
+class _OwnColumns(Strict):
+    """A file's own column names; an optional column left unset is not written out (results.json records the
+    spec's settings, and a spec that names no such column keeps the settings, and their hash, it always had)."""
+
+    @model_serializer(mode="wrap")
+    def _without_unset_own(self, handler):
+        data = handler(self)
+        for name in (n for names in OWN_COLUMNS.values() for n in names):
+            if data.get(name, "") is None:
+                data.pop(name)
+        return data
+
+
 def _file_columns(role: str, what: str, example: str):
     """A model naming one file's columns: unset keys fall back to data.columns (and data.start_column)."""
     about = {**_IDENTITY_COLUMNS, **_OUTCOME_COLUMNS, "start_date": "Submission: the programme start date.",
-             "end_date": "Submission: programme end date (optional column)."}
+             "end_date": "Submission: programme end date (optional column).", **OWN_COLUMNS[role]}
     return create_model(
         f"{role.capitalize()}Columns",
-        __base__=Strict,
+        __base__=_OwnColumns,
         __doc__=f"The column names of {what} only, where they differ from the defaults: each one set here is used "
         f"for this file instead of data.columns, e.g. {example}.",
         **{name: (str | None, Field(default=None, description=_capital(about[name].split(": ", 1)[-1]) + " Unset: as "
                                     f"{'data.start_column' if name == 'start_date' else 'data.columns'} says."))
            for name in FILE_COLUMNS[role]},
+        **{name: (str | None, Field(default=None, description=_capital(about[name].split(": ", 1)[-1]) +
+                                    f" Unset: {name}."))
+           for name in OWN_COLUMNS[role]},
     )
 
 
@@ -169,7 +191,7 @@ class Data(Strict):
 
     def file_columns(self, role: str) -> dict[str, str]:
         """Each contract column's name in the submission or the reference file."""
-        names = self.columns.model_dump()
+        names = {**self.columns.model_dump(), **{name: name for name in OWN_COLUMNS[role]}}
         if role == "submission":
             names["start_date"] = self.start_column
         own = (self.submission_columns if role == "submission" else self.reference_columns).model_dump()

@@ -11,7 +11,7 @@ import pandas as pd
 
 from engine.results import AttritionStep
 from engine.spec.models import Spec
-from engine.stages.link import among, fold_id, link_key
+from engine.stages.keys import among, fold_id, link_key
 
 LOW_LINK_RATE = 0.8  # below this share of submitted records found, the run warns and says why
 STEP_NAMES = {"duplicates": "duplicates", "not_identified": "not identified",
@@ -95,8 +95,9 @@ def link_warning(spec: Spec, reference: pd.DataFrame, submission: pd.DataFrame, 
 
 
 def lost_everyone(spec: Spec, attrition: list[AttritionStep], reference: pd.DataFrame,
-                  submission: pd.DataFrame) -> tuple[str | None, str] | None:
-    """(the exclusion step that left nobody, or None for an empty submission; why), or None when people remain."""
+                  submission: pd.DataFrame, differ: int = 0) -> tuple[str | None, str] | None:
+    """(the exclusion step that left nobody, or None for an empty submission; why), or None when people remain.
+    `differ`: records found whose details contradict the national record their key links to."""
     if attrition[-1].remaining > 0:
         return None
     if attrition[0].remaining == 0:
@@ -106,7 +107,12 @@ def lost_everyone(spec: Spec, attrition: list[AttritionStep], reference: pd.Data
     people = f"all {before:,} {'person' if before == 1 else 'people'}"
     if step.step == "not_identified":
         reasons = why_few_linked(spec, reference, submission)
-        return step.step, (f"no one is left after the step 'not identified': none of the {before:,} people was found "
+        if differ:
+            reasons.append(f"{differ:,} {'was' if differ == 1 else 'were'} found, but {'its' if differ == 1 else 'their'} "
+                           "name, date of birth or sex contradicts the national record the key links to (someone "
+                           "else's identifiers?)")
+        found = "identified" if differ else "found"
+        return step.step, (f"no one is left after the step 'not identified': none of the {before:,} people was {found} "
                            f"in the reference data on [{', '.join(spec.data.link_on)}]"
                            + (f": {'; '.join(reasons)}" if reasons else ""))
     if step.step == "no_matching_sentence":

@@ -10,14 +10,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from engine.measures import OUTCOME_COLUMNS
 from engine.results import AttritionStep
 from engine.spec.models import ALL_EXCLUSIONS, Spec
+from engine.stages.identity import contradictions, national_twins, people_of
+from engine.stages.keys import PERSON, among, link_key
 
-PERSON = "_person"  # the link key of a submitted record (offender id, or folded name and birth date)
 ROW = "_row"  # the chosen reference row of a submitted record
 REFERENCE_ROW = "_reference_row"  # a record's position in the reference data: nearest matching breaks exact ties by it
 
@@ -33,84 +32,32 @@ class Cohort:
     attrition: list[AttritionStep]
     identified_n: int = 0  # submitted records found in the reference data (the link rate's numerator)
     warnings: list[str] = field(default_factory=list)  # what linking noticed and went on with
-    # the records the step 'not identified' removed: record_id, position (row of the submission) and reason
-    unlinked: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["record_id", "position", "reason"]))
+    # the records the step 'not identified' removed: record_id, position (row of the submission), reason, and for
+    # a record whose details contradict its national record, which ones ('date of birth, sex'; else empty)
+    unlinked: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["record_id", "position", "reason", "differs"]))
+    # records found to be one person under two or more link keys (engine/stages/identity.py): positions, kept first
+    same_person: list[list[int]] = field(default_factory=list)
 
 
 # why a record is not identified, in the order they are looked for (validate counts each; --unlinked lists them)
 NO_IDENTIFIER = "no identifier"  # a link field other than the date of birth is blank
 NO_BIRTH_DATE = "no date of birth"  # linking on names, the date of birth is blank
 NOT_FOUND = "not found"  # the key is complete, and nobody in the reference data has it
-UNLINKED_REASONS = (NO_IDENTIFIER, NO_BIRTH_DATE, NOT_FOUND)
+DIFFERS = "details differ"  # found, but its name, date of birth or sex contradicts the national record: someone else
+UNLINKED_REASONS = (NO_IDENTIFIER, NO_BIRTH_DATE, NOT_FOUND, DIFFERS)
 
 
-def unlinked_reasons(people: pd.DataFrame, link_on: list[str]) -> pd.Series:
-    """For records whose link key is missing or unknown, why: a blank identifier, a blank date of birth, or not found."""
+def unlinked_reasons(people: pd.DataFrame, link_on: list[str], differs: pd.Series | None = None) -> pd.Series:
+    """For records not identified, why: a blank identifier, a blank date of birth, not found, or details that
+    contradict the national record their key links to (`differs`, non-empty)."""
     blank = pd.Series(False, index=people.index)
     for name in link_on:
         if name != "date_of_birth":
             blank |= link_key(people, [name]).isna()
     no_birth = people["date_of_birth"].isna() if "date_of_birth" in link_on else pd.Series(False, index=people.index)
-    return pd.Series(np.where(blank, NO_IDENTIFIER, np.where(no_birth, NO_BIRTH_DATE, NOT_FOUND)), index=people.index)
-
-
-NAME_MARKS = r"[\s\-\u2010-\u2015\u2212'`\u00b4\u2018\u2019\u02bc.,]+"  # spaces, hyphens, apostrophes, dots
-
-
-def fold(text: pd.Series) -> pd.Series:
-    """Names compared as people recognise them: ' o'Brien  ', "O’BRIEN" and "OBrien" link, as do
-    "Zoë" in composed or decomposed Unicode and "Zoe" (accents dropped after NFKD), "Smith-Jones" and "Smith Jones"."""
-    text = text.astype("string")
-    if not _ascii(text):
-        text = text.str.normalize("NFKD").str.replace(r"[\u0300-\u036f]", "", regex=True)
-    return text.str.casefold().str.replace(NAME_MARKS, "", regex=True)
-
-
-ASCII_SPACE = "[\t\n\x0b\f\r\x1c-\x1f ]+"  # what Python's \s matches among ASCII characters
-
-
-def fold_id(text: pd.Series) -> pd.Series:
-    """Identifiers compared without case or spaces: ' a0300001' links to 'A0300001'. Leading zeros are kept:
-    '0012' and '12' may be different people (diagnose.py says when IDs look like they lost them).
-    ASCII identifiers (the usual case) are folded by Arrow: pandas runs this regex in Python, 1 s a million."""
-    text = text.astype("string")
-    if not _ascii(text):
-        return text.str.normalize("NFKC").str.upper().str.replace(r"\s+", "", regex=True)
-    folded = pc.utf8_upper(pa.array(text, type=pa.string()))  # not ascii_upper: pyarrow 26 gets offset chunks wrong
-    if pc.any(pc.match_substring_regex(folded, ASCII_SPACE)).as_py():  # finding is 3x quicker than replacing
-        folded = pc.replace_substring_regex(folded, ASCII_SPACE, "")
-    return pd.Series(pd.array(folded, dtype=text.dtype), index=text.index)
-
-
-def _ascii(text: pd.Series) -> bool:
-    """True when every value is ASCII, so Unicode normalisation (slow on millions of rows) has nothing to do."""
-    return bool(pc.all(pc.string_is_ascii(pa.array(text, type=pa.string()))).as_py() is not False)
-
-
-def link_key(frame: pd.DataFrame, link_on: list[str]) -> pd.Series:
-    """One text key per row from the linking fields; missing when any field is missing."""
-    parts = []
-    for name in link_on:
-        column = frame[name]
-        if name == "date_of_birth":
-            part = pd.Series(column.to_numpy().astype("datetime64[D]").astype(np.int64), index=column.index)
-            part = part.astype("string").mask(column.isna())
-        elif name == "offender_id":
-            part = fold_id(column)
-        else:
-            part = fold(column)
-        parts.append(part.replace("", pd.NA))
-    key = parts[0]
-    for part in parts[1:]:
-        key = key + "|" + part
-    return key
-
-
-def among(keys: pd.Series, known: pd.Series) -> pd.Series:
-    """keys.isin(known) for text keys, through Arrow: pandas' own isin loops in Python over a
-    large value set (5 s for a million reference records)."""
-    found = pc.is_in(pa.array(keys, type=pa.string()), value_set=pa.array(known.dropna(), type=pa.string()))
-    return pd.Series(pc.fill_null(found, False).to_numpy(zero_copy_only=False), index=keys.index)
+    other = NOT_FOUND if differs is None else np.where(differs.reindex(people.index).fillna("") != "", DIFFERS, NOT_FOUND)
+    return pd.Series(np.where(blank, NO_IDENTIFIER, np.where(no_birth, NO_BIRTH_DATE, other)), index=people.index)
 
 
 def choose_index_events(people: pd.DataFrame, theirs: pd.DataFrame, spec: Spec) -> pd.Series:
@@ -138,19 +85,26 @@ def link_and_exclude(spec: Spec, reference: pd.DataFrame, submission: pd.DataFra
     copy = submission.duplicated(keep="first")  # a row pasted twice (engine.inputs.values.record_ids lets it through)
     people = submission.assign(**{PERSON: link_key(submission, link_on)})
     people = people.sort_values(["start_date", "record_id"], kind="stable")  # stable: a copy stays after its row
+    copy = copy.reindex(people.index)
     submitted = among(reference[PERSON], people[PERSON])  # the reference rows of the submitted people
     theirs = reference[submitted]
-    people[ROW] = choose_index_events(people, theirs, spec)
-    identified = among(people[PERSON], reference[PERSON])
+    found = among(people[PERSON], reference[PERSON])
+    differs = contradictions(people[found], theirs, link_on).reindex(people.index).fillna("")  # a stranger's record
+    identified = found & (differs == "")
+    people[ROW] = choose_index_events(people, theirs, spec).where(identified)
+    national = _national_ids(people, theirs, link_on, identified)
+    person = people_of(people, differs, national)
+    # of one person's records the first identified one is kept (then by start date, as before)
+    first = person.loc[people.index[np.argsort(~identified.to_numpy(), kind="stable")]].duplicated(keep="first")
 
     attrition = [AttritionStep(step="submitted", removed=0, remaining=len(people))]
     unlinked = people.index[:0]
     keep = pd.Series(True, index=people.index)
     for step in [step for step in ALL_EXCLUSIONS if step in spec.exclusions]:  # the JDL's order, always
         if step == "duplicates":
-            # one person's records (the same link key) and exact copies of a row; records with a missing key
-            # cannot be shown to be the same person, so each stays unless it is a copy
-            drop = (people[PERSON].notna() & people[PERSON].duplicated(keep="first")) | copy
+            # one person's records (the same link key, or the same person under two keys) and exact copies of a row;
+            # records with nothing to show they are one person stay, each on its own, unless they are copies
+            drop = first.reindex(people.index) | copy
         elif step == "not_identified":
             drop = ~identified
         elif step == "no_matching_sentence":
@@ -177,25 +131,54 @@ def link_and_exclude(spec: Spec, reference: pd.DataFrame, submission: pd.DataFra
         in_pool &= reference["sexual_offence_history"] != 1
     pool = reference.drop(columns=PERSON)[in_pool].reset_index(drop=True)  # millions of rows: no key to copy
 
-    dropped = set(people.loc[identified, PERSON]) - set(chosen[PERSON])
+    # identified people not analysed: one key each (their first identified record's), none of an analysed person
+    lost = identified & ~first.reindex(people.index) & ~person.isin(set(person[keep]))
+    dropped = set(people.loc[lost, PERSON])
     latest = theirs[among(theirs[PERSON], pd.Series(sorted(dropped), dtype="string"))].sort_values([PERSON, "index_date"], kind="stable")
     not_analysed = latest.drop_duplicates(PERSON, keep="last").reset_index(drop=True)
-    unidentified = people.loc[~identified & ~copy, PERSON]
-    not_identified_n = int(unidentified.dropna().nunique() + unidentified.isna().sum())
+    # people none of whose records was identified (copies of a row are not people)
+    nobody = (~identified | copy).groupby(person).all()
+    not_identified_n = int(person[~copy].drop_duplicates().isin(nobody[nobody].index).sum())
     unlinked = people.loc[unlinked].sort_index()  # the submission's order
     unlinked = pd.DataFrame({"record_id": unlinked["record_id"].to_numpy(), "position": unlinked.index.to_numpy(),
-                             "reason": unlinked_reasons(unlinked, link_on).to_numpy()})
-    drop_columns = [PERSON]
+                             "reason": unlinked_reasons(unlinked, link_on, differs).to_numpy(),
+                             "differs": differs.loc[unlinked.index].to_numpy()})
+    keys = people.loc[identified, PERSON]
     return Cohort(
-        participants=participants.drop(columns=drop_columns),
+        participants=participants.drop(columns=[PERSON]),
         pool=pool,
-        not_analysed=not_analysed.drop(columns=drop_columns),
+        not_analysed=not_analysed.drop(columns=[PERSON]),
         not_identified_n=not_identified_n,
         attrition=attrition,
         identified_n=int(identified.sum()),
-        warnings=same_day_events(theirs, link_on),
+        warnings=same_day_events(theirs, link_on) + national_twins(reference, theirs, keys),
         unlinked=unlinked,
+        same_person=_under_two_keys(people, person, first.reindex(people.index), copy),
     )
+
+
+def _national_ids(people: pd.DataFrame, theirs: pd.DataFrame, link_on: list[str], identified: pd.Series):
+    """Linking on names: the national offender_id each identified record links to (two keys that link to one
+    offender_id are one person); None when linking on offender_id, whose key it is."""
+    if "offender_id" in link_on or "offender_id" not in theirs:
+        return None
+    first = theirs.dropna(subset=["offender_id"]).sort_values(REFERENCE_ROW).drop_duplicates(PERSON)
+    ids = people[PERSON].map(first.set_index(PERSON)["offender_id"].astype("string"))
+    return ids.where(identified)
+
+
+def _under_two_keys(people: pd.DataFrame, person: pd.Series, duplicate: pd.Series, copy: pd.Series) -> list[list[int]]:
+    """The groups of records judged one person although their link keys differ (a missing key counts as its own):
+    positions in the submission, the kept record first."""
+    key = people[PERSON].astype("object").where(people[PERSON].notna(), pd.Series(people.index, index=people.index)
+                                                .map(lambda i: f"_row{i}"))
+    keys = key[~copy].groupby(person[~copy]).nunique()
+    mixed = person[~copy & person.isin(keys[keys > 1].index)]
+    groups = []
+    for _, members in mixed.groupby(mixed):
+        kept = [i for i in members.index if not duplicate.loc[i]]
+        groups.append(kept + sorted(i for i in members.index if duplicate.loc[i]))
+    return sorted(groups, key=min)
 
 
 def same_day_events(theirs: pd.DataFrame, link_on: list[str]) -> list[str]:

@@ -104,3 +104,92 @@ def test_an_organisation_checks_its_submission_without_the_national_data(work):
     assert refused.exit_code == 1
     assert refused.stderr.splitlines()[0] == ('submission.csv:2: row 2, column start_date: "2011-02-31" is not a '
                                               "date; write dates as YYYY-MM-DD or DD/MM/YYYY")
+
+
+def with_sex(work, values: dict[str, str], heading: str = "Gender") -> None:
+    """The submission with a column of sex under the organisation's own heading, mapped in the spec."""
+    path = work.root / "submission.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = [lines[0] + f",{heading}"] + [line + "," + values.get(line.split(",")[0], "") for line in lines[1:]]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+CONTRADICTIONS = ("  link_on: [offender_id]", "  link_on: [offender_id]\n  submission_columns: {sex: Gender}")
+
+
+def test_a_record_whose_details_contradict_its_national_record_is_named_at_its_row(work):
+    work.edit("submission.csv", "R1,A0002,Carl,Brown", "R1,A0007,Carl,Brown")  # A0007 is Hal Evans, a woman
+    work.edit("submission.csv", "R4,A0013,Dan,Okafor,1996-04-07", "R4,A0013,Dan,Okafor,1996-04-17")
+    with_sex(work, {"R1": "M", "R2": "Male", "R3": "f", "R5": "2", "R6": "unknown"})  # R2, R3, R5: as A0005, A0009, A0017 (ONS 2: female)
+    work.write_spec(CONTRADICTIONS)
+    result = CliRunner().invoke(app, ["validate", "bad.yaml", "--unlinked", "chase.csv"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[1] == "  people: 8 → 8 → 6 → 6 → 5"  # R4 was also the one with a sexual offence history
+    assert lines[4:6] == ["    not identified:              6  (-2)",
+                          "      no identifier: 0, not found: 0, details differ: 2"]
+    assert [line for line in lines if "someone else's" in line or "sex code" in line] == [
+        "  warning: submission.csv:2: row 2, record R1: its name, date of birth and sex differ from the national "
+        "record of offender_id A0007, so it is someone else's record (a mistyped offender_id?); excluded as not "
+        "identified",
+        "  warning: submission.csv:5: row 5, record R4: its date of birth differs from the national record of "
+        "offender_id A0013, so it is someone else's record (a mistyped offender_id?); excluded as not identified",
+        '  warning: submission.csv: column Gender: 1 value (row 7 "unknown") is no sex code jdlspec compares (M/F, '
+        "male/female, 1/2), so those records' sex was not compared with the national record"]
+    assert lines_of(work.root / "chase.csv") == ["record_id,row,reason", 'R1,2,"details differ: name, date of birth, sex"',
+                                                 "R4,5,details differ: date of birth"]
+
+
+def test_the_rows_of_a_workbook_are_named_as_excel_shows_them(work):
+    import openpyxl
+
+    work.edit("submission.csv", "R3,A0009,Jo,Jones,1997-03-17", "R3,A0009,Jo,Jones,1997-03-18")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Participants"
+    sheet.append(["Participants of the Test programme"])  # a title row: the header is Excel's row 2
+    for line in lines_of(work.root / "submission.csv"):
+        sheet.append(line.split(","))
+    book.save(work.root / "sub.xlsx")
+    work.write_spec(("submission: submission.csv", "submission: sub.xlsx"))
+    lines = work.validate().stdout.splitlines()
+    assert [line for line in lines if "someone else's" in line] == [
+        "  warning: sub.xlsx, sheet Participants, row 5: record R3: its date of birth differs from the national record "
+        "of offender_id A0009, so it is someone else's record (a mistyped offender_id?); excluded as not identified"]
+
+
+def test_one_person_under_two_ids_is_counted_once_with_the_rows_named(work):
+    append_rows(work, "R9,A0099,Carl,Brown,1997-10-05,2011-04-11")  # R1's person, under an identifier nobody has
+    work.write_spec()
+    lines = work.validate().stdout.splitlines()
+    assert lines[1:6] == ["  people: 9 → 8 → 8 → 8 → 6", "    submitted:                   9",
+                          "    duplicates:                  8  (-1)", "    not identified:              8  (-0)",
+                          "    no matching sentence:        8  (-0)"]
+    assert "  warning: submission.csv: rows 2 and 10 (record_ids R1, R9) are one person under different offender_id " \
+           "values (the same forename, surname and date of birth): counted once, row 2 kept and the other removed as a " \
+           "duplicate" in lines
+
+
+def test_index_dates_and_programme_starts_in_the_future_are_warned(work):
+    work.edit("reference.csv", "A0001,Ben,Jones,1981-10-07,2011-11-28", "A0001,Ben,Jones,1981-10-07,2099-11-28")
+    work.edit("submission.csv", "R8,A0030,Adam,Nowak,1983-10-03,2012-10-06", "R8,A0030,Adam,Nowak,1983-10-03,2098-10-06")
+    work.write_spec()
+    lines = [line for line in work.validate().stdout.splitlines() if "in the future" in line]
+    assert lines == [
+        '  warning: reference.csv: 1 index date (row 2 "2099-11-28") lies in the future: a year of follow-up that has '
+        "not happened has no outcome to know; is the date right?",
+        '  warning: submission.csv: 1 programme start date (row 9 "2098-10-06") lies in the future: nobody can have '
+        "started the programme then; is the date right?"]
+
+
+def test_when_every_record_contradicts_its_national_record_the_refusal_says_so(work):
+    import re
+
+    path = work.root / "submission.csv"
+    path.write_text(re.sub(r",(\d{4})-(\d\d-\d\d),(\d{4}-)", lambda m: f",{int(m[1]) - 1}-{m[2]},{m[3]}",
+                           path.read_text(encoding="utf-8")), encoding="utf-8")  # every birth a year earlier
+    work.write_spec()
+    assert work.errors() == [
+        "bad.yaml:16:26: exclusions.1: no one is left after the step 'not identified': none of the 8 people was "
+        "identified in the reference data on [offender_id]: 8 were found, but their name, date of birth or sex "
+        "contradicts the national record the key links to (someone else's identifiers?)"]

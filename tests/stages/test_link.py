@@ -165,7 +165,7 @@ def test_ids_fold_the_same_through_arrow_in_several_chunks():
     import numpy as np
     import pyarrow as pa
 
-    from engine.stages.link import fold_id
+    from engine.stages.keys import fold_id
 
     rng = random.Random(7)
     values = ["".join(rng.choice([chr(i) for i in range(128)]) for _ in range(rng.randint(0, 9))) for _ in range(3000)]
