@@ -233,13 +233,18 @@ def validate_spec(path: Path, data: bool = True, unlinked: Path | None = None, r
 def submission_lines(loaded: LoadedSpec) -> list[str]:
     """What an organisation can check without the national data: its file's columns and values, and how many
     people its records are (one person's records and exact copies of a row counted as duplicates)."""
-    from engine.stages.keys import link_key
+    import pandas as pd
+
+    from engine.stages.identity import people_of
+    from engine.stages.keys import PERSON, link_key
 
     spec = loaded.spec
     inputs = read_inputs(loaded, roles=("submission",))
     records = inputs.submission
-    keys = link_key(records, list(spec.data.link_on))
-    duplicates = int(((keys.notna() & keys.duplicated()) | records.duplicated()).sum())
+    # one person's records: the same link key, or the same name, date of birth and sex under two keys (as `run`)
+    person = people_of(records.assign(**{PERSON: link_key(records, list(spec.data.link_on))}),
+                       pd.Series("", index=records.index), None)
+    duplicates = int((person.duplicated() | records.duplicated()).sum())
     small = too_small(loaded, [AttritionStep(step="duplicates", removed=duplicates,
                                              remaining=len(records) - duplicates)])
     if small is not None:

@@ -92,6 +92,13 @@ def test_an_organisation_checks_its_submission_without_the_national_data(work):
     (work.root / "reference.csv").unlink()  # the organisation does not hold it
     append_rows(work, "R1,A0002,Carl,Brown,1997-10-05,2011-03-11")
     work.edit("submission.csv", "R2,A0005,Fay,Okafor,1999-04-03", "R2,A0005,Fay,Okafor,")
+    work.write_spec()
+    one_person = CliRunner().invoke(app, ["validate", "bad.yaml", "--no-reference"])
+    assert one_person.stdout.splitlines()[1] == "  records: 9 submitted → 8 people after duplicates (-1)"
+    append_rows(work, "R9,A0099,Carl,Brown,1997-10-05,2011-04-11")  # R1's person under another offender_id: as run
+    assert CliRunner().invoke(app, ["validate", "bad.yaml", "--no-reference"]).stdout.splitlines()[1] == \
+        "  records: 10 submitted → 8 people after duplicates (-2)"
+    work.edit("submission.csv", "R9,A0099,Carl,Brown,1997-10-05,2011-04-11\n", "")
     work.write_spec(NAMES)
     result = CliRunner().invoke(app, ["validate", "bad.yaml", "--no-reference"])
     assert result.exit_code == 0, result.output

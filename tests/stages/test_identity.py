@@ -6,6 +6,8 @@ Every count here is worked out by hand from the rows written below."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
 from engine.stages.identity import contradictions, sex_codes
@@ -143,3 +145,65 @@ def test_contradictions_compare_with_every_national_record_of_the_key():
 def test_sex_codes():
     values = pd.Series(["M", "f", " Male ", "FEMALE", "1", 2, 2.0, "X", "not known", None, "man", "Woman"])
     assert sex_codes(values).tolist() == ["M", "F", "M", "F", "M", "F", "F", None, None, None, "M", "F"]
+
+
+NAMES = ["Carl", "Seán", "Zoë", "O'Brien", "Smith-Jones", "Mary Ann", "McDonald", "Ahmed-Khan"]
+
+
+def _retyped(name: str, draw) -> str:
+    """The name as someone else might type it: case, spaces around and inside, hyphens as spaces, accents lost,
+    a curly apostrophe."""
+    import unicodedata
+
+    from hypothesis import strategies as st
+
+    if draw(st.booleans()):
+        name = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    name = draw(st.sampled_from([name.upper(), name.lower(), name, name.title()]))
+    if draw(st.booleans()):
+        name = name.replace("-", draw(st.sampled_from([" ", "", "‐"])))
+    name = name.replace("'", draw(st.sampled_from(["'", "’", ""])))
+    return draw(st.sampled_from(["", " ", "  "])) + name + draw(st.sampled_from(["", " "]))
+
+
+def test_honest_retyping_never_contradicts():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.data(), st.sampled_from(NAMES), st.sampled_from(NAMES),
+           st.dates(dt.date(1920, 1, 1), dt.date(2010, 12, 31)), st.sampled_from(["M", "F"]))
+    def check(data, forename, surname, born, sex):
+        national = pd.DataFrame({"offender_id": ["X1"], "forename": [forename], "surname": [surname],
+                                 "date_of_birth": [pd.Timestamp(born)], "sex": [sex]}).astype(
+            {"offender_id": "string", "forename": "string", "surname": "string", "sex": "string"})
+        written = {"M": ["M", "m", "Male", "MAN", "1", " male "], "F": ["F", "female", "Woman", "2", "f "]}[sex]
+        day = pd.Timestamp(born)
+        swapped = day.replace(month=day.day, day=day.month) if day.day <= 12 else day
+        people = pd.DataFrame({
+            "offender_id": ["X1"], "forename": [_retyped(forename, data.draw)], "surname": [_retyped(surname, data.draw)],
+            "date_of_birth": [data.draw(st.sampled_from([day, swapped]))], "sex": [data.draw(st.sampled_from(written))]})
+        for frame in (national, people):
+            frame[PERSON] = link_key(frame, ["offender_id"])
+        assert contradictions(people, national, ["offender_id"]).tolist() == [""]
+
+    check()
+
+
+def test_a_stranger_differs_in_every_field_the_submission_holds():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=100, deadline=None)
+    @given(st.sampled_from(["forename", "surname", "date_of_birth", "sex"]))
+    def check(missing):
+        stranger = submission(("R1", "W1", "Dan", "Green", "1986-06-16", "M"))  # W1 is Fay Jones, 1987-07-07, F
+        stranger[missing] = None if missing != "date_of_birth" else pd.NaT
+        stranger[PERSON] = link_key(stranger, ["offender_id"])
+        national = reference()
+        national[PERSON] = link_key(national, ["offender_id"])
+        expected = ", ".join(word for field, word in (("name", "name"), ("date_of_birth", "date of birth"),
+                                                      ("sex", "sex")) if field != missing)
+        assert contradictions(stranger, national, ["offender_id"]).tolist() == [expected]  # a missing value: no say
+
+    check()
