@@ -73,7 +73,8 @@ def test_outcomes_identifiers_dates_and_the_programme_flag_cannot_be_matching_va
 
 def test_exclusions_run_in_the_fixed_order_whatever_the_spec_says(work, monkeypatch):
     for person in work.submission[60:64]:  # duplicates of earlier records, some not identified
-        person["offender_id"] = work.submission[0]["offender_id"]
+        for field in ("offender_id", "forename", "surname", "date_of_birth"):  # the same person, not only the id
+            person[field] = work.submission[0][field]
     work.submission[65]["offender_id"] = "Z99999"
     work.write_data()
     work.write_spec()
