@@ -37,8 +37,25 @@ def magnitude(value: float, places: int = 0) -> str:
     return fixed(abs(value), places)
 
 
+def apart(value: float, places: int = 0) -> int:
+    """Enough places (up to 3 more) that a number other than 0 does not print as 0: the bound of an interval
+    that excludes no difference by 0.3 points is '0.3', not a '0' that reads as including it."""
+    for more in range(places, places + 4):
+        if rounded(value, more) != 0:
+            return more
+    return places  # smaller still: as it always printed
+
+
+def nonzero(value: float, places: int = 0) -> str:
+    """A magnitude that is not printed as 0 unless it is 0: the near end of 'lower by between 0.3 and 6'."""
+    return magnitude(value, apart(value, places))
+
+
 def interval(low: float, high: float, places: int = 0) -> str:
-    """A confidence interval as in the tables: '-7 to +25', '-1.0 to -0.5'."""
+    """A confidence interval as in the tables: '-7 to +25', '-1.0 to -0.5'. One that excludes 0 never
+    prints a bound as 0 ('-6 to -0.3', not '-6 to 0')."""
+    if low > 0 or high < 0:
+        return f"{signed(low, apart(low, places))} to {signed(high, apart(high, places))}"
     return f"{signed(low, places)} to {signed(high, places)}"
 
 
@@ -62,6 +79,7 @@ FILTERS = {
     "whole": whole,
     "signed": signed,
     "magnitude": magnitude,
+    "nonzero": nonzero,
     "interval": interval,
     "thousands": thousands,
     "p_value": p_value,
