@@ -54,7 +54,10 @@ def key_findings(loaded: LoadedSpec, results: Results, labels: dict) -> dict[str
         "wordings": wordings,
         "about": {m: labels_m[m]["about"] for m in shown},
         "sample_size": sample_size,
-        "time_not_headline": time is not None and not (time.headline and time.reported),
+        # "due to low numbers of re-offenders": only when that is why (not when all 40 re-offended and the
+        # figures are withheld, nor for the other reasons "The results in detail" gives)
+        "time_not_headline": time is not None and (time.reported and not time.headline
+                                                   or time.not_reported_reason in ("too_few_events", "untestable")),
         "rounding_note": any(rounding_differs(m, headline.measures[m]) for m in shown),
         "summary": findings_summary(results, labels),
         "charts": [
@@ -132,13 +135,21 @@ def e_values(results: Results, labels: dict) -> str | None:
     return e_value_sentence(items)
 
 
+def withheld(results: Results) -> list[str]:
+    """Analyses (not the headline) whose every measure engine.disclosure suppressed: said once, apart."""
+    return [a.name for a in results.analyses if not a.headline and any(m.suppressed for m in a.measures.values())
+            and all(m.suppressed or m.treatment is None for m in a.measures.values())]
+
+
 def unreported(results: Results, labels: dict) -> list[dict[str, Any]]:
-    """Headline measures an analysis does not report, and why (labels.yaml not_reported); suppressed ones
-    are said apart (the analyses withheld)."""
+    """Headline measures an analysis does not report, and why (labels.yaml not_reported); a suppressed one
+    too (everyone of 40 re-offended: the rate was listed as analysed and then never mentioned), except in
+    the analyses withheld whole."""
     found: dict[tuple[str, str], list[str]] = {}
+    apart = set(withheld(results))
     for a in results.analyses:
         for m, r in a.measures.items():
-            if MEASURES[m].headline and not r.reported and r.not_reported_reason not in (None, "suppressed"):
+            if MEASURES[m].headline and not r.reported and r.not_reported_reason is not None and a.name not in apart:
                 found.setdefault((m, r.not_reported_reason), []).append(a.name)
     return [{"about": labels["measures"][m]["about"], "names": names, "reason": labels["not_reported"][why]}
             for (m, why), names in found.items()]
@@ -198,8 +209,7 @@ def details(spec: Spec, results: Results, labels: dict) -> dict[str, Any]:
         "headline_significant": any(r.significant and r.reported for m, r in headline.measures.items() if m in shown),
         "findings": findings,
         # analyses whose every measure engine.disclosure suppressed: the report says why they are not in the tables
-        "withheld": [a.name for a in results.analyses if not a.headline and any(m.suppressed for m in a.measures.values())
-                     and all(m.suppressed or m.treatment is None for m in a.measures.values())],
+        "withheld": withheld(results),
         "suppress_below": results.suppress_below,
         "small_time": {"n": time.treatment_n, "minimum": spec.small_groups.min_reoffenders_for_time}
         if time is not None and time.reported and not time.headline else None,

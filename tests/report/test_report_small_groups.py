@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from report_fixtures import LPT_PROGRAMME, attrition, loaded, lpt_results, spec
 
+from engine.disclosure import suppress
 from engine.report import report_markdown
 from engine.results import Results
 from engine.spec.models import Spec
@@ -121,3 +122,19 @@ def test_the_comparison_group_is_called_much_larger_only_when_it_is():
         national = base.analyses[0].model_copy(update={"comparison_n": comparison_n})
         text = report_markdown(loaded(spec(LPT_PROGRAMME)), base.model_copy(update={"analyses": [national]}))
         assert words + " of similar people who did not take part." in text, comparison_n
+
+
+def test_everyone_of_40_reoffending_is_withheld_and_the_report_says_so():
+    """All 40 re-offend: under 100 people, the rate and the time would tell every member's outcome, so
+    engine.disclosure withholds them. The report lists the rate as analysed, so it says why it is not given,
+    and does not blame "low numbers of re-offenders" (there are 40)."""
+    measures = computed(people([1, 2, 3, 4] * 10), people([0] * 650 + [1] * 200 + [2] * 150), np.full(1000, 0.04))
+    results = suppress(one_analysis(with_national(measures, 40)), 5)
+    national = results.analyses[0].measures
+    assert [national[m].not_reported_reason for m in MEASURES] == ["suppressed", None, "suppressed"]
+    text = report_markdown(loaded(spec(LPT_PROGRAMME)), results)
+    for about in ("The one-year re-offending rate", "The time to first re-offence"):
+        assert (f"{about} is not reported for the national analysis: its figures would tell individual people's "
+                "outcomes, so they are withheld.") in text
+    assert "due to low numbers of re-offenders" not in text
+    assert "1. Rate of re-offending" in text
