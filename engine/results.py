@@ -42,6 +42,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from engine.houses import BASE, House
+from engine.measures import MeasureDeclaration
+
 SCHEMA_VERSION = 2
 
 State = Literal["decrease", "increase", "not_significant"]
@@ -205,6 +208,13 @@ class MeasureResult(Frozen):
         return deciding.ci_high if deciding is not None and not deciding.welch_valid else self.ci_high
 
 
+class TimePoint(Frozen):
+    """A declared measure at one time point of its follow-up (outcome_measures.*.over_time)."""
+
+    months: int  # after the start of follow-up
+    result: MeasureResult
+
+
 class AnalysisResult(Frozen):
     name: str
     headline: bool
@@ -223,6 +233,7 @@ class AnalysisResult(Frozen):
     measures: dict[str, MeasureResult]
     # each variable's worst verdict over all its rows, suppressed ones included (what the report names)
     verdicts: dict[str, Quality] = Field(default_factory=dict)
+    over_time: dict[str, list[TimePoint]] = Field(default_factory=dict)  # declared measures with time points
 
 
 CUSTODIAL = "Custodial sentence"  # a profile's sentence levels (custodial ones carry ": <length band>")
@@ -281,6 +292,9 @@ class Results(Frozen):
     released_from_custody: bool = False
     # made from data that `jdlspec synth` wrote (SYNTHETIC_MARK in a data file): every output says so
     synthetic: bool = False
+    # the measures the spec declared (engine.measures): readers without the spec know them from here
+    outcome_measures: dict[str, MeasureDeclaration] = Field(default_factory=dict)
+    house: House = BASE  # whose wording rules the report follows (engine.houses): check reads the same
 
     def analysis(self, name: str) -> AnalysisResult:
         return next(a for a in self.analyses if a.name == name)
@@ -292,6 +306,13 @@ class Results(Frozen):
     def to_json(self) -> str:
         """Deterministic bytes: fixed key order, full float precision, the content's digest last, a newline."""
         data = self.model_dump(mode="json")
+        if not data["outcome_measures"]:
+            del data["outcome_measures"]  # none declared: the file is as before declarations existed
+        if data["house"] == BASE:
+            del data["house"]
+        for analysis in data["analyses"]:
+            if not analysis["over_time"]:
+                del analysis["over_time"]
         data["content_sha256"] = content_digest(data)
         return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 

@@ -31,8 +31,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from engine import houses
 from engine.errors import Problem, UserError, how_many, display_path
-from engine.measures import MEASURES, PER_HUNDRED
+from engine.measures import MEASURES, PER_HUNDRED, declare, declared_name_problem
 from engine.results import SCHEMA_VERSION, AnalysisResult, GroupProfile, MeasureResult, Results, content_digest
 
 MIN_ANALYSED = 30
@@ -62,6 +63,8 @@ def read_results(path: Path, shown: str | None = None, follow_links: bool = True
         refuse(where, "content_sha256", "does not match the file's content: the file was changed after jdlspec "
                "wrote it; run the evaluation again")
     results = validated(data, where)
+    declare(results.outcome_measures, keep=True)  # its measures and its house, for every reader of the file
+    houses.use(results.house)
     problem = next(inconsistencies(results), None)
     if problem is not None:
         key, message = problem
@@ -185,6 +188,9 @@ def _run_facts(results: Results) -> Iterator[Found]:
         yield "analyses", f"has {len(headlines)} headline analyses; a run has exactly one"
     if len({a.name for a in results.analyses}) != len(results.analyses):
         yield "analyses", "has two analyses of the same name"
+    named = next((p for name in results.outcome_measures if (p := declared_name_problem(name))), None)
+    if named:
+        yield "outcome_measures", named
     unknown = [m for m in results.measures if m not in MEASURES]
     if unknown:
         yield "measures", f"names a measure jdlspec does not know ({unknown[0][:40]})"
@@ -224,6 +230,12 @@ def _analysis(results: Results, a: AnalysisResult, key: str, participants: int) 
             yield f"{key}.measures.{name}"[:200], "is not among the run's measures"
         else:
             yield from _measure(name, m, a, results, f"{key}.measures.{name}")
+    for name, points in a.over_time.items():  # a declared measure at its time points: each checked as a measure
+        if name not in results.measures:
+            yield f"{key}.over_time.{name}"[:200], "is not among the run's measures"
+            continue
+        for i, point in enumerate(points):
+            yield from _measure(name, point.result, a, results, f"{key}.over_time.{name}.{i}")
 
 
 def _close(a: float, b: float) -> bool:
@@ -313,7 +325,7 @@ def _measure_cells(name: str, m: MeasureResult, group: int, t: int, key: str) ->
     if kind == "proportion":
         having = round(m.treatment * n / PER_HUNDRED)
         cells, of = (having, n - having), n
-    elif kind == "count":
+    elif kind in ("count", "mean"):
         cells, of = (round(m.treatment * n),), n
     else:
         cells, of = (n, group - n), group

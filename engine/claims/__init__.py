@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from engine.claims.book import rule_book
+from engine.claims.book import book_key, rule_book
 from engine.claims.detect import Claim, claims_in, exhortation
 from engine.claims.licence import Licence, judge
 from engine.claims.normalise import RLO, reader_line
@@ -71,10 +71,11 @@ def _phrase_patterns(phrases: tuple[str, ...]) -> list[re.Pattern]:
 
 
 @lru_cache(maxsize=2048)
-def _detected(text: str, quoted: tuple[str, ...],
-              names: tuple[str, ...] = ()) -> tuple[tuple[Sentence, tuple[Claim, ...]], ...]:
+def _detected(text: str, quoted: tuple[str, ...], names: tuple[str, ...] = (),
+              book_of: tuple = ()) -> tuple[tuple[Sentence, tuple[Claim, ...]], ...]:
     """Each sentence of a text and its claims: the same whatever the results, so a text checked
-    before the statistics (`validate`, the start of a run) and again with them is read once."""
+    before the statistics (`validate`, the start of a run) and again with them is read once (`book_of`:
+    the rule book's house and declared measures, engine.claims.book.book_key)."""
     book = rule_book()
     detected = []
     carried: tuple[str, ...] = ()
@@ -115,7 +116,7 @@ def _breaches(text: str, licence: Licence, engine: bool, quoted: tuple[str, ...]
     book = rule_book()
     wanted = _phrase_patterns(phrases)
     breaches: list[Breach] = []
-    for sentence, found in _detected(text, quoted, names):
+    for sentence, found in _detected(text, quoted, names, book_key()):
         message = None
         for pattern in wanted:
             match = pattern.search(sentence.text)

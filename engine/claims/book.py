@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 
-from engine.words.texts import text_data
+from engine.houses import current
+from engine.measures import Measure, declared
+from engine.words.texts import declared_labels, text_data
 
 FLAGS = re.IGNORECASE
 
@@ -33,6 +36,7 @@ class RuleBook:
     labels: dict[str, dict[str, str]]
     rules: dict[str, Rule]
     spec_rule: Rule
+    plain_change: bool = False  # a change said as a plain verb needs no "may" (a house's rule: engine.houses)
 
 
 def _expand(pattern: str, macros: dict[str, str]) -> str:
@@ -44,13 +48,47 @@ def _expand(pattern: str, macros: dict[str, str]) -> str:
 
 def _one(patterns: list[str] | str, macros: dict[str, str]) -> re.Pattern:
     patterns = [patterns] if isinstance(patterns, str) else patterns
+    if not patterns:
+        return re.compile(r"(?!)")  # a form a house removed: it matches nothing
     return re.compile("|".join(f"(?:{_expand(p, macros)})" for p in patterns), FLAGS)
 
 
-@lru_cache(maxsize=1)
 def rule_book() -> RuleBook:
+    """The rules of the current house, with the vocabulary and labels of the measures declared for the
+    evaluation being read."""
+    return _rule_book(*book_key())
+
+
+def book_key() -> tuple[str, tuple[tuple[str, str], ...]]:
+    """What the rule book depends on: the house, and the declared measures' names and words."""
+    made = declared()
+    return current(), tuple((name, json.dumps(dict(made[name].words), sort_keys=True)) for name in sorted(made))
+
+
+def declared_words(m: Measure) -> list[str]:
+    """The patterns a declared measure is recognised by: its `people` phrase, its noun and its `recognise` words,
+    each with its longer forms ('employ' finds employed, employment), spaces as any spacing."""
+    words = [m.words["people"], m.words["noun"], *m.words["recognise"]]
+    return [r"\b" + r"\s+".join(re.escape(part) for part in w.split()) + r"\w*" for w in words if w.split()]
+
+
+def declared_rule_labels(m: Measure) -> dict[str, str]:
+    """How a refusal names a declared measure (rules.yaml `labels`, made from its words)."""
+    units = {"proportion": "people per 100", "mean": f"{m.words['unit'] or 'units'} per person", "days": "days"}
+    return {"about": declared_labels(m)["about"], "difference": f"the difference in {m.words['noun']}",
+            "unit": units[m.kind]}
+
+
+@lru_cache(maxsize=8)
+def _rule_book(house: str, key: tuple[tuple[str, str], ...]) -> RuleBook:
+    """The compiled book of one house (its rules.yaml over the base's: engine.words.texts) for one set of
+    declared measures (`key`: their names and words)."""
+    made = [(name, declared()[name]) for name, _ in key]
+    # the most specific first, as the built-in ones: 'weeks in work' is a mean's before 'in work' is a proportion's
+    made.sort(key=lambda item: -max(len(w) for w in (item[1].words["people"], item[1].words["noun"])))
     raw = text_data("rules")
-    vocabulary = raw["vocabulary"]
+    vocabulary = dict(raw["vocabulary"])
+    vocabulary["outcome"] = {**{name: declared_words(m) for name, m in made}, **vocabulary["outcome"]}  # first: specific
     # {outcome}: any measured outcome's words (vocabulary.outcome), so a rule names outcomes once
     measured = [p for m, ps in vocabulary["outcome"].items() if m != "unmeasured" for p in ps]
     macros = {**raw["macros"], "outcome": "(?:" + "|".join(f"(?:{p})" for p in measured) + ")"}
@@ -65,7 +103,8 @@ def rule_book() -> RuleBook:
         good_outcome={m: _one(p, macros) for m, p in vocabulary["good_outcome"].items()},
         not_claims={name: _one(p, macros) for name, p in raw["not_claims"].items()},
         never={name: _one(p, macros) for name, p in raw["never"].items()},
-        labels=raw["labels"],
+        labels={**raw["labels"], **{name: declared_rule_labels(m) for name, m in made}},
         rules=rules,
         spec_rule=Rule(id=s["id"], description=s["description"], source=s["source"], what=s["what"]),
+        plain_change=bool(raw.get("plain_change", False)),
     )

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from engine.claims.book import RuleBook
-from engine.measures import NAMES, PRIMARY, days_measure
+from engine.measures import MEASURES, NAMES, PRIMARY, days_measure
 from engine.claims.sentences import CLAUSE_END, Sentence
 
 TIME = days_measure(NAMES)  # a time to the first event: "longer"/"shorter" are its directions
@@ -191,8 +191,8 @@ def _good_blanked(clause: str, good: list[str], book: RuleBook) -> str:
 
 def _measures(named: list[str], good: list[str], timed: bool) -> tuple[str, ...]:
     found = list(dict.fromkeys(named + good))
-    if timed and found:
-        return (TIME,)
+    if timed and found:  # "sooner", "longer": a time to a first event (a declared one's, if it names one)
+        return tuple(m for m in found if m in MEASURES and MEASURES[m].among_event) or (TIME,)
     specific = [m for m in found if m != PRIMARY]  # the primary measure is the fallback
     return tuple(specific or found)
 
@@ -207,7 +207,7 @@ def _directions(clause: str, measures: tuple[str, ...], good: list[str], book: R
 def _said_directions(clause: str, measures: tuple[str, ...], good: list[str], book: RuleBook) -> set[tuple[str, bool]]:
     words = book.words
     found: set[tuple[str, bool]] = set()
-    if measures == (TIME,):
+    if measures and all(m in MEASURES and MEASURES[m].among_event for m in measures):
         for name, direction in (("longer", "increase"), ("shorter", "decrease")):
             for m in words[name].finditer(clause):
                 found.add((direction, _negated(clause, m.start(), book)))
@@ -302,6 +302,7 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
             claim.never.append(("savings", savings.group()))
         claim.forced = bool(book.never["proof_anywhere"].search(written) or claim.never
                             or about_outcomes and book.never["relative"].search(written)
+                            or about_outcomes and book.never["counterfactual"].search(written)
                             or measures and (book.never["universal_outcome"].search(written)
                                              or SET_AGAINST.search(written) and book.never["benchmark"].search(written)))
         if claim.is_claim:
@@ -371,7 +372,7 @@ def _never_forms(claim: Claim, clause: str, text: str, book: RuleBook) -> None:
     never = book.never
     if not (claim.directions or claim.effect or claim.no_effect or claim.forced):
         return  # a statement of significance alone is judged against the results
-    for name in ("relative", "proof", "certainty", "universal", "benchmark", "cause"):
+    for name in ("relative", "proof", "certainty", "universal", "benchmark", "cause", "counterfactual"):
         pattern = never[name]
         source = text if name in ("relative", "proof") else clause
         for match in pattern.finditer(source):

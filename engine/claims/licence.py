@@ -18,10 +18,11 @@ from engine.claims.figures import figures_agree
 from engine.measures import MEASURES
 from engine.results import MeasureResult, Results
 
-NEVER_ORDER = ("unreadable", "savings", "relative", "proof", "shows", "certainty", "universal", "benchmark", "cause")
+NEVER_ORDER = ("unreadable", "savings", "relative", "proof", "shows", "certainty", "universal", "benchmark", "cause",
+               "counterfactual")
 NEVER_RULE = {"unreadable": "no-unreadable", "savings": "no-savings", "relative": "no-relative-effect", "proof": "no-proof", "shows": "no-shows-that",
               "certainty": "no-certainty", "universal": "no-universal", "benchmark": "no-benchmark",
-              "cause": "no-cause"}
+              "cause": "no-cause", "counterfactual": "no-counterfactual"}
 REASONS = {"too_few_events": "the numbers were too small to make reliable estimates",
            "no_variance": "every person had the same outcome", "suppressed": "the figures are suppressed",
            "untestable": "no test could be made",
@@ -131,7 +132,7 @@ def judge(claim: Claim, licence: Licence, book: RuleBook, engine: bool = False) 
             verdict = _licensed(claim, licence, analysis, engine)
             if verdict:
                 return verdict
-    if claim.change:
+    if claim.change and not book.plain_change:
         return Verdict("needs-hedge", _first(claim))
     return None
 

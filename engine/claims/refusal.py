@@ -4,7 +4,6 @@ to use instead, taken from the engine's own wording for that measure and state."
 
 from __future__ import annotations
 
-from functools import lru_cache
 
 from engine.claims.book import RuleBook
 from engine.claims.licence import Licence, MeasureLicence, Verdict
@@ -18,9 +17,8 @@ UNKNOWN = ("a sentence from the report's \"What you can say\" section for this m
 MORE_PEOPLE = "More people would need to be analysed in order to determine the effect of the programme."
 
 
-@lru_cache(maxsize=1)
 def _labels() -> dict:
-    return labels()["measures"]
+    return labels()["measures"]  # the declared measures' too: made for the evaluation being read
 
 
 def results_say(m: MeasureLicence | None, measure: str, book: RuleBook) -> str:

@@ -110,12 +110,14 @@ def bulletin_text(reports: list[tuple[Path, Results]], title: str | None = None)
     from engine.render.markdown import environment, tidy
     from engine.words.texts import labels
     from engine.words.safe_text import one_line
+    from engine.measures import MEASURES
     from engine.spec.models import HEADLINE_MEASURES
 
     programmes = [programme_view(folder, results, labels()) for folder, results in reports]
     programmes.sort(key=lambda p: (p["title"].casefold(), p["organisation"].casefold(), p["people"]))
     present = {m for p in programmes for m in p["results"].measures}
     measures = [m for m in HEADLINE_MEASURES if m in present]
+    measures += sorted(m for m in present if MEASURES[m].declared and MEASURES[m].headline)  # a spec's own
     for p in programmes:
         p["verdicts"] = [verdict(m, p["results"]) for m in measures]
     columns = [{"label": labels()["measures"][m]["item"]} for m in measures]

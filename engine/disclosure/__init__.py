@@ -170,7 +170,7 @@ def measure_cells(name: str, result: MeasureResult, group: int) -> Cells | None:
     if kind == "proportion":
         having = round(result.treatment * result.treatment_n / PER_HUNDRED)
         return {"having": having, "not": result.treatment_n - having}
-    if kind == "count":
+    if kind in ("count", "mean"):  # the offences (or the units of a declared mean) the participants had in all
         return {"offences": round(result.treatment * result.treatment_n)}
     return {"having": result.treatment_n, "not": group - result.treatment_n}  # days: the people with the event
 
@@ -184,7 +184,7 @@ def exposed_measure(name: str, result: MeasureResult, group: int, threshold: int
             ALL_OR_NONE_BELOW
     if result.treatment_n < threshold:
         return True
-    if MEASURES[name].kind == "count":
+    if MEASURES[name].kind in ("count", "mean"):
         return small(cells["offences"], threshold) or (cells["offences"] == 0 and all_or_none(0, result.treatment_n))
     return small(cells["having"], threshold) or small(cells["not"], threshold) or \
         all_or_none(cells["having"], result.treatment_n)
@@ -230,7 +230,11 @@ def analysis(raw: AnalysisResult, threshold: int, hide_before: set[str], hide_va
         if m.treatment is not None and exposed_measure(name, m, raw.treatment_n, threshold):
             m = suppressed_measure(name, m, threshold)
         measures[name] = m
-    return raw.model_copy(update={"balance": balance, "measures": measures, "verdicts": worst_verdicts(rows)})
+    over_time = {name: [p.model_copy(update={"result": suppressed_measure(name, p.result, threshold)})
+                        if p.result.treatment is not None and exposed_measure(name, p.result, raw.treatment_n, threshold)
+                        else p for p in points] for name, points in raw.over_time.items()}
+    return raw.model_copy(update={"balance": balance, "measures": measures, "verdicts": worst_verdicts(rows),
+                                  "over_time": over_time})
 
 
 def suppressed_share(share: Share) -> Share:

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from engine.errors import Problem, UserError, how_many, display_path
-from engine.inputs.checks import KINDS, Checker
+from engine.inputs.checks import KINDS, Checker, kinds
 from engine.inputs.columns import match_case, missing_columns, outcome_copies, pool_values, renames, required_columns
 from engine.inputs.reading import read_file
 from engine.inputs.values import consistency, plausibility, record_ids, template_example, typed
@@ -85,7 +85,7 @@ def read_inputs(loaded: LoadedSpec, roles: tuple[str, ...] = ("reference", "subm
         if role == "submission":  # other columns of the organisation's file are not used, so not checked
             frame = frame[[c for c in frame.columns if c in SUBMISSION_COLUMNS]]
         check = Checker(shown, read.lines, read.sheet, read.day_zero)
-        frame = typed(frame, original, check, SUBMISSION_KINDS if role == "submission" else KINDS)
+        frame = typed(frame, original, check, SUBMISSION_KINDS if role == "submission" else kinds())
         if not missing:
             consistency(frame, original, check)
             plausibility(frame, original, check, EVENT[role])

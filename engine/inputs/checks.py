@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from engine.errors import Problem, how_many
-from engine.measures import COLUMN_TYPES
+from engine.measures import column_types
 
 EXCEL_EPOCH = np.datetime64("1899-12-30", "D")  # Excel's day number 0 (the 1900 date system, Windows' and today's Mac's)
 CAP = 3  # rows shown for one kind of problem in one column; the rest are counted
@@ -26,8 +26,13 @@ KINDS = {
     "offender_id": "text", "record_id": "text", "forename": "text", "surname": "text",
     "date_of_birth": "date_or_empty", "end_date": "date_or_empty",
     "index_date": "date", "start_date": "date", "sexual_offence_history": "flag",
-    **COLUMN_TYPES,  # the outcome columns, as engine.measures types them
 }
+
+
+def kinds() -> dict[str, str]:
+    """Each contract column's kind: KINDS, and the outcome columns as engine.measures types them (the measures
+    a spec declares included)."""
+    return {**KINDS, **column_types()}
 DECIMAL_COMMA = r"-?\d+,\d+"
 # words for "not known" that, in a column of numbers, must be an empty cell (else the column would be read as text)
 NOT_KNOWN = {"n/a", "na", "n.a.", "#n/a", "-", "--", ".", "?", "unknown", "not known", "null", "none", "missing",
@@ -167,6 +172,17 @@ def count(column: pd.Series, name: str, check: Checker) -> pd.Series:
                lambda i: f'"{raw.iloc[i]}" is not a whole number')
     check.rows(name, (values < 0).to_numpy(), lambda i: f'"{raw.iloc[i]}" is negative; a count is 0 or more')
     return values.fillna(0).round().astype(np.int64)
+
+
+def amount(column: pd.Series, name: str, check: Checker, empty_ok: bool) -> pd.Series:
+    """A declared measure's number: 0 or more (a count or a duration), empty only where it may be."""
+    values, raw = _numbers(column)
+    written = raw.notna().to_numpy()
+    if not empty_ok:
+        check.rows(name, ~written, lambda i: "is empty; write a number (0 or more)")
+    bad = written & (values.isna() | (values < 0) | np.isinf(values.to_numpy())).to_numpy()
+    check.rows(name, bad, lambda i: f'"{raw.iloc[i]}" is not a number of 0 or more')
+    return values.where(~pd.Series(bad, index=values.index))
 
 
 def days(column: pd.Series, name: str, check: Checker) -> pd.Series:

@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 
 from engine.errors import Problem, display_path
-from engine.inputs.checks import KINDS
-from engine.measures import OUTCOME_COLUMNS, columns_read
+from engine.inputs.checks import kinds
+from engine.measures import columns_read, outcome_columns
 from engine.spec.loaded import LoadedSpec, spec_problem
 from engine.spec.models import FILE_COLUMNS, Spec
 
@@ -90,7 +90,7 @@ def match_case(frame: pd.DataFrame, loaded: LoadedSpec, role: str) -> pd.DataFra
     """Rename file columns that differ from a wanted name only in letter case to that name."""
     spec = loaded.spec
     mapping = renames(spec, role)
-    wanted = {mapping.get(c, c) for c in KINDS} | set(spec.data.file_columns(role).values())
+    wanted = {mapping.get(c, c) for c in kinds()} | set(spec.data.file_columns(role).values())
     wanted |= set(required_columns(spec)[role])
     wanted = {next((f for f, c in mapping.items() if c == w), w) for w in wanted}
     present = set(frame.columns)
@@ -154,12 +154,12 @@ def outcome_copies(loaded: LoadedSpec, reference: pd.DataFrame) -> list[Problem]
     for a, analysis in enumerate(spec.analyses):
         used += [(f"analyses.{a}.variables.{i}", name) for i, name in enumerate(analysis.variables or [])]
         used += [(f"analyses.{a}.pool.{name}", name) for name in analysis.pool]
-    outcomes = [o for o in OUTCOME_COLUMNS if o in reference]
+    outcomes = [o for o in outcome_columns() if o in reference]
     full = _Codes(reference, None)
     sampled = _Codes(reference, _sample(reference, outcomes, full))
     problems = []
     for key, name in used:
-        if name not in reference or name in OUTCOME_COLUMNS:
+        if name not in reference or name in outcomes:
             continue
         outcome = next((o for o in outcomes if _follows(sampled, name, o) and _follows(full, name, o)), None)
         if outcome:

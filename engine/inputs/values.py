@@ -12,9 +12,9 @@ import re
 import numpy as np
 import pandas as pd
 
-from engine.inputs.checks import KINDS, Checker, count, days, flags, inferred, text
+from engine.inputs.checks import Checker, amount, count, days, flags, inferred, kinds, text
 from engine.inputs.dates import as_text, parse_dates
-from engine.measures import EVENT_COLUMN, MEASURES
+from engine.measures import MEASURES
 
 # the submission template `jdlspec new` writes: its columns and the example row that must be replaced
 SUBMISSION_HEADER = ["record_id", "offender_id", "forename", "surname", "date_of_birth", "start_date", "end_date"]
@@ -24,14 +24,15 @@ AGE_COLUMN = re.compile(r"^(age|age_.*|.*_age)$")
 COUNT_COLUMN = re.compile(r"^(previous_.*|number_of_.*|.*_count|count_.*)$")
 
 
-def typed(frame: pd.DataFrame, original: dict[str, str], check: Checker, kinds: dict[str, str] = KINDS) -> pd.DataFrame:
-    """Every column converted to its contract type (`kinds`: the file's own, e.g. the submission's); bad values
-    reported through `check`."""
-    out = {}
+def typed(frame: pd.DataFrame, original: dict[str, str], check: Checker,
+          types: dict[str, str] | None = None) -> pd.DataFrame:
+    """Every column converted to its contract type (`types`: the file's own, e.g. the submission's; default
+    the reference data's, declared outcome columns included); bad values reported through `check`."""
+    out, known = {}, types if types is not None else kinds()
     for name in frame.columns:
         column = frame[name]
         shown = original.get(name, name)
-        kind = "need" if name.startswith("need_") else kinds.get(name, "auto")
+        kind = "need" if name.startswith("need_") else known.get(name, "auto")
         if column.dtype == object and kind not in ("date", "date_or_empty"):
             column = column.map(as_text)  # a workbook's date cell in a column that is not a date: its text
         if kind == "text":
@@ -44,6 +45,8 @@ def typed(frame: pd.DataFrame, original: dict[str, str], check: Checker, kinds: 
             out[name] = count(column, shown, check)
         elif kind == "days":
             out[name] = days(column, shown, check)
+        elif kind in ("amount", "amount_or_empty"):
+            out[name] = amount(column, shown, check, empty_ok=kind == "amount_or_empty")
         else:
             out[name] = inferred(column, shown, check)
     return pd.DataFrame(out, index=frame.index, copy=False)  # no copy into 2-D blocks: 0.25 s a million rows
@@ -57,25 +60,24 @@ def _clean(check: Checker, original: dict[str, str], *names: str) -> bool:
 def consistency(frame: pd.DataFrame, original: dict[str, str], check: Checker) -> None:
     """Outcome columns that contradict the event column (engine.measures): days and counts must agree
     with it, and a flag that is empty without the event may be 1 only with it."""
-    event = EVENT_COLUMN
-    if event not in frame or not _clean(check, original, event):
-        return
-    flag = frame[event].to_numpy()
     for m in MEASURES.values():
-        if m.column == event or m.column not in frame or not _clean(check, original, m.column):
+        event = m.event_column
+        if m.column == event or event not in frame or m.column not in frame or not _clean(check, original, event, m.column):
             continue
+        flag = frame[event].to_numpy()
         name, values = original.get(m.column, m.column), frame[m.column]
+        shown = original.get(event, event)
         if m.among_event:
-            check.rows(name, (flag == 1) & values.isna().to_numpy(), lambda i: f"is empty but {event} is 1")
+            check.rows(name, (flag == 1) & values.isna().to_numpy(), lambda i: f"is empty but {shown} is 1")
             check.rows(name, (flag == 0) & values.notna().to_numpy(),
-                       lambda i, v=values: f"is {v.iloc[i]:g} but {event} is 0; it must be empty")
+                       lambda i, v=values: f"is {v.iloc[i]:g} but {shown} is 0; it must be empty")
         elif m.kind == "count":
             number = values.to_numpy()
-            check.rows(name, (flag == 1) & (number == 0), lambda i: f"is 0 but {event} is 1")
-            check.rows(name, (flag == 0) & (number > 0), lambda i, n=number: f"is {n[i]} but {event} is 0")
+            check.rows(name, (flag == 1) & (number == 0), lambda i: f"is 0 but {shown} is 1")
+            check.rows(name, (flag == 0) & (number > 0), lambda i, n=number: f"is {n[i]} but {shown} is 0")
         elif m.empty_without_event:
             check.rows(name, (flag == 0) & (values.to_numpy() == 1),
-                       lambda i, what=m.name: f"is 1 ({what} after a re-offence) but {event} is 0")
+                       lambda i, what=m.name: f"is 1 ({what} after a re-offence) but {shown} is 0")
 
 
 def plausibility(frame: pd.DataFrame, original: dict[str, str], check: Checker, event: str) -> None:

@@ -31,7 +31,7 @@ from matplotlib.figure import Figure
 from engine.words.texts import measure_labels
 from engine.words.format import fixed, interval_level, thousands
 from engine.measures import MEASURES
-from engine.results import MeasureResult, Results
+from engine.results import MeasureResult, Results, TimePoint
 from engine.spec.loaded import LoadedSpec
 
 INTERVAL_NOTE = ("The black line shows where the treatment group's figure could be ({level} confidence interval).\n"
@@ -70,7 +70,49 @@ def draw_charts(loaded: LoadedSpec, results: Results) -> dict[str, bytes]:
             continue
         charts[f"charts/{measure}.png"] = draw_chart(measure, result, chart_title(measure, title),
                                                        results.significance_level)
+    for measure, points in analysis.over_time.items():
+        shown = [p for p in points if p.result.reported and not p.result.suppressed]
+        if shown:
+            charts[f"charts/{measure}_over_time.png"] = _png(over_time_figure(measure, shown, title,
+                                                                              results.significance_level))
     return charts
+
+
+def _png(figure: Figure) -> bytes:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    figure.clear()
+    return buffer.getvalue()
+
+
+def over_time_figure(measure: str, points: list[TimePoint], title: str, significance_level: float = 0.05) -> Figure:
+    """The impact estimate and its interval at each time point (months after the start of follow-up): a point
+    and a vertical line each, filled where the difference is significant, against a line at no difference."""
+    with matplotlib.style.context("default"), matplotlib.rc_context(RC):
+        words, m = measure_labels(measure), MEASURES[measure]
+        figure = Figure(figsize=FIGURE_SIZE, dpi=DPI)
+        FigureCanvasAgg(figure)
+        axes = figure.add_axes((0.14, 0.2, 0.82, 0.6))
+        months = [p.months for p in points]
+        estimates = [p.result.difference for p in points]
+        lows = [p.result.stated_low for p in points]
+        highs = [p.result.stated_high for p in points]
+        axes.vlines(months, lows, highs, color=TREATMENT_COLOUR, linewidth=2, zorder=2)
+        for x, y, point in zip(months, estimates, points):
+            axes.plot([x], [y], marker="o", markersize=8, color=TREATMENT_COLOUR,
+                      markerfacecolor=TREATMENT_COLOUR if point.result.significant else "white", zorder=3)
+        axes.axhline(0, color="black", linewidth=0.8, zorder=1)
+        axes.grid(axis="y", color="#dddddd", linewidth=0.8, zorder=0)
+        axes.set_xticks(months, [str(x) for x in months])
+        axes.set_xlabel("Months after the start of follow-up")
+        unit = "percentage points" if m.kind == "proportion" else (m.words or {}).get("unit") or "units"
+        axes.set_ylabel(f"Estimated impact ({unit})")
+        heading = f"{words['chart']}: estimated impact over time, {title}"
+        figure.text(0.5, 0.97, "\n".join(textwrap.wrap(heading, 70)), ha="center", va="top", fontsize=12,
+                    fontweight="bold")
+        figure.text(0.5, 0.05, f"Each line is the {interval_level(significance_level)} confidence interval; a filled "
+                    "point is a statistically significant difference.", ha="center", va="center", fontsize=10)
+    return figure
 
 
 def draw_chart(measure: str, result: MeasureResult, title: str, significance_level: float = 0.05) -> bytes:

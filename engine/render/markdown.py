@@ -16,7 +16,8 @@ from typing import Any, Callable
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
-from engine.words.texts import labels, report_text_dir
+from engine.houses import current
+from engine.words.texts import house_dir, labels, report_text_dir, text_data
 from engine.spec.texts import spec_texts
 from engine.words.format import FILTERS
 from engine.words.safe_text import markdown_text, one_line, plain_text
@@ -25,7 +26,7 @@ from engine.results import Results
 from engine.spec.loaded import LoadedSpec
 
 SECTIONS = [
-    "summary", "programme", "measurements", "estimates", "can_say", "charts", "own_words", "response",
+    "summary", "programme", "measurements", "estimates", "can_say", "charts", "over_time", "own_words", "response",
     "detail", "profile", "matching", "flow", "contacts", "footer",
 ]
 FREE_TEXT_KEYS = (  # the spec's Markdown text (analyses.N.description is added per analysis)
@@ -71,11 +72,18 @@ def quote(text: str) -> str:
     return "\n".join(f"> {line}".rstrip() for line in lines)
 
 
-@lru_cache(maxsize=1)
 def environment() -> SandboxedEnvironment:
-    """Sandboxed (spec authors' text never runs as code), strict (a misspelt name is an error)."""
+    """Sandboxed (spec authors' text never runs as code), strict (a misspelt name is an error); the current
+    house's templates first (engine.houses)."""
+    return _environment(current())
+
+
+@lru_cache(maxsize=None)
+def _environment(house: str) -> SandboxedEnvironment:
+    own = house_dir(house)
+    folders = ([str(own)] if own is not None else []) + [str(report_text_dir())]
     env = SandboxedEnvironment(
-        loader=FileSystemLoader(str(report_text_dir())),
+        loader=FileSystemLoader(folders),
         undefined=StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,
@@ -100,7 +108,7 @@ def render_sections(loaded: LoadedSpec, results: Results, view: dict[str, Any] |
     """(section name, Markdown) for every section that has something to say, in report order."""
     view = view or report_view(loaded, results, labels())
     rendered = []
-    for name in SECTIONS:
+    for name in text_data("labels").get("sections", SECTIONS):  # a house may order its own
         text = tidy(environment().get_template(f"{name}.md.j2").render(**view))
         if text:
             rendered.append((name, text))

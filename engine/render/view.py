@@ -15,13 +15,13 @@ from engine.results import CUSTODIAL, AnalysisResult, GroupProfile, Results, Sha
 from engine.spec.loaded import LoadedSpec
 from engine.spec.models import HEADLINE_MEASURES, Spec
 from engine.words.wording import (
-    decided_by_note, e_value_sentence, measure_wording, rounding_differs, sample_size_sentence,
+    decided_by_note, e_value_sentence, measure_wording, rounding_differs, sample_size_sentence, sustained_sentence,
 )
 
 TIME = days_measure(NAMES)  # the report words time to the first event apart (among those with it only)
-FURTHER = [name for name in NAMES if not MEASURES[name].headline]  # "further measures", in registry order
+FURTHER = [name for name in NAMES if not MEASURES[name].headline]  # built-in "further measures", in registry order
 QUALITY_ORDER = {"well": 0, "reasonably": 1, "poorly": 2}
-TEMPLATE_KIND = {"proportion": "rate", "count": "frequency", "days": "time"}  # the tables' templates per kind
+TEMPLATE_KIND = {"proportion": "rate", "count": "frequency", "days": "time", "mean": "mean"}  # the tables' templates per kind
 
 
 def percent_of(part: float, whole: float) -> float:
@@ -155,6 +155,30 @@ def unreported(results: Results, labels: dict) -> list[dict[str, Any]]:
             for (m, why), names in found.items()]
 
 
+def over_time(results: Results, labels: dict) -> list[dict[str, Any]]:
+    """Each declared measure with time points in the headline analysis: its rows, and the sustained statement
+    when every point from the declared `sustained_from` on is significant in one direction, the direction of
+    the measure's own headline result (else none is made)."""
+    items = []
+    headline = results.headline
+    for name, points in headline.over_time.items():
+        m, declaration = MEASURES[name], results.outcome_measures[name]
+        rows = [p for p in points if p.result.reported and not p.result.suppressed]
+        start = declaration.sustained_from
+        later = [p.result for p in points if start is not None and p.months >= start]
+        states = {r.state for r in later}
+        own = headline.measures.get(name)
+        sustained = (bool(later) and all(r.reported and r.significant for r in later) and len(states) == 1
+                     and own is not None and own.significant and states == {own.state})
+        items.append({
+            "measure": name, "caption": labels["measures"][name]["table"], "kind": TEMPLATE_KIND[m.kind],
+            "places": m.decimals, "unit": "% points" if m.kind == "proportion" else (m.words or {}).get("unit", ""),
+            "rows": rows, "chart": bool(rows),
+            "sustained": sustained_sentence(name, own.state, start, points[-1].months) if sustained else None,
+        })
+    return items
+
+
 def details(spec: Spec, results: Results, labels: dict) -> dict[str, Any]:
     """'The results in detail': analyses, tables, significant findings, footnotes."""
     labels_m = labels["measures"]
@@ -166,7 +190,7 @@ def details(spec: Spec, results: Results, labels: dict) -> dict[str, Any]:
         number = len(tables) + 1
         extra_ns = sorted({row["result"].treatment_n for row in rows if row["star"]})
         tables.append({"number": number, "measure": m, "kind": TEMPLATE_KIND[MEASURES[m].kind], "caption": labels_m[m]["table"],
-                       "rows": rows, "extra_ns": extra_ns, "test": labels_m[m]["test"],
+                       "places": MEASURES[m].decimals, "unit": (MEASURES[m].words or {}).get("unit", ""), "rows": rows, "extra_ns": extra_ns, "test": labels_m[m]["test"],
                        "extra_agrees": all(extra_agrees(row["result"]) for row in rows)})
         for state in ("decrease", "increase"):
             names = [row["name"] for row in rows if row["result"].state == state]
@@ -176,7 +200,9 @@ def details(spec: Spec, results: Results, labels: dict) -> dict[str, Any]:
     headline = results.headline
     time = headline.measures.get(TIME)
     measured = [m for m in HEADLINE_MEASURES if m in results.measures]
-    further_tables = [t for t in tables if t["measure"] not in HEADLINE_MEASURES]
+    measured += [m for m in results.measures if MEASURES[m].declared and MEASURES[m].headline]
+    further_tables = [t for t in tables if t["measure"] not in measured]
+    further = FURTHER + [m for m in results.measures if MEASURES[m].declared and not MEASURES[m].headline]
     shown = [m for m in results.measures if any(m in a.measures and a.measures[m].reported for a in results.analyses)]
     every = [(a, m) for a in results.analyses for m in shown if m in a.measures]
     times = [a.measures[TIME] for a in results.analyses if TIME in a.measures]
@@ -189,7 +215,7 @@ def details(spec: Spec, results: Results, labels: dict) -> dict[str, Any]:
         "headline_name": headline.name,
         "headline_measures": [labels_m[m]["item"] for m in measured],
         "further_measures": [labels_m[t["measure"]]["item"] for t in further_tables],
-        "omitted_small": [labels_m[m]["about"] for m in FURTHER
+        "omitted_small": [labels_m[m]["about"] for m in further
                           if m in results.measures and not any(row for row in table_rows(results, m))],
         "omitted_unmeasured": [labels_m[m]["about"] for m in FURTHER if m not in results.measures],
         "tables": tables,
@@ -409,6 +435,7 @@ def report_view(loaded: LoadedSpec, results: Results, labels: dict) -> dict[str,
         "analysis_count": len(results.analyses),
         **key_findings(loaded, results, labels),
         "detail": details(spec, results, labels),
+        "over_time": over_time(results, labels),
         "matching": [verdicts(a, labels) for a in results.analyses],
         "balance": {"convention": headline.balance_convention, "well": f"{spec.balance.well_matched_below:g}",
                     "poorly": f"{spec.balance.poorly_matched_above:g}"},

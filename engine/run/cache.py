@@ -53,6 +53,8 @@ def statistical_settings(loaded: LoadedSpec) -> dict:
         elif isinstance(settings.get(section), dict):
             settings[section] = {k: v for k, v in settings[section].items() if k not in keys}
     settings["analyses"] = [{k: v for k, v in a.items() if k not in ANALYSIS_TEXT_KEYS} for a in settings["analyses"]]
+    if not settings.get("outcome_measures"):
+        settings.pop("outcome_measures", None)  # none declared: the settings (and their hash) as before declarations
     return settings
 
 

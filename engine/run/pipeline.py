@@ -12,10 +12,11 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from engine import __version__
+from engine import __version__, houses
 from engine.claims.pieces import check_spec_text
 from engine.disclosure import suppress, too_few_analysed, too_few_compared
 from engine.errors import AnalysisError, Problem, UserError, display_path
+from engine.measures import declare
 from engine.run.publish import publish, report_folder
 from engine.run.side_process import AsideProcess, binary_files
 from engine.render.html import render_html
@@ -65,6 +66,7 @@ def run_spec(
         unchanged(loaded, cache, results)
         if cache and use_cache:
             cache.store(results)
+    results = results.model_copy(update={"house": loaded.spec.service.house})  # a text key: never in the cache's
     with progress.stage("writing the report"):
         files = report_files(loaded, results, aside, docx)
         if pdf:
@@ -123,6 +125,8 @@ def compute(loaded: LoadedSpec, progress: Progress | None = None) -> tuple[Resul
 
     progress = progress or Progress(enabled=False)
     spec = loaded.spec
+    declare(spec.outcome_measures)  # this evaluation's measures and house, however its spec was read
+    houses.use(spec.service.house)
     prepared = prepare(loaded, progress)  # the dry run `validate` does: data, linking, exclusions, minimum size
     inputs, cohort = prepared.inputs, prepared.cohort
     analyses, fit = [], []
@@ -153,6 +157,8 @@ def compute(loaded: LoadedSpec, progress: Progress | None = None) -> tuple[Resul
         warnings=prepared.warnings + fit,  # the matched groups' fit, not the pool's (prepared.fit_warnings)
         released_from_custody=released_from_custody(headline_treated),
         synthetic=inputs.synthetic,
+        outcome_measures={name: spec.outcome_measures[name] for name in spec.measures if name in spec.outcome_measures},
+        house=spec.service.house,
     )
     return suppress(results, spec.report.suppress_below), groups  # every output is made from the suppressed results
 
@@ -166,7 +172,7 @@ def analyse(loaded: LoadedSpec, cohort: Cohort, number: int):
     from engine.stages.fit import additional_rows, gap_warning, gaps, poorly_balanced, unmatched
     from engine.stages.link import REFERENCE_ROW
     from engine.stages.matching import match_scores
-    from engine.stages.outcomes import effective_n, measure_results
+    from engine.stages.outcomes import effective_n, measure_results, over_time_results
     from engine.stages.propensity import fit_propensity
     from engine.stages.support import common_support, restrict_pool
 
@@ -188,6 +194,7 @@ def analyse(loaded: LoadedSpec, cohort: Cohort, number: int):
         balance += additional_rows(treated, pool, matched.control_weights, matched.treated_matched,
                                    spec.balance.additional, spec.matching, spec.balance)  # shown, not matched on
         measures = measure_results(treated, pool, matched.control_weights, matched.treated_matched, spec)
+        over_time = over_time_results(treated, pool, matched.control_weights, matched.treated_matched, spec)
     except AnalysisError as error:
         line, column = loaded.locate(f"analyses.{number}")
         where = f"analyses.{number} ({analysis.name})"
@@ -209,6 +216,7 @@ def analyse(loaded: LoadedSpec, cohort: Cohort, number: int):
         balance_convention=spec.balance.convention,
         balance=balance,
         measures=measures,
+        over_time=over_time,
     )
     unlike = gaps(treated[matched.treated_matched], pool, weights, unmatched(pool.columns, spec, analysis))
     unlike = [gap_warning(gap, number, spec, matched=True) for gap in unlike]

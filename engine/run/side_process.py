@@ -30,7 +30,11 @@ if TYPE_CHECKING:
 def binary_files(loaded: LoadedSpec, results: Results, charts: bool) -> dict[str, bytes]:
     """annex.xlsx and, with `charts`, charts/<measure>.png: the report files that are not text."""
     from engine.render.annex import build_annex  # openpyxl and matplotlib: only where the files are made
+    from engine import houses
+    from engine.measures import declare
 
+    declare(results.outcome_measures)  # a process of its own: the measures the spec declared, from the results
+    houses.use(results.house)
     files = {"annex.xlsx": build_annex(results)}
     if charts:
         from engine.render.charts import draw_charts

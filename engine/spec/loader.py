@@ -16,8 +16,9 @@ import yaml
 from pydantic import ValidationError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from engine import houses
 from engine.errors import Problem, UserError, display_path
-from engine.measures import OUTCOME_COLUMNS
+from engine.measures import NAMES, OUTCOME_COLUMNS, declare, declared_name_problem
 from engine.spec import messages
 from engine.spec.loaded import LoadedSpec
 from engine.spec.models import Spec
@@ -269,6 +270,7 @@ def cross_checks(data: dict, tree: Tree) -> list[Problem]:
             if name in seen_once:
                 problem(path + (i,), f"'{name}' is listed twice")
             seen_once.add(name)
+    problems += _measure_names(data, tree)
     exclusions = data.get("exclusions")
     if isinstance(exclusions, list):
         needed = [step for step in REQUIRED_EXCLUSIONS if step not in exclusions]
@@ -282,6 +284,11 @@ def cross_checks(data: dict, tree: Tree) -> list[Problem]:
             if isinstance(name, str) and (name in not_matching or name.startswith("_")):
                 why = not_matching.get(name, "names starting with _ are the engine's own")
                 problem(path + (i,), f"'{name}' cannot be a matching variable: {why}")
+    balance = data.get("balance") if isinstance(data.get("balance"), dict) else {}
+    for i, name in enumerate(_strings(balance.get("additional"))):
+        if name in not_matching and name not in OUTCOME_COLUMNS and not_matching[name] == NOT_FOR_MATCHING["reoffended"]:
+            problem(("balance", "additional", i), f"'{name}' is an outcome, measured after the programme; the "
+                    "balance table compares the groups before it")
     for a, analysis in enumerate(analyses):
         pool = analysis.get("pool") if isinstance(analysis, dict) else None
         for name in pool if isinstance(pool, dict) else {}:
@@ -320,6 +327,25 @@ def cross_checks(data: dict, tree: Tree) -> list[Problem]:
     return problems
 
 
+def _measure_names(data: dict, tree: Tree) -> list[Problem]:
+    """Declared measures' names, and each name in `measures` is built-in or declared (at its own line)."""
+    problems = []
+    declared = data.get("outcome_measures") if isinstance(data.get("outcome_measures"), dict) else {}
+    for name in declared:
+        problem = declared_name_problem(str(name))
+        if problem:
+            path = ("outcome_measures", name)
+            problems.append(Problem(tree.file, *tree.where(path, at_key=True), dotted(path), problem))
+    known = [*NAMES, *(str(n) for n in declared)]
+    for i, name in enumerate(data.get("measures") if isinstance(data.get("measures"), list) else []):
+        if not isinstance(name, str) or name in known:
+            continue
+        problems.append(Problem(tree.file, *tree.where(("measures", i)), dotted(("measures", i)),
+                                f"'{name}' is not a measure{messages.did_you_mean(name, known)} (choose from "
+                                f"{', '.join(known)}, or declare it under outcome_measures)"))
+    return problems
+
+
 NOT_FOR_MATCHING = {
     **{name: "it is an outcome, measured after the programme (matching on it would hide the effect)"
        for name in OUTCOME_COLUMNS},
@@ -346,6 +372,12 @@ def not_for_matching(data: dict) -> dict[str, str]:
     start = data_section.get("start_column")
     if isinstance(start, str):
         names[start] = NOT_FOR_MATCHING["start_date"]
+    declared = data.get("outcome_measures") if isinstance(data.get("outcome_measures"), dict) else {}
+    for measure in declared.values():
+        for key in ("column", "event_column"):
+            written = measure.get(key) if isinstance(measure, dict) else None
+            if isinstance(written, str):
+                names[written] = NOT_FOR_MATCHING[OUTCOME_COLUMNS[0]]
     return names
 
 
@@ -389,4 +421,6 @@ def load_spec(path: str | Path) -> LoadedSpec:
         problems += validation_problems(error, data, tree, own=bool(cross))
     if problems or spec is None:
         raise UserError(_in_order(problems))
+    declare(spec.outcome_measures)  # what reads this spec's evaluation next knows its measures and its house
+    houses.use(spec.service.house)
     return LoadedSpec(spec=spec, path=path.resolve(), positions=dict(tree.values), source=text)

@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from engine.measures import WORDS
 from engine.spec.models import Spec
 
 # What a Literal-valued key holds, for "'frequncy' is not a measure".
@@ -231,6 +232,10 @@ def translate(error: dict, path: tuple, union_tags: list[str]) -> str:
         return f"must have at most {ctx.get('max_length')} items"
     if kind in ("value_error", "assertion_error"):
         return str(ctx.get("error", error.get("msg", "")))
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") == WORDS:
+        return f"may hold only letters, digits, spaces and , ' ( ) % : / - {you}"
+    if kind == "string_too_long":
+        return f"must be at most {ctx.get('max_length')} characters long"
     return f"{error.get('msg', kind)} {you}"
 
 ALIAS = ("aliases (*name) are not allowed in a spec; write the value out in full "

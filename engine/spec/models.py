@@ -11,15 +11,15 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, model_serializer, model_validator
 
-from engine.measures import MEASURES, NAMES, HEADLINE_NAMES
+from engine.houses import BASE, House
+from engine.measures import MEASURES, NAMES, HEADLINE_NAMES, MeasureDeclaration, declared_name_problem
 from engine.results_check import SUPPRESS_BELOW_FLOOR
 
 ExclusionName = Literal["duplicates", "not_identified", "no_matching_sentence", "sexual_offence"]
-MeasureName = Literal[NAMES]  # the measures of engine.measures
 LinkField = Literal["offender_id", "surname", "forename", "date_of_birth"]
 
 ALL_EXCLUSIONS: list[ExclusionName] = ["duplicates", "not_identified", "no_matching_sentence", "sexual_offence"]
-HEADLINE_MEASURES: list[MeasureName] = list(HEADLINE_NAMES)
+HEADLINE_MEASURES: list[str] = list(HEADLINE_NAMES)
 MIN_SUBMITTED = 60  # the Justice Data Lab's minimum submission
 MIN_SUBMITTED_FLOOR = 30  # below this, no evaluation is published whatever the spec says
 PUBLISHED_FROM, PUBLISHED_TO = dt.date(2000, 1, 1), dt.date(2099, 12, 31)  # a date outside is a typo
@@ -356,6 +356,13 @@ class Service(Strict):
         description="Who ran the analysis, printed under the report's title as 'Analysis by ...', e.g. "
         "'the Ministry of Justice'. Unset: no such line.",
     )
+    house: House = Field(
+        default=BASE,
+        description="Whose templates, words and wording rules the report is written in: justice_data_lab (the "
+        "Justice Data Lab's re-offending reports) or employment_data_lab (the Employment Data Lab's: headline "
+        "results under a verdict heading, each impact stated as an interval against what would have happened "
+        "had the participants not taken part, which the Justice Data Lab's wording does not allow).",
+    )
     general_annex: bool = Field(
         default=False,
         description="Does the service publish a general annex of frequently asked questions? If true, the report "
@@ -440,8 +447,16 @@ class Spec(Strict):
     matching: Matching = Field(description="How the comparison group is built.")
     balance: Balance = Field(default_factory=Balance, description="Thresholds for the matching-quality verdicts.")
     analyses: list[Analysis] = Field(min_length=1, description="The analyses; exactly one is the headline.")
-    measures: list[MeasureName] = Field(
-        default=HEADLINE_MEASURES, min_length=1, description="Outcome measures, in report order."
+    outcome_measures: dict[str, MeasureDeclaration] = Field(
+        default={},
+        description="Outcome measures of your own, by name (lower case, digits and _), beside the built-in "
+        "re-offending ones: each gives the column it reads, its kind, its follow-up, its good direction and "
+        "the words that name it. List a name in `measures` to report it.",
+    )
+    measures: list[str] = Field(
+        default=HEADLINE_MEASURES, min_length=1,
+        description=f"Outcome measures, in report order: the built-in ones ({', '.join(NAMES)}) and any "
+        "declared under outcome_measures.",
     )
     statistics: Statistics = Field(default_factory=Statistics, description="Significance level and power.")
     small_groups: SmallGroups = Field(default_factory=SmallGroups, description="Rules for small groups.")
@@ -456,6 +471,18 @@ class Spec(Strict):
         description="The service's identity: its name, the national data's name and who ran the analysis. "
         "Nothing names a particular service unless it is written here.",
     )
+
+    @model_validator(mode="after")
+    def _known_measures(self) -> Spec:
+        for name in self.outcome_measures:
+            problem = declared_name_problem(name)
+            if problem:
+                raise ValueError(problem)
+        unknown = [m for m in self.measures if m not in NAMES and m not in self.outcome_measures]
+        if unknown:
+            raise ValueError(f"measures: '{unknown[0]}' is neither a built-in measure nor declared under "
+                             "outcome_measures")
+        return self
 
     @model_validator(mode="after")
     def _one_headline(self) -> Spec:

@@ -17,6 +17,63 @@ An evaluation is one YAML file. `jdlspec new NAME` writes one with every key com
 describes each key, its default and the values it takes. Keys without a default must be written.
 Generated from the models by `jdlspec schema --markdown --out docs/spec.md`: do not edit by hand.
 """
+DECLARING = """## Declaring your own outcome measures
+
+The built-in measures are the Justice Data Lab's re-offending ones. Any other outcome in the reference
+data is declared under `outcome_measures` and listed in `measures`, with no code. A worked example: an
+employment programme whose reference data has, for each person, `in_work_12m` (0/1: in work one year
+after starting), `weeks_worked_24m` (weeks in work in the two years after starting), `found_job` (0/1)
+and `days_to_first_job` (empty for people who found none):
+
+```yaml
+outcome_measures:
+  in_work:
+    column: in_work_12m
+    kind: proportion              # the people with the outcome, in %
+    follow_up: one year after starting
+    good: increase
+    words:
+      noun: employment            # the outcome as a noun
+      people: were in work        # "people who were in work"
+      recognise: [employ, unemploy, in work, jobs]
+  weeks_worked:
+    column: weeks_worked_24m
+    kind: mean                    # the average per person, decided by Welch's t-test
+    follow_up: in the two years after starting
+    good: increase
+    unit: weeks
+    decimals: 1
+    words:
+      noun: time in work
+      people: weeks in work       # "the average number of weeks in work"
+  days_to_job:
+    column: days_to_first_job
+    kind: days                    # among the people with the event only
+    event_column: found_job
+    follow_up: in the first year
+    good: decrease
+    headline: false               # a further measure, never a key finding
+    words:
+      noun: time to a first job
+      people: first job           # "the average time to first job"
+measures: [in_work, weeks_worked, days_to_job]
+```
+
+The report then has, for `in_work`, the table *Proportion of people who were in work one year after
+starting*, the estimate "The number of people who were in work one year after starting could be higher
+by between 5 and 12 people", and the sentence you can say, "This analysis provides evidence that, for
+every 100 participants, the programme may increase the number of people who were in work one year
+after starting by between 5 and 12 people" (with the run's own figures). The claims engine knows the
+measure by its `people` phrase, its `noun` and its `recognise` words, so "the programme tripled the number
+in work", "ended unemployment among participants" or "shows the scheme is effective" are refused in the
+report, in the spec's own texts and by `jdlspec check`, as re-offending overclaims are. The words may hold
+letters, digits, spaces and `, ' ( ) % : / -` only, so no output reads them as markup.
+
+The data contract grows by the declared columns: each is read from the reference data (typed as its kind
+says: 0/1, a number 0 or more, or whole days with the event's 0/1 column), is never a matching variable
+or a balance row, and results.json carries the declarations, so `check`, `diff`, the bulletin and the
+results cache read a report without its spec.
+"""
 KINDS = {"string": "text", "integer": "whole number", "number": "number", "boolean": "true or false",
          "array": "list", "object": "mapping", "null": "nothing"}
 
@@ -26,8 +83,9 @@ def _resolve(schema: dict, node: dict) -> dict:
 
 
 def _model(schema: dict, node: dict) -> dict | None:
-    """The nested model of a key (itself, a list's items or an optional's branch), if any."""
-    for candidate in (node, node.get("items", {}), *node.get("anyOf", [])):
+    """The nested model of a key (itself, a list's items, a mapping's values or an optional's branch), if any."""
+    values = node.get("additionalProperties")
+    for candidate in (node, node.get("items", {}), values if isinstance(values, dict) else {}, *node.get("anyOf", [])):
         if "$ref" in candidate:
             return _resolve(schema, candidate)
     return None
@@ -82,7 +140,8 @@ def _section(schema: dict, model: dict, path: str, out: list[str]) -> None:
                     f"{'; ' + limits if limits else ''} | {_default(node, key in required)} |")
         inner = _model(schema, node)
         if inner is not None and inner.get("properties"):
-            nested.append((full + ("[]" if node.get("type") == "array" else ""), inner))
+            each = "[]" if node.get("type") == "array" else ".<name>" if isinstance(node.get("additionalProperties"), dict) else ""
+            nested.append((full + each, inner))
     out += ["| key | what it is | value | default |", "|---|---|---|---|", *rows, ""]
     for full, inner in nested:
         out += [f"### `{full}`", ""]
@@ -96,6 +155,7 @@ def spec_reference() -> str:
     schema = spec_json_schema()
     out = [INTRO, "## Top-level keys", ""]
     _section(schema, schema, "", out)
+    out += ["", DECLARING]
     return "\n".join(out).rstrip() + "\n"
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from engine.measures import OUTCOME_COLUMNS
+from engine.measures import outcome_columns
 from engine.results import BalanceRow
 from engine.spec.models import FILE_COLUMNS, Analysis, Balance, Matching, Spec
 from engine.stages.balance import balance_table
@@ -24,7 +24,7 @@ from engine.stages.encoding import MISSING, Encoding, is_categorical, level_labe
 
 SHARED = 0.95  # a characteristic this share of participants have in common ...
 GAP = 0.05  # ... that the comparison group has at least this share less of
-NOT_CHARACTERISTICS = {*FILE_COLUMNS["reference"], *FILE_COLUMNS["submission"], *OUTCOME_COLUMNS}
+NOT_CHARACTERISTICS = {*FILE_COLUMNS["reference"], *FILE_COLUMNS["submission"]}
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ def unmatched(columns, spec: Spec, analysis: Analysis) -> list[str]:
     """The reference data's characteristics an analysis neither matches on nor restricts a pool by (a pool
     restriction in any analysis shows the spec chose how to treat it, as the seeds' region)."""
     used = set(spec.variables_for(analysis)) | {name for a in spec.analyses for name in a.pool}
-    return [c for c in columns if c not in used and c not in NOT_CHARACTERISTICS and not str(c).startswith("_")]
+    return [c for c in columns if c not in used and c not in NOT_CHARACTERISTICS and c not in outcome_columns() and not str(c).startswith("_")]
 
 
 def gaps(treated: pd.DataFrame, group: pd.DataFrame, weights: np.ndarray | None, columns: list[str]) -> list[Gap]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from engine.measures import OUTCOME_COLUMNS
+from engine.measures import outcome_columns
 from engine.results import AttritionStep
 from engine.spec.models import ALL_EXCLUSIONS, Spec
 from engine.stages.identity import contradictions, national_twins, people_of
@@ -185,7 +185,7 @@ def same_day_events(theirs: pd.DataFrame, link_on: list[str]) -> list[str]:
     """Submitted people with two index events on one date whose outcomes differ: which one is
     "the" event is then arbitrary (the first in the file is used), so say so."""
     twins = theirs[theirs.duplicated([PERSON, "index_date"], keep=False)]
-    outcomes = [c for c in OUTCOME_COLUMNS if c in twins]
+    outcomes = [c for c in outcome_columns() if c in twins]
     if twins.empty or not outcomes:
         return []
     differ = twins.groupby([PERSON, "index_date"], dropna=False)[outcomes].nunique(dropna=False).gt(1).any(axis=1)

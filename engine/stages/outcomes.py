@@ -48,12 +48,14 @@ Choices (the brief left them open; they are the documented behaviour):
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
 from engine.errors import AnalysisError
-from engine.measures import EVENT_COLUMN, MEASURES, OUTCOME_COLUMNS, PER_HUNDRED, PRIMARY, columns_read
-from engine.results import DecidingTest, ExtraTest, MeasureResult, MonteCarlo, NotReportedReason
+from engine.measures import MEASURES, PER_HUNDRED, PRIMARY, outcome_columns
+from engine.results import DecidingTest, ExtraTest, MeasureResult, MonteCarlo, NotReportedReason, TimePoint
 from engine.spec.models import Spec
 from engine.stages.evalues import measure_e_value, pooled_sd
 from engine.stages.power import required_treatment_n
@@ -68,16 +70,16 @@ from engine.stages.significance import (
     weighted_welch,
 )
 
-def measure_values(frame: pd.DataFrame, name: str, spec: Spec) -> tuple[np.ndarray, np.ndarray]:
+def measure_values(frame: pd.DataFrame, name: str, spec: Spec, column: str | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Per-person values of a measure (proportions in percent) and which rows it covers (engine.measures:
-    a "days" measure covers the people with the event only)."""
-    m = MEASURES[name]
-    for column in columns_read(name):
+    a "days" measure covers the people with the event only); `column`: the measure at another time point."""
+    m = MEASURES[name] if column is None else replace(MEASURES[name], column=column)
+    for column in [m.column] + ([m.event_column] if m.needs_event_column else []):
         if column not in frame.columns:
             file_column = getattr(spec.data.columns, column, column)
             raise AnalysisError(f'measure {name} needs the column "{file_column}", which the reference data does not have')
     rows = np.ones(len(frame), dtype=bool)
-    event = _numbers(frame, EVENT_COLUMN) == 1 if m.needs_event_column else None
+    event = _numbers(frame, m.event_column) == 1 if m.needs_event_column else None
     if m.events:  # a text column: the event is one of these values
         text = frame[m.column].astype("string").str.strip().str.lower()
         values = text.isin(m.events).fillna(False).to_numpy(dtype=bool).astype(float)
@@ -85,7 +87,8 @@ def measure_values(frame: pd.DataFrame, name: str, spec: Spec) -> tuple[np.ndarr
         values = _numbers(frame, m.column)
     if event is not None:
         if np.isnan(values[event]).any():
-            raise AnalysisError(f'a re-offender has no "{getattr(spec.data.columns, m.column, m.column)}" value')
+            who = "a re-offender" if m.event_column == "reoffended" else f"a person with {m.event_column} 1"
+            raise AnalysisError(f'{who} has no "{getattr(spec.data.columns, m.column, m.column)}" value')
         if m.among_event:
             rows = event
         else:  # empty without the event means no
@@ -105,24 +108,57 @@ def measure_results(
     """Every measure of one analysis, in spec.measures order."""
     participants = treated.loc[np.asarray(treated_matched, dtype=bool)]
     w_all = np.asarray(weights, dtype=float)
-    outcome_columns = [c for c in OUTCOME_COLUMNS if c in pool.columns]
-    matched_pool = pool.loc[w_all > 0, outcome_columns]  # only what the measures read: the pool has millions of rows
+    columns = [c for c in outcome_columns() if c in pool.columns]
+    matched_pool = pool.loc[w_all > 0, columns]  # only what the measures read: the pool has millions of rows
     w_matched = w_all[w_all > 0]
-    if EVENT_COLUMN not in participants.columns:
-        raise AnalysisError(f'the measures need the column "{getattr(spec.data.columns, EVENT_COLUMN)}", which the '
-                            'reference data does not have')
-    event_c = _numbers(matched_pool, EVENT_COLUMN) == 1
-    event_rate = float(np.dot(w_matched, event_c) / w_matched.sum()) if w_matched.sum() > 0 else 0.0
-    results = {}
+    return {measure: _measured(measure, participants, matched_pool, w_matched, spec) for measure in spec.measures}
+
+
+def over_time_results(
+    treated: pd.DataFrame, pool: pd.DataFrame, weights: np.ndarray, treated_matched: np.ndarray, spec: Spec
+) -> dict[str, list[TimePoint]]:
+    """Each declared measure with time points (outcome_measures.*.over_time), at every point, earliest first:
+    the same matched groups compared on the column measured then."""
+    participants = treated.loc[np.asarray(treated_matched, dtype=bool)]
+    w_all = np.asarray(weights, dtype=float)
+    matched_pool = pool.loc[w_all > 0, [c for c in outcome_columns() if c in pool.columns]]
+    found = {}
     for measure in spec.measures:
-        x_t, rows_t = measure_values(participants, measure, spec)
-        x_c, rows_c = measure_values(matched_pool, measure, spec)
-        rate = event_rate
-        if MEASURES[measure].kind == "proportion":
-            rate = float(np.dot(w_matched, x_c) / w_matched.sum()) / PER_HUNDRED if w_matched.sum() > 0 else 0.0
-        expected = len(participants) * rate  # people expected to have the outcome without the programme
-        results[measure] = _one_measure(measure, x_t[rows_t], x_c[rows_c], w_matched[rows_c], expected, spec)
-    return results
+        declared = spec.outcome_measures.get(measure)
+        if declared is not None and declared.over_time:
+            found[measure] = [TimePoint(months=months, result=_measured(measure, participants, matched_pool,
+                                                                        w_all[w_all > 0], spec, column))
+                              for months, column in declared.time_points()]
+    return found
+
+
+def _measured(measure: str, participants: pd.DataFrame, matched_pool: pd.DataFrame, w_matched: np.ndarray,
+              spec: Spec, column: str | None = None) -> MeasureResult:
+    x_t, rows_t = measure_values(participants, measure, spec, column)
+    x_c, rows_c = measure_values(matched_pool, measure, spec, column)
+    rate = _comparison_rate(measure, matched_pool, x_c, w_matched, spec)
+    expected = len(participants) * rate  # people expected to have the outcome without the programme
+    return _one_measure(measure, x_t[rows_t], x_c[rows_c], w_matched[rows_c], expected, spec)
+
+
+def _comparison_rate(measure: str, pool: pd.DataFrame, x_c: np.ndarray, w: np.ndarray, spec: Spec) -> float:
+    """The weighted share of the comparison group with the outcome: the measure's own for a proportion; for
+    counts and days the share with its event (re-offending for the built-in ones), and for a declared mean the
+    share with any of it (a value above 0)."""
+    if w.sum() <= 0:
+        return 0.0
+    m = MEASURES[measure]
+    if m.kind == "proportion":
+        having = x_c / PER_HUNDRED
+    elif m.kind == "mean":
+        having = np.nan_to_num(x_c) > 0
+    else:
+        if m.event_column not in pool.columns:
+            column = getattr(spec.data.columns, m.event_column, m.event_column)
+            raise AnalysisError(f'the measure {measure} needs the column "{column}", which the reference data does '
+                                'not have')
+        having = _numbers(pool, m.event_column) == 1
+    return float(np.dot(w, having) / w.sum())
 
 
 def _not_reported_reason(
@@ -178,7 +214,7 @@ def _one_measure(
     reported = reason is None
     if MEASURES[measure].among_event:
         enough = n_t >= small.min_reoffenders_for_time or small.show_time_when_small
-        headline = reported and enough
+        headline = reported and enough and MEASURES[measure].headline
     else:
         headline = reported and MEASURES[measure].headline
     checked = small.extra_test != "none" and n_t < small.min_reoffenders_for_time

@@ -2,6 +2,11 @@
 
 report_text/ is inside the wheel as engine/report_text and at the repository root in a checkout.
 A malformed file is a bug in jdlspec, not the user's, so nothing here catches YAML errors.
+
+The house of the evaluation being read (engine.houses) lays its own folder, report_text/houses/<house>/,
+over the base: its YAML mappings are merged key by key into the base's (a null removes a key, a list
+replaces the base's and `key+` adds to it, and rules.yaml `rules` are merged by id), and its templates
+replace the base's.
 """
 
 from __future__ import annotations
@@ -12,6 +17,9 @@ from typing import Any
 
 import yaml
 
+from engine.houses import BASE, current
+from engine.measures import Measure, declared
+
 
 def report_text_dir() -> Path:
     engine = Path(__file__).resolve().parent.parent
@@ -19,18 +27,80 @@ def report_text_dir() -> Path:
     return packaged if packaged.is_dir() else engine.parent / "report_text"
 
 
-@lru_cache(maxsize=None)
+def house_dir(house: str | None = None) -> Path | None:
+    """The folder of a house's own texts (None for the base house, report_text/ itself)."""
+    house = house or current()
+    return None if house == BASE else report_text_dir() / "houses" / house
+
+
 def text_data(name: str) -> dict[str, Any]:
-    """report_text/<name>.yaml, parsed once (libyaml when present: the same data, several times faster)."""
+    """report_text/<name>.yaml with the current house's laid over it, parsed once per house."""
+    return _house_data(name, current())
+
+
+@lru_cache(maxsize=None)
+def _house_data(name: str, house: str) -> dict[str, Any]:
+    data = _read(report_text_dir() / f"{name}.yaml")
+    own = house_dir(house)
+    if own is not None and (own / f"{name}.yaml").is_file():
+        data = _laid_over(data, _read(own / f"{name}.yaml"))
+    return data
+
+
+def _read(path: Path) -> Any:
+    """One YAML file (libyaml when present: the same data, several times faster)."""
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load((report_text_dir() / f"{name}.yaml").read_text(encoding="utf-8"), Loader=loader)
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+
+
+def _laid_over(base: Any, own: Any, key: str = "") -> Any:
+    """A house's data over the base's: mappings key by key (null removes one), rules by id, else the house's."""
+    if isinstance(base, dict) and isinstance(own, dict):
+        merged = dict(base)
+        for k, v in own.items():
+            if v is None:
+                merged.pop(k, None)
+            elif k.endswith("+") and isinstance(base.get(k[:-1]), list):  # `key+`: added to the base's list
+                merged[k[:-1]] = base[k[:-1]] + list(v)
+            else:
+                merged[k] = _laid_over(base.get(k), v, k) if k in base else v
+        return merged
+    if key == "rules" and isinstance(base, list) and isinstance(own, list):
+        by_id = {r["id"]: r for r in base}
+        by_id.update({r["id"]: r for r in own})
+        return [r for r in by_id.values() if not r.get("removed")]
+    return own
 
 
 def labels() -> dict[str, Any]:
-    """report_text/labels.yaml: the words for columns, levels and measures."""
-    return text_data("labels")
+    """report_text/labels.yaml: the words for columns, levels and measures (the declared measures' included)."""
+    base = text_data("labels")
+    made = declared()
+    if not made:
+        return base
+    return {**base, "measures": {**base["measures"], **{name: declared_labels(m) for name, m in made.items()}}}
 
 
 def measure_labels(name: str) -> dict[str, Any]:
-    """One measure's words (labels.yaml `measures`)."""
-    return text_data("labels")["measures"][name]
+    """One measure's words (labels.yaml `measures`, or made from its declaration)."""
+    made = declared()
+    return declared_labels(made[name]) if name in made else text_data("labels")["measures"][name]
+
+
+def declared_labels(m: Measure) -> dict[str, Any]:
+    """A declared measure's words, made from labels.yaml `declared` and the declaration's words (which hold no
+    braces or markup: engine.measures.WORDS)."""
+    words = {key: m.words[key] for key in ("noun", "people", "follow_up", "unit")}
+    made = _fill(text_data("labels")["declared"][m.kind], words)
+    for key in ("table", "chart"):
+        if m.words[key]:
+            made[key] = m.words[key]
+    return made
+
+
+def _fill(value: Any, words: dict[str, str]) -> Any:
+    if isinstance(value, str):
+        return " ".join(value.format(**words).split())
+    if isinstance(value, list):
+        return [_fill(v, words) for v in value]
+    return {k: _fill(v, words) for k, v in value.items()}

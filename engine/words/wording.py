@@ -38,11 +38,12 @@ class MeasureWording:
     can_say: str  # the ✓ sentence, without the ✓ and the quotes
     cannot_say: str  # the ✗ sentence, without the ✗ and the quotes
     chart_caption: str  # "Significant difference between groups" / "Non-significant ..."
+    heading: str = ""  # a house's verdict heading ("Increased employment"), where its wording has one
 
 
-def count(value: float, one: str, many: str) -> str:
+def count(value: float, one: str, many: str, places: int = 0) -> str:
     """'4 people', '1 person': the magnitude of a number and the noun that agrees with it."""
-    text = magnitude(value)
+    text = magnitude(value, places)
     return f"{text} {one if text == '1' else many}"
 
 
@@ -61,9 +62,8 @@ def _environment() -> SandboxedEnvironment:
     return env
 
 
-@lru_cache(maxsize=1)
 def _wording() -> dict[str, Any]:
-    return text_data("wording")
+    return text_data("wording")  # the current house's (engine.words.texts caches it)
 
 
 @lru_cache(maxsize=None)
@@ -105,7 +105,26 @@ def _context(
         "relative": abs(result.difference) / abs(result.comparison) * 100 if result.comparison else 0.0,
         "significance": significance,
         "after_release": " after release from custody" if released else "",
+        "places": MEASURES[measure].decimals,
+        "words": _declared_words(measure),
     }
+
+
+def _declared_words(measure: str) -> dict[str, str]:
+    """A declared measure's words for its sentences (wording.yaml `declared`); nothing for a built-in one."""
+    words = MEASURES[measure].words
+    if words is None:
+        return {}
+    unit = words["unit"] or "units"
+    one = unit[:-1] if unit.endswith("s") and len(unit) > 1 else unit
+    return {"noun": words["noun"], "people": words["people"], "follow_up": words["follow_up"], "unit": unit,
+            "unit_one": one}
+
+
+def _texts(measure: str) -> dict[str, Any]:
+    """A measure's sentences: its own (wording.yaml `measures`) or its kind's, for a declared one."""
+    m = MEASURES[measure]
+    return _wording()["declared"][m.kind] if m.declared else _wording()["measures"][measure]
 
 
 def measure_wording(
@@ -118,7 +137,7 @@ def measure_wording(
     more "Again, this is a ..." (as the Making Connections seed). Ignored when not significant.
     `released`: every participant was released from custody, so the time sentences may say so.
     """
-    texts = _wording()["measures"][measure]
+    texts = _texts(measure)
     context = _context(measure, result, programme, ordinal, released)
     state = result.state
     caption = _wording()["chart_caption"]["not_significant" if state == "not_significant" else "significant"]
@@ -131,7 +150,14 @@ def measure_wording(
         can_say=_render(texts["can_say"][state], **context),
         cannot_say=_render(texts["cannot_say"][state], **context),
         chart_caption=caption,
+        heading=_render(texts["heading"][state], **context) if "heading" in texts else "",
     )
+
+
+def sustained_sentence(measure: str, state: str, start: int, end: int) -> str:
+    """A declared measure's impact, significant in one direction at every time point from `start` to `end`
+    months (wording.yaml declared.<kind>.sustained): said only when the results show it (engine.render.view)."""
+    return _render(_texts(measure)["sustained"], state=state, start=start, end=end, words=_declared_words(measure))
 
 
 def sample_size_sentence(rate: MeasureResult, others_significant: bool = False) -> str | None:

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import re
 
-from typing import get_args
 
 import pytest
 import yaml
 
 from engine.claims import Licence, find_breaches
 from engine.results import MeasureResult
-from engine.spec.models import MeasureName, Programme
+from engine.measures import NAMES
+from engine.spec.models import Programme
 from engine.words.texts import report_text_dir
 from engine.words.wording import STATES, measure_wording, sample_size_sentence
 
@@ -46,7 +46,7 @@ def result(measure: str, case: str) -> MeasureResult:
 
 def test_the_grid_covers_every_worded_measure_and_state():
     worded = yaml.safe_load((report_text_dir() / "wording.yaml").read_text(encoding="utf-8"))["measures"]
-    assert sorted(FIXTURES) == sorted(worded) == sorted(get_args(MeasureName))
+    assert sorted(FIXTURES) == sorted(worded) == sorted(NAMES)
     assert all(set(STATES) <= set(cases) for cases in FIXTURES.values())
 
 

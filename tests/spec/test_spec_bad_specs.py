@@ -35,7 +35,7 @@ CASES = [
      ["bad.yaml:14:22: data.days_before_index: must be a whole number (you wrote 1.5)"]),
     ("unknown measure", [("[rate, frequency,", "[rate, frequncy,")],
      ["bad.yaml:27:18: measures.1: 'frequncy' is not a measure; did you mean 'frequency'? (choose from rate, "
-      "frequency, time_to_first_reoffence, severity, custody)"]),
+      "frequency, time_to_first_reoffence, severity, custody, or declare it under outcome_measures)"]),
     ("unknown exclusion", [("sexual_offence]", "sexual_offences]")],
      ["bad.yaml:16:64: exclusions.3: 'sexual_offences' is not an exclusion step; did you mean 'sexual_offence'? "
       "(choose from duplicates, not_identified, no_matching_sentence, sexual_offence)"]),
@@ -110,7 +110,7 @@ CASES = [
       "bad.yaml:14:3: data: unknown key 'days_after'; did you mean 'days_after_index'?",
       "bad.yaml:18:12: matching.caliper: must be at least 0.001 (you wrote -1)",
       "bad.yaml:26:12: measures.0: 'rates' is not a measure; did you mean 'rate'? (choose from rate, frequency, "
-      "time_to_first_reoffence, severity, custody)"]),
+      "time_to_first_reoffence, severity, custody, or declare it under outcome_measures)"]),
 ]
 
 
@@ -173,6 +173,6 @@ def test_real_command_prints_no_traceback(work):
     assert done.stderr.splitlines() == [
         "bad.yaml:19:3: matching: unknown key 'calipr'; did you mean 'caliper'?",
         "bad.yaml:27:12: measures.0: 'rat' is not a measure; did you mean 'rate'? (choose from rate, frequency, "
-        "time_to_first_reoffence, severity, custody)",
+        "time_to_first_reoffence, severity, custody, or declare it under outcome_measures)",
         "2 problems found.",
     ]
