@@ -282,11 +282,17 @@ def synth(
     size: Annotated[Optional[int], typer.Option(
         help="Records in the national reference data (default 300,000).", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite data files synth did not write.")] = False,
+    dataset: Annotated[str, typer.Option(
+        help="reoffending: the national re-offending data and the seed specs' submissions; employment: the "
+        "employment and benefits data and submission of specs/employment.yaml.")] = "reoffending",
 ) -> None:
-    """Write the synthetic national re-offending data and the seed specs' submissions."""
+    """Write the synthetic national re-offending data and the seed specs' submissions (or the employment example's)."""
     from engine.synth import DEFAULT_SIZE, write_synthetic_data
 
-    for path in write_synthetic_data(out, seed=seed, size=DEFAULT_SIZE if size is None else size, force=force):
+    if dataset not in ("reoffending", "employment"):
+        raise UserError(Problem("--dataset", None, None, "", f"must be reoffending or employment (you wrote {dataset})"))
+    for path in write_synthetic_data(out, seed=seed, size=DEFAULT_SIZE if size is None else size, force=force,
+                                     dataset=dataset):
         typer.echo(f"wrote {display_path(path)}")
 
 

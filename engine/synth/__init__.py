@@ -1,4 +1,5 @@
-"""Synthetic demo data: the national re-offending data with the two seed programmes planted in it.
+"""Synthetic demo data: the national re-offending data with the two seed programmes planted in it, and the
+employment example's data (engine.synth.employment).
 
 `jdlspec synth` calls `write_synthetic_data`; the files in specs/data/ are its output for
 DEFAULT_SEED and DEFAULT_SIZE, so anyone can regenerate and check them.
@@ -33,6 +34,7 @@ SYNTH_MARKER_TEXT = b"The data files in this folder were written by jdlspec synt
 # inside the national data file itself, so a copy under any name keeps it: reports made from it say so
 SYNTHETIC_TEXT = b"Synthetic data written by jdlspec synth: no record describes a real person."
 SUBMISSIONS = {"LPT": "lpt_submission.csv", "MC": "making_connections_submission.csv"}
+EMPLOYMENT_FILE, EMPLOYMENT_SUBMISSION = "employment.parquet", "employment_submission.csv"
 COLUMNS = ["offender_id", "forename", "surname", "date_of_birth", "sex", "age", "age_band", "region", "ethnicity", "nationality",
            "cohort_year", "index_date", "disposal", "custody_length_band", "index_offence", "offence_severity",
            "previous_offences", "previous_custody", "age_first_contact", "copas_rate", "employed_prior_year",
@@ -144,14 +146,14 @@ def vary_names(records: pd.DataFrame) -> pd.DataFrame:
 MAX_SEED = 2**32 - 1  # as the spec's random_seed
 
 
-def write_synthetic_data(out: Path, seed: int = DEFAULT_SEED, size: int = DEFAULT_SIZE, force: bool = False) -> list[Path]:
-    """Write national.parquet and the two submissions (CSV) into `out`; returns the paths.
+def write_synthetic_data(out: Path, seed: int = DEFAULT_SEED, size: int = DEFAULT_SIZE, force: bool = False,
+                         dataset: str = "reoffending") -> list[Path]:
+    """Write national.parquet and the two submissions (CSV) into `out`, or with dataset "employment" the
+    employment example's employment.parquet and its submission (engine.synth.employment); returns the paths.
 
     A file already there is replaced only when this folder holds synth's marker (it wrote them) or
-    with force; the marker is written last. Nothing is written unless all three files were made.
+    with force; the marker is written last. Nothing is written unless all the files were made.
     """
-    from engine.files import check_owned_file, write_owned_file
-
     out = Path(out)
     if size < 1 or size > MAX_SIZE:
         raise UserError(Problem("--size", None, None, "", f"must be a number of records from 1 to {MAX_SIZE:,} "
@@ -160,14 +162,36 @@ def write_synthetic_data(out: Path, seed: int = DEFAULT_SEED, size: int = DEFAUL
         raise UserError(Problem("--seed", None, None, "", f"must be a number from 0 to {MAX_SEED:,} (you wrote {seed})"))
     if out.exists() and not out.is_dir():
         raise UserError(Problem(display_path(out), None, None, "", "is a file; --out takes a folder for the data files"))
-    reference, submissions = build(seed, size)
+    if dataset == "employment":
+        from engine.synth.employment import build_employment
+
+        reference, submission = build_employment(seed)
+        contents = {EMPLOYMENT_FILE: parquet_bytes(reference), EMPLOYMENT_SUBMISSION: csv_bytes(submission)}
+    else:
+        reference, submissions = build(seed, size)
+        contents = {NATIONAL_FILE: parquet_bytes(reference)}
+        for prefix, frame in submissions.items():
+            contents[SUBMISSIONS[prefix]] = csv_bytes(frame)
+    return _write_all(out, contents, force)
+
+
+def parquet_bytes(reference: pd.DataFrame) -> bytes:
+    """The reference data as compact Parquet, marked as synthetic (SYNTHETIC_MARK)."""
     buffer = io.BytesIO()
     table = compact_table(reference).replace_schema_metadata({SYNTHETIC_MARK: SYNTHETIC_TEXT})
     pq.write_table(table, buffer, compression="zstd", compression_level=9, use_dictionary=True,
                    write_statistics=False)
-    contents = {NATIONAL_FILE: buffer.getvalue()}
-    for prefix, frame in submissions.items():
-        contents[SUBMISSIONS[prefix]] = frame.to_csv(index=False, date_format="%Y-%m-%d", lineterminator="\n").encode()
+    return buffer.getvalue()
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    return frame.to_csv(index=False, date_format="%Y-%m-%d", lineterminator="\n").encode()
+
+
+def _write_all(out: Path, contents: dict[str, bytes], force: bool) -> list[Path]:
+    """Every file checked before any is written; synth's marker last."""
+    from engine.files import check_owned_file, write_owned_file
+
     marked = (out / SYNTH_MARKER).is_file()
     for name in contents:  # every file checked before any is written
         check_owned_file(out / name, lambda _path: marked, force, "synthetic data file")

@@ -1,0 +1,107 @@
+"""The employment example (specs/employment.yaml on the data `jdlspec synth --dataset employment` writes): a
+report in the Employment Data Lab's structure whose planted effects are recovered within their intervals,
+whose planted null is not significant, and whose impact over time is shown and called sustained only when
+the results say so.
+
+The planted effects are engine.synth.employment's own constants, on the probability scale, so the true
+effect on the participants is known exactly (no simulation in the test)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from engine.cli import app
+from engine.synth import EMPLOYMENT_FILE, EMPLOYMENT_SUBMISSION
+from engine.synth.employment import (
+    EFFECT_COURSE, EFFECT_IN_WORK, EFFECT_NEET, MONTHS, RAMP_MONTHS, effect_in_work, planted_weeks,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+PLANTED = {"in_work": 100 * EFFECT_IN_WORK, "weeks_employed": planted_weeks(), "neet": 100 * EFFECT_NEET,
+           "course": 100 * EFFECT_COURSE}
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory):
+    out = tmp_path_factory.mktemp("employment") / "report"
+    done = CliRunner().invoke(app, ["run", str(ROOT / "specs" / "employment.yaml"), "--out", str(out), "--no-cache",
+                                    "--quiet"])
+    assert done.exit_code == 0, done.output
+    data = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    return out, data, next(a for a in data["analyses"] if a["headline"])
+
+
+def test_the_committed_data_are_what_synth_writes(tmp_path):
+    done = CliRunner().invoke(app, ["synth", "--dataset", "employment", "--out", str(tmp_path)])
+    assert done.exit_code == 0, done.output
+    for name in (EMPLOYMENT_FILE, EMPLOYMENT_SUBMISSION):
+        assert (tmp_path / name).read_bytes() == (ROOT / "specs" / "data" / name).read_bytes(), name
+
+
+@pytest.mark.parametrize("measure", sorted(PLANTED))
+def test_a_planted_effect_is_inside_its_interval_and_significant(example, measure):
+    _, _, headline = example
+    r = headline["measures"][measure]
+    assert r["significant"] and r["ci_low"] <= PLANTED[measure] <= r["ci_high"], (measure, r["ci_low"], r["ci_high"])
+
+
+def test_the_planted_null_is_not_significant(example):
+    _, _, headline = example
+    benefits = headline["measures"]["benefits"]
+    assert not benefits["significant"] and benefits["ci_low"] < 0 < benefits["ci_high"]
+
+
+def test_the_impact_over_time_covers_its_planted_path(example):
+    """24 monthly 95% intervals: about one in twenty misses the truth by chance, so at most two may."""
+    _, _, headline = example
+    points = headline["over_time"]["in_work"]
+    assert [p["months"] for p in points] == list(range(1, MONTHS + 1))
+    missed = [p["months"] for p in points
+              if not p["result"]["ci_low"] <= 100 * effect_in_work(p["months"]) <= p["result"]["ci_high"]]
+    assert len(missed) <= 2, missed
+    assert all(p["result"]["state"] == "increase" for p in points if p["months"] >= RAMP_MONTHS)
+
+
+def test_the_report_has_the_employment_data_labs_structure(example):
+    out, data, headline = example
+    report = (out / "report.md").read_text(encoding="utf-8")
+    assert data["house"] == "employment_data_lab"
+    sections = [line for line in report.splitlines() if line.startswith("## ")]
+    assert sections[:5] == ["## Summary", "## Headline results", "## About the programme", "## Charts",
+                            "## Impact over time"]
+    for heading in ("### Increased employment", "### Increased time in employment", "### Reduced NEET status",
+                    "### No statistically significant impact on benefit receipt", "### Sustained impact"):
+        assert heading in report
+    r = headline["measures"]["in_work"]
+    assert (f"was between {round(r['ci_low'])} and {round(r['ci_high'])} percentage points higher than it would "
+            "have been had they not participated in the programme. This result was statistically significant.") in report
+    assert "from 6 to 24 months after starting" in report
+    assert (out / "charts" / "in_work_over_time.png").stat().st_size > 10_000
+    assert report.count("\n| ") >= 24  # the over-time table's rows, among the tables
+
+
+def test_sustained_is_said_only_when_every_point_from_its_start_is_significant(example):
+    from engine.houses import use
+    from engine.measures import declare
+    from engine.render.view import over_time
+    from engine.results import Results
+    from engine.words.texts import labels
+
+    out, _, _ = example
+    results = Results.from_json((out / "results.json").read_text(encoding="utf-8"))
+    declare(results.outcome_measures)
+    use(results.house)
+    assert over_time(results, labels())[0]["sustained"]
+    headline = results.headline
+    points = list(headline.over_time["in_work"])
+    late = points[RAMP_MONTHS + 3]
+    points[RAMP_MONTHS + 3] = late.model_copy(update={"result": late.result.model_copy(
+        update={"significant": False, "state": "not_significant"})})
+    one_missing = results.model_copy(update={"analyses": [
+        a.model_copy(update={"over_time": {"in_work": points}}) if a.headline else a for a in results.analyses]})
+    assert over_time(one_missing, labels())[0]["sustained"] is None
+    assert not headline.over_time["in_work"][0].result.significant  # month 1: the planted effect still small
