@@ -66,7 +66,11 @@ def run_spec(
         unchanged(loaded, cache, results)
         if cache and use_cache:
             cache.store(results)
-    results = results.model_copy(update={"house": loaded.spec.service.house})  # a text key: never in the cache's
+    # the spec is the run's authority (reading cached results declared theirs): its house, a text key the cache
+    # does not key on, and its measures
+    results = results.model_copy(update={"house": loaded.spec.service.house})
+    houses.use(loaded.spec.service.house)
+    declare(loaded.spec.outcome_measures)
     with progress.stage("writing the report"):
         files = report_files(loaded, results, aside, docx)
         if pdf:

@@ -69,6 +69,30 @@ in work", "ended unemployment among participants" or "shows the scheme is effect
 report, in the spec's own texts and by `jdlspec check`, as re-offending overclaims are. The words may hold
 letters, digits, spaces and `, ' ( ) % : / -` only, so no output reads them as markup.
 
+A measure may also be measured at several time points, each its own column, and the report then shows the
+impact and its interval at every point in a table and a chart; with `sustained_from`, it says the impact was
+sustained only when every point from that one on is statistically significant in the direction of the
+measure's own result:
+
+```yaml
+    over_time: {3: in_work_3m, 6: in_work_6m, 12: in_work_12m, 18: in_work_18m, 24: in_work_24m}
+    sustained_from: 6
+```
+
+## Houses: whose wording the report is in
+
+`service.house` chooses the publishing house whose templates, words and wording rules the report follows:
+`justice_data_lab` (the default: the seeds' reports) or `employment_data_lab`. The Employment Data Lab's
+report opens with a summary and its headline results, each under its verdict heading ("Increased
+employment", "Reduced NEET status", "No statistically significant impact on benefit receipt") with its
+impact interval: "The percentage of programme participants who were in employment one year after
+starting the programme was between 7 and 14 percentage points higher than it would have been had they not
+participated in the programme. This result was statistically significant." Then "Sustained impact" where
+the results show it, the caveat about the quasi-experimental method, the charts, the impact over time and
+the tables. Its rules license that interval, which the Justice Data Lab's refuse (rule no-counterfactual),
+and a verdict heading needs no "may"; the direction and significance must still be the results'.
+`specs/employment.yaml` is a complete example, on data `jdlspec synth --dataset employment` writes.
+
 The data contract grows by the declared columns: each is read from the reference data (typed as its kind
 says: 0/1, a number 0 or more, or whole days with the event's 0/1 column), is never a matching variable
 or a balance row, and results.json carries the declarations, so `check`, `diff`, the bulletin and the
