@@ -23,11 +23,13 @@ FLOW_STEPS = {  # a tuple: the noun agrees with the count (how_many)
 
 
 def key_finding(markdown_text: str) -> str:
-    """The bold paragraph under 'Key findings', as plain text."""
+    """The bold paragraph under 'Key findings', as plain text; in a house whose report has 'Headline results'
+    instead (the Employment Data Lab's), the first result's heading and sentence."""
     found = re.search(r"^## Key findings\n+(.+?)(?:\n\n|\Z)", markdown_text, flags=re.M | re.S)
-    if not found:
+    headline = re.search(r"^## Headline results\n+### (.+?)\n+(.+?)(?:\n\n|\Z)", markdown_text, flags=re.M | re.S)
+    if not found and not headline:
         return ""
-    text = found.group(1).replace("**", "")
+    text = (found.group(1) if found else f"{headline.group(1)}. {headline.group(2)}").replace("**", "")
     return " ".join(re.sub(r"\\(.)", r"\1", text).split())
 
 

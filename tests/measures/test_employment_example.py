@@ -80,6 +80,9 @@ def test_the_report_has_the_employment_data_labs_structure(example):
     assert (f"was between {round(r['ci_low'])} and {round(r['ci_high'])} percentage points higher than it would "
             "have been had they not participated in the programme. This result was statistically significant.") in report
     assert "from 6 to 24 months after starting" in report
+    from engine.commands.summary import key_finding
+
+    assert key_finding(report).startswith("Increased employment. The percentage of programme participants")
     assert (out / "charts" / "in_work_over_time.png").stat().st_size > 10_000
     assert report.count("\n| ") >= 24  # the over-time table's rows, among the tables
 

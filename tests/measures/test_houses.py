@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from engine.cli import app
-from tests.measures.test_declared_measures import DECLARED, declared_spec, twin_data
+from tests.measures.test_declared_measures import DECLARED, ROOT, declared_spec, twin_data
 
 EDL_MEASURES = DECLARED.replace("measures: [rate, frequency, time_to_first_reoffence, in_work, weeks_worked, days_to_job]",
                                 "measures: [in_work, weeks_worked, days_to_job]")
@@ -85,3 +86,16 @@ def test_a_wrong_heading_is_refused_in_the_house_that_allows_headings(reports, t
     press.write_text("Increased employment\n", encoding="utf-8")  # the results say employment fell
     done = CliRunner().invoke(app, ["check", str(reports["employment_data_lab"]), str(press)])
     assert done.exit_code == 1 and "wrong-direction" in done.output, done.output
+
+
+def test_the_built_in_measures_get_the_houses_headings_too(tmp_path):
+    """A re-offending evaluation in the Employment Data Lab's house: its verdict headings, the base's sentences."""
+    shutil.copytree(ROOT / "specs" / "data", tmp_path / "data")
+    text = (ROOT / "specs" / "making_connections.yaml").read_text(encoding="utf-8")
+    (tmp_path / "mc.yaml").write_text(text.replace("service:\n", "service:\n  house: employment_data_lab\n", 1),
+                                      encoding="utf-8")
+    done = CliRunner().invoke(app, ["run", str(tmp_path / "mc.yaml"), "--out", str(tmp_path / "out"), "-q"])
+    assert done.exit_code == 0, done.output
+    report = (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
+    assert "### Reduced re-offending\n\nThe number of people who commit a proven re-offence" in report
+    assert "### Fewer re-offences" in report and "### Shorter time to first re-offence" in report
