@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -41,7 +42,7 @@ def test_a_cached_run_keeps_the_declarations_and_a_word_change_is_not_served_sta
     (tmp_path / "mc.yaml").write_text(spec.replace("service:\n", "service:\n  house: employment_data_lab\n", 1)
                                       .replace("measures: [rate, frequency, time_to_first_reoffence, in_work",
                                                "measures: [in_work"), encoding="utf-8")
-    (tmp_path / "data").symlink_to(work / "data", target_is_directory=True)
+    shutil.copytree(work / "data", tmp_path / "data")
     cli("run", tmp_path / "mc.yaml", "--out", tmp_path / "edl", "-q")  # another measure list: computed
     with monkeypatch.context() as patch:
         patch.setattr(pipeline, "compute", lambda *a, **k: (_ for _ in ()).throw(AssertionError("recomputed")))
@@ -63,7 +64,7 @@ def test_a_cached_run_keeps_the_declarations_and_a_word_change_is_not_served_sta
 def test_diff_names_a_declared_measures_changes(work, tmp_path):
     text = (work / "mc.yaml").read_text(encoding="utf-8").replace("small_groups:", "statistics:\n  significance_level: 0.01\nsmall_groups:", 1)
     (tmp_path / "mc.yaml").write_text(text, encoding="utf-8")
-    (tmp_path / "data").symlink_to(work / "data", target_is_directory=True)
+    shutil.copytree(work / "data", tmp_path / "data")
     cli("run", tmp_path / "mc.yaml", "--out", tmp_path / "strict", "-q")
     said = cli("diff", work / "first", tmp_path / "strict")
     assert "in work" in said and "weeks worked" in said, said
@@ -99,7 +100,7 @@ def test_a_batch_runs_a_declared_spec_and_a_seed_without_one_leaking_into_the_ot
     (tmp_path / "specs" / "mc.yaml").write_text((work / "mc.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     lpt = (ROOT / "specs" / "lpt.yaml").read_text(encoding="utf-8").replace("data/", str(ROOT / "specs" / "data") + "/")
     (tmp_path / "specs" / "lpt.yaml").write_text(lpt, encoding="utf-8")
-    (tmp_path / "specs" / "data").symlink_to(work / "data", target_is_directory=True)
+    shutil.copytree(work / "data", tmp_path / "specs" / "data")
     monkeypatch.chdir(tmp_path)
     said = cli("run", "specs/mc.yaml", "specs/lpt.yaml", "--no-cache")
     assert "2 of 2 evaluations written" in said, said
