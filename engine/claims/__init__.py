@@ -93,12 +93,17 @@ def _detected(text: str, quoted: tuple[str, ...], names: tuple[str, ...] = (),
     return tuple(detected)
 
 
+SHORT_ANSWER = 12  # words: an answer this short that does not hold back is a yes ("For the people in this study, it was.")
+
+
 def _asked(sentence: Sentence, found: tuple[Claim, ...], answer: str, book, carried, names) -> tuple[Claim, ...]:
     """A yes/no question asks; what it says is claimed only by its answer. Answered openly ("The analysis
     could not tell") or by a sentence of its own (judged on its own), it claims nothing; answered "yes"
     in any words ("Absolutely.", "We think so.", "All the signs point that way."), it claims what it
-    asks, and that the programme worked if it asks nothing the rules can read; unanswered, it is read
-    as the claim it asks about (fail closed)."""
+    asks, and that the programme worked if it asks nothing the rules can read; a short answer that does not
+    hold back ("Most definitely.") says yes to a question of whether the programme is good ("Was it worth
+    it?"); an answer that turns to the inquiry ("We asked the Data Lab to find out.") leaves it open;
+    unanswered, it is read as the claim it asks about (fail closed)."""
     forced = tuple(c for c in found if c.forced)
     if book.words["open_answer"].search(answer):
         return forced
@@ -108,6 +113,13 @@ def _asked(sentence: Sentence, found: tuple[Claim, ...], answer: str, book, carr
         return (Claim(sentence=sentence, clause=sentence.text, effect="a yes to: " + sentence.text),)
     if answer and claims_in(Sentence(answer, 0, 0, 0, (answer,)), book, carried, names):
         return forced  # the answer makes its own claim, and is judged for it
+    if book.words["inquiry"].search(answer):
+        return forced  # "We asked the Justice Data Lab to find out.": the question stays open
+    if found:
+        return found
+    assents = answer and len(answer.split()) <= SHORT_ANSWER and not book.words["dissent"].search(answer)
+    if assents and book.words["evaluative"].search(sentence.text):  # "Was it worth it? Most definitely."
+        return (Claim(sentence=sentence, clause=sentence.text, effect="a yes to: " + sentence.text),)
     return found
 
 

@@ -33,7 +33,7 @@ COMPARED = re.compile(r"\b(?:more|less|fewer|likel\w*|than|rates?|often|proporti
 BOTH_WAYS_GOOD = re.compile(r"\b(?:positive|beneficial|good|helpful|favourable)\b", re.IGNORECASE)
 BOTH_WAYS_BAD = re.compile(r"\b(?:negative|harmful|bad|adverse|unfavourable)\b", re.IGNORECASE)
 COMPARISON_GROUP = re.compile(r"\b(?:comparison|control|matched) group|\bnon-participants\b|\bthose who did not take part\b"
-                              r"|\brates?\b",
+                              r"|\brates?\b|\d+(?:\.\d+)?\s?%\s+(?:against|vs\.?|versus|compared (?:with|to)|to)\s+\d+(?:\.\d+)?\s?%",
                               re.IGNORECASE)
 HELP = re.compile(r"help", re.IGNORECASE)
 NOUN_BEFORE = re.compile(r"\b(?:a|an|the|this|that|its|their|any|no|some)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
@@ -44,6 +44,9 @@ ADDRESS = re.compile(r"\S*(?:@|://|www\.)\S*")
 EITHER = re.compile(r"\b(?:or|either)\b", re.IGNORECASE)
 # a sentence that sets something against another group ("lower than the national average") speaks of ours
 SET_AGAINST = re.compile(r"\b(?:than|below|above|beat\w*|outperform\w*|outstripp?\w*|exceed\w*|compar\w*)\b", re.IGNORECASE)
+OPENING_PURPOSE = re.compile(r"^\W*(?:in order )?to (?!date\b|sum\b|conclude\b|summari[sz]e\b|be (?:clear|fair|honest)\b|put it\b"
+                             r"|our\b|everyone|my\b|the\b|this\b|that\b|them\b|us\b|me\b)[^,.;:!?]{1,80},", re.IGNORECASE)
+SIGNIFICANCE_WORD = re.compile(r"(?:statistically )?(?:non-?|in)?significan\w*|\bsignificance\b|\bp ?[<≤] ?0?\.\d+", re.IGNORECASE)
 THAN_US = re.compile(r"\bthan (?:our|us|the participants|participants|(?:the )?mentees|the treatment group|those (?:we|on our))\b",
                      re.IGNORECASE)
 
@@ -92,6 +95,14 @@ def _blank_all(text: str, pattern: re.Pattern) -> str:
     return _blank_matches(text, pattern.finditer(text))
 
 
+def _blank_significance(text: str, pattern: re.Pattern) -> str:
+    """The words of significance blanked, and only those: "a significant rise" still says "rise"."""
+    for match in pattern.finditer(text):
+        for word in SIGNIFICANCE_WORD.finditer(match.group()):
+            text = _blank(text, match.start() + word.start(), match.start() + word.end())
+    return text
+
+
 def _blank_matches(text: str, matches) -> str:
     for match in matches:
         text = _blank(text, match.start(), match.end())
@@ -104,7 +115,11 @@ def _clause_ends(text: str) -> list[int]:
 
 def blank_scopes(text: str, book: RuleBook) -> str:
     """Aims, purposes and caveats, from their marker to the end of the clause (and on through
-    clauses that carry the same aim: ', and to reduce re-offending')."""
+    clauses that carry the same aim: ', and to reduce re-offending'); an opening purpose ("To reduce
+    bias, ...") up to its comma."""
+    opening = OPENING_PURPOSE.match(text)
+    if opening:
+        text = _blank(text, opening.start(), opening.end())
     for pattern in book.not_claims.values():
         for match in list(pattern.finditer(text)):
             ends = _clause_ends(text)
@@ -142,12 +157,17 @@ def _name_claims(name: str, book: RuleBook) -> bool:
 
 def exhortation(name: str, book: RuleBook) -> bool:
     """A programme's name (its name, title or organisation as the spec writes it) that urges rather than
-    reports ("Choose Not To Offend", "the Stop Offending Now programme"): an aim, not a finding, unless it
+    reports ("Choose Not To Offend", "the Stop Offending Now programme", "No More Victims"): an aim, not a
+    finding, unless it
     holds a figure, a word of proof or a result in the past ("Cut Crime By 50%", "Proven To Work")."""
     first = SLOGAN_START.match(name)
-    if not first or not book.words["imperative"].fullmatch(first.group(1)):
+    aspiration = book.words["aspiration"].match(name)  # "No More Victims", "Zero Tolerance", "Towards Desistance"
+    if aspiration:
+        rest = name[aspiration.end():]
+    elif first and book.words["imperative"].fullmatch(first.group(1)):
+        rest = name[first.end():]
+    else:
         return False
-    rest = name[first.end():]
     return not (book.never["relative"].search(rest) or book.never["proof"].search(rest)
                 or book.words["name_result"].search(rest) or book.words["name_claim_figure"].search(rest))
 
@@ -250,10 +270,12 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
         return [Claim(sentence=sentence, clause=whole.strip(), forced=True, never=[("unreadable", whole.strip())])]
     unscoped = _blank_all(_blank_names(unnamed, book), words["context"])
     text = blank_scopes(unscoped, book)
-    if words["other_groups"].search(whole) and not words["programme_side"].search(text) and not SET_AGAINST.search(whole):
+    vouched = book.never["proof_anywhere"].search(unnamed)  # a word of proof is a claim whoever the sentence is about
+    if (words["other_groups"].search(whole) and not words["programme_side"].search(text) and not SET_AGAINST.search(whole)
+            and not vouched):
         return []
-    general = _general_context(whole, text, book)
-    if general and not book.never["savings"].search(whole):  # "according to MoJ figures, a quarter of adult offenders re-offend"
+    general = unnamed == whole and _general_context(whole, text, book)  # the programme's name is never context
+    if general and not book.never["savings"].search(whole) and not vouched:  # "according to MoJ figures, a quarter of adult offenders re-offend"
         return []
     forms: set[str] | None = None  # the sentence's permitted forms, looked for once it holds a claim
     found: list[Claim] = []
@@ -261,7 +283,8 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
     for index, (start, clause) in enumerate(_clauses(text)):
         said = whole[start:start + len(clause)]
         subject = words["other_subject"].match(said)
-        if subject and not words["programme_side"].search(said[subject.end():]) and not OTHER_ACTS.search(said):
+        if (subject and not words["programme_side"].search(said[subject.end():]) and not OTHER_ACTS.search(said)
+                and not book.never["proof_anywhere"].search(said)):
             continue  # "Mentors were former offenders who had moved away from crime"
         named, good, rest = _outcomes(clause, book)
         timed = bool(words["longer"].search(rest) or words["shorter"].search(rest))
@@ -277,8 +300,8 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
         claim.measures = measures
         if measures:
             # "none of the differences between the groups was significant" speaks of no one's re-offending
-            scrubbed = _blank_all(_blank_all(_good_blanked(clause, good, book), words["none_significant"]),
-                                  words["significance"])
+            scrubbed = _blank_significance(_blank_all(_good_blanked(clause, good, book), words["none_significant"]),
+                                           words["significance"])
             claim.directions = _directions(scrubbed, measures, good, book)
             if good and not COMPARED.search(said):
                 claim.absolute = next((m.group() for p in book.good_outcome.values() for m in [p.search(said)] if m),
@@ -296,14 +319,14 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
             claim.effect = claim.no_effect = None  # "may have had a positive effect, a negative one or none"
         # a word of proof anywhere; a relative form about an outcome, whatever its verb
         written = unnamed[start:start + len(clause)]
-        about_outcomes = measures or current or COMPARISON_GROUP.search(written)  # a relative figure needs no verb
+        about_outcomes = measures or current or COMPARISON_GROUP.search(unnamed)  # a relative figure needs no verb
         savings = book.never["savings"].search(written)
         if savings and not general:
             claim.never.append(("savings", savings.group()))
         claim.forced = bool(book.never["proof_anywhere"].search(written) or claim.never
                             or about_outcomes and book.never["relative"].search(written)
                             or about_outcomes and book.never["counterfactual"].search(written)
-                            or measures and (book.never["universal_outcome"].search(written)
+                            or measures and (book.never["universal_outcome"].search(unnamed)
                                              or SET_AGAINST.search(written) and book.never["benchmark"].search(written)))
         if claim.is_claim:
             if forms is None:
@@ -319,16 +342,21 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
 
 
 def _unreadable(text: str, book: RuleBook) -> bool:
-    """Four or more words of three letters or more, some in lower case, and fewer than half of them
+    """Three or more words of three letters or more, two in lower case, and fewer than half of them
     English: a language the rules
-    cannot read (Welsh, say). An English function word settles it at once; otherwise the words are looked
-    up in an English word list. Names (all capitalised) and addresses are not sentences to read."""
+    cannot read (Welsh, say). An English function word settles it at once, two of another language's
+    (Welsh, French, Spanish, German) the other way; otherwise the words are looked up in an English word
+    list (which holds many rare words that are also Welsh or French). Names (all capitalised) and addresses are not sentences to read."""
     words = [part for token in ADDRESS.sub(" ", text).split() for part in WORD.fullmatch(token.strip(EDGES)) and
              token.strip(EDGES).replace("’", "-").replace("'", "-").split("-") or () if len(part) > 2]
-    if len(words) < 4 or sum(w[0].islower() for w in words) < 2:
+    if len(words) < 3 or sum(w[0].islower() for w in words) < 2:
         return False
     if any(book.words["english"].fullmatch(w) for w in words):
         return False
+    tokens = [t.strip(EDGES) for t in text.split()]  # "le", "yn", "et": the short words that say which language
+    small = {t.lower() for i, t in enumerate(tokens) if (t.islower() or i == 0) and book.words["foreign"].fullmatch(t)}
+    if len(small) >= 2:
+        return True
     known = english_words()
     return sum(_english(w.lower(), known) for w in words) * 2 < len(words)
 
@@ -349,12 +377,15 @@ def _english(word: str, known: frozenset[str]) -> bool:
 
 
 def _general_context(whole: str, text: str, book: RuleBook) -> bool:
-    """A figure about people in general, attributed to its source, that says nothing of this programme or
-    this evaluation: context, not a claim."""
+    """A finding attributed to its source ("according to MoJ statistics", "research suggests that") that
+    says nothing of this programme or this evaluation: context, not a claim. A comparison in it must be of
+    people in general or of what is linked to re-offending ("young adults re-offend more than any other age
+    group"), not of an unnamed group against a benchmark."""
     words = book.words
-    return bool(words["attributed"].search(whole) and words["general_population"].search(whole)
-                and not words["programme_side"].search(text) and not words["this_evaluation"].search(whole)
-                and not SET_AGAINST.search(whole))
+    if not words["attributed"].search(whole) or words["programme_side"].search(text) or words["this_evaluation"].search(whole):
+        return False
+    return bool(words["association"].search(whole)
+                or words["general_population"].search(whole) and not SET_AGAINST.search(whole))
 
 
 def _clauses(text: str) -> list[tuple[int, str]]:
@@ -375,7 +406,10 @@ def _never_forms(claim: Claim, clause: str, text: str, book: RuleBook) -> None:
     for name in ("relative", "proof", "certainty", "universal", "benchmark", "cause", "counterfactual"):
         pattern = never[name]
         source = text if name in ("relative", "proof") else clause
-        for match in pattern.finditer(source):
+        found = list(pattern.finditer(source))
+        if name == "proof" and not found:  # the words of proof that make any sentence a claim
+            found = list(never["proof_anywhere"].finditer(source))
+        for match in found:
             if name == "proof" and match.group().lower() == "proven" and PROVEN_OFFENCE.match(source, match.end()):
                 continue
             claim.never.append((name, match.group()))
