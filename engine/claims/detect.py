@@ -246,8 +246,9 @@ def _said_directions(clause: str, measures: tuple[str, ...], good: list[str], bo
 
 def _blank_given(text: str, names: tuple[str, ...]) -> str:
     """The programme's names blanked where they stand whole (not inside a longer word or number: a
-    programme called "0" leaves "100 people" alone)."""
-    for name in filter(str.strip, names):  # an empty name is found everywhere, and never used up
+    programme called "0" leaves "100 people" alone). A name with no letter or digit ("," or "?") names
+    nothing a reader could mistake for words, and blanking it would take the text's own punctuation."""
+    for name in (n for n in names if any(c.isalnum() for c in n)):  # an empty name is found everywhere
         start = text.find(name)
         while start >= 0:
             end = start + len(name)
