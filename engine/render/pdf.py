@@ -60,6 +60,8 @@ def html_to_pdf(html_text: str, engine: str | None = None) -> bytes:
             engine, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
             "--disable-background-networking", "--disable-component-update", "--disable-sync",
             "--no-pdf-header-footer", f"--user-data-dir={Path(folder) / 'profile'}", f"--print-to-pdf={pdf}",
+            # print only when every image is decoded and laid out, however busy the machine: the same bytes each time
+            "--run-all-compositor-stages-before-draw", "--virtual-time-budget=10000",
             page.as_uri(),
         ]
         try:
