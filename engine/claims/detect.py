@@ -327,7 +327,8 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
         claim.forced = bool(book.never["proof_anywhere"].search(written) or claim.never
                             or about_outcomes and book.never["relative"].search(written)
                             or about_outcomes and book.never["counterfactual"].search(written)
-                            or measures and (book.never["universal_outcome"].search(unnamed)
+                            or measures and (book.never["universal_outcome"].search(written)
+                                             or book.never["universal_after"].search(unnamed)
                                              or SET_AGAINST.search(written) and book.never["benchmark"].search(written)))
         if claim.is_claim:
             if forms is None:
@@ -415,6 +416,10 @@ def _never_forms(claim: Claim, clause: str, text: str, book: RuleBook) -> None:
                 continue
             claim.never.append((name, match.group()))
             break
+    if claim.forced and not claim.never:  # forced by a universal said of the outcome past its clause ("Re-offending: nil.")
+        universal = never["universal_after"].search(text)
+        if universal:
+            claim.never.append(("universal", universal.group()))
     if claim.absolute and not claim.never:  # a form named above (a cause, a universal word) says more
         claim.never.append(("universal", claim.absolute))
     change = never["change"].search(clause)
