@@ -80,7 +80,11 @@ def weighted_welch(treatment: np.ndarray, comparison: np.ndarray, weights: np.nd
     mean_t = float(np.mean(x_t))
     mean_c = weighted_mean(x_c, w)
     diff = mean_t - mean_c
-    df = se2 * se2 / (a * a / (n_t - 1) + b * b / (n_eff - 1))
+    spread = a * a / (n_t - 1) + b * b / (n_eff - 1)
+    if spread > 0 and np.isfinite(spread):
+        df = se2 * se2 / spread
+    else:  # variances so small that their squares underflow: the same ratio, each share of se2 taken first
+        df = 1.0 / ((a / se2) ** 2 / (n_t - 1) + (b / se2) ** 2 / (n_eff - 1))
     se = float(np.sqrt(se2))
     half = float(special.stdtrit(df, 1.0 - alpha / 2.0)) * se  # t.ppf
     p = float(2.0 * special.stdtr(df, -abs(diff) / se))  # t.sf

@@ -119,3 +119,16 @@ def test_unreported_measures_carry_their_reason():
         "rate": "too_few_events", "frequency": "too_few_events", "time_to_first_reoffence": "too_few_events"}
     for r in none.values():
         assert not r.significant and r.decided_by is None
+
+
+def test_welch_degrees_of_freedom_survive_variances_whose_squares_underflow():
+    """Spreads of 1e-160 square to 0 in floating point: the degrees of freedom are still Welch's (here,
+    equal variances and groups of 4 and 4, 6), not a division by zero (found by the outcome invariants)."""
+    from engine.stages.significance import weighted_welch
+
+    treatment = np.array([0.0, 2e-160, 0.0, 2e-160])
+    comparison = np.array([0.0, 2e-160, 0.0, 2e-160])
+    test = weighted_welch(treatment, comparison, np.ones(4), 0.05)
+    assert test is not None and test.degrees_of_freedom == pytest.approx(6.0)
+    ordinary = weighted_welch(treatment * 1e150, comparison * 1e150, np.ones(4), 0.05)
+    assert ordinary.degrees_of_freedom == pytest.approx(test.degrees_of_freedom)
