@@ -54,6 +54,7 @@ class Measure:
     interval_decimals: int  # the annex's interval bounds
     events: tuple[str, ...] = ()  # text columns: the values (trimmed, any case) that count as the event
     empty_without_event: bool = False  # an empty value means "no" for a person without the event
+    counts_the_event: bool = False  # a count of the events themselves: 1 or more exactly for those with the event
     unit: str = ""  # the chart's value suffix
     event_column: str = EVENT_COLUMN  # the 0/1 column of who had the event ("days" measures speak of them)
     words: Mapping[str, str] | None = None  # a declared measure's words (built-in ones: report_text/)
@@ -211,7 +212,7 @@ register(
     Measure("rate", EVENT_COLUMN, "flag", "Reference: proven re-offence within one year (0/1).",
             "proportion", "decrease", True, 1, 0, unit="%"),
     Measure("frequency", "reoffences", "count", "Reference: proven re-offences in the year (count).",
-            "count", "decrease", True, 2, 1),
+            "count", "decrease", True, 2, 1, counts_the_event=True),
     Measure("time_to_first_reoffence", "days_to_first_reoffence", "days",
             "Reference: days to first proven re-offence (1-365).",
             "days", "increase", True, 1, 0),

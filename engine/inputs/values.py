@@ -58,8 +58,9 @@ def _clean(check: Checker, original: dict[str, str], *names: str) -> bool:
 
 
 def consistency(frame: pd.DataFrame, original: dict[str, str], check: Checker) -> None:
-    """Outcome columns that contradict the event column (engine.measures): days and counts must agree
-    with it, and a flag that is empty without the event may be 1 only with it."""
+    """Outcome columns that contradict the event column (engine.measures): days must agree with it, a count
+    is 0 without the event (and 1 or more with it when it counts the events themselves), and a flag that is
+    empty without the event may be 1 only with it."""
     for m in MEASURES.values():
         event = m.event_column
         if m.column == event or event not in frame or m.column not in frame or not _clean(check, original, event, m.column):
@@ -73,7 +74,8 @@ def consistency(frame: pd.DataFrame, original: dict[str, str], check: Checker) -
                        lambda i, v=values: f"is {v.iloc[i]:g} but {shown} is 0; it must be empty")
         elif m.kind == "count":
             number = values.to_numpy()
-            check.rows(name, (flag == 1) & (number == 0), lambda i: f"is 0 but {shown} is 1")
+            if m.counts_the_event:  # a count of some of the events (those that led to custody) may be 0
+                check.rows(name, (flag == 1) & (number == 0), lambda i: f"is 0 but {shown} is 1")
             check.rows(name, (flag == 0) & (number > 0), lambda i, n=number: f"is {n[i]} but {shown} is 0")
         elif m.empty_without_event:
             check.rows(name, (flag == 0) & (values.to_numpy() == 1),

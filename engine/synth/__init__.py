@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from engine.errors import Problem, UserError, display_path
+from engine.measures import OUTCOME_COLUMNS
 from engine.results import SYNTHETIC_MARK
 from engine.synth.identity import draw_names, national_frame
 from engine.synth.national import NEEDS
@@ -38,8 +39,7 @@ EMPLOYMENT_FILE, EMPLOYMENT_SUBMISSION = "employment.parquet", "employment_submi
 COLUMNS = ["offender_id", "forename", "surname", "date_of_birth", "sex", "age", "age_band", "region", "ethnicity", "nationality",
            "cohort_year", "index_date", "disposal", "custody_length_band", "index_offence", "offence_severity",
            "previous_offences", "previous_custody", "age_first_contact", "copas_rate", "employed_prior_year",
-           "benefits_prior_year", *[f"need_{k}" for k in NEEDS], "sexual_offence_history", "reoffended",
-           "reoffences", "days_to_first_reoffence", "reoffence_custody", "reoffence_severity"]
+           "benefits_prior_year", *[f"need_{k}" for k in NEEDS], "sexual_offence_history"]  # then the outcomes
 SUBMISSION_COLUMNS = ["record_id", "offender_id", "forename", "surname", "date_of_birth", "start_date", "end_date"]
 
 
@@ -81,7 +81,8 @@ def build(seed: int = DEFAULT_SEED, size: int = DEFAULT_SIZE, draws: dict | None
         set(people[prefix]["offender_id"]))], name_key(reference)) for prefix, plan in (("LPT", LPT), ("MC", MC))}
     order = rng.permutation(len(reference))
     reference = reference.iloc[order].reset_index(drop=True)
-    return reference[COLUMNS], submissions
+    # the outcome columns the registry's measures read, in the order draw_outcomes writes them
+    return reference[COLUMNS + [c for c in reference.columns if c in OUTCOME_COLUMNS]], submissions
 
 
 def make_names_unique(rng, reference: pd.DataFrame, submitted: set) -> pd.DataFrame:

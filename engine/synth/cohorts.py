@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from engine.measures import OUTCOME_COLUMNS
 from engine.synth.national import draw_outcomes, draw_people
 
 
@@ -116,6 +117,11 @@ def set_outcomes(rng, frame: pd.DataFrame, counts: list[int], days: np.ndarray) 
     out["days_to_first_reoffence"] = times
     out["reoffence_custody"] = (who & (rng.random(n) < 0.3)).astype(int)
     out["reoffence_severity"] = np.where(who, np.where(rng.random(n) < 0.6, "low", "medium"), "none").astype(object)
+    planted = {"reoffended", "reoffences", "days_to_first_reoffence", "reoffence_custody", "reoffence_severity"}
+    if unplanted := [c for c in OUTCOME_COLUMNS if c not in planted and c in out]:
+        # a measure added to the registry and to draw_outcomes: its column here would keep the values drawn for
+        # other people, and contradict the planted re-offences
+        raise ValueError(f"set_outcomes plants no {', '.join(unplanted)}: plant it beside the other outcomes")
     return out
 
 
@@ -133,6 +139,5 @@ def twins_of(rng, person: pd.DataFrame, n: int, changes: dict) -> pd.DataFrame:
     for column, values in changes.items():
         copies[column] = values
     copies["_z"] = rng.normal(0.0, 1.0, n)
-    copies = copies.drop(columns=["reoffended", "reoffences", "days_to_first_reoffence", "reoffence_custody",
-                                  "reoffence_severity"])
-    return pd.concat([copies, draw_outcomes(rng, copies)], axis=1)
+    outcomes = draw_outcomes(rng, copies)
+    return pd.concat([copies.drop(columns=outcomes.columns), outcomes], axis=1)

@@ -149,3 +149,41 @@ def test_an_overclaim_about_an_added_measure_is_refused(with_drugs, tmp_path):
     assert done.returncode == 1, done.stdout + done.stderr
     said = done.stdout + done.stderr
     assert "press.md" in said and "wrong direction for drug re-offending" in said  # read as the new measure
+
+
+def test_a_count_of_some_of_the_events_may_be_0_for_someone_with_the_event(monkeypatch):
+    """A count of the re-offences that led to custody is 0 for many re-offenders; the frequency, which counts
+    the re-offences themselves, never is. Both are 0 for someone who did not re-offend."""
+    from engine.inputs import values
+    from engine.inputs.checks import Checker
+
+    some = Measure("custodial_reoffences", "reoffences_custody", "count", "", "count", "decrease", False, 2, 1)
+    monkeypatch.setattr(values, "MEASURES", {**MEASURES, some.name: some})
+    frame = pd.DataFrame({"reoffended": [1, 1, 0, 0], "reoffences": [2, 0, 0, 0], "reoffences_custody": [0, 1, 0, 2]})
+    check = Checker("national.parquet", None)
+    values.consistency(frame, {}, check)
+    assert sorted(str(p) for p in check.problems) == [
+        "national.parquet: row 2, column reoffences: is 0 but reoffended is 1",
+        "national.parquet: row 4, column reoffences_custody: is 2 but reoffended is 0"]
+
+
+def test_the_synthetic_data_take_their_outcome_columns_from_the_registry(monkeypatch):
+    """A measure added to the registry and to draw_outcomes reaches the national data (no second list of
+    outcome columns), and the planted seed cohorts refuse to leave its column unplanted."""
+    import numpy as np
+
+    from engine.synth import cohorts
+    from engine.synth.national import draw_outcomes
+
+    def with_custodial(rng, frame):
+        drawn = draw_outcomes(rng, frame)
+        return drawn.assign(reoffences_custody=drawn["reoffence_custody"])
+
+    monkeypatch.setattr(cohorts, "draw_outcomes", with_custodial)
+    monkeypatch.setattr(cohorts, "OUTCOME_COLUMNS", (*OUTCOME_COLUMNS, "reoffences_custody"))
+    rng = np.random.default_rng(1)
+    person = pd.read_parquet(ROOT / "specs" / "data" / "national.parquet").head(1).assign(_z=0.0, reoffences_custody=0)
+    twins = cohorts.twins_of(rng, person, 3, {})
+    assert list(twins.columns).count("reoffences_custody") == 1 and len(twins) == 3
+    with pytest.raises(ValueError, match="set_outcomes plants no reoffences_custody"):
+        cohorts.set_outcomes(rng, twins, [1], np.array([30.0]))
