@@ -98,6 +98,10 @@ def findings_summary(results: Results, labels: dict) -> dict[str, Any]:
         "time_clause": time_clause,
         "time_link": time_link,
         "others_not_significant": bool(significant) and len(significant) < len(shown),
+        # nothing shown because the comparison group is too small: more participants would not help (the time
+        # to re-offence aside, whose reporting also depends on how many re-offend)
+        "comparison_too_small": not shown and {r.not_reported_reason for m, r in headline.measures.items()
+                                               if MEASURES[m].headline and m != TIME} == {"small_comparison"},
     }
 
 

@@ -66,6 +66,10 @@ def test_a_comparison_group_too_small_to_estimate_its_spread_is_not_reported_and
         assert (f"{about} is not reported for the national analysis: the comparison group's effective size is too "
                 "small to estimate its spread.") in text
     assert "| National | 39 |" not in text  # no row in the tables
+    # the key finding does not ask for more participants: the comparison group is what was too small
+    assert ("took part in the London Probation Trust peer mentoring programme. The comparison group that could be "
+            "matched to them was too small to estimate any difference, so this analysis cannot determine") in text
+    assert "more people would need to have completed the programme" not in text
 
 
 def test_one_analysed_person_reads_in_the_singular():

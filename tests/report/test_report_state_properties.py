@@ -19,6 +19,7 @@ from report_fixtures import LPT_PROGRAMME, MC_PROGRAMME, SEED_SERVICE, loaded, l
 
 from engine.commands.bulletin import bulletin_text
 from engine.errors import UserError
+from engine.measures import MEASURES
 from engine.report import report_markdown
 from engine.results import (
     AnalysisResult, AttritionStep, BalanceRow, DecidingTest, ExtraTest, MeasureResult, ProgrammeInfo, Results,
@@ -143,7 +144,12 @@ def test_engine_text_never_breaches_whatever_the_results(case):
     headline = results.headline
     significant = [m for m, r in headline.measures.items() if r.reported and r.headline and r.significant]
     summary = text.split("## Key findings", 1)[1].split("**")[1]
-    assert ("more people would need to have completed the programme" in summary) == (not significant)
+    too_small = {r.not_reported_reason for m, r in headline.measures.items() if m != "time_to_first_reoffence"
+                 and MEASURES[m].headline} == {"small_comparison"}  # the comparison group, not the participants
+    too_small = too_small and not any(r.reported and r.headline for r in headline.measures.values())  # none shown
+    assert ("more people would need to have completed the programme" in summary) == (not significant and not too_small)
+    assert ("The comparison group that could be matched to them was too small" in summary) == (not significant and
+                                                                                               too_small)
     with tempfile.TemporaryDirectory() as folder:
         report = Path(folder) / "report"
         report.mkdir()
