@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from engine.claims.book import book_key, rule_book
-from engine.claims.detect import Claim, claims_in, exhortation
+from engine.claims.detect import Claim, claims_in, exhortation, measures_named
 from engine.claims.licence import Licence, judge
 from engine.claims.normalise import RLO, reader_line
 from engine.claims.refusal import refusal
@@ -89,7 +89,8 @@ def _detected(text: str, quoted: tuple[str, ...], names: tuple[str, ...] = (),
         if book.words["question"].search(sentence.text):
             found = _asked(sentence, found, answer, book, carried, names)
         detected.append((sentence, found))
-        carried = next((c.measures for c in reversed(found) if c.measures), carried)
+        carried = (next((c.measures for c in reversed(found) if c.measures), None)
+                   or measures_named(sentence.text, book) or carried)
     return tuple(detected)
 
 

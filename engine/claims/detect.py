@@ -33,7 +33,7 @@ COMPARED = re.compile(r"\b(?:more|less|fewer|likel\w*|than|rates?|often|proporti
 BOTH_WAYS_GOOD = re.compile(r"\b(?:positive|beneficial|good|helpful|favourable)\b", re.IGNORECASE)
 BOTH_WAYS_BAD = re.compile(r"\b(?:negative|harmful|bad|adverse|unfavourable)\b", re.IGNORECASE)
 COMPARISON_GROUP = re.compile(r"\b(?:comparison|control|matched) group|\bnon-participants\b|\bthose who did not take part\b"
-                              r"|\brates?\b|\d+(?:\.\d+)?\s?%\s+(?:against|vs\.?|versus|compared (?:with|to)|to)\s+\d+(?:\.\d+)?\s?%",
+                              r"|\brates?\b|\bpercentage[- ]points?\b|\b\d+(?:\.\d+)?[- ]points?\b|\d+(?:\.\d+)?\s?%\s+(?:against|vs\.?|versus|compared (?:with|to)|to)\s+\d+(?:\.\d+)?\s?%",
                               re.IGNORECASE)
 HELP = re.compile(r"help", re.IGNORECASE)
 NOUN_BEFORE = re.compile(r"\b(?:a|an|the|this|that|its|their|any|no|some)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
@@ -215,6 +215,13 @@ def _measures(named: list[str], good: list[str], timed: bool) -> tuple[str, ...]
         return tuple(m for m in found if m in MEASURES and MEASURES[m].among_event) or (TIME,)
     specific = [m for m in found if m != PRIMARY]  # the primary measure is the fallback
     return tuple(specific or found)
+
+
+def measures_named(text: str, book: RuleBook) -> tuple[str, ...]:
+    """The measures a sentence names, claim or not ("Participants re-offended at 37 in 100 against 49"):
+    what the next sentence of its paragraph speaks of ("That is a reduction of a quarter.")."""
+    named, good, rest = _outcomes(_blank_all(text, book.words["context"]), book)
+    return _measures(named, good, bool(book.words["longer"].search(rest) or book.words["shorter"].search(rest)))
 
 
 def _directions(clause: str, measures: tuple[str, ...], good: list[str], book: RuleBook) -> set[tuple[str, bool]]:
