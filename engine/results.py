@@ -303,6 +303,17 @@ class Results(Frozen):
     def headline(self) -> AnalysisResult:
         return next(a for a in self.analyses if a.headline)
 
+    def sustained(self, measure: str) -> bool:
+        """May the report (or anyone) call this measure's impact sustained? Only when its declaration names a
+        `sustained_from` and every time point from it on is reported and significant in the direction of the
+        measure's own headline result (which must be significant)."""
+        declaration = self.outcome_measures.get(measure)
+        own = self.headline.measures.get(measure)
+        if declaration is None or declaration.sustained_from is None or own is None or not own.significant:
+            return False
+        later = [p.result for p in self.headline.over_time.get(measure, []) if p.months >= declaration.sustained_from]
+        return bool(later) and all(r.reported and r.significant and r.state == own.state for r in later)
+
     def to_json(self) -> str:
         """Deterministic bytes: fixed key order, full float precision, the content's digest last, a newline."""
         data = self.model_dump(mode="json")

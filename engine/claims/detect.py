@@ -68,6 +68,7 @@ class Claim:
     change: str | None = None  # a plain change verb ("fell", "reduces")
     forced: bool = False  # refused whatever it speaks of (a word of proof)
     absolute: str | None = None  # a good outcome said of the group with no comparison ("they lead crime-free lives")
+    sustained: str | None = None  # the words, when it says an outcome's difference lasted ("sustained", "lasting")
 
     @property
     def direction(self) -> str | None:
@@ -83,7 +84,8 @@ class Claim:
 
     @property
     def is_claim(self) -> bool:
-        return bool((self.measures and (self.directions or self.no_effect)) or self.effect or self.no_effect
+        return bool((self.measures and (self.directions or self.no_effect or self.sustained)) or self.effect
+                    or self.no_effect
                     or self.significance or self.forced)
 
 
@@ -314,6 +316,8 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
             if good and not COMPARED.search(said):
                 claim.absolute = next((m.group() for p in book.good_outcome.values() for m in [p.search(said)] if m),
                                       "a good outcome said of everyone")
+            sustained = words["sustained"].search(rest)
+            claim.sustained = sustained.group() if sustained else None
         effect = words["effect"].search(rest) or words["effect"].search(clause)  # some name their outcome
         if effect and HELP.match(effect.group()) and words["provider_subject"].match(said):
             effect = None  # "Volunteers help people": a service described, not a result

@@ -43,6 +43,7 @@ class MeasureLicence:
     can_say: str | None = None  # the engine's ✓ sentence for it
     treatment: float | None = None  # the participants' figure and the difference, as sentences state them
     difference: float | None = None
+    sustained: bool = False  # significant in its direction at every time point from its sustained_from on
 
 
 @dataclass(frozen=True)
@@ -60,9 +61,11 @@ class Licence:
 
     @classmethod
     def from_states(cls, states: dict[str, str]) -> Licence:
-        """A headline analysis in these states (for tests and the rules' own examples)."""
-        return cls({"headline": {m: MeasureLicence(m, True, s != "not_significant", s) for m, s in states.items()}},
-                   "headline")
+        """A headline analysis in these states (for tests and the rules' own examples); "increase sustained":
+        an increase that Results.sustained would call sustained."""
+        return cls({"headline": {m: MeasureLicence(m, True, s.split()[0] != "not_significant", s.split()[0],
+                                                   sustained=s.endswith(" sustained"))
+                                 for m, s in states.items()}}, "headline")
 
     @classmethod
     def from_results(cls, results: Results, can_say: dict[str, str] | None = None) -> Licence:
@@ -70,7 +73,8 @@ class Licence:
         analyses = {}
         for a in results.analyses:
             analyses[a.name.lower()] = {
-                m: _measure(m, r, can_say.get(m) if a.headline else None) for m, r in a.measures.items()}
+                m: _measure(m, r, can_say.get(m) if a.headline else None, a.headline and results.sustained(m))
+                for m, r in a.measures.items()}
         programme = results.spec.programme  # None in results written before names were recorded
         names = tuple(n for n in (programme.name, programme.title, programme.organisation) if n and n.strip()) \
             if programme else ()
@@ -80,7 +84,7 @@ class Licence:
         return self.analyses.get(analysis or self.headline, {})
 
 
-def _measure(measure: str, r: MeasureResult, can_say: str | None) -> MeasureLicence:
+def _measure(measure: str, r: MeasureResult, can_say: str | None, sustained: bool = False) -> MeasureLicence:
     scale = MEASURES[measure].sentence_scale
     reported = r.reported and not r.suppressed
     return MeasureLicence(
@@ -89,7 +93,7 @@ def _measure(measure: str, r: MeasureResult, can_say: str | None) -> MeasureLice
         r.stated_high * scale if r.stated_high is not None else None,
         None if reported else REASONS.get(r.not_reported_reason or "", REASONS["too_few_events"]), can_say,
         r.treatment * scale if reported and r.treatment is not None else None,
-        r.difference * scale if reported and r.difference is not None else None)
+        r.difference * scale if reported and r.difference is not None else None, sustained and reported)
 
 
 EVERY_ANALYSIS = re.compile(r"\b(?:both|all|each|every)\b[^.]{0,20}\banalys[ie]s\b", re.IGNORECASE)
@@ -132,6 +136,12 @@ def judge(claim: Claim, licence: Licence, book: RuleBook, engine: bool = False) 
             verdict = _licensed(claim, licence, analysis, engine)
             if verdict:
                 return verdict
+    if claim.sustained and licence.known:  # that a difference lasted: only where every later time point says so
+        for analysis in named_analyses(claim.sentence.text, licence, book):
+            for name in claim.measures:
+                m = licence.measures(analysis).get(name)
+                if m is None or not m.sustained:
+                    return Verdict("not-sustained", name, analysis)
     if claim.change and not book.plain_change:
         return Verdict("needs-hedge", _first(claim))
     return None

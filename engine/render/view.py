@@ -161,19 +161,14 @@ def unreported(results: Results, labels: dict) -> list[dict[str, Any]]:
 
 def over_time(results: Results, labels: dict) -> list[dict[str, Any]]:
     """Each declared measure with time points in the headline analysis: its rows, and the sustained statement
-    when every point from the declared `sustained_from` on is significant in one direction, the direction of
-    the measure's own headline result (else none is made)."""
+    when the results show it (Results.sustained: every point from the declared `sustained_from` on significant
+    in the direction of the measure's own headline result; else none is made)."""
     items = []
     headline = results.headline
     for name, points in headline.over_time.items():
-        m, declaration = MEASURES[name], results.outcome_measures[name]
+        m, start = MEASURES[name], results.outcome_measures[name].sustained_from
         rows = [p for p in points if p.result.reported and not p.result.suppressed]
-        start = declaration.sustained_from
-        later = [p.result for p in points if start is not None and p.months >= start]
-        states = {r.state for r in later}
-        own = headline.measures.get(name)
-        sustained = (bool(later) and all(r.reported and r.significant for r in later) and len(states) == 1
-                     and own is not None and own.significant and states == {own.state})
+        own, sustained = headline.measures.get(name), results.sustained(name)
         items.append({
             "measure": name, "caption": labels["measures"][name]["table"], "kind": TEMPLATE_KIND[m.kind],
             "places": m.decimals, "unit": "% points" if m.kind == "proportion" else (m.words or {}).get("unit", ""),

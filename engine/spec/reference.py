@@ -72,7 +72,8 @@ letters, digits, spaces and `, ' ( ) % : / -` only, so no output reads them as m
 A measure may also be measured at several time points, each its own column, and the report then shows the
 impact and its interval at every point in a table and a chart; with `sustained_from`, it says the impact was
 sustained only when every point from that one on is statistically significant in the direction of the
-measure's own result:
+measure's own result. The claims engine holds any text to the same rule: "sustained", "lasting" or
+"persisted" said of an outcome is refused (rule not-sustained) unless the results show it so:
 
 ```yaml
     over_time: {3: in_work_3m, 6: in_work_6m, 12: in_work_12m, 18: in_work_18m, 24: in_work_24m}

@@ -108,3 +108,18 @@ def test_sustained_is_said_only_when_every_point_from_its_start_is_significant(e
         a.model_copy(update={"over_time": {"in_work": points}}) if a.headline else a for a in results.analyses]})
     assert over_time(one_missing, labels())[0]["sustained"] is None
     assert not headline.over_time["in_work"][0].result.significant  # month 1: the planted effect still small
+
+
+@pytest.mark.parametrize("text, refused", [
+    ("The rise in employment was sustained over the two years.", False),  # every point from month 6 on
+    ("The fall in NEET status was sustained over the two years.", True),  # measured at one year only
+    ("Participants had lasting gains in time in employment.", True),
+])
+def test_check_licenses_sustained_only_where_the_time_points_show_it(example, tmp_path, text, refused):
+    out, _, _ = example
+    press = tmp_path / "press.md"
+    press.write_text(text + "\n", encoding="utf-8")
+    done = CliRunner().invoke(app, ["check", str(out), str(press)])
+    assert done.exit_code == (1 if refused else 0), done.output
+    if refused:
+        assert "not-sustained" in done.output
