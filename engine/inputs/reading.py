@@ -141,7 +141,7 @@ def _read_csv(path: Path, shown: str, problems: list[Problem]) -> Read | None:
         return None
     sample = head.decode("utf-8-sig", errors="ignore" if len(head) == SAMPLE else "strict")
     separator = _sniff(sample)
-    header = next(csv.reader(io.StringIO(sample), delimiter=separator))
+    header = next(csv.reader(io.StringIO(sample, newline=None), delimiter=separator))  # any line ends, old Mac's CR too
     # pyarrow's reader is strict: a row with an extra field is an error, never a shifted column
     try:
         frame = pd.read_csv(path, engine="pyarrow", sep=separator, dtype=str, keep_default_na=False, na_values=[],

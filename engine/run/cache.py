@@ -12,7 +12,10 @@ Nothing is served that was not computed from these inputs. The files are hashed 
 run reads them (results.json's hashes) and after it: a file saved meanwhile stores nothing (and the run
 is refused, engine.run.pipeline). An entry is read as any results.json from elsewhere is
 (engine.results_check: schema, digest, consistency, disclosure), and must match this spec's inputs and
-settings; one that fails is recomputed. Entries hold results only, never a report folder's files (the
+settings; one that fails is recomputed. A coherent edit (a figure changed with everything that follows from it,
+the digest recomputed) passes every such check, so an entry is served only when the publication record,
+kept with the national data and not in the cache, lists a publication of this key with these very results
+(`fingerprint`: the key and the SHA-256 of the entry's results). Entries hold results only, never a report folder's files (the
 charts are drawn again from the results), and a link, pipe or device in the cache is never read.
 
 Entries live in `.jdlspec-cache/` in the working folder (or $JDLSPEC_CACHE_DIR, `~` expanded), one folder
@@ -115,6 +118,13 @@ class RunCache:
         parts += [f"{role}={digest}" for role, digest in hashes.items()]
         self.key = hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
         self.folder = root / self.key
+        self.stored_sha256: str | None = None  # the served entry's results, as a run wrote them
+
+    def fingerprint(self, results: Results | None = None) -> str:
+        """The key and the results' digest, as the publication record lists them: `results` computed now,
+        else the entry served; a cache file changed in any figure has another fingerprint."""
+        digest = results_sha256(results) if results is not None else self.stored_sha256
+        return hashlib.sha256(f"{self.key}\n{digest}".encode("ascii")).hexdigest()
 
     @classmethod
     def for_spec(cls, loaded: LoadedSpec, use_cache: bool = True) -> RunCache | None:
@@ -142,6 +152,7 @@ class RunCache:
         if warnings or not self._matches(stored, descriptions):
             return None
         analyses = [a.model_copy(update={"description": descriptions[a.name]}) for a in stored.analyses]
+        self.stored_sha256 = results_sha256(stored)
         return stored.model_copy(update={"spec": spec_info(self.loaded), "analyses": analyses})
 
     def _matches(self, stored: Results, descriptions: dict) -> bool:
@@ -175,6 +186,11 @@ class RunCache:
             os.replace(temporary, target)  # readers see the old file or the new one, never half of one
         except OSError:
             pass  # a read-only or full disk: the run goes on, the next one computes again
+
+
+def results_sha256(results: Results) -> str:
+    """SHA-256 of the results as a run writes them (Results.to_json: the same bytes for the same results)."""
+    return hashlib.sha256(results.to_json().encode("utf-8")).hexdigest()
 
 
 def _check_root(root: Path) -> None:

@@ -55,14 +55,15 @@ def run_spec(
         record = PublicationRecord.for_spec(loaded, folder, record_dir)  # a missing one: refused before statistics
         cache = RunCache.for_spec(loaded, use_cache)  # the inputs' hashes before the run reads them
         results = cache.results() if cache and use_cache else None
-        if results is not None and not record.knows(cache.key):
-            results = None  # never published: its groups must be checked against the record
+        if results is not None and not record.knows(cache.fingerprint()):
+            results = None  # never published as it is (or changed since): computed and checked again
         if aside:
             aside.expect(charts=True)
         check_spec_text(loaded)  # overclaims in the spec's own text fail before any statistics
-    groups = None
+    groups = computed = None
     if results is None:
         results, groups = compute(loaded, progress)
+        computed = results  # as stored in the cache: what a later run's entry must still be
         unchanged(loaded, cache, results)
         if cache and use_cache:
             cache.store(results)
@@ -77,7 +78,7 @@ def run_spec(
             from engine.render.pdf import html_to_pdf
 
             files["report.pdf"] = html_to_pdf(files["report.html"].decode("utf-8"))
-        with record.publishing(results, groups, cache.key if cache else None):
+        with record.publishing(results, groups, cache.fingerprint(computed) if cache else None):
             return publish(folder, files)
 
 

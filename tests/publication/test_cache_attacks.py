@@ -13,6 +13,7 @@ import pytest
 
 from engine.inputs import reading
 from engine.run import pipeline
+from engine.results_check import read_results
 from engine.run.cache import RunCache, cache_root
 from engine.spec.loader import load_spec
 from publication_workspace import refused, write_results
@@ -45,7 +46,7 @@ def test_an_untouched_entry_is_served(work, cached, monkeypatch):
     assert calls == []
 
 
-@pytest.mark.parametrize("tamper", ["unsuppressed", "verdict", "other inputs", "no digest", "digest only"])
+@pytest.mark.parametrize("tamper", ["unsuppressed", "verdict", "other inputs", "no digest", "digest only", "coherent"])
 def test_a_tampered_entry_is_recomputed(work, cached, monkeypatch, tamper):
     data = json.loads(cached.read_text(encoding="utf-8"))
     digest = True
@@ -57,9 +58,16 @@ def test_a_tampered_entry_is_recomputed(work, cached, monkeypatch, tamper):
         data["inputs"]["submission"]["sha256"] = "0" * 64
     elif tamper == "no digest":
         digest = False
+    elif tamper == "coherent":  # a figure changed with all that follows from it: every reader's check passes
+        rate = data["analyses"][0]["measures"]["rate"]
+        rate["comparison"] -= 1.0
+        for key in ("difference", "ci_low", "ci_high"):
+            rate[key] += 1.0
     else:
         data["analyses"][0]["comparison_n"] -= 1  # its digest left as it was: an accident
     write_results(cached, data, digest)
+    if tamper == "coherent":
+        assert read_results(cached)[1] == []  # consistent, with its digest: only the publication record tells
     if tamper == "digest only":
         text = json.loads(cached.read_text(encoding="utf-8"))
         text["content_sha256"] = "f" * 64

@@ -97,6 +97,19 @@ def test_a_csv_row_is_the_line_an_editor_shows(work):
                              "YYYY-MM-DD or DD/MM/YYYY"]
 
 
+def test_a_csv_with_old_mac_line_ends_is_read_and_its_lines_counted(work):
+    """Lines ended by CR alone (classic Mac OS, some exports): read as any CSV, never an internal error."""
+    text = (work.root / "submission.csv").read_text(encoding="utf-8").splitlines()
+    text[3] = text[3].replace(text[3].split(",")[-1], "2012-13-01")  # R3's start_date, on line 4
+    (work.root / "submission.csv").write_bytes(("\r".join(text) + "\r").encode("utf-8"))
+    work.write_spec()
+    assert work.errors() == ['submission.csv:4: row 4, column start_date: "2012-13-01" is not a date; write dates as '
+                             "YYYY-MM-DD or DD/MM/YYYY"]
+    (work.root / "submission.csv").write_bytes(("\r".join(text[:3] + text[4:]) + "\r").encode("utf-8"))
+    result = work.validate()
+    assert result.exit_code == 0, result.output
+
+
 def test_an_id_kept_as_a_number_with_leading_zeros_reads_as_excel_shows_it(work):
     # record_id 7 shown as 00007 (Format Cells > Custom > 00000), as organisations keep IDs; 8 with no format
     workbook(work, title=False)
