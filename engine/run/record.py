@@ -19,7 +19,10 @@ which is safe to delete. A folder without a record (RECORD_FILE) is a missing re
 be checked: publication is refused unless the spec says it is the first (publication.first). The record
 is as private as the national data: the salt in RECORD_FILE is made once, at random, so the hashes of
 known identifiers cannot be recomputed without it. A lock held with flock while a run checks, records and
-publishes lets no two runs pass against the same earlier state.
+publishes lets no two runs pass against the same earlier state. Each entry names its salt (`salt_id`, a
+keyed hash of a constant): hashes made with another salt never match, so an entry from another record, or a
+record whose salt file was lost or replaced (`cp *` and many backups skip dot files), would let every
+group pass; such a record is refused as damaged, never started again around its entries.
 """
 
 from __future__ import annotations
@@ -81,11 +84,13 @@ class Entry:
     fingerprint: str | None
     withdraws: tuple[str, ...]
     groups: dict[str, frozenset[str]]
+    salt_id: str | None = None  # None: an entry written before entries named their salt
 
     def to_json(self) -> bytes:
         data = {"format": 1, "id": self.id, "evaluation": self.evaluation, "published": self.published,
                 "report": self.report, "suppress_below": self.suppress_below, "fingerprint": self.fingerprint,
-                "withdraws": list(self.withdraws), "groups": {k: sorted(v) for k, v in self.groups.items()}}
+                "withdraws": list(self.withdraws), "groups": {k: sorted(v) for k, v in self.groups.items()},
+                "salt_id": self.salt_id}
         return (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
 
 
@@ -105,6 +110,11 @@ class PublicationRecord:
         folder = record_folder(loaded, named)
         record = cls(loaded, folder, destination, named)
         record._check_place()
+        if not (folder / RECORD_FILE).is_file() and any(folder.glob("*.json")):
+            record._refuse("publication.record", f"the publication record at {display_path(folder)} lists "
+                           f"publications but its salt ({RECORD_FILE}) is missing, so no group could be compared "
+                           "with them; restore the whole record (dot files included) from where the national data "
+                           "is backed up")
         if not (folder / RECORD_FILE).is_file() and not loaded.spec.publication.first:
             record._refuse("publication.record", f"there is no record of earlier publications at "
                            f"{display_path(folder)} ({record._named_by()}), so a re-run could not be checked against "
@@ -116,7 +126,7 @@ class PublicationRecord:
     def knows(self, fingerprint: str) -> bool:
         """Was a run with this fingerprint (its statistics cache key) published and not withdrawn? Then a
         cached run's groups were checked when it was published."""
-        entries = self._entries() if (self.folder / RECORD_FILE).is_file() else []
+        entries = self._entries(self._salt()) if (self.folder / RECORD_FILE).is_file() else []
         gone = self._withdrawn(entries)
         return any(e.fingerprint == fingerprint and e.id not in gone for e in entries)
 
@@ -137,7 +147,7 @@ class PublicationRecord:
     def _record(self, results: Results, groups: Groups | None, fingerprint: str | None) -> Path | None:
         """Check the groups and write their entry; the entry's file when it is new (else None)."""
         salt = self._salt()
-        entries = self._entries()
+        entries = self._entries(salt)
         gone = self._withdrawn(entries)
         if groups is None:
             if not any(e.fingerprint == fingerprint and e.id not in gone for e in entries):
@@ -185,9 +195,9 @@ class PublicationRecord:
         identity = hmac.new(salt, canonical.encode("utf-8"), hashlib.sha256).hexdigest()[:12]
         now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
         return Entry(identity, evaluation, now, str(self.destination.absolute()), results.suppress_below, fingerprint,
-                     tuple(self.loaded.spec.publication.withdrawn), hashed)
+                     tuple(self.loaded.spec.publication.withdrawn), hashed, salt_id(salt))
 
-    def _entries(self) -> list[Entry]:
+    def _entries(self, salt: bytes) -> list[Entry]:
         entries = []
         for path in sorted(self.folder.glob("*.json")):
             where = display_path(path)
@@ -195,10 +205,15 @@ class PublicationRecord:
                 data = json.loads(read_limited(path, where, ENTRY_LIMIT, follow_links=False))
                 entries.append(Entry(data["id"], data["evaluation"], data["published"], data["report"],
                                      int(data["suppress_below"]), data.get("fingerprint"), tuple(data["withdraws"]),
-                                     {k: frozenset(v) for k, v in data["groups"].items()}))
+                                     {k: frozenset(v) for k, v in data["groups"].items()}, data.get("salt_id")))
             except (ValueError, KeyError, TypeError, AttributeError):
                 raise UserError(Problem(where, None, None, "", "this publication record entry is damaged; restore the "
                                         "record from where the national data is backed up")) from None
+            if entries[-1].salt_id not in (None, salt_id(salt)):
+                raise UserError(Problem(where, None, None, "", f"this entry was written with another salt than the "
+                                        f"record's ({RECORD_FILE}): copied from another record, or the salt was "
+                                        "replaced, so its groups could not be compared; restore the whole record "
+                                        "(dot files included) from where the national data is backed up"))
         return entries
 
     def _withdrawn(self, entries: list[Entry]) -> set[str]:
@@ -259,6 +274,11 @@ class PublicationRecord:
     def _refuse(self, key: str, message: str) -> None:
         found = key if key in self.loaded.positions else "publication"
         raise UserError(Problem(self.loaded.display, *self.loaded.locate(found), key, message))
+
+
+def salt_id(salt: bytes) -> str:
+    """Names a salt without giving it away: the entries made with it carry this."""
+    return hmac.new(salt, b"jdlspec publication record", hashlib.sha256).hexdigest()[:16]
 
 
 def start_record(folder: Path) -> None:

@@ -146,6 +146,34 @@ def test_a_damaged_record_is_one_line(work, monkeypatch):
     assert "this publication record entry is damaged" in refused(work.run())
 
 
+@pytest.mark.parametrize("loss", ["salt deleted", "entry from another record"])
+def test_a_record_whose_salt_does_not_match_its_entries_is_refused(work, monkeypatch, loss):
+    """Hashes made with another salt never match, so every group would pass: the salt file lost (`cp *` skips
+    dot files) and started again, or another record's entry copied in, is a damaged record, never a new one."""
+    folder = work.root / "records"
+    monkeypatch.setenv("JDLSPEC_RECORD_DIR", str(folder))
+    work.people = list(range(69))
+    work.write_data()
+    work.write_spec(extra="publication:\n  first: true\n")  # as the seed specs keep saying
+    assert work.run("first").exit_code == 0
+    if loss == "salt deleted":
+        (folder / RECORD_FILE).unlink()
+    else:
+        other = work.root / "other"
+        start_record(other)
+        for entry in folder.glob("*.json"):
+            entry.rename(other / entry.name)
+        folder.rename(work.root / "lost")
+        other.rename(folder)
+    work.people = list(range(70))  # one more named person
+    work.write_data()
+    line = refused(work.run("second"))
+    assert ("lists publications but its salt (.jdlspec-record) is missing" if loss == "salt deleted"
+            else "this entry was written with another salt than the record's") in line
+    assert "restore the whole record (dot files included)" in line
+    assert not (work.root / "second").exists()
+
+
 def test_a_cached_run_is_checked_against_the_record_too(work, monkeypatch):
     """A text edit reuses the statistics when the record knows the run; with another record (nothing
     published from these results), the statistics run again so the groups can be checked."""
