@@ -40,7 +40,9 @@ NOUN_BEFORE = re.compile(r"\b(?:a|an|the|this|that|its|their|any|no|some)\s+(?:[
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")  # a word of letters (no digits), hyphens and apostrophes inside
 EDGES = ".,;:!?\"“”()[]{}<>*_«»—–-"
 ENDINGS = ("ing", "ed", "es", "s", "ly", "er", "est", "ment", "ness")
-ADDRESS = re.compile(r"\S*(?:@|://|www\.)\S*")
+ADDRESS = re.compile(r"@|://|www\.")  # a word holding one is an address (searched word by word: linear in the text)
+LONGEST_RUN = 200  # characters without a space: longer is no word or address a reader reads (and the rules' patterns
+LONG_RUN = re.compile(r"\S{%d}" % (LONGEST_RUN + 1))  # take time in its square: a pasted 100,000 "1"s took minutes)
 EITHER = re.compile(r"\b(?:or|either)\b", re.IGNORECASE)
 # a sentence that sets something against another group ("lower than the national average") speaks of ours
 SET_AGAINST = re.compile(r"\b(?:than|below|above|beat\w*|outperform\w*|outstripp?\w*|exceed\w*|compar\w*)\b", re.IGNORECASE)
@@ -276,7 +278,7 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
     words = book.words
     whole = sentence.text.replace("\n", " ")  # an aim or a claim split across lines is one sentence
     unnamed = _blank_given(whole, names)  # the programme's names are names: never a figure, proof or universal
-    if _unreadable(unnamed, book):  # fail closed: text in a language the rules do not read
+    if LONG_RUN.search(whole) or _unreadable(unnamed, book):  # fail closed: text in a language the rules do not read
         return [Claim(sentence=sentence, clause=whole.strip(), forced=True, never=[("unreadable", whole.strip())])]
     unscoped = _blank_all(_blank_names(unnamed, book), words["context"])
     text = blank_scopes(unscoped, book)
@@ -360,7 +362,7 @@ def _unreadable(text: str, book: RuleBook) -> bool:
     cannot read (Welsh, say). An English function word settles it at once, two of another language's
     (Welsh, French, Spanish, German) the other way; otherwise the words are looked up in an English word
     list (which holds many rare words that are also Welsh or French). Names (all capitalised) and addresses are not sentences to read."""
-    words = [part for token in ADDRESS.sub(" ", text).split() for part in WORD.fullmatch(token.strip(EDGES)) and
+    words = [part for token in text.split() if not ADDRESS.search(token) for part in WORD.fullmatch(token.strip(EDGES)) and
              token.strip(EDGES).replace("’", "-").replace("'", "-").split("-") or () if len(part) > 2]
     if len(words) < 3 or sum(w[0].islower() for w in words) < 2:
         return False

@@ -38,3 +38,21 @@ def test_a_text_is_read_once_whatever_the_results():
     assert [b.rule for b in find_breaches(text, lpt)] == ["not-significant"]
     assert find_breaches(text, Licence.from_states({"rate": "decrease"})) == []
     assert _detected.cache_info().hits == 1 and _detected.cache_info().misses == 1
+
+
+def test_a_run_of_characters_without_a_space_is_refused_at_once_not_read_in_its_square():
+    """A pasted run without a space (a checker page's 100,000 "1"s or "a"s, a table copied without its breaks)
+    once took minutes: the address pattern and figure patterns tried every start. Now it is refused as text
+    the rules cannot read, in well under a second, and an address of ordinary length is still an address."""
+    import time
+
+    licence = Licence.from_states({"rate": "not_significant"})
+    for run in ("1" * 99_000, "a" * 99_000, "(" * 49_000 + ")" * 49_000, "see https://x.org/" + "7" * 98_000):
+        _detected.cache_clear()
+        started = time.perf_counter()
+        assert [b.rule for b in find_breaches(run, licence)] == ["no-unreadable"]
+        assert time.perf_counter() - started < 10  # (minutes before; about 0.1 s on a busy 2-core machine)
+    address = "https://www.gov.uk/government/collections/justice-data-lab-pilot-statistics"
+    fair = f"Read it at {address}/" + "x" * (199 - len(address))
+    assert len(fair.split()[-1]) == 200 and find_breaches(fair, licence) == []
+    assert [b.rule for b in find_breaches(fair + "y", licence)] == ["no-unreadable"]  # 201 characters: refused
