@@ -57,6 +57,12 @@ class Server(ThreadingHTTPServer):
         super().__init__((HOST, port), Handler)
         self.origins = {f"{HOST}:{self.port}", f"localhost:{self.port}"}
 
+    def handle_error(self, request, client_address) -> None:
+        """A page closed or reloaded while its answer was being sent is no error (the standard library printed a
+        traceback in the terminal for each); anything else is reported as it reports it."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
     @property
     def port(self) -> int:
         return self.server_address[1]
@@ -155,8 +161,12 @@ class Handler(BaseHTTPRequestHandler):
         if urlsplit(self.path).path != "/check" or (origin and urlsplit(origin).netloc not in self.server.origins):
             self._send(b"Forbidden", "text/plain; charset=utf-8", status=HTTPStatus.FORBIDDEN)
             return
-        length = int(self.headers.get("Content-Length") or 0)
-        if not 0 <= length <= FORM_LIMIT:
+        length = self.headers.get("Content-Length") or "0"
+        if not length.isdigit():  # "abc", "-5": no form to read (a traceback in the terminal once)
+            self._send(b"Bad Content-Length", "text/plain; charset=utf-8", status=HTTPStatus.BAD_REQUEST)
+            return
+        length = int(length)
+        if length > FORM_LIMIT:
             self._send(b"Too large", "text/plain; charset=utf-8", status=HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
             return
         form = parse_qs(self.rfile.read(length).decode("utf-8", errors="replace"), keep_blank_values=True)

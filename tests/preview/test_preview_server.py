@@ -119,6 +119,24 @@ def test_only_requests_addressed_to_it_are_answered(server):
     assert request(server, "GET", "/report")[0] == 404
 
 
+def test_a_bad_form_length_or_a_closed_page_prints_no_traceback(server, capsys):
+    for length in ("abc", "-5", "1e3"):
+        with socket.create_connection(("127.0.0.1", server.port), timeout=30) as connection:
+            connection.sendall(f"POST /check HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n"
+                               f"Content-Length: {length}\r\n\r\n".encode("ascii"))
+            assert connection.recv(100).startswith(b"HTTP/1.0 400 Bad Request")
+    status, _, body = request(server, "POST", "/check", {"Content-Length": "400001"}, "")
+    assert status == 413
+    for error in (BrokenPipeError(32, "Broken pipe"), ConnectionResetError(104, "reset"), ValueError("a bug")):
+        try:
+            raise error
+        except Exception:  # noqa: BLE001 - as socketserver calls handle_error, inside its except
+            server.handle_error(None, ("127.0.0.1", 1))
+    printed = capsys.readouterr().err
+    assert "ValueError: a bug" in printed and "Broken pipe" not in printed and "reset" not in printed
+    assert printed.count("Traceback") == 1
+
+
 def test_a_port_in_use_is_refused_in_one_line(server):
     with pytest.raises(UserError) as refused:
         make_server(server.port, None, lambda: "none")
