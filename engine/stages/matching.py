@@ -266,22 +266,14 @@ def nearest_match(
     left_link: dict[int, int] = {}
     right_link: dict[int, int] = {}
 
-    def left_of(j: int) -> int:
+    def untaken(links: dict[int, int], j: int) -> int:
+        """The nearest untaken record from j along one side's links (shortening the path walked)."""
         path = []
-        while j in left_link:
+        while j in links:
             path.append(j)
-            j = left_link[j]
+            j = links[j]
         for q in path:
-            left_link[q] = j
-        return j
-
-    def right_of(j: int) -> int:
-        path = []
-        while j in right_link:
-            path.append(j)
-            j = right_link[j]
-        for q in path:
-            right_link[q] = j
+            links[q] = j
         return j
 
     def find(i: int, k: int, mine: list[int]) -> list[int]:
@@ -298,8 +290,8 @@ def nearest_match(
                 hi_place, right_j = int(place[hi]), hi + 1
             near = [abs(t - float(s[j])) for j, p in ((lo, lo_place), (hi, hi_place)) if place[j] == p]
             min_dist = max(near)
-        lj = left_of(left_j) if left_j >= 0 else -1
-        rj = right_of(right_j) if right_j < m else m
+        lj = untaken(left_link, left_j) if left_j >= 0 else -1
+        rj = untaken(right_link, right_j) if right_j < m else m
         l_stop, r_stop = lj < 0, rj >= m
         ids: list[int] = []
         dists: list[float] = []  # as found
@@ -311,9 +303,9 @@ def nearest_match(
             left = r_stop or (not l_stop and lo_place - place[lj] <= place[rj] - hi_place)
             j = lj if left else rj
             if left:
-                lj = left_of(j - 1) if j > 0 else -1
+                lj = untaken(left_link, j - 1) if j > 0 else -1
             else:
-                rj = right_of(j + 1) if j + 1 < m else m
+                rj = untaken(right_link, j + 1) if j + 1 < m else m
             d = abs(t - float(s[j]))
             stop = False
             if d > width:
