@@ -1,12 +1,13 @@
 """Disclosure across every output: each figure that suppression hides (found by running the same
-evaluation with the lowest threshold, 3, where it is shown) is absent from report.md, report.html, annex.xlsx, results.json, the
-bulletin, diff and the charts' data, in every rounding those outputs print figures with."""
+evaluation with the lowest threshold, 3, where it is shown) is absent from report.md, report.html, report.docx, annex.xlsx,
+results.json, the bulletin, diff and the charts' data, in every rounding those outputs print figures with."""
 
 from __future__ import annotations
 
 import json
 import re
 
+import docx
 import openpyxl
 import pytest
 
@@ -71,7 +72,7 @@ def outputs(work, monkeypatch):
     assert work.invoke("run", "wider.yaml", "-q", "--out", "wider").exit_code == 0
     drawn.clear()  # the charts of the published run only
     work.write_spec(*EDITS)
-    assert work.run().exit_code == 0
+    assert work.invoke("run", "spec.yaml", "--quiet", "--out", "out", "--docx").exit_code == 0
     assert work.invoke("bulletin", "out", "--out", "bulletin").exit_code == 0
     out = work.root / "out"
     book = openpyxl.load_workbook(out / "annex.xlsx")
@@ -83,6 +84,9 @@ def outputs(work, monkeypatch):
     texts["annex.xlsx"] = "\n".join(" ".join(str(c.value) for c in row if c.value is not None)
                                      for sheet in book for row in sheet.iter_rows())
     texts["charts' data"] = " ".join(drawn)
+    document = docx.Document(out / "report.docx")
+    texts["report.docx"] = "\n".join([p.text for p in document.paragraphs] + [
+        " ".join(cell.text for cell in row.cells) for table in document.tables for row in table.rows])
     raw = json.loads((work.root / "open" / "results.json").read_text(encoding="utf-8"))
     texts["open report.md"] = (work.root / "open" / "report.md").read_text(encoding="utf-8")
     return raw, json.loads(texts["results.json"]), texts, cells
@@ -97,6 +101,8 @@ def test_no_suppressed_figure_in_any_output(outputs):
     public = set().union(*(printed(v) for v in shown))  # the same figure published elsewhere gives nothing away
     public_cells = set().union(*(rounded(v) for v in shown))
     unsuppressed = texts.pop("open report.md")
+    for name in ("report.md", "report.docx", "annex.xlsx"):  # read as text with the figures in it
+        assert any(found(form, texts[name]) for form in public), name
     assert sum(bool(beside(raw, path, value, unsuppressed)) for path, value in hidden) >= 2  # the search finds them
     for path, value in hidden:
         leaks = [(name, form) for name, text in texts.items() for form in printed(value) - public if found(form, text)]
