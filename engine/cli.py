@@ -40,14 +40,18 @@ class _Commands(TyperGroup):
     """The app's command group, ending every command through `ending`."""
 
     def main(self, *args, standalone_mode: bool = True, **kwargs):
-        code = ending(lambda: super(_Commands, self).main(*args, standalone_mode=False, **kwargs))
+        words = [str(w) for w in (args[0] if args else kwargs.get("args")) or sys.argv[1:]]
+        named = next((w for w in words if not w.startswith("-")), None)  # a parser error may not say its command
+        usage = f"jdlspec {named}" if named in self.commands else "jdlspec"
+        code = ending(lambda: super(_Commands, self).main(*args, standalone_mode=False, **kwargs), usage)
         if standalone_mode:
             sys.exit(code)
         return code
 
 
-def ending(command: Callable[[], object]) -> int:
-    """Run the command; return its exit code, having printed why it failed if it did."""
+def ending(command: Callable[[], object], usage: str = "jdlspec") -> int:
+    """Run the command; return its exit code, having printed why it failed if it did (`usage`: the command
+    a usage mistake is in, where the parser's error does not say)."""
     try:
         result = command()
     except UserError as error:
@@ -55,7 +59,7 @@ def ending(command: Callable[[], object]) -> int:
         return REFUSED
     except typer.TyperException as error:  # the command-line parser's: a usage mistake
         ctx = getattr(error, "ctx", None)
-        where = ctx.command_path if ctx is not None else "jdlspec"
+        where = ctx.command_path if ctx is not None else usage
         typer.echo(f"{where}: {error.format_message()} (see {where} --help)", err=True)
         return REFUSED
     except typer.Exit as done:

@@ -49,6 +49,9 @@ def test_done_is_0_and_refused_input_is_1_with_one_line_each():
     usage = CliRunner().invoke(app, ["run", "spec.yaml", "--bogus"], prog_name="jdlspec")
     assert usage.exit_code == 1 and usage.stderr.startswith("jdlspec run: No such option: --bogus"), usage.stderr
     assert len(usage.stderr.splitlines()) == 1
+    no_value = CliRunner().invoke(app, ["schema", "--out"], prog_name="jdlspec")  # the parser names no command
+    assert no_value.exit_code == 1
+    assert no_value.stderr == "jdlspec schema: Option '--out' requires an argument. (see jdlspec schema --help)\n"
     bare = invoke()
     assert bare.exit_code == 1 and len(bare.stderr.splitlines()) == 1 and "Missing command" in bare.stderr
     missing = invoke("validate", "no-such-spec.yaml")
