@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any
 
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
@@ -125,26 +125,6 @@ def free_texts(spec) -> list[tuple[str, str]]:
         found.append((key, value))
     found += [(f"analyses.{i}.description", a.description) for i, a in enumerate(spec.analyses)]
     return [(key, text) for key, text in found if text]
-
-
-def map_free_text(loaded: LoadedSpec, change: Callable[[str], str]) -> LoadedSpec:
-    """The spec with every piece of its free text (free_texts) passed through `change`."""
-    spec = loaded.spec
-    parts = {"programme": spec.programme, "report": spec.report}
-    updates: dict[str, dict[str, str]] = {"programme": {}, "report": {}}
-    for key, text in free_texts(spec):
-        section, _, field = key.partition(".")
-        if section in updates:
-            updates[section][field] = change(text)
-    analyses = [a.model_copy(update={"description": change(a.description)}) if a.description else a
-                for a in spec.analyses]
-    changed = {name: parts[name].model_copy(update=fields) for name, fields in updates.items()}
-    return replace(loaded, spec=spec.model_copy(update={**changed, "analyses": analyses}))
-
-
-def no_raw_html(text: str) -> str:
-    """Spec text may use Markdown but not HTML: a `<script>` stays text in every Markdown reader."""
-    return markdown_text(text)
 
 
 def safe_spec(loaded: LoadedSpec) -> LoadedSpec:
