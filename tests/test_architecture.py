@@ -143,3 +143,12 @@ def test_a_module_named_at_run_time_is_read_as_an_import():
     finally:
         source.unlink()
     assert found == {"engine.render.html", "<a module named at run time, line 4>"}
+
+
+def test_comments_cite_sections_of_a_document_the_repository_holds():
+    """"DESIGN §n" named a document outside the repository; sections are docs/architecture.md's."""
+    cited = [f"{path.relative_to(ENGINE.parent).as_posix()}:{number}"
+             for path in sorted(ENGINE.rglob("*.py"))
+             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+             if "DESIGN §" in line]
+    assert cited == []

@@ -1,4 +1,4 @@
-"""Matching on the logit propensity score (DESIGN §1.4).
+"""Matching on the logit propensity score (docs/architecture.md §1.4).
 
 The pool's scores are sorted once; each participant's caliper window is found by binary search,
 so the cost is O((n + m) log m) and no participant × pool matrix is ever built (pools run to
