@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
 
 from engine.claims.book import RuleBook
+from engine.claims.language import unreadable
 from engine.measures import MEASURES, NAMES, PRIMARY, days_measure
 from engine.claims.sentences import CLAUSE_END, Sentence
 
@@ -37,10 +37,6 @@ COMPARISON_GROUP = re.compile(r"\b(?:comparison|control|matched) group|\bnon-par
                               re.IGNORECASE)
 HELP = re.compile(r"help", re.IGNORECASE)
 NOUN_BEFORE = re.compile(r"\b(?:a|an|the|this|that|its|their|any|no|some)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
-WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")  # a word of letters (no digits), hyphens and apostrophes inside
-EDGES = ".,;:!?\"“”()[]{}<>*_«»—–-"
-ENDINGS = ("ing", "ed", "es", "s", "ly", "er", "est", "ment", "ness")
-ADDRESS = re.compile(r"@|://|www\.")  # a word holding one is an address (searched word by word: linear in the text)
 LONGEST_RUN = 200  # characters without a space: longer is no word or address a reader reads (and the rules' patterns
 LONG_RUN = re.compile(r"\S{%d}" % (LONGEST_RUN + 1))  # take time in its square: a pasted 100,000 "1"s took minutes)
 EITHER = re.compile(r"\b(?:or|either)\b", re.IGNORECASE)
@@ -278,7 +274,7 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
     words = book.words
     whole = sentence.text.replace("\n", " ")  # an aim or a claim split across lines is one sentence
     unnamed = _blank_given(whole, names)  # the programme's names are names: never a figure, proof or universal
-    if LONG_RUN.search(whole) or _unreadable(unnamed, book):  # fail closed: text in a language the rules do not read
+    if LONG_RUN.search(whole) or unreadable(unnamed, book):  # fail closed: text in a language the rules do not read
         return [Claim(sentence=sentence, clause=whole.strip(), forced=True, never=[("unreadable", whole.strip())])]
     unscoped = _blank_all(_blank_names(unnamed, book), words["context"])
     text = blank_scopes(unscoped, book)
@@ -354,41 +350,6 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
         aimed, aimed_good, _ = ([], [], "") if measures or aimed_clause == clause else _outcomes(aimed_clause, book)
         current = measures or _measures(aimed, aimed_good, False) or current
     return found
-
-
-def _unreadable(text: str, book: RuleBook) -> bool:
-    """Three or more words of three letters or more, two in lower case, and fewer than half of them
-    English: a language the rules
-    cannot read (Welsh, say). An English function word settles it at once, two of another language's
-    (Welsh, French, Spanish, German) the other way; otherwise the words are looked up in an English word
-    list (which holds many rare words that are also Welsh or French). Names (all capitalised) and addresses are not sentences to read."""
-    words = [part for token in text.split() if not ADDRESS.search(token) for part in WORD.fullmatch(token.strip(EDGES)) and
-             token.strip(EDGES).replace("’", "-").replace("'", "-").split("-") or () if len(part) > 2]
-    if len(words) < 3 or sum(w[0].islower() for w in words) < 2:
-        return False
-    if any(book.words["english"].fullmatch(w) for w in words):
-        return False
-    tokens = [t.strip(EDGES) for t in text.split()]  # "le", "yn", "et": the short words that say which language
-    small = {t.lower() for i, t in enumerate(tokens) if (t.islower() or i == 0) and book.words["foreign"].fullmatch(t)}
-    if len(small) >= 2:
-        return True
-    known = english_words()
-    return sum(_english(w.lower(), known) for w in words) * 2 < len(words)
-
-
-@cache
-def english_words() -> frozenset[str]:
-    """An English word list (english-words: web2 and GCIDE, 263,000 words), read once when first needed."""
-    from english_words import get_english_words_set
-
-    return frozenset(get_english_words_set(["web2", "gcide"], lower=True, alpha=True))
-
-
-def _english(word: str, known: frozenset[str]) -> bool:
-    word = word.replace("’", "'").split("'")[0]
-    stems = [word] + [word[: -len(end)] for end in ENDINGS if word.endswith(end) and len(word) > len(end) + 2]
-    stems += [stem[2:] for stem in stems if stem.startswith("re")]  # reoffending: offend
-    return any(stem in known or stem + "e" in known for stem in stems)
 
 
 def _general_context(whole: str, text: str, book: RuleBook) -> bool:

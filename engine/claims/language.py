@@ -1,0 +1,49 @@
+"""Language: whether a sentence is written in a language the claims rules can read (fail closed: one
+they cannot read is refused, not passed unread)."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from engine.claims.book import RuleBook
+
+EDGES = ".,;:!?\"“”()[]{}<>*_«»—–-"
+ADDRESS = re.compile(r"@|://|www\.")  # a word holding one is an address (searched word by word: linear in the text)
+WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")  # a word of letters (no digits), hyphens and apostrophes inside
+ENDINGS = ("ing", "ed", "es", "s", "ly", "er", "est", "ment", "ness")
+
+
+def unreadable(text: str, book: RuleBook) -> bool:
+    """Three or more words of three letters or more, two in lower case, and fewer than half of them
+    English: a language the rules
+    cannot read (Welsh, say). An English function word settles it at once, two of another language's
+    (Welsh, French, Spanish, German) the other way; otherwise the words are looked up in an English word
+    list (which holds many rare words that are also Welsh or French). Names (all capitalised) and addresses are not sentences to read."""
+    words = [part for token in text.split() if not ADDRESS.search(token) for part in WORD.fullmatch(token.strip(EDGES)) and
+             token.strip(EDGES).replace("’", "-").replace("'", "-").split("-") or () if len(part) > 2]
+    if len(words) < 3 or sum(w[0].islower() for w in words) < 2:
+        return False
+    if any(book.words["english"].fullmatch(w) for w in words):
+        return False
+    tokens = [t.strip(EDGES) for t in text.split()]  # "le", "yn", "et": the short words that say which language
+    small = {t.lower() for i, t in enumerate(tokens) if (t.islower() or i == 0) and book.words["foreign"].fullmatch(t)}
+    if len(small) >= 2:
+        return True
+    known = english_words()
+    return sum(_english(w.lower(), known) for w in words) * 2 < len(words)
+
+
+@cache
+def english_words() -> frozenset[str]:
+    """An English word list (english-words: web2 and GCIDE, 263,000 words), read once when first needed."""
+    from english_words import get_english_words_set
+
+    return frozenset(get_english_words_set(["web2", "gcide"], lower=True, alpha=True))
+
+
+def _english(word: str, known: frozenset[str]) -> bool:
+    word = word.replace("’", "'").split("'")[0]
+    stems = [word] + [word[: -len(end)] for end in ENDINGS if word.endswith(end) and len(word) > len(end) + 2]
+    stems += [stem[2:] for stem in stems if stem.startswith("re")]  # reoffending: offend
+    return any(stem in known or stem + "e" in known for stem in stems)
