@@ -7,8 +7,12 @@ swap deletes the temporary folder and leaves the old report as it was; a failure
 puts the old report back.
 
 Nobody else's folder is ever replaced: every report folder holds a marker file (MARKER) naming
-the engine, and an existing folder is replaced only when it holds that marker and nothing but a
-report's files. The marker is not tied to the spec (a spec may change between runs).
+the engine and listing, as its manifest, every file the run wrote with its SHA-256. An existing folder
+is replaced only when it holds that marker and nothing else: a file the manifest does not list (a
+user's charts/our_logo.png) is refused as someone else's, a listed file changed since (an annex
+re-saved in Excel) is refused by name, and an office lock file (~$annex.xlsx) is reported as a file
+still open. (A marker without a manifest, from a jdlspec before manifests, allows the names of
+REPORT_FILES and charts/*.png.) The marker is not tied to the spec (a spec may change between runs).
 
 Two runs writing the same folder at once: a lock file beside it, held with the operating system's own
 lock (filelock: flock, or Windows' file locking, which the system releases when the process ends,
@@ -24,6 +28,7 @@ point) becomes one plain line and exit 1, never a traceback.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -57,7 +62,7 @@ def publish(out_dir: Path, files: dict[str, bytes]) -> Path:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         with folder_lock(out_dir):
             _check_destination(out_dir)  # again, now that nobody else is writing it
-            _write_and_swap(out_dir, {**{n: files[n] for n in names}, MARKER: MARKER_TEXT})
+            _write_and_swap(out_dir, {**{n: files[n] for n in names}, MARKER: manifest(files)})
     return given
 
 
@@ -116,6 +121,20 @@ def _checked_name(name: str) -> str:
     return name
 
 
+def manifest(files: dict[str, bytes]) -> bytes:
+    """The marker's text and, one line each, the SHA-256 and name of every file written."""
+    lines = [f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in sorted(files.items()) if name != MARKER]
+    return MARKER_TEXT + "".join(lines).encode("utf-8")
+
+
+def _listed(marker: Path) -> dict[str, str] | None:
+    """The manifest's name -> SHA-256; None for a marker written before manifests (or unreadable as one)."""
+    with marker.open("rb") as handle:
+        text = handle.read(1 << 20).decode("utf-8", errors="replace")
+    found = dict(reversed(m.groups()) for m in re.finditer(r"^([0-9a-f]{64})  (.+)$", text, re.MULTILINE))
+    return found or None
+
+
 def _check_destination(out_dir: Path) -> None:
     """Refuse to replace anything but a folder jdlspec wrote (so nobody's folder is deleted by mistake)."""
     if not out_dir.exists() and not out_dir.is_symlink():
@@ -132,6 +151,13 @@ def _check_destination(out_dir: Path) -> None:
     if not marker.is_file() or marker.is_symlink():
         refuse(where, f"was not written by jdlspec (it has no {MARKER} file), so it will not be replaced; "
                        "choose another output folder or empty it")
+    for entry in sorted(out_dir.rglob("~$*")):
+        refuse(where, f"holds {entry.relative_to(out_dir).as_posix()}, the lock file Excel or Word keeps while a file is "
+                      "open: close this report's files (annex.xlsx, report.docx), then run again")
+    listed = _listed(marker)
+    if listed is not None:
+        _check_listed(out_dir, listed)
+        return
     for entry in entries:
         if entry.name == CHART_FOLDER and entry.is_dir() and not entry.is_symlink():
             stray = [p for p in sorted(entry.iterdir()) if p.suffix != ".png" or not p.is_file() or p.is_symlink()]
@@ -141,6 +167,25 @@ def _check_destination(out_dir: Path) -> None:
         elif entry.name not in WRITTEN or not entry.is_file() or entry.is_symlink():
             refuse(where, f"holds {entry.name}, which jdlspec did not write, so it will not be replaced; "
                            "move that file or choose another output folder")
+
+
+def _check_listed(out_dir: Path, listed: dict[str, str]) -> None:
+    """Every file is one the manifest lists, as jdlspec wrote it."""
+    where = display_path(out_dir)
+    for entry in sorted(out_dir.rglob("*")):
+        name = entry.relative_to(out_dir).as_posix()
+        if name == MARKER or (name == CHART_FOLDER and entry.is_dir() and not entry.is_symlink()):
+            continue
+        if name not in listed or entry.is_symlink() or not entry.is_file():
+            refuse(where, f"holds {name}, which jdlspec did not write, so it will not be replaced; move that file "
+                          "or choose another output folder")
+        digest = hashlib.sha256()
+        with entry.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        if digest.hexdigest() != listed[name]:
+            refuse(where, f"holds {name}, changed since jdlspec wrote it (saved again in another program?), so "
+                          "it will not be replaced; move it out of the folder to keep your version, or delete it")
 
 
 @contextmanager

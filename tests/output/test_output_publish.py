@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -138,3 +140,45 @@ def test_relative_paths_and_the_working_folder(tmp_path, monkeypatch):
         publish(Path("."), NEW)
     with pytest.raises(UserError, match="working folder"):
         publish(Path("reports/.."), NEW)
+
+
+@pytest.mark.parametrize(("name", "named"), [("charts/our_logo.png", "charts/our_logo.png"),
+                                             ("annex (1).xlsx", "annex (1).xlsx"), ("charts/old/rate.png", "charts/old")])
+def test_a_file_the_manifest_does_not_list_is_refused_even_with_a_report_name(tmp_path, name, named):
+    """A user's logo among the charts has a chart's name and suffix; only the manifest says whose it is."""
+    out = tmp_path / "lpt"
+    publish(out, OLD)
+    (out / name).parent.mkdir(parents=True, exist_ok=True)
+    (out / name).write_bytes(b"the organisation's own")
+    with pytest.raises(UserError, match=f"holds {re.escape(named)}, which jdlspec did not write"):
+        publish(out, NEW)
+    assert (out / name).read_bytes() == b"the organisation's own" and tree(out)["report.md"] == OLD["report.md"]
+
+
+def test_a_listed_file_changed_since_is_refused_by_name_and_a_deleted_one_is_not(tmp_path):
+    out = tmp_path / "lpt"
+    publish(out, {**OLD, "annex.xlsx": b"annex as written"})
+    (out / "annex.xlsx").write_bytes(b"annex re-saved in Excel")
+    with pytest.raises(UserError, match="holds annex.xlsx, changed since jdlspec wrote it"):
+        publish(out, NEW)
+    assert (out / "annex.xlsx").read_bytes() == b"annex re-saved in Excel"
+    (out / "annex.xlsx").unlink()  # moved out, as the message says: the folder is jdlspec's again
+    publish(out, NEW)
+    assert tree(out) == NEW
+
+
+@pytest.mark.parametrize("lock", ["~$annex.xlsx", "~$port.docx"])
+def test_an_office_lock_file_is_reported_as_a_file_still_open(tmp_path, lock):
+    out = tmp_path / "lpt"
+    publish(out, OLD)
+    (out / lock).write_bytes(b"user")
+    with pytest.raises(UserError, match=f"holds {re.escape(lock)}, the lock file Excel or Word keeps while a file is open"):
+        publish(out, NEW)
+
+
+def test_the_marker_lists_every_file_with_its_hash(tmp_path):
+    out = tmp_path / "lpt"
+    publish(out, NEW)
+    lines = (out / output.MARKER).read_bytes().decode("utf-8").splitlines()
+    assert lines[0] == output.MARKER_TEXT.decode("utf-8").strip()
+    assert lines[1:] == [f"{hashlib.sha256(NEW[n]).hexdigest()}  {n}" for n in sorted(NEW)]
