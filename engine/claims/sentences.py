@@ -45,7 +45,8 @@ def _split(text: str, boundary: re.Pattern) -> list[tuple[int, str]]:
 
 def sentences(text: str, quoted: tuple[str, ...] = ()) -> list[Sentence]:
     """Every sentence of a Markdown or plain text, in reading order."""
-    exempt = {f'✗ "{q}"' for q in quoted}
+    # as written and as a reader sees it (a backslash-escaped "<" in the Markdown is "<" on the page): whatever a name's escaping
+    exempt = {f'✗ "{q}"' for q in quoted} | {reader_line(f'✗ "{q}"')[0].strip() for q in quoted}
     found: list[Sentence] = []
     paragraph: list[tuple[str, int, int]] = []  # (clean text, line number, raw column of its first char)
     number = 0

@@ -51,6 +51,8 @@ def yaml_value(value) -> str:
        cells=st.lists(CELLS, max_size=4), raw=st.booleans())
 @example(edits={"organisation: Test Trust": "\\"}, cells=[], raw=False)  # escaped, an empty name: looped for ever
 @example(edits={"summary: Mentoring for adults in two regions.": "<svg onload=alert(1)>"}, cells=[], raw=False)
+@example(edits={"name: the Test programme": "<"}, cells=[], raw=False)  # a name of punctuation alone, in the ✗ quotation
+@example(edits={"name: the Test programme": ","}, cells=[], raw=False)
 def test_any_spec_and_data_values_end_in_exit_0_or_1(tmp_path_factory, monkeypatch, edits, cells, raw):
     root = tmp_path_factory.mktemp("prop")
     monkeypatch.chdir(root)
