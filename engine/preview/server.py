@@ -2,8 +2,11 @@
 
 A preview shows one person's draft, with their data behind it: it listens on the loopback address alone, so no
 other machine can connect, and it answers only requests addressed to that address (the Host header), so a web
-page elsewhere cannot reach it through a DNS name re-pointed at 127.0.0.1. The checker's form is accepted only
-from its own pages. Nothing is fetched from elsewhere and nothing pasted leaves the machine.
+page elsewhere cannot reach it through a DNS name re-pointed at 127.0.0.1. Other people logged in to the same
+computer can reach 127.0.0.1 too, so, as Jupyter does, the address printed holds a key made afresh at each start:
+the first page opened with it gets the key as a cookie (and is sent on without it, so it stays out of the history),
+and a request with neither is refused. The checker's form is accepted only from its own pages. Nothing is fetched
+from elsewhere and nothing pasted leaves the machine.
 
 Routes: / (the preview), /report (the report, as report.html), /events (the preview's state as server-sent
 events), /state (the same, once, as JSON), /check (the checker; its form posts here), and the pages' style
@@ -13,15 +16,17 @@ and scripts.
 from __future__ import annotations
 
 import json
+import secrets
 import sys
 import threading
 import webbrowser
 from collections.abc import Callable
 from dataclasses import dataclass
 from http import HTTPStatus
+from http.cookies import CookieError, SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from engine.claims import Licence
 from engine.commands.documents import DocumentError
@@ -34,6 +39,7 @@ from engine.render.html import CSP
 HOST = "127.0.0.1"
 FORM_LIMIT = 400_000  # bytes of a posted form: the checker reads at most 100,000 characters
 KEEP_ALIVE = 15.0  # seconds between two comments on a quiet event stream (so a dropped page is noticed)
+IDLE = 60.0  # seconds a connection may send nothing before it is closed (a client that never sends its form)
 
 
 @dataclass(frozen=True)
@@ -56,11 +62,13 @@ class Server(ThreadingHTTPServer):
         self.licensed = licensed  # the checker's licence, or why there is none yet
         super().__init__((HOST, port), Handler)
         self.origins = {f"{HOST}:{self.port}", f"localhost:{self.port}"}
+        self.key = secrets.token_urlsafe(24)
+        self.cookie = f"jdlspec-{self.port}"  # one per port: two previews on one computer keep their own keys
 
     def handle_error(self, request, client_address) -> None:
         """A page closed or reloaded while its answer was being sent is no error (the standard library printed a
         traceback in the terminal for each); anything else is reported as it reports it."""
-        if not isinstance(sys.exc_info()[1], ConnectionError):
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
             super().handle_error(request, client_address)
 
     @property
@@ -69,7 +77,8 @@ class Server(ThreadingHTTPServer):
 
     @property
     def url(self) -> str:
-        return f"http://{HOST}:{self.port}/"
+        """The address to open: it holds the key."""
+        return f"http://{HOST}:{self.port}/?{urlencode({'token': self.key})}"
 
 
 def make_server(port: int, live: LivePreview | None, licensed: Callable[[], Licensed | str]) -> Server:
@@ -84,7 +93,7 @@ def make_server(port: int, live: LivePreview | None, licensed: Callable[[], Lice
 
 def serve(server: Server, open_browser: bool, echo: Callable[[str], None]) -> None:
     """Serve until Ctrl-C (which propagates: the command line ends with 130)."""
-    echo(f"Serving {server.url} (only this computer can open it); Ctrl-C stops it.")
+    echo(f"Serving {server.url} (only this address opens it: it holds a key made for this run); Ctrl-C stops it.")
     if open_browser:
         threading.Thread(target=webbrowser.open, args=(server.url,), daemon=True).start()
     try:
@@ -122,14 +131,22 @@ class Handler(BaseHTTPRequestHandler):
     server: Server
     server_version = "jdlspec"
     sys_version = ""
+    timeout = IDLE
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - the standard library's name
         pass  # a line per request would bury the command's own lines
 
     def do_GET(self) -> None:  # noqa: N802 - the standard library's name
-        if not self._addressed():
+        if not self._addressed() or not self._keyed():
             return
         path = urlsplit(self.path).path
+        if self._key_in_address():  # the printed address: keep the key as a cookie, and leave it out of the history
+            self.send_response(HTTPStatus.SEE_OTHER)
+            self.send_header("Location", path)
+            self._send_cookie()
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         live = self.server.live
         if path in ASSETS:
             kind, text = ASSETS[path]
@@ -155,7 +172,7 @@ class Handler(BaseHTTPRequestHandler):
             self._send(b"Not found", "text/plain; charset=utf-8", status=HTTPStatus.NOT_FOUND)
 
     def do_POST(self) -> None:  # noqa: N802
-        if not self._addressed():
+        if not self._addressed() or not self._keyed():
             return
         origin = self.headers.get("Origin")
         if urlsplit(self.path).path != "/check" or (origin and urlsplit(origin).netloc not in self.server.origins):
@@ -208,9 +225,30 @@ class Handler(BaseHTTPRequestHandler):
         """Only requests addressed to this server by its own address (not a name re-pointed at it)."""
         if self.headers.get("Host") in self.server.origins:
             return True
-        self._send(f"Open {self.server.url}".encode("utf-8"), "text/plain; charset=utf-8",
-                   status=HTTPStatus.MISDIRECTED_REQUEST)
+        self._send(f"Open http://{HOST}:{self.server.port}/ by the address jdlspec printed".encode("utf-8"),
+                   "text/plain; charset=utf-8", status=HTTPStatus.MISDIRECTED_REQUEST)
         return False
+
+    def _key_in_address(self) -> bool:
+        given = parse_qs(urlsplit(self.path).query).get("token", [""])[0]
+        return secrets.compare_digest(given.encode("utf-8"), self.server.key.encode("utf-8"))
+
+    def _keyed(self) -> bool:
+        """Only requests that hold this run's key, in the address or as the cookie the address gave."""
+        cookies = SimpleCookie()
+        try:
+            cookies.load(self.headers.get("Cookie") or "")
+        except CookieError:
+            pass  # a malformed cookie header holds no key
+        held = cookies[self.server.cookie].value if self.server.cookie in cookies else ""
+        if self._key_in_address() or secrets.compare_digest(held.encode("utf-8"), self.server.key.encode("utf-8")):
+            return True
+        self._send(b"Open the address that jdlspec printed in its terminal: it holds this run's key.",
+                   "text/plain; charset=utf-8", status=HTTPStatus.FORBIDDEN)
+        return False
+
+    def _send_cookie(self) -> None:
+        self.send_header("Set-Cookie", f"{self.server.cookie}={self.server.key}; Path=/; HttpOnly; SameSite=Strict")
 
     def _send(self, body: bytes, kind: str = "text/html; charset=utf-8", status: HTTPStatus = HTTPStatus.OK,
               policy: str = page.POLICY) -> None:

@@ -13,7 +13,12 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVING = re.compile(r"^Serving (http://127\.0\.0\.1:\d+/) ")
+SERVING = re.compile(r"^Serving (http://127\.0\.0\.1:\d+/\?token=[\w-]+) ")
+
+
+def at(url: str, path: str) -> str:
+    """The printed address (which holds the run's key) of another page: `at(url, "check")`."""
+    return url.replace("/?", f"/{path}?", 1)
 
 
 def workspace(folder: Path) -> Path:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from chromium_cdp import CHROMIUM, Chromium
-from serving import ROOT, interrupt, start, workspace
+from serving import ROOT, at, interrupt, start, workspace
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
 
@@ -83,7 +83,7 @@ def test_a_typo_shows_its_line_above_the_last_good_report_until_it_is_fixed(serv
 def test_the_checker_marks_an_overclaim_with_its_reason(served, browser):
     browser.open(served)
     shown(browser, "Key findings", timeout=900)  # the checker reads the report on show
-    browser.open(served + "check")
+    browser.open(at(served, "check"))
     browser.wait_for("document.querySelector('textarea') !== null")
     browser.evaluate(f"document.getElementById('text').value = {json.dumps(OVERCLAIM + ' The programme ran in four boroughs.')}")
     browser.evaluate("document.querySelector('form button').click()")
@@ -121,7 +121,7 @@ def test_accessibility_audit_of_the_preview_and_the_checker(served, browser):
     browser.open(served)
     shown(browser, "Key findings", timeout=900)
     assert audit(browser) == []
-    browser.open(served + "check")
+    browser.open(at(served, "check"))
     browser.evaluate(f"document.getElementById('text').value = {json.dumps(OVERCLAIM + ' It ran in London.')}")
     browser.evaluate("document.querySelector('form button').click()")
     browser.wait_for("document.querySelector('.verdicts') !== null")
@@ -130,7 +130,7 @@ def test_accessibility_audit_of_the_preview_and_the_checker(served, browser):
 
 def test_the_audit_is_live(served, browser):
     """axe finds what it should here too: a button without a name, added to the checker page."""
-    browser.open(served + "check")
+    browser.open(at(served, "check"))
     browser.evaluate("document.querySelector('main').appendChild(document.createElement('button')) && true")
     assert [v["id"] for v in audit(browser)] == ["button-name"]
 

@@ -13,7 +13,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from serving import ROOT, interrupt, start, workspace
+from serving import ROOT, at, interrupt, start, workspace
 
 from engine.commands.check import check_documents
 from engine.commands.documents import DocumentError
@@ -48,7 +48,8 @@ def server(folder):
 
 def request(server, method: str, path: str, headers: dict | None = None, body: str | None = None):
     connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
-    connection.request(method, path, body=body, headers=headers or {})
+    keyed = {"Cookie": f"{server.cookie}={server.key}", **(headers or {})}
+    connection.request(method, path, body=body, headers=keyed)
     answer = connection.getresponse()
     return answer.status, dict(answer.getheaders()), answer.read().decode("utf-8")
 
@@ -105,7 +106,8 @@ def test_only_this_computer_can_connect(server):
 
 def test_only_requests_addressed_to_it_are_answered(server):
     status, _, body = request(server, "GET", "/check", {"Host": f"attacker.example:{server.port}"})
-    assert status == 421 and body == f"Open http://127.0.0.1:{server.port}/"
+    assert status == 421 and body == f"Open http://127.0.0.1:{server.port}/ by the address jdlspec printed"
+    assert server.key not in body  # a page on a re-pointed name can read this answer: never the key
     status, headers, body = request(server, "GET", "/check")  # http.client sends Host: 127.0.0.1:port
     assert status == 200 and "Check a paragraph against" in body
     assert "default-src 'none'" in headers["Content-Security-Policy"]
@@ -119,10 +121,49 @@ def test_only_requests_addressed_to_it_are_answered(server):
     assert request(server, "GET", "/report")[0] == 404
 
 
+def test_another_user_of_this_computer_without_the_key_is_refused(server):
+    """127.0.0.1 is open to everyone logged in to the computer: the printed address's key is what admits."""
+    assert server.url == f"http://127.0.0.1:{server.port}/?token={server.key}" and len(server.key) >= 32
+    for path in ("/", "/check", "/report", "/state", "/events", "/page.css"):
+        for cookie in ({}, {"Cookie": f"{server.cookie}=guess"}, {"Cookie": f"jdlspec-1={server.key}"}):
+            connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+            connection.request("GET", path, headers=cookie)
+            answer = connection.getresponse()
+            assert answer.status == 403 and b"printed in its terminal" in answer.read()
+    form = urllib.parse.urlencode({"text": "It ran in London."})
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+    connection.request("POST", "/check", body=form, headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert connection.getresponse().status == 403
+
+
+def test_the_printed_address_gives_its_key_as_a_cookie_and_leaves_it_out_of_the_address(server):
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+    connection.request("GET", f"/check?token={server.key}")
+    answer = connection.getresponse()
+    answer.read()
+    assert answer.status == 303 and answer.getheader("Location") == "/check"
+    assert answer.getheader("Set-Cookie") == (f"jdlspec-{server.port}={server.key}; Path=/; HttpOnly; "
+                                              "SameSite=Strict")
+    status, _, body = request(server, "GET", "/check")  # the cookie, as the browser sends it on
+    assert status == 200 and "Check a paragraph against" in body
+
+
+def test_a_client_that_never_sends_its_form_is_let_go(server, monkeypatch):
+    from engine.preview import server as serving
+
+    monkeypatch.setattr(serving.Handler, "timeout", 0.5)
+    with socket.create_connection(("127.0.0.1", server.port), timeout=30) as connection:
+        connection.sendall(f"POST /check HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n"
+                           f"Cookie: {server.cookie}={server.key}\r\nContent-Length: 100\r\n\r\n".encode("ascii"))
+        assert connection.recv(100) == b""  # closed by the server, not held open for ever
+    assert request(server, "GET", "/check")[0] == 200  # and the server still answers
+
+
 def test_a_bad_form_length_or_a_closed_page_prints_no_traceback(server, capsys):
     for length in ("abc", "-5", "1e3"):
         with socket.create_connection(("127.0.0.1", server.port), timeout=30) as connection:
             connection.sendall(f"POST /check HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n"
+                               f"Cookie: {server.cookie}={server.key}\r\n"
                                f"Content-Length: {length}\r\n\r\n".encode("ascii"))
             assert connection.recv(100).startswith(b"HTTP/1.0 400 Bad Request")
     status, _, body = request(server, "POST", "/check", {"Content-Length": "400001"}, "")
@@ -146,7 +187,7 @@ def test_a_port_in_use_is_refused_in_one_line(server):
 def test_check_serve_is_the_program_and_ctrl_c_ends_it_with_130(folder, tmp_path):
     process, url = start(tmp_path, "check", str(folder), "--serve")
     form = urllib.parse.urlencode({"text": "This proves the programme works. It ran in London."}).encode()
-    with urllib.request.urlopen(urllib.request.Request(url + "check", data=form), timeout=60) as answer:
+    with urllib.request.urlopen(urllib.request.Request(at(url, "check"), data=form), timeout=60) as answer:
         page = answer.read().decode("utf-8")
     assert page.count('<li class="refused">') == 1 and page.count('<li class="fine">') == 1
     code, err = interrupt(process)
