@@ -148,7 +148,10 @@ class MeasureDeclaration(_Strict):
         if self.kind != "days" and self.event_column is not None:
             raise ValueError(f"event_column is for days measures only (this one is a {self.kind}); delete it")
         if self.over_time and self.kind == "days":
-            raise ValueError("over_time is for proportion and mean measures (a days measure counts its event once)")
+            raise ValueError("over_time is for proportion and mean measures: a days measure averages over the people "
+                             "who had the event, a different group at each time point, so its points would not "
+                             "compare like with like. To follow a first event over time, declare the proportion who "
+                             "had it by each point (kind: proportion, over_time: {3: job_by_3m, 6: job_by_6m})")
         if self.sustained_from is not None and self.sustained_from not in self.over_time:
             raise ValueError(f"sustained_from must be one of the over_time points ({', '.join(map(str, sorted(self.over_time))) or 'none given'})")
         return self

@@ -80,6 +80,22 @@ measure's own result. The claims engine holds any text to the same rule: "sustai
     sustained_from: 6
 ```
 
+Only proportion and mean measures take `over_time`. A days measure is averaged over the people who had
+its event, and at each time point that is a different group (those with a first job by 3 months, by 6
+months, ...), so its points would not compare like with like and no "sustained" reading of them would
+hold; a spec that gives one is refused at its `over_time` line. To follow a first event over time,
+declare the proportion of people who had it by each point, from a 0/1 column per point:
+
+```yaml
+  job_by:
+    column: job_by_12m
+    kind: proportion
+    follow_up: by one year after starting
+    good: increase
+    over_time: {3: job_by_3m, 6: job_by_6m, 12: job_by_12m}
+    words: {noun: finding a first job, people: had found a first job}
+```
+
 ## Houses: whose wording the report is in
 
 `service.house` chooses the publishing house whose templates, words and wording rules the report follows:

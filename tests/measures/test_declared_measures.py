@@ -177,6 +177,9 @@ BAD = [  # (what to change, into what, the key named, its words, the line pointe
     ("  in_work:\n", "  rate:\n", "outcome_measures.rate", "is a built-in measure", "rate:"),
     ("in_work, weeks_worked", "in_wrk, weeks_worked", "measures.3", "did you mean 'in_work'", "in_wrk"),
     ("    good: increase\n", "    good: up\n", "outcome_measures.in_work.good", "'up'", "good: up"),
+    # a days measure has no over-time view of its own: the message names the proportion that has one
+    ("    event_column: found_job\n", "    event_column: found_job\n    over_time: {3: days_to_first_job}\n",
+     "outcome_measures.days_to_job.over_time", "declare the proportion who had it by each point", "over_time: {3:"),
 ]
 
 
