@@ -121,6 +121,8 @@ class PublicationRecord:
                            "what was published before; if this is the evaluation's first publication, say so "
                            "(publication: {first: true}); if not, point publication.record or JDLSPEC_RECORD_DIR "
                            "at the record kept with the national data")
+        if not (folder / RECORD_FILE).is_file():
+            record._check_first_here()
         return record
 
     def knows(self, fingerprint: str) -> bool:
@@ -263,6 +265,17 @@ class PublicationRecord:
         if folder == cache or cache in folder.parents:
             self._refuse("publication.record", f"the record at {display_path(folder)} ({self._named_by()}) would be "
                          "in the results cache, which is safe to delete; keep it with the national data")
+
+    def _check_first_here(self) -> None:
+        """`first` where the report folder already holds a published report: that run was checked against a record
+        that is not at this place (moved, or named otherwise), so a record started afresh would let this run
+        differ from that report by a few people unchecked."""
+        if (self.destination / MARKER).exists() and (self.destination / "results.json").is_file():
+            self._refuse("publication.first", f"{display_path(self.destination)} already holds a published report, "
+                         "so this is not the evaluation's first publication, and the record that report was checked "
+                         f"against is not at {display_path(self.folder)} ({self._named_by()}): point "
+                         "publication.record or JDLSPEC_RECORD_DIR at that record; if that report was a draft, or was "
+                         "withdrawn and its record is lost, delete its folder first")
 
     def _named_by(self) -> str:
         if self.loaded.spec.publication.record is not None:

@@ -423,7 +423,8 @@ class Publication(Strict):
     first: bool = Field(
         default=False,
         description="This is the first publication from this record: with no record at its place, one is started. "
-        "Without it, a missing record blocks publication (a re-run could not be checked against earlier reports).",
+        "Without it, a missing record blocks publication (a re-run could not be checked against earlier reports); "
+        "a report folder that already holds a report is never a first publication.",
     )
     withdrawn: list[Annotated[str, Field(pattern=r"^[0-9a-f]{12}$")]] = Field(
         default=[],

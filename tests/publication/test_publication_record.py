@@ -103,6 +103,25 @@ def test_a_missing_record_blocks_publication_unless_the_spec_says_first(work, mo
     assert oct((work.root / "records").stat().st_mode & 0o777) == "0o700"
 
 
+def test_first_is_refused_where_the_report_folder_already_holds_a_published_report(work, monkeypatch):
+    """A record moved (or named otherwise) and the spec still saying first: the earlier report in the same folder
+    was checked against a record that is not here, so a new one would let a group one person larger pass."""
+    monkeypatch.setenv("JDLSPEC_RECORD_DIR", str(work.root / "records"))
+    work.people = list(range(69))
+    work.write_data()
+    work.write_spec(extra="publication:\n  first: true\n")
+    assert work.run().exit_code == 0
+    (work.root / "records").rename(work.root / "moved")
+    work.people = list(range(70))  # one more named person: the swap the record is there to refuse
+    work.write_data()
+    line = refused(work.run())
+    assert line.startswith("spec.yaml:21:") and "publication.first: out already holds a published report" in line
+    assert "the record that report was checked against is not at records (named by JDLSPEC_RECORD_DIR)" in line
+    assert not (work.root / "records").exists()  # no record started around the earlier one
+    monkeypatch.setenv("JDLSPEC_RECORD_DIR", str(work.root / "moved"))
+    assert "differs by 1 person" in refused(work.run())  # pointed at that record: the swap is refused
+
+
 def test_the_record_lives_where_the_spec_names_it_else_beside_the_reference_data(work, monkeypatch):
     work.write_spec(extra="publication:\n  first: true\n  record: ../national/records\n")
     assert work.run().exit_code == 0
