@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from engine.claims.book import book_key, rule_book
-from engine.claims.detect import Claim, claims_in, exhortation, measures_named
+from engine.claims.detect import Claim, claims_in, measures_named
+from engine.claims.names import exhortation
 from engine.claims.licence import Licence, judge
 from engine.claims.normalise import RLO, reader_line
 from engine.claims.refusal import refusal
