@@ -55,6 +55,8 @@ def build_annex(results: Results) -> bytes:
     _group_characteristics(book.create_sheet("Group characteristics"), results)
     _matching_quality(book.create_sheet("Matching quality"), results)
     _results(book.create_sheet("Results"), results)
+    if any(points for a in results.analyses for points in a.over_time.values()):
+        _over_time(book.create_sheet("Impact over time"), results)
     _flow(book.create_sheet("Flow of people"), results)
     _about(book.create_sheet("About"), results)
     for sheet in book.worksheets:
@@ -257,6 +259,40 @@ def _results(sheet: Worksheet, results: Results) -> None:
                   None, None, None, None, None, COUNT, None, "0.00", None, None, "0.00",
                   *[f"0.{'0' * interval}" if interval else "0"] * 2, COUNT, "0.000", "0.000", "0.00", "0.00", None])
     sheet.freeze_panes = "C5"
+
+
+def _over_time(sheet: Worksheet, results: Results) -> None:
+    """Every time point of every declared measure with over_time (results.json analyses.*.over_time), with the
+    Results sheet's figures: the same rounding, the same '*' where engine.disclosure withheld a figure."""
+    level = interval_level(results.significance_level)
+    _row(sheet, ["Impact over time"], font=TITLE)
+    _row(sheet, [f"Each measure at every time point of its follow-up, as the report's impact over time shows it; "
+                 f"rates in %, differences in percentage points; a difference is statistically significant when p "
+                 f"is at most {results.significance_level:g}."])
+    _row(sheet, [])
+    _row(sheet, ["Analysis", "Measure", labels()["over_time"]["months"], "Treatment group: people",
+                 "Comparison group: records", "Comparison group: effective size", "Treatment group",
+                 "Comparison group", "Estimated difference", f"{level} confidence interval of the difference: from",
+                 f"{level} confidence interval: to", "p-value", "Statistically significant?",
+                 "Treatment group compared with comparison group", "Reported?", "Why not reported"], font=BOLD)
+    for analysis in results.analyses:
+        for measure, points in analysis.over_time.items():
+            m = MEASURES[measure]
+            figure, bound = f"0.{'0' * m.decimals}" if m.decimals else "0", \
+                f"0.{'0' * m.interval_decimals}" if m.interval_decimals else "0"
+            for point in points:
+                r = point.result
+                _row(sheet, [analysis.name, measure_labels(measure)["point"], point.months,
+                             SUPPRESSED if r.treatment_n is None else r.treatment_n, r.comparison_n,
+                             _round(r.comparison_effective_n, 0),
+                             SUPPRESSED if r.suppressed else _round(r.treatment, m.decimals),
+                             _round(r.comparison, m.decimals),
+                             SUPPRESSED if r.suppressed else _round(r.difference, m.decimals),
+                             _round(r.ci_low, m.interval_decimals), _round(r.ci_high, m.interval_decimals),
+                             _round(r.p_value, 2), _yes(r.significant), _state(measure, r), _yes(r.reported),
+                             _not_reported(r.not_reported_reason)],
+                     [None, None, "0", COUNT, COUNT, COUNT, figure, figure, figure, bound, bound, "0.00"])
+    sheet.freeze_panes = "D5"
 
 
 def _words() -> dict:

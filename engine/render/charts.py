@@ -28,7 +28,7 @@ import matplotlib.style
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from engine.words.texts import measure_labels
+from engine.words.texts import labels, measure_labels
 from engine.words.format import fixed, interval_level, thousands
 from engine.measures import MEASURES
 from engine.results import MeasureResult, Results, TimePoint
@@ -104,10 +104,10 @@ def over_time_figure(measure: str, points: list[TimePoint], title: str, signific
         axes.axhline(0, color="black", linewidth=0.8, zorder=1)
         axes.grid(axis="y", color="#dddddd", linewidth=0.8, zorder=0)
         axes.set_xticks(months, [str(x) for x in months])
-        axes.set_xlabel("Months after the start of follow-up")
+        axes.set_xlabel(labels()["over_time"]["months"])
         unit = "percentage points" if m.kind == "proportion" else (m.words or {}).get("unit") or "units"
         axes.set_ylabel(f"Estimated impact ({unit})")
-        heading = f"{words['chart']}: estimated impact over time, {title}"
+        heading = labels()["over_time"]["chart_title"].format(impact=words["impact"], title=title)
         figure.text(0.5, 0.97, "\n".join(textwrap.wrap(heading, 70)), ha="center", va="top", fontsize=12,
                     fontweight="bold")
         figure.text(0.5, 0.05, f"Each line is the {interval_level(significance_level)} confidence interval; a filled "

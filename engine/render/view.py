@@ -64,6 +64,9 @@ def key_findings(loaded: LoadedSpec, results: Results, labels: dict) -> dict[str
             {
                 "measure": m,
                 "title": labels_m[m]["chart"],
+                # a declared measure's chart is titled as its image is (labels.yaml declared.*.chart_title)
+                "heading": labels_m[m]["chart_title"].format(title=spec.programme.title)
+                if MEASURES[m].declared else None,
                 "caption": w.chart_caption,
                 "extra_n": headline.measures[m].treatment_n if headline.measures[m].extra_test else None,
                 "extra_agrees": extra_agrees(headline.measures[m]),
@@ -170,7 +173,8 @@ def over_time(results: Results, labels: dict) -> list[dict[str, Any]]:
         rows = [p for p in points if p.result.reported and not p.result.suppressed]
         own, sustained = headline.measures.get(name), results.sustained(name)
         items.append({
-            "measure": name, "caption": labels["measures"][name]["table"], "kind": TEMPLATE_KIND[m.kind],
+            "measure": name, "caption": labels["measures"][name]["impact"], "kind": TEMPLATE_KIND[m.kind],
+            "months": labels["over_time"]["months"],
             "places": m.decimals, "unit": "% points" if m.kind == "proportion" else (m.words or {}).get("unit", ""),
             "rows": rows, "chart": bool(rows),
             "sustained": sustained_sentence(name, own.state, start, points[-1].months) if sustained else None,

@@ -21,6 +21,10 @@ from engine.houses import BASE, current
 from engine.measures import Measure, declared
 
 
+CHART_LENGTH = 100  # a chart's name: two lines of its image's title with the programme's
+AXIS_LENGTH = 45  # an axis label: the height of the chart
+
+
 def report_text_dir() -> Path:
     engine = Path(__file__).resolve().parent.parent
     packaged = engine / "report_text"
@@ -89,13 +93,29 @@ def measure_labels(name: str) -> dict[str, Any]:
 
 def declared_labels(m: Measure) -> dict[str, Any]:
     """A declared measure's words, made from labels.yaml `declared` and the declaration's words (which hold no
-    braces or markup: engine.measures.WORDS)."""
+    braces or markup: engine.measures.WORDS). Its chart's name and axis are the first of their forms that fit
+    (a title wraps to two lines of the image, an axis label to its height); `chart_title` keeps {title}."""
     words = {key: m.words[key] for key in ("noun", "people", "follow_up", "unit")}
-    made = _fill(text_data("labels")["declared"][m.kind], words)
-    for key in ("table", "chart"):
-        if m.words[key]:
-            made[key] = m.words[key]
+    kind = text_data("labels")["declared"][m.kind]
+    made = _fill({k: v for k, v in kind.items() if k not in ("chart_title", "short", "axis")}, words)
+    if "impact" in made:
+        made["impact"] = _capital(made["impact"])
+    if m.words["table"]:
+        made["table"] = m.words["table"]
+    made["chart"] = m.words["chart"] or _fitting([kind["chart"], *kind["short"]], words, CHART_LENGTH)
+    made["axis"] = _fitting(kind["axis"], words, AXIS_LENGTH)
+    made["chart_title"] = kind["chart_title"].format(chart=made["chart"], title="{title}")
     return made
+
+
+def _fitting(forms: list[str], words: dict[str, str], length: int) -> str:
+    """The first form, filled, within `length` characters (else the last, the shortest), capitalised."""
+    filled = [_fill(form, words) for form in forms]
+    return _capital(next((text for text in filled if len(text) <= length), filled[-1]))
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _fill(value: Any, words: dict[str, str]) -> Any:

@@ -123,3 +123,67 @@ def test_check_licenses_sustained_only_where_the_time_points_show_it(example, tm
     assert done.exit_code == (1 if refused else 0), done.output
     if refused:
         assert "not-sustained" in done.output
+
+
+def half_away(value: float, places: int) -> float:
+    """Rounded as the report prints it (half away from zero), by decimal arithmetic on the JSON figure."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    return float(Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+
+
+def over_time_rows(book) -> list[tuple]:
+    return [row for row in book["Impact over time"].iter_rows(values_only=True) if row[0] == "National"]
+
+
+def test_the_annex_gives_every_time_point_as_results_json_does(example):
+    from openpyxl import load_workbook
+
+    out, _, headline = example
+    book = load_workbook(out / "annex.xlsx")
+    rows, points = over_time_rows(book), headline["over_time"]["in_work"]
+    assert [row[2] for row in rows] == [p["months"] for p in points] == list(range(1, MONTHS + 1))
+    for row, point in zip(rows, points):
+        r = point["result"]
+        assert row[1] == "People who were in employment (%)"
+        assert row[3:6] == (r["treatment_n"], r["comparison_n"], round(r["comparison_effective_n"]))
+        assert row[6:12] == tuple(half_away(r[key], places) for key, places in (
+            ("treatment", 1), ("comparison", 1), ("difference", 1), ("ci_low", 1), ("ci_high", 1), ("p_value", 2)))
+        assert row[12:15] == ("Yes" if r["significant"] else "No",
+                              "higher" if r["state"] == "increase" else "not significantly different", "Yes")
+    # month 12 reads the headline measure's own column: the two sheets give the same figures
+    twelve = next(row for row in rows if row[2] == 12)
+    result = next(row for row in book["Results"].iter_rows(values_only=True)
+                  if row[0] == "National" and row[1] == "People who were in employment one year after starting the "
+                  "programme (%)")
+    assert twelve[3:13] == result[2:12]
+    assert book["Impact over time"]["C4"].value == "Months after starting the programme"
+
+
+def test_a_withheld_time_point_is_withheld_in_the_annex_too(example):
+    """engine.disclosure withholds a point's figures as it does a measure's: the annex shows '*', no interval."""
+    from openpyxl import load_workbook
+    import io
+
+    from engine.disclosure import suppressed_measure
+    from engine.houses import use
+    from engine.measures import declare
+    from engine.render.annex import build_annex
+    from engine.results import Results
+
+    out, _, headline = example
+    results = Results.from_json((out / "results.json").read_text(encoding="utf-8"))
+    declare(results.outcome_measures)
+    use(results.house)
+    try:
+        points = list(results.headline.over_time["in_work"])
+        points[0] = points[0].model_copy(update={"result": suppressed_measure("in_work", points[0].result, 10)})
+        withheld = results.model_copy(update={"analyses": [
+            a.model_copy(update={"over_time": {"in_work": points}}) if a.headline else a for a in results.analyses]})
+        first = over_time_rows(load_workbook(io.BytesIO(build_annex(withheld))))[0]
+    finally:
+        declare({})
+        use("justice_data_lab")
+    comparison = half_away(headline["over_time"]["in_work"][0]["result"]["comparison"], 1)
+    assert first[2:15] == (1, 980, 22947, first[5], "*", comparison, "*", None, None, None, "No", "not reported", "No")
+    assert first[15] == "its figures would tell individual people's outcomes, so they are withheld"
