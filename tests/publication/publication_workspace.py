@@ -4,15 +4,11 @@ all matched), with the spec written from a template whose lines a test may chang
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
 import json
 from pathlib import Path
 
-import numpy as np
-from typer.testing import CliRunner
+from small_evaluation import BASE_COLUMNS, SUBMISSION_COLUMNS, edited, invoke, reference_rows, submission_row, write_csv
 
-from engine.cli import app
 from engine.results import content_digest
 
 SPEC = """\
@@ -36,37 +32,7 @@ measures: [rate, frequency]
 report:
   published: 2013-02-01
 """
-REFERENCE_COLUMNS = ["offender_id", "forename", "surname", "date_of_birth", "index_date", "sexual_offence_history",
-                     "reoffended", "reoffences", "days_to_first_reoffence", "sex", "age", "region",
-                     "previous_offences"]
-SUBMISSION_COLUMNS = ["record_id", "offender_id", "forename", "surname", "date_of_birth", "start_date"]
-
-
-def reference_rows(n: int = 1500, seed: int = 11) -> list[dict]:
-    rng = np.random.default_rng(seed)
-    rows = []
-    for i in range(n):
-        age = int(rng.integers(18, 60))
-        index = dt.date(2011, 1, 1) + dt.timedelta(days=int(rng.integers(0, 360)))
-        previous = int(rng.poisson(6))
-        reoffended = int(rng.random() < 0.25 + 0.02 * min(previous, 10))
-        rows.append({
-            "offender_id": f"A{i:05d}", "forename": f"Name{i}", "surname": f"Family{i % 97}",
-            "date_of_birth": (index - dt.timedelta(days=365 * age + int(rng.integers(0, 300)))).isoformat(),
-            "index_date": index.isoformat(), "sexual_offence_history": 0,
-            "reoffended": reoffended, "reoffences": reoffended * int(rng.integers(1, 4)),
-            "days_to_first_reoffence": int(rng.integers(1, 366)) if reoffended else "",
-            "sex": "F" if rng.random() < 0.3 else "M", "age": age,
-            "region": ["London", "Wales", "North West"][int(rng.integers(0, 3))], "previous_offences": previous,
-        })
-    return rows
-
-
-def write_csv(path: Path, columns: list[str], rows: list[dict]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, columns, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+REFERENCE_COLUMNS = [*BASE_COLUMNS, "previous_offences"]
 
 
 class Workspace:
@@ -74,7 +40,7 @@ class Workspace:
 
     def __init__(self, root: Path, submitted: int = 70):
         self.root = root
-        self.reference = reference_rows()
+        self.reference = reference_rows(1500, seed=11, female=0.3, more=False)
         self.people = list(range(submitted))
         self.unknown = 0  # records of people the reference data does not hold (not identified)
         self.write_data()
@@ -82,31 +48,19 @@ class Workspace:
 
     def write_data(self) -> None:
         write_csv(self.root / "reference.csv", REFERENCE_COLUMNS, self.reference)
-        rows = []
-        for i in self.people:
-            person = self.reference[i]
-            start = dt.date.fromisoformat(person["index_date"]) + dt.timedelta(days=30)
-            rows.append({"record_id": f"R{i + 1:04d}", **{c: person[c] for c in SUBMISSION_COLUMNS[1:5]},
-                         "start_date": start.isoformat()})
+        rows = [submission_row(f"R{i + 1:04d}", self.reference[i]) for i in self.people]
         rows += [{"record_id": f"U{k + 1:04d}", "offender_id": f"Z{k:05d}", "forename": f"Other{k}",
                   "surname": "Unknown", "date_of_birth": "1980-01-01", "start_date": "2011-06-01"}
                  for k in range(self.unknown)]
         write_csv(self.root / "submission.csv", SUBMISSION_COLUMNS, rows)
 
     def write_spec(self, *edits: tuple[str, str], extra: str = "", name: str = "spec.yaml") -> Path:
-        spec = SPEC
-        for old, new in edits:
-            assert old in spec, f"{old!r} is not in the spec"
-            spec = spec.replace(old, new, 1)
         path = self.root / name
-        path.write_text(spec + extra, encoding="utf-8")
+        path.write_text(edited(SPEC, edits) + extra, encoding="utf-8")
         return path
 
     def invoke(self, *args):
-        result = CliRunner().invoke(app, [str(a) for a in args])
-        assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-        assert "Traceback" not in result.output
-        return result
+        return invoke(*args)
 
     def run(self, out: str = "out", name: str = "spec.yaml", *options: str):
         return self.invoke("run", name, "--quiet", "--out", out, *options)

@@ -8,15 +8,11 @@ an evaluation that otherwise succeeds.
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
 import json
 from pathlib import Path
 
-import numpy as np
-from typer.testing import CliRunner
-
-from engine.cli import app
+import small_evaluation
+from small_evaluation import BASE_COLUMNS, SUBMISSION_COLUMNS, edited, invoke, submission_row, write_csv
 
 SPEC = """\
 spec_version: 1
@@ -40,48 +36,15 @@ measures: [rate, frequency]
 report:
   published: 2013-02-01
 """
-REFERENCE_COLUMNS = ["offender_id", "forename", "surname", "date_of_birth", "index_date", "sexual_offence_history",
-                     "reoffended", "reoffences", "days_to_first_reoffence", "sex", "age", "region", "ethnicity",
-                     "previous_offences", "need_drugs"]
-SUBMISSION_COLUMNS = ["record_id", "offender_id", "forename", "surname", "date_of_birth", "start_date"]
+REFERENCE_COLUMNS = [*BASE_COLUMNS, "ethnicity", "previous_offences", "need_drugs"]
 
 
-def reference_rows(n: int = 1500, seed: int = 7) -> list[dict]:
-    rng = np.random.default_rng(seed)
-    rows = []
-    for i in range(n):
-        age = int(rng.integers(18, 60))
-        index = dt.date(2011, 1, 1) + dt.timedelta(days=int(rng.integers(0, 360)))
-        previous = int(rng.poisson(6))
-        reoffended = int(rng.random() < 0.25 + 0.02 * min(previous, 10))
-        rows.append({
-            "offender_id": f"A{i:05d}", "forename": f"Name{i}", "surname": f"Family{i % 97}",
-            "date_of_birth": (index - dt.timedelta(days=365 * age + int(rng.integers(0, 300)))).isoformat(),
-            "index_date": index.isoformat(), "sexual_offence_history": int(rng.random() < 0.03) if i >= 100 else 0,
-            "reoffended": reoffended, "reoffences": reoffended * int(rng.integers(1, 4)),
-            "days_to_first_reoffence": int(rng.integers(1, 366)) if reoffended else "",
-            "sex": "F" if rng.random() < 0.2 else "M", "age": age,
-            "region": ["London", "Wales", "North West"][int(rng.integers(0, 3))],
-            "ethnicity": ["White", "Black", "Asian", "Mixed"][int(rng.choice(4, p=[0.6, 0.2, 0.12, 0.08]))],
-            "previous_offences": previous, "need_drugs": "" if rng.random() < 0.3 else int(rng.random() < 0.4),
-        })
-    return rows
+def reference_rows() -> list[dict]:
+    return small_evaluation.reference_rows(1500, seed=7, female=0.2, more=True)
 
 
 def submission_rows(reference: list[dict], n: int = 70) -> list[dict]:
-    rows = []
-    for i, person in enumerate(reference[:n]):
-        start = dt.date.fromisoformat(person["index_date"]) + dt.timedelta(days=30)
-        rows.append({"record_id": f"R{i + 1:03d}", **{c: person[c] for c in SUBMISSION_COLUMNS[1:5]},
-                     "start_date": start.isoformat()})
-    return rows
-
-
-def write_csv(path: Path, columns: list[str], rows: list[dict]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, columns, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+    return [submission_row(f"R{i + 1:03d}", person) for i, person in enumerate(reference[:n])]
 
 
 class Workspace:
@@ -96,19 +59,12 @@ class Workspace:
         write_csv(self.root / "submission.csv", SUBMISSION_COLUMNS, self.submission)
 
     def write_spec(self, *edits: tuple[str, str], text: str | None = None, name: str = "spec.yaml") -> Path:
-        spec = SPEC if text is None else text
-        for old, new in edits:
-            assert old in spec, f"{old!r} is not in the spec"
-            spec = spec.replace(old, new, 1)
         path = self.root / name
-        path.write_text(spec, encoding="utf-8")
+        path.write_text(edited(SPEC if text is None else text, edits), encoding="utf-8")
         return path
 
     def invoke(self, *args: str):
-        result = CliRunner().invoke(app, list(args))
-        assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-        assert "Traceback" not in result.output
-        return result
+        return invoke(*args)
 
     def run(self, name: str = "spec.yaml"):
         return self.invoke("run", name, "--quiet", "--out", "out")
