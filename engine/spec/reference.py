@@ -108,6 +108,11 @@ participated in the programme. This result was statistically significant." Then 
 the results show it, the caveat about the quasi-experimental method, the charts, the impact over time and
 the tables. Its rules license that interval, which the Justice Data Lab's refuse (rule no-counterfactual),
 and a verdict heading needs no "may"; the direction and significance must still be the results'.
+A house words every measure alike, the built-in re-offending ones too: in the Employment Data Lab's house
+the one-year rate reads "The percentage of programme participants who committed a proven re-offence within
+a one-year period was between 4 and 21 percentage points less than it would have been had they not
+participated in the programme", under "Reduced re-offending", so a reader of that house's reports meets one
+pattern for every result, whichever measures the spec names.
 `specs/employment.yaml` is a complete example, on data `jdlspec synth --dataset employment` writes.
 
 The data contract grows by the declared columns: each is read from the reference data (typed as its kind

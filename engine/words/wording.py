@@ -111,20 +111,29 @@ def _context(
 
 
 def _declared_words(measure: str) -> dict[str, str]:
-    """A declared measure's words for its sentences (wording.yaml `declared`); nothing for a built-in one."""
-    words = MEASURES[measure].words
+    """A measure's words for the sentences of its kind (wording.yaml `declared`): a declared measure's from its
+    declaration, a built-in one's from the house's wording.yaml measures.<name>.words (none in the base house,
+    which has sentences of its own for each)."""
+    words = MEASURES[measure].words or _wording()["measures"].get(measure, {}).get("words")
     if words is None:
         return {}
-    unit = words["unit"] or "units"
+    unit = words.get("unit") or "units"
     one = unit[:-1] if unit.endswith("s") and len(unit) > 1 else unit
     return {"noun": words["noun"], "people": words["people"], "follow_up": words["follow_up"], "unit": unit,
             "unit_one": one}
 
 
 def _texts(measure: str) -> dict[str, Any]:
-    """A measure's sentences: its own (wording.yaml `measures`) or its kind's, for a declared one."""
-    m = MEASURES[measure]
-    return _wording()["declared"][m.kind] if m.declared else _wording()["measures"][measure]
+    """A measure's sentences: its kind's for a declared one; a built-in one's own (wording.yaml `measures`),
+    except in a house that words every measure by its kind (`by_kind`: the Employment Data Lab's pattern for
+    re-offending too), whose kind's sentences replace the ones it has, with the measure's own verdict heading."""
+    m, wording = MEASURES[measure], _wording()
+    if m.declared:
+        return wording["declared"][m.kind]
+    own = wording["measures"][measure]
+    if not wording.get("by_kind"):
+        return own
+    return {**own, **wording["declared"][m.kind], **({"heading": own["heading"]} if "heading" in own else {})}
 
 
 def measure_wording(

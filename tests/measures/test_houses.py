@@ -88,8 +88,17 @@ def test_a_wrong_heading_is_refused_in_the_house_that_allows_headings(reports, t
     assert done.exit_code == 1 and "wrong-direction" in done.output, done.output
 
 
-def test_the_built_in_measures_get_the_houses_headings_too(tmp_path):
-    """A re-offending evaluation in the Employment Data Lab's house: its verdict headings, the base's sentences."""
+def whole(value: float) -> int:
+    """Rounded half away from zero, as the report prints a whole number."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    return int(Decimal(repr(abs(value))).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def test_the_built_in_measures_are_worded_in_the_houses_pattern_too(tmp_path):
+    """A re-offending evaluation in the Employment Data Lab's house: its verdict headings and its impact
+    intervals for every measure, the built-in ones too (one pattern for a reader of that house's reports), with
+    the figures of results.json (Welch's intervals, which agree with every verdict here)."""
     shutil.copytree(ROOT / "specs" / "data", tmp_path / "data")
     text = (ROOT / "specs" / "making_connections.yaml").read_text(encoding="utf-8")
     (tmp_path / "mc.yaml").write_text(text.replace("service:\n", "service:\n  house: employment_data_lab\n", 1),
@@ -97,5 +106,17 @@ def test_the_built_in_measures_get_the_houses_headings_too(tmp_path):
     done = CliRunner().invoke(app, ["run", str(tmp_path / "mc.yaml"), "--out", str(tmp_path / "out"), "-q"])
     assert done.exit_code == 0, done.output
     report = (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
-    assert "### Reduced re-offending\n\nThe number of people who commit a proven re-offence" in report
-    assert "### Fewer re-offences" in report and "### Shorter time to first re-offence" in report
+    measures, _ = headline(tmp_path / "out")
+    rate, frequency, time = (measures[m] for m in ("rate", "frequency", "time_to_first_reoffence"))
+    assert all(r["state"] == "decrease" for r in (rate, frequency, time))
+    assert ("### Reduced re-offending\n\nThe percentage of programme participants who committed a proven re-offence "
+            f"within a one-year period was between {whole(rate['ci_high'])} and {whole(rate['ci_low'])} percentage "
+            "points less than it would have been had they not participated in the programme. This result was "
+            "statistically significant.") in report
+    assert ("### Fewer re-offences\n\nThe number of proven re-offences per 100 programme participants within a "
+            f"one-year period was between {whole(100 * frequency['ci_high'])} and {whole(100 * frequency['ci_low'])} "
+            "re-offences lower than it would have been") in report
+    assert ("### Shorter time to first re-offence\n\nFor participants who had a proven re-offence within a one-year "
+            f"period, the average time to it was between {whole(time['ci_high'])} and {whole(time['ci_low'])} days "
+            "shorter than it would have been") in report
+    assert "could be lower by" not in report and "What you can say" not in report  # the base's sentences
