@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from engine.claims.aside import SET_AGAINST, about_method, affirmed, general_context, proof_in
 from engine.claims.book import RuleBook
 from engine.claims.language import unreadable
 from engine.claims.names import blank_names
@@ -41,8 +42,6 @@ NOUN_BEFORE = re.compile(r"\b(?:a|an|the|this|that|its|their|any|no|some)\s+(?:[
 LONGEST_RUN = 200  # characters without a space: longer is no word or address a reader reads (and the rules' patterns
 LONG_RUN = re.compile(r"\S{%d}" % (LONGEST_RUN + 1))  # take time in its square: a pasted 100,000 "1"s took minutes)
 EITHER = re.compile(r"\b(?:or|either)\b", re.IGNORECASE)
-# a sentence that sets something against another group ("lower than the national average") speaks of ours
-SET_AGAINST = re.compile(r"\b(?:than|below|above|beat\w*|outperform\w*|outstripp?\w*|exceed\w*|compar\w*)\b", re.IGNORECASE)
 OPENING_PURPOSE = re.compile(r"^\W*(?:in order )?to (?!date\b|sum\b|conclude\b|summari[sz]e\b|be (?:clear|fair|honest)\b|put it\b"
                              r"|our\b|everyone|my\b|the\b|this\b|that\b|them\b|us\b|me\b)[^,.;:!?]{1,80},", re.IGNORECASE)
 SIGNIFICANCE_WORD = re.compile(r"(?:statistically )?(?:non-?|in)?significan\w*|\bsignificance\b|\bp ?[<≤] ?0?\.\d+", re.IGNORECASE)
@@ -232,11 +231,11 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
         return [Claim(sentence=sentence, clause=whole.strip(), forced=True, never=[("unreadable", whole.strip())])]
     unscoped = _blank_all(blank_names(unnamed, book), words["context"])
     text = blank_scopes(unscoped, book)
-    vouched = book.never["proof_anywhere"].search(unnamed)  # a word of proof is a claim whoever the sentence is about
+    vouched = proof_in(unnamed, book)  # a word of proof is a claim whoever the sentence is about
     if (words["other_groups"].search(whole) and not words["programme_side"].search(text) and not SET_AGAINST.search(whole)
             and not vouched):
         return []
-    general = unnamed == whole and _general_context(whole, text, book)  # the programme's name is never context
+    general = unnamed == whole and general_context(whole, text, book)  # the programme's name is never context
     if general and not book.never["savings"].search(whole) and not vouched:  # "according to MoJ figures, a quarter of adult offenders re-offend"
         return []
     forms: set[str] | None = None  # the sentence's permitted forms, looked for once it holds a claim
@@ -246,8 +245,8 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
         said = whole[start:start + len(clause)]
         subject = words["other_subject"].match(said)
         if (subject and not words["programme_side"].search(said[subject.end():]) and not OTHER_ACTS.search(said)
-                and not book.never["proof_anywhere"].search(said)):
-            continue  # "Mentors were former offenders who had moved away from crime"
+                and not proof_in(said, book)) or about_method(said, book):
+            continue  # "Mentors were former offenders who had moved away from crime"; "offences never detected are not counted"
         named, good, rest = _outcomes(clause, book)
         timed = bool(words["longer"].search(rest) or words["shorter"].search(rest))
         measures = _measures(named, good, timed)
@@ -287,7 +286,7 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
         savings = book.never["savings"].search(written)
         if savings and not general:
             claim.never.append(("savings", savings.group()))
-        claim.forced = bool(book.never["proof_anywhere"].search(written) or claim.never
+        claim.forced = bool(proof_in(written, book) or claim.never
                             or about_outcomes and book.never["relative"].search(written)
                             or about_outcomes and book.never["counterfactual"].search(written)
                             or measures and (book.never["universal_outcome"].search(written)
@@ -304,18 +303,6 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
         aimed, aimed_good, _ = ([], [], "") if measures or aimed_clause == clause else _outcomes(aimed_clause, book)
         current = measures or _measures(aimed, aimed_good, False) or current
     return found
-
-
-def _general_context(whole: str, text: str, book: RuleBook) -> bool:
-    """A finding attributed to its source ("according to MoJ statistics", "research suggests that") that
-    says nothing of this programme or this evaluation: context, not a claim. A comparison in it must be of
-    people in general or of what is linked to re-offending ("young adults re-offend more than any other age
-    group"), not of an unnamed group against a benchmark."""
-    words = book.words
-    if not words["attributed"].search(whole) or words["programme_side"].search(text) or words["this_evaluation"].search(whole):
-        return False
-    return bool(words["association"].search(whole)
-                or words["general_population"].search(whole) and not SET_AGAINST.search(whole))
 
 
 def _clauses(text: str) -> list[tuple[int, str]]:
@@ -337,8 +324,8 @@ def _never_forms(claim: Claim, clause: str, text: str, book: RuleBook) -> None:
         pattern = never[name]
         source = text if name in ("relative", "proof") else clause
         found = list(pattern.finditer(source))
-        if name == "proof" and not found:  # the words of proof that make any sentence a claim
-            found = list(never["proof_anywhere"].finditer(source))
+        if name == "proof":  # a word of proof a negation takes back ("neither proves nor disproves") proves nothing
+            found = affirmed(pattern, source) or affirmed(never["proof_anywhere"], source)  # ... or any sentence's
         for match in found:
             if name == "proof" and match.group().lower() == "proven" and PROVEN_OFFENCE.match(source, match.end()):
                 continue

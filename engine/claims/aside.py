@@ -1,0 +1,50 @@
+"""Asides: words that look like a claim about the programme's result but are about something else —
+a word of proof in the scope of a negation ("neither proves nor disproves"), a clause about what the
+analysis counts ("offences never detected are not included"), and figures about offenders in general
+("according to MoJ figures ...", "juvenile offenders had a rate of 37%, down on the year before")."""
+
+from __future__ import annotations
+
+import re
+
+from engine.claims.book import RuleBook
+
+# a word of proof whose verb or noun is negated ("does not prove", "neither proves", "is not proof",
+# "has not been proven"); "not only proves", "no doubt proves" are not negations of the proof
+NEGATED = re.compile(r"(?:\b(?:not|never|neither|nor|cannot|no|without)|n't)(?: (?:yet|necessarily|itself|in itself|"
+                     r"by itself|on its own|alone|been|be|either|(?!(?:only|merely|simply|solely)\b)\w+ly))*\s+$", re.IGNORECASE)
+SET_AGAINST = re.compile(r"\b(?:than|below|above|beat\w*|outperform\w*|outstripp?\w*|exceed\w*|compar\w*)\b", re.IGNORECASE)
+
+
+def affirmed(pattern: re.Pattern, text: str) -> list[re.Match]:
+    """The matches of `pattern` (words of proof) that no negation right before them takes back."""
+    return [m for m in pattern.finditer(text) if not NEGATED.search(text[max(0, m.start() - 40):m.start()])]
+
+
+def proof_in(text: str, book: RuleBook) -> re.Match | None:
+    """A word of proof that makes any sentence a claim (never.proof_anywhere), unless negated."""
+    return next(iter(affirmed(book.never["proof_anywhere"], text)), None)
+
+
+def about_method(said: str, book: RuleBook) -> bool:
+    """A clause about what the analysis counts or leaves out ("offences that are never detected are not
+    included"), not about anyone's outcome; a word of proof or our side in it makes it a claim again."""
+    return bool(book.words["method_clause"].search(said) and not book.words["programme_side"].search(said)
+                and not proof_in(said, book))
+
+
+def general_context(whole: str, text: str, book: RuleBook) -> bool:
+    """Figures about offenders in general, not this programme or this evaluation: a finding attributed to
+    its source ("according to MoJ statistics", "research suggests that"), or a national statistic whose
+    subject is a population in general and which sets it against an earlier period or another group of
+    offenders ("juvenile offenders had a rate of 37%, down 0.7 points on the year before"). A comparison
+    in an attributed finding must be of people in general or of what is linked to re-offending ("young
+    adults re-offend more than any other age group"), not of an unnamed group against a benchmark."""
+    words = book.words
+    if words["programme_side"].search(text) or words["this_evaluation"].search(whole):
+        return False
+    if words["attributed"].search(whole):
+        return bool(words["association"].search(whole)
+                    or words["general_population"].search(whole) and not SET_AGAINST.search(whole))
+    return bool(words["population_subject"].match(whole) and words["statistic"].search(whole)
+                and (words["trend"].search(whole) or words["association"].search(whole)))
