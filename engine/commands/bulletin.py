@@ -45,11 +45,16 @@ def verdict(measure: str, results: Results) -> str:
 
 
 def programme_view(folder: Path, results: Results, labels: dict) -> dict:
-    """What the bulletin prints about one evaluation, user text escaped as the reports escape it."""
-    from engine.render.view import findings_summary
+    """What the bulletin prints about one evaluation, user text escaped as the reports escape it: the key-finding
+    clauses of a Justice Data Lab report, or an Employment Data Lab report's headline results (each verdict heading
+    with its sentence, and a sustained impact), as the report itself says them."""
+    from engine.render.view import findings_summary, over_time, shown_measures
+    from engine.words.wording import measure_wording
 
     programme = results.spec.programme
     return {
+        "wordings": [measure_wording(m, results.headline.measures[m], programme) for m in shown_measures(results)],
+        "sustained": [o["sustained"] for o in over_time(results, labels) if o["sustained"]],
         "folder": folder,
         "results": results,
         "title": plain_text(programme.title),
@@ -87,7 +92,24 @@ def publisher(programmes: list[dict]) -> str | None:
 
 
 def default_title(service: str | None) -> str:
-    return f"{service}: re-offending evaluations" if service else "Re-offending evaluations"
+    """The house's bulletin title (labels.yaml bulletin), naming the service when the specs name one."""
+    from engine.words.texts import labels
+
+    words = labels()["bulletin"]
+    return words["title"].format(service=service) if service else words["untitled"]
+
+
+def one_house(reports: list[tuple[Path, Results]]) -> None:
+    """A bulletin is one house's, in its words: reports of two houses are refused, each named with its house."""
+    houses = {results.house for _, results in reports}
+    if len(houses) > 1:
+        raise UserError([Problem(display_path(folder / "results.json"), None, None, "house",
+                                 f"is {results.house}, but the bulletin's reports are of {len(houses)} houses "
+                                 f"({', '.join(sorted(houses))}); a bulletin brings together one house's reports, so "
+                                 "make one bulletin for each") for folder, results in reports])
+    from engine.houses import use
+
+    use(houses.pop())
 
 
 def bulletin_markdown(folders: list[Path], title: str | None = None) -> str:
@@ -102,6 +124,7 @@ def bulletin_markdown(folders: list[Path], title: str | None = None) -> str:
             problems.extend(error.problems)
     if problems:
         raise UserError(problems)
+    one_house(reports)
     return bulletin_text(reports, title)
 
 

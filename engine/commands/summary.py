@@ -11,15 +11,9 @@ from pathlib import Path
 
 from engine.errors import display_path, how_many
 from engine.results import Results
+from engine.results_check import read_report_results
 from engine.run.publish import CHART_FOLDER, REPORT_FILES
-
-FLOW_STEPS = {  # a tuple: the noun agrees with the count (how_many)
-    "submitted": ("{n} submitted", "record", "records"),
-    "duplicates": ("{n} after duplicates", "person", "people"),
-    "not_identified": "{n:,} identified",
-    "no_matching_sentence": "{n:,} with a matching sentence",
-    "sexual_offence": "{n:,} without a sexual offence",
-}
+from engine.words.texts import labels
 
 
 def key_finding(markdown_text: str) -> str:
@@ -34,8 +28,10 @@ def key_finding(markdown_text: str) -> str:
 
 
 def flow_line(results: Results) -> str:
-    """'77 records submitted → 76 people after duplicates → ... → 39 matched (National analysis)'."""
-    parts = [_step(FLOW_STEPS.get(step.step, f"{{n:,}} after {step.step}"), step.remaining)
+    """'77 records submitted → 76 people after duplicates → ... → 39 matched (National analysis)', in the words
+    of the results' house (labels.yaml flow_steps)."""
+    steps = labels()["flow_steps"]
+    parts = [_step(steps.get(step.step, {"text": f"{{n}} after {step.step}"}), step.remaining)
              for step in results.attrition]
     headline = results.headline
     parts.append(f"{headline.treatment_n:,} matched ({headline.name} analysis, comparison group of "
@@ -43,16 +39,13 @@ def flow_line(results: Results) -> str:
     return " → ".join(parts)
 
 
-def _step(label: str | tuple[str, str, str], n: int) -> str:
-    if isinstance(label, str):
-        return label.format(n=n)
-    text, one, many = label
-    return text.format(n=how_many(n, one, many))
+def _step(label: dict[str, str], n: int) -> str:
+    return label["text"].format(n=how_many(n, label["one"], label["many"]) if "one" in label else f"{n:,}")
 
 
 def run_summary(folder: Path) -> list[str]:
     """The lines to print after a successful run of the report in `folder`."""
-    results = Results.from_json((folder / "results.json").read_text(encoding="utf-8"))
+    results = read_report_results(folder)  # and its house and measures, for the words below
     lines = [f"Key finding: {key_finding((folder / 'report.md').read_text(encoding='utf-8'))}",
              f"Flow: {flow_line(results)}"]
     if results.synthetic:

@@ -156,5 +156,5 @@ def _outside_reference(inputs: Inputs, loaded: LoadedSpec) -> list[str]:
     one = count == 1
     check.warn(f"{count:,} of {how_many(len(start), 'programme start date')} ({check.examples(outside, shown)}) "
                f"{'lies' if one else 'lie'} outside the reference data's index dates ({index.min():%Y-%m-%d} to "
-               f"{index.max():%Y-%m-%d}), so no sentence can match {'it' if one else 'them'}")
+               f"{index.max():%Y-%m-%d}), so no reference record can match {'it' if one else 'them'}")
     return check.warnings

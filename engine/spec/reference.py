@@ -112,7 +112,8 @@ A house words every measure alike, the built-in re-offending ones too: in the Em
 the one-year rate reads "The percentage of programme participants who committed a proven re-offence within
 a one-year period was between 4 and 21 percentage points less than it would have been had they not
 participated in the programme", under "Reduced re-offending", so a reader of that house's reports meets one
-pattern for every result, whichever measures the spec names.
+pattern for every result, whichever measures the spec names. The run's summary lines, the bulletin (one
+house's reports at a time) and the annex speak the house's words too.
 `specs/employment.yaml` is a complete example, on data `jdlspec synth --dataset employment` writes.
 
 The data contract grows by the declared columns: each is read from the reference data (typed as its kind

@@ -98,8 +98,9 @@ def declared_labels(m: Measure) -> dict[str, Any]:
     words = {key: m.words[key] for key in ("noun", "people", "follow_up", "unit")}
     kind = text_data("labels")["declared"][m.kind]
     made = _fill({k: v for k, v in kind.items() if k not in ("chart_title", "short", "axis")}, words)
-    if "impact" in made:
-        made["impact"] = _capital(made["impact"])
+    for key in ("impact", "item"):  # each starts a caption, a list item or a table's column
+        if key in made:
+            made[key] = _capital(made[key])
     if m.words["table"]:
         made["table"] = m.words["table"]
     made["chart"] = m.words["chart"] or _fitting([kind["chart"], *kind["short"]], words, CHART_LENGTH)

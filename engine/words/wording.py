@@ -20,7 +20,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from engine.words.texts import text_data
 from engine.words.format import FILTERS, interval_level, magnitude, rounded, whole
 from engine.measures import MEASURES
-from engine.results import MeasureResult
+from engine.results import MeasureResult, ProgrammeInfo
 from engine.spec.models import Programme
 
 STATES = ("decrease", "increase", "not_significant")
@@ -76,7 +76,7 @@ def _render(source: str, **context: Any) -> str:
 
 
 def _context(
-    measure: str, result: MeasureResult, programme: Programme, ordinal: int, released: bool = False
+    measure: str, result: MeasureResult, programme: Programme | ProgrammeInfo, ordinal: int, released: bool = False
 ) -> dict[str, Any]:
     scale = MEASURES[measure].sentence_scale
     low, high = result.stated_low * scale, result.stated_high * scale  # the deciding test's interval
@@ -89,7 +89,8 @@ def _context(
         significance = sentences[min(max(ordinal, 0), len(sentences) - 1)]
     return {
         "name": programme.name,
-        "noun": programme.per_hundred_noun,
+        # a report's programme names its noun; the bulletin's (results.json ProgrammeInfo) keeps the default
+        "noun": getattr(programme, "per_hundred_noun", Programme.model_fields["per_hundred_noun"].default),
         "participants": programme.participants,
         "state": result.state,
         "treatment": result.treatment * scale,
@@ -137,7 +138,7 @@ def _texts(measure: str) -> dict[str, Any]:
 
 
 def measure_wording(
-    measure: str, result: MeasureResult, programme: Programme, ordinal: int = 0, released: bool = False
+    measure: str, result: MeasureResult, programme: Programme | ProgrammeInfo, ordinal: int = 0, released: bool = False
 ) -> MeasureWording:
     """The sentences for one measure in the state its interval gives.
 

@@ -74,7 +74,8 @@ def test_the_bulletin_has_a_column_and_a_verdict_for_a_declared_headline_measure
     cli("bulletin", work / "first", "--out", tmp_path / "bulletin")
     bulletin = (tmp_path / "bulletin" / "bulletin.md").read_text(encoding="utf-8")
     header = next(line for line in bulletin.splitlines() if line.startswith("| Programme"))
-    assert "employment one year after starting" in header and "time in work in the two years after starting" in header
+    assert "| Employment one year after starting |" in header
+    assert "| Time in work in the two years after starting |" in header
     row = next(line for line in bulletin.splitlines() if line.startswith("| Making Connections"))
     assert row.count("lower") >= 3  # the rate, and its two declared copies (employment, weeks in work)
 

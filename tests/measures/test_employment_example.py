@@ -187,3 +187,43 @@ def test_a_withheld_time_point_is_withheld_in_the_annex_too(example):
     comparison = half_away(headline["over_time"]["in_work"][0]["result"]["comparison"], 1)
     assert first[2:15] == (1, 980, 22947, first[5], "*", comparison, "*", None, None, None, "No", "not reported", "No")
     assert first[15] == "its figures would tell individual people's outcomes, so they are withheld"
+
+
+JUSTICE_WORDS = ("re-offend", "offence", "sentence", "custody", "Justice")
+
+
+def test_the_run_summary_speaks_the_houses_words(example):
+    """What `jdlspec run` prints: the first headline result and the flow of people, in the Employment Data Lab's
+    words, with the numbers of results.json."""
+    from engine.commands.summary import run_summary
+
+    out, data, headline = example
+    lines = run_summary(out)
+    steps = {s["step"]: s["remaining"] for s in data["attrition"]}
+    assert lines[1] == (f"Flow: {steps['submitted']:,} records submitted → {steps['duplicates']:,} people after "
+                        f"duplicates → {steps['not_identified']:,} found in the data → "
+                        f"{steps['no_matching_sentence']:,} with a record of their participation → "
+                        f"{headline['treatment_n']:,} matched (National analysis, comparison group of "
+                        f"{headline['comparison_n']:,} records)")
+    assert lines[0].startswith("Key finding: Increased employment. The percentage of programme participants")
+    said = "\n".join(lines)
+    assert not [word for word in JUSTICE_WORDS if word in said], said
+
+
+def test_the_bulletin_gives_the_headline_results_as_the_report_does(example, tmp_path):
+    out, _, _ = example
+    done = CliRunner().invoke(app, ["bulletin", str(out), "--out", str(tmp_path / "bulletin")])
+    assert done.exit_code == 0, done.output
+    bulletin = (tmp_path / "bulletin" / "bulletin.md").read_text(encoding="utf-8")
+    report = (out / "report.md").read_text(encoding="utf-8")
+    headline = report.split("## Headline results\n\n", 1)[1].split("\n\nThese results come from", 1)[0]
+    results = [block.removeprefix("### ").split("\n\n", 1) for block in headline.split("\n\n### ")]
+    assert len(results) == 5 and results[-1][0] == "Sustained impact"
+    for heading, sentence in results:  # each verdict heading with its sentence, word for word
+        assert f"- **{heading}.** {sentence}\n" in bulletin, heading
+    assert bulletin.startswith("# Employment Data Lab: evaluations of employment programmes\n")
+    row = next(line for line in bulletin.splitlines() if line.startswith("| Next Steps |"))
+    assert row == ("| Next Steps | Next Steps Employment Support | 980 | no significant difference | higher | lower "
+                   "| higher |")  # benefits, in work, NEET, weeks employed: the columns in name order
+    assert "quasi-experimental method" in bulletin
+    assert not [word for word in JUSTICE_WORDS if word in bulletin], bulletin

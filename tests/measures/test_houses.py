@@ -120,3 +120,13 @@ def test_the_built_in_measures_are_worded_in_the_houses_pattern_too(tmp_path):
             f"period, the average time to it was between {whole(time['ci_high'])} and {whole(time['ci_low'])} days "
             "shorter than it would have been") in report
     assert "could be lower by" not in report and "What you can say" not in report  # the base's sentences
+
+
+def test_a_bulletin_is_one_houses(reports, tmp_path):
+    """Reports of two houses make no bulletin: each is named with its house, and nothing is written."""
+    done = CliRunner().invoke(app, ["bulletin", str(reports["employment_data_lab"]), str(reports["justice_data_lab"]),
+                                    "--out", str(tmp_path / "bulletin")])
+    assert done.exit_code == 1, done.output
+    for house in ("employment_data_lab", "justice_data_lab"):
+        assert f"{house}/results.json: house: is {house}, but the bulletin's reports are of 2 houses" in done.output
+    assert not (tmp_path / "bulletin").exists()

@@ -228,7 +228,7 @@ def test_start_dates_outside_the_reference_years_are_warned(work):
     work.edit("submission.csv", "2011-06-08", "2016-06-08")
     assert ok_lines(work)[-1] == (
         '  warning: submission.csv: 1 of 8 programme start dates (row 3 "2016-06-08") lies outside the reference '
-        "data's index dates (2011-03-01 to 2012-11-30), so no sentence can match it")
+        "data's index dates (2011-03-01 to 2012-11-30), so no reference record can match it")
 
 
 def test_the_start_date_warning_follows_the_participation_window(work):
@@ -237,7 +237,7 @@ def test_the_start_date_warning_follows_the_participation_window(work):
     work.edit("submission.csv", "2011-10-26", "2011-02-28")  # 1 day before the first: cannot
     assert ok_lines(work)[-1] == (
         '  warning: submission.csv: 1 of 8 programme start dates (row 6 "2011-02-28") lies outside the reference '
-        "data's index dates (2011-03-01 to 2012-11-30), so no sentence can match it")
+        "data's index dates (2011-03-01 to 2012-11-30), so no reference record can match it")
     work.edit("submission.csv", "2011-02-28", "2011-03-01")
     work.edit("submission.csv", "2013-03-01", "2013-05-31")  # 182 days after 2012-11-30: the window's last day
     assert not any("warning" in line for line in ok_lines(work))
