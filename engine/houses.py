@@ -13,6 +13,8 @@ reads a spec or a results.json says which house it is (`use`), and the words rea
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Literal
 
@@ -32,3 +34,16 @@ def use(house: str) -> None:
 
 def current() -> str:
     return _HOUSE.get()
+
+
+@contextmanager
+def speaking(house: str) -> Iterator[None]:
+    """The house of one output being written (an annex, a chart) from its results, whatever was read before;
+    the house before it is back afterwards."""
+    if house not in HOUSES:
+        raise ValueError(f"no house {house}")
+    token = _HOUSE.set(house)
+    try:
+        yield
+    finally:
+        _HOUSE.reset(token)

@@ -24,6 +24,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from engine.houses import speaking
 from engine.measures import MEASURES
 from engine.results import GroupProfile, MeasureResult, Results, Share
 from engine.words.format import interval_level, rounded
@@ -36,20 +37,18 @@ TITLE = Font(bold=True, size=13)
 SUPPRESSED = "*"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")  # and their full-width forms
 
-STEPS = {
-    "submitted": "Records submitted",
-    "duplicates": "Duplicate records removed",
-    "not_identified": "Not identified in the national data",
-    "no_matching_sentence": "No sentence matching the time on the programme",
-    "sexual_offence": "Current or previous sexual offence",
-}
 QUALITY = {"well": "well matched", "reasonably": "reasonably well matched", "poorly": "poorly matched"}
 PROFILE_SECTIONS = ("sex", "ethnicity", "nationality", "index_year", "sentence", "needs")
 COUNT = "#,##0"
 
 
 def build_annex(results: Results) -> bytes:
-    """The workbook as .xlsx bytes."""
+    """The workbook as .xlsx bytes, in the words of the results' house."""
+    with speaking(results.house):
+        return _repeatable(_workbook(results))
+
+
+def _workbook(results: Results) -> Workbook:
     book = Workbook()
     book.remove(book.active)
     _group_characteristics(book.create_sheet("Group characteristics"), results)
@@ -64,7 +63,7 @@ def build_annex(results: Results) -> bytes:
     book.properties.creator = "jdlspec"
     book.properties.created = FIXED_TIME
     book.properties.modified = FIXED_TIME
-    return _repeatable(book)
+    return book
 
 
 def _repeatable(book: Workbook) -> bytes:
@@ -126,8 +125,8 @@ def _group_characteristics(sheet: Worksheet, results: Results) -> None:
         _row(sheet, ["No profile of the treatment group was produced for this report."])
         return
     analysed, other = profile.analysed, profile.not_analysed
-    _row(sheet, ["People in each group, and their percent of the group (of those assessed, for risks and needs); "
-                 "'*' stands for too few people to show."])
+    words = labels()["annex"]  # the house's (labels.yaml annex)
+    _row(sheet, [words["note"]])
     _row(sheet, [])
     _row(sheet, ["Characteristic", "Level", "Analysed: people", "Analysed: % of group", "Not analysed: people",
                  "Not analysed: % of group"], font=BOLD)
@@ -137,7 +136,8 @@ def _group_characteristics(sheet: Worksheet, results: Results) -> None:
                          ("Age: average (years)", "age_mean")):
         _row(sheet, [label, "", _round(getattr(analysed, field), 0), None, _round(getattr(other, field), 0), None],
              formats)
-    _row(sheet, ["Risks and needs assessed", "", *_assessed(analysed), *_assessed(other)], formats)
+    if analysed.needs or other.needs:  # the data hold risks and needs
+        _row(sheet, [words["assessed"], "", *_assessed(analysed), *_assessed(other)], formats)
     for section in PROFILE_SECTIONS:
         first, second = getattr(analysed, section), getattr(other, section)
         for level in _levels(first, second):
@@ -145,8 +145,7 @@ def _group_characteristics(sheet: Worksheet, results: Results) -> None:
                          *_count_and_percent(_find(first, level)), *_count_and_percent(_find(second, level))],
                  formats)
     _row(sheet, [])
-    _row(sheet, ["Not identified in the national data (no information held)", "", profile.not_identified_n],
-         formats)
+    _row(sheet, [words["not_identified"], "", profile.not_identified_n], formats)
     sheet.freeze_panes = "C5"
 
 
@@ -158,8 +157,7 @@ def _assessed(group: GroupProfile) -> list:
 
 
 def _section_label(section: str) -> str:
-    return {"index_year": "Year of release or sentence", "needs": "Risks and needs (% of those assessed)",
-            "sentence": "Sentence type"}.get(section, section.capitalize())
+    return labels()["annex"]["sections"].get(section, section.capitalize())
 
 
 def _level_label(section: str, level: str) -> str:
@@ -337,7 +335,8 @@ def _flow(sheet: Worksheet, results: Results) -> None:
     _row(sheet, ["Step", "Removed", "Remaining"], font=BOLD)
     for step in results.attrition:
         removed = None if step.step == "submitted" else step.removed
-        _row(sheet, [STEPS.get(step.step, step.step.replace("_", " ")), removed, step.remaining], [None, COUNT, COUNT])
+        _row(sheet, [labels()["annex"]["steps"].get(step.step, step.step.replace("_", " ")), removed, step.remaining],
+             [None, COUNT, COUNT])
     remaining = results.attrition[-1].remaining if results.attrition else None
     for analysis in results.analyses:
         _row(sheet, [])

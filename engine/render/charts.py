@@ -28,6 +28,7 @@ import matplotlib.style
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from engine.houses import speaking
 from engine.words.texts import labels, measure_labels
 from engine.words.format import fixed, interval_level, thousands
 from engine.measures import MEASURES
@@ -60,7 +61,13 @@ def chart_title(measure: str, programme_title: str) -> str:
 
 
 def draw_charts(loaded: LoadedSpec, results: Results) -> dict[str, bytes]:
-    """{"charts/<measure>.png": PNG bytes} for each headline measure of the headline analysis."""
+    """{"charts/<measure>.png": PNG bytes} for each headline measure of the headline analysis, and for each
+    measure with time points its impact over time, in the words of the results' house."""
+    with speaking(results.house):
+        return _charts(loaded, results)
+
+
+def _charts(loaded: LoadedSpec, results: Results) -> dict[str, bytes]:
     analysis = results.headline
     title = loaded.spec.programme.title
     charts: dict[str, bytes] = {}

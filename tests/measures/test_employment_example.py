@@ -227,3 +227,17 @@ def test_the_bulletin_gives_the_headline_results_as_the_report_does(example, tmp
                    "| higher |")  # benefits, in work, NEET, weeks employed: the columns in name order
     assert "quasi-experimental method" in bulletin
     assert not [word for word in JUSTICE_WORDS if word in bulletin], bulletin
+
+
+def test_the_annex_speaks_the_houses_words(example):
+    from openpyxl import load_workbook
+
+    out, data, _ = example
+    book = load_workbook(out / "annex.xlsx")
+    cells = [v for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for v in row
+             if isinstance(v, str)]
+    assert not [v for v in cells if any(word.lower() in v.lower() for word in (*JUSTICE_WORDS, "risks and needs"))]
+    flow = {row[0]: row[1:] for row in book["Flow of people"].iter_rows(values_only=True) if row[0]}
+    steps = {s["step"]: s for s in data["attrition"]}
+    assert flow["No record matching the time on the programme"] == (steps["no_matching_sentence"]["removed"],
+                                                                     steps["no_matching_sentence"]["remaining"])
