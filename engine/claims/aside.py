@@ -13,12 +13,28 @@ from engine.claims.book import RuleBook
 # "has not been proven"); "not only proves", "no doubt proves" are not negations of the proof
 NEGATED = re.compile(r"(?:\b(?:not|never|neither|nor|cannot|no|without)|n't)(?: (?:yet|necessarily|itself|in itself|"
                      r"by itself|on its own|alone|been|be|either|(?!(?:only|merely|simply|solely)\b)\w+ly))*\s+$", re.IGNORECASE)
+# two words joined by "or" ("reductions or increases", "rise or fall"): a direction each way names neither
+PAIR = re.compile(r"\b([\w-]+) (?:or|and/or) (?:an? |the )?([\w-]+)\b", re.IGNORECASE)
+PERCENT = re.compile(r"\d\s?%|\bper ?cent\b|\bpercent\b", re.IGNORECASE)  # a relative figure is judged with its verbs
 SET_AGAINST = re.compile(r"\b(?:than|below|above|beat\w*|outperform\w*|outstripp?\w*|exceed\w*|compar\w*)\b", re.IGNORECASE)
 
 
 def affirmed(pattern: re.Pattern, text: str) -> list[re.Match]:
     """The matches of `pattern` (words of proof) that no negation right before them takes back."""
     return [m for m in pattern.finditer(text) if not NEGATED.search(text[max(0, m.start() - 40):m.start()])]
+
+
+def both_ways(text: str, book: RuleBook) -> str:
+    """The text with each pair of opposite directions joined by "or" blanked ("whether re-offending rises or
+    falls", "reductions or increases"): such a pair says the outcome may move either way, not which."""
+    if PERCENT.search(text):
+        return text
+    words = book.words
+    for match in PAIR.finditer(text):
+        left, right = match.group(1), match.group(2)
+        if any(words[a].search(left) and words[b].search(right) for a, b in (("down", "up"), ("up", "down"))):
+            text = text[:match.start()] + " " * (match.end() - match.start()) + text[match.end():]
+    return text
 
 
 def proof_in(text: str, book: RuleBook) -> re.Match | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from engine.claims.aside import SET_AGAINST, about_method, affirmed, general_context, proof_in
+from engine.claims.aside import SET_AGAINST, about_method, affirmed, both_ways, general_context, proof_in
 from engine.claims.book import RuleBook
 from engine.claims.language import unreadable
 from engine.claims.names import blank_names
@@ -226,7 +226,8 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
     programme's names in the engine's text (checked where the spec writes them)."""
     words = book.words
     whole = sentence.text.replace("\n", " ")  # an aim or a claim split across lines is one sentence
-    unnamed = _blank_given(whole, names)  # the programme's names are names: never a figure, proof or universal
+    named = _blank_given(whole, names)  # the programme's names are names: never a figure, proof or universal
+    unnamed = both_ways(named, book)  # "reductions or increases in re-offending" names no direction
     if LONG_RUN.search(whole) or unreadable(unnamed, book):  # fail closed: text in a language the rules do not read
         return [Claim(sentence=sentence, clause=whole.strip(), forced=True, never=[("unreadable", whole.strip())])]
     unscoped = _blank_all(blank_names(unnamed, book), words["context"])
@@ -235,7 +236,7 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
     if (words["other_groups"].search(whole) and not words["programme_side"].search(text) and not SET_AGAINST.search(whole)
             and not vouched):
         return []
-    general = unnamed == whole and general_context(whole, text, book)  # the programme's name is never context
+    general = named == whole and general_context(whole, text, book)  # the programme's name is never context
     if general and not book.never["savings"].search(whole) and not vouched:  # "according to MoJ figures, a quarter of adult offenders re-offend"
         return []
     forms: set[str] | None = None  # the sentence's permitted forms, looked for once it holds a claim
