@@ -1,6 +1,7 @@
 """Asides: words that look like a claim about the programme's result but are about something else —
 a word of proof in the scope of a negation ("neither proves nor disproves"), a clause about what the
-analysis counts ("offences never detected are not included"), and figures about offenders in general
+analysis counts ("offences never detected are not included") or about who chose to take part ("people
+who volunteer may already be less likely to re-offend"), and figures about offenders in general
 ("according to MoJ figures ...", "juvenile offenders had a rate of 37%, down on the year before")."""
 
 from __future__ import annotations
@@ -16,12 +17,27 @@ NEGATED = re.compile(r"(?:\b(?:not|never|neither|nor|cannot|no|without)|n't)(?: 
 # two words joined by "or" ("reductions or increases", "rise or fall"): a direction each way names neither
 PAIR = re.compile(r"\b([\w-]+) (?:or|and/or) (?:an? |the )?([\w-]+)\b", re.IGNORECASE)
 PERCENT = re.compile(r"\d\s?%|\bper ?cent\b|\bpercent\b", re.IGNORECASE)  # a relative figure is judged with its verbs
+# a change said as a noun of something else ("improvements in housing", "a rise in employment"); a figure's or a
+# group's noun ("a fall in the rate", "in the treatment group") is ours
+CHANGE_NOUN = re.compile(r"(?:improvement|increase|reduction|decrease|rise|fall|drop|decline|gain|change)s?$", re.IGNORECASE)
+OF_ANOTHER = re.compile(r"\s+in (?!(?:the |their |his |her |its |our )?(?:number|numbers|rates?|levels?|proportion|"
+                        r"frequency|likelihood|chances?|risks?|share|percentage|amount|count|total|odds|time|days|groups?|"
+                        r"treatment|comparison|control|participants?|people|those|men|women|offenders|mentees|cohort|sample|"
+                        r"figures?|outcomes?|results?|proven|one-year|first|between|by|from|to|among|amongst|for|their|his|"
+                        r"her|its|our|them|these)\b)(?:the |their |his |her |its |our )?(?=[a-z])", re.IGNORECASE)
 SET_AGAINST = re.compile(r"\b(?:than|below|above|beat\w*|outperform\w*|outstripp?\w*|exceed\w*|compar\w*)\b", re.IGNORECASE)
 
 
 def affirmed(pattern: re.Pattern, text: str) -> list[re.Match]:
     """The matches of `pattern` (words of proof) that no negation right before them takes back."""
     return [m for m in pattern.finditer(text) if not NEGATED.search(text[max(0, m.start() - 40):m.start()])]
+
+
+def elsewhere(clause: str, match: re.Match, book: RuleBook) -> bool:
+    """A direction word that is a change noun of a thing no outcome's words name ("improvements in housing",
+    not "a fall in offending"): not the outcome's direction."""
+    thing = OF_ANOTHER.match(clause, match.end()) if CHANGE_NOUN.search(match.group()) else None
+    return bool(thing and not any(p.match(clause, thing.end()) for p in (*book.outcome.values(), *book.good_outcome.values())))
 
 
 def both_ways(text: str, book: RuleBook) -> str:
@@ -49,6 +65,15 @@ def about_method(said: str, book: RuleBook) -> bool:
                 and not proof_in(said, book))
 
 
+def about_selection(said: str, book: RuleBook) -> bool:
+    """A clause about who chooses or is chosen to take part ("people who volunteer may already be less likely to
+    re-offend", "selected as those most likely to succeed"): the limits of the comparison, not its result;
+    a relative figure, a word of proof or a universal in it makes it a claim again."""
+    never = book.never
+    return bool(book.words["selection_marker"].search(said) and book.words["selection_subject"].search(said)
+                and not (proof_in(said, book) or never["relative"].search(said) or never["universal"].search(said)))
+
+
 def general_context(whole: str, text: str, book: RuleBook) -> bool:
     """Figures about offenders in general, not this programme or this evaluation: a finding attributed to
     its source ("according to MoJ statistics", "research suggests that"), or a national statistic whose
@@ -63,4 +88,5 @@ def general_context(whole: str, text: str, book: RuleBook) -> bool:
         return bool(words["association"].search(whole)
                     or words["general_population"].search(whole) and not SET_AGAINST.search(whole))
     return bool(words["population_subject"].match(whole) and words["statistic"].search(whole)
-                and (words["trend"].search(whole) or words["association"].search(whole)))
+                and (words["trend"].search(whole) or words["association"].search(whole))
+                or words["factor_link"].search(whole))  # "employment is one of the factors most linked to desistance"

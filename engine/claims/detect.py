@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from engine.claims.aside import SET_AGAINST, about_method, affirmed, both_ways, general_context, proof_in
+from engine.claims.aside import (SET_AGAINST, about_method, about_selection, affirmed, both_ways, elsewhere,
+                                 general_context, proof_in)
 from engine.claims.book import RuleBook
 from engine.claims.language import unreadable
 from engine.claims.names import blank_names
@@ -116,10 +117,10 @@ def _clause_ends(text: str) -> list[int]:
 def blank_scopes(text: str, book: RuleBook) -> str:
     """Aims, purposes and caveats, from their marker to the end of the clause (and on through
     clauses that carry the same aim: ', and to reduce re-offending'); an opening purpose ("To reduce
-    bias, ...") up to its comma."""
-    opening = OPENING_PURPOSE.match(text)
-    if opening:
-        text = _blank(text, opening.start(), opening.end())
+    bias, ...") or condition ("If the programme had no effect, ...") up to its comma."""
+    for opening in (OPENING_PURPOSE.match(text), book.words["condition"].match(text)):
+        if opening:
+            text = _blank(text, opening.start(), opening.end())
     for pattern in book.not_claims.values():
         for match in list(pattern.finditer(text)):
             ends = _clause_ends(text)
@@ -195,9 +196,9 @@ def _said_directions(clause: str, measures: tuple[str, ...], good: list[str], bo
             return found
     flip = bool(good) and measures != (TIME,) and any(m in good for m in measures)
     for name, direction in (("down", "decrease"), ("up", "increase")):
-        for m in words[name].finditer(clause):
+        for m in (m for m in words[name].finditer(clause) if not elsewhere(clause, m, book)):
             found.add((OPPOSITE[direction] if flip else direction, _negated(clause, m.start(), book)))
-    for m in words["better"].finditer(clause):
+    for m in (m for m in words["better"].finditer(clause) if not elsewhere(clause, m, book)):
         found.add(("increase" if measures == (TIME,) else "decrease", _negated(clause, m.start(), book)))
     if good and not found:  # "participants stayed out of trouble": fewer re-offended, or later
         found.add(("increase" if measures == (TIME,) else "decrease", False))
@@ -246,7 +247,7 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
         said = whole[start:start + len(clause)]
         subject = words["other_subject"].match(said)
         if (subject and not words["programme_side"].search(said[subject.end():]) and not OTHER_ACTS.search(said)
-                and not proof_in(said, book)) or about_method(said, book):
+                and not proof_in(said, book)) or about_method(said, book) or about_selection(said, book):
             continue  # "Mentors were former offenders who had moved away from crime"; "offences never detected are not counted"
         named, good, rest = _outcomes(clause, book)
         timed = bool(words["longer"].search(rest) or words["shorter"].search(rest))
@@ -327,6 +328,8 @@ def _never_forms(claim: Claim, clause: str, text: str, book: RuleBook) -> None:
         found = list(pattern.finditer(source))
         if name == "proof":  # a word of proof a negation takes back ("neither proves nor disproves") proves nothing
             found = affirmed(pattern, source) or affirmed(never["proof_anywhere"], source)  # ... or any sentence's
+        elif name == "certainty":  # "we can't yet be sure", "there is no guarantee": certainty taken back
+            found = affirmed(pattern, source)
         for match in found:
             if name == "proof" and match.group().lower() == "proven" and PROVEN_OFFENCE.match(source, match.end()):
                 continue
