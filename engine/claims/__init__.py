@@ -13,7 +13,7 @@ time (engine.claims.pieces), the spec's text in `validate`, and any document (`j
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
 from engine.claims.book import book_key, rule_book
@@ -86,15 +86,32 @@ def _detected(text: str, quoted: tuple[str, ...], names: tuple[str, ...] = (),
         if sentence.paragraph != paragraph:
             carried, paragraph = (), sentence.paragraph
         found = tuple(claims_in(sentence, book, carried, names))
-        answer = found_sentences[index + 1].text if index + 1 < len(found_sentences) else ""
-        if book.words["question"].search(sentence.text):
+        asked, answer = _question_and_answer(found_sentences, index)
+        if book.words["question"].search(asked):
             found = _asked(sentence, found, answer, book, carried, names)
+        if asked.endswith("?") and answer and len(answer.split()) <= SHORT_ANSWER:
+            # read as one ("Re-offending among our graduates? Zero."): what the pair says that neither says alone
+            pair = Sentence(f"{asked} {answer}", sentence.line, sentence.column, sentence.paragraph, (asked, answer))
+            found += tuple(replace(c, never=said) for c in claims_in(pair, book, carried, names)
+                           for said in [[n for n in c.never if n[0] in PAIR_FORMS]] if said)
         detected.append((sentence, found))
         carried = (next((c.measures for c in reversed(found) if c.measures), None)
                    or measures_named(sentence.text, book) or carried)
     return tuple(detected)
 
 
+# who speaks, in an interview or a FAQ ("Q: Does it work? A: Yes."): not part of what is asked or answered
+SPEAKER = re.compile(r"^\W*(?:Q|A|Question|Answer)\s*[:.]\s*", re.IGNORECASE)
+
+
+def _question_and_answer(found: list[Sentence], index: int) -> tuple[str, str]:
+    """A sentence and the one after it, without who speaks; a speaker's mark alone ("A.") is passed over."""
+    following = [SPEAKER.sub("", s.text).strip() for s in found[index + 1:index + 3]]
+    answer = next((f for f in following if f), "")
+    return SPEAKER.sub("", found[index].text).strip(), answer
+
+
+PAIR_FORMS = ("universal", "relative")  # what a question and its short answer say together ("... by how much? 43%.")
 SHORT_ANSWER = 12  # words: an answer this short that does not hold back is a yes ("For the people in this study, it was.")
 
 

@@ -40,6 +40,7 @@ COMPARISON_GROUP = re.compile(r"\b(?:comparison|control|matched) group|\bnon-par
                               re.IGNORECASE)
 HELP = re.compile(r"help", re.IGNORECASE)
 NOUN_BEFORE = re.compile(r"\b(?:a|an|the|this|that|its|their|any|no|some)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+VERB_FORM = re.compile(r"(?<!ion)(?<!ment)(?:s|ed|ing)$|^(?:fell|rose|grew|shrank|sank|halted)$", re.IGNORECASE)  # "reduces", not "reduction"
 LONGEST_RUN = 200  # characters without a space: longer is no word or address a reader reads (and the rules' patterns
 LONG_RUN = re.compile(r"\S{%d}" % (LONGEST_RUN + 1))  # take time in its square: a pasted 100,000 "1"s took minutes)
 EITHER = re.compile(r"\b(?:or|either)\b", re.IGNORECASE)
@@ -343,13 +344,19 @@ def _never_forms(claim: Claim, clause: str, text: str, book: RuleBook) -> None:
         claim.never.append(("universal", claim.absolute))
     change = never["change"].search(clause)
     acts = change or claim.effect or claim.no_effect
-    noun_change = change and NOUN_BEFORE.search(clause[:change.start()]) and (
+    noun_change = change and _as_noun(clause, change) and (
         claim.significance == "significant" or claim.forms & {"per_hundred", "interval"})
     if acts and not (noun_change and not claim.effect) and never["shows"].search(clause) and "hedge" not in claim.forms:
         claim.never.append(("shows", never["shows"].search(clause).group()))
     # a change said as a verb ("reduces", "slashed") needs "may"; as a noun of the groups' figures ("experienced
     # a reduction of between 4 and 21 points") a number per 100 or an interval is enough
-    noun = NOUN_BEFORE.search(clause[:change.start()]) if change else None
+    noun = _as_noun(clause, change) if change else None
     if change and "hedge" not in claim.forms and not (noun and (claim.forms & {"per_hundred", "interval", "figure"}
                                                                 or claim.significance == "significant")):
         claim.change = change.group()
+
+
+def _as_noun(clause: str, change: re.Match) -> bool:
+    """A change word used as a noun of the groups' figures ("a reduction of between 4 and 21 points"), not
+    as a verb whose subject stands before it ("the scheme reduces re-offending by between 4 and 21 ...")."""
+    return bool(NOUN_BEFORE.search(clause[:change.start()])) and not VERB_FORM.search(change.group())

@@ -11,26 +11,31 @@ from engine.claims.book import RuleBook
 EDGES = ".,;:!?\"“”()[]{}<>*_«»—–-"
 ADDRESS = re.compile(r"@|://|www\.")  # a word holding one is an address (searched word by word: linear in the text)
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")  # a word of letters (no digits), hyphens and apostrophes inside
+WELSH = re.compile(r"^(?:ll|rh)|dd|[ŵŷ]", re.IGNORECASE)  # letters English words seldom have
 ENDINGS = ("ing", "ed", "es", "s", "ly", "er", "est", "ment", "ness")
 
 
 def unreadable(text: str, book: RuleBook) -> bool:
     """Three or more words of three letters or more, two in lower case, and fewer than half of them
-    English: a language the rules
+    English (or two words, one in lower case, neither English): a language the rules
     cannot read (Welsh, say). An English function word settles it at once, two of another language's
     (Welsh, French, Spanish, German) the other way; otherwise the words are looked up in an English word
     list (which holds many rare words that are also Welsh or French). Names (all capitalised) and addresses are not sentences to read."""
     words = [part for token in text.split() if not ADDRESS.search(token) for part in WORD.fullmatch(token.strip(EDGES)) and
              token.strip(EDGES).replace("’", "-").replace("'", "-").split("-") or () if len(part) > 2]
-    if len(words) < 3 or sum(w[0].islower() for w in words) < 2:
+    lower = sum(w[0].islower() for w in words)
+    if len(words) < 2 or lower < 1 or (len(words) >= 3 and lower < 2):
         return False
     if any(book.words["english"].fullmatch(w) for w in words):
         return False
+    known = english_words()
     tokens = [t.strip(EDGES) for t in text.split()]  # "le", "yn", "et": the short words that say which language
     small = {t.lower() for i, t in enumerate(tokens) if (t.islower() or i == 0) and book.words["foreign"].fullmatch(t)}
+    if len(words) == 2:  # a headline of two words ("Llwyddiant ysgubol.", "Llai o aildroseddu!"): neither English,
+        # and written as Welsh is (its short words, or its letters: ll, dd, rh, ŵ)
+        return not any(_english(w.lower(), known) for w in words) and bool(small or any(WELSH.search(w) for w in words))
     if len(small) >= 2:
         return True
-    known = english_words()
     return sum(_english(w.lower(), known) for w in words) * 2 < len(words)
 
 
