@@ -13,7 +13,10 @@ from engine.claims.book import RuleBook
 # a word of proof whose verb or noun is negated ("does not prove", "neither proves", "is not proof",
 # "has not been proven"); "not only proves", "no doubt proves" are not negations of the proof
 NEGATED = re.compile(r"(?:\b(?:not|never|neither|nor|cannot|no|without)|n't)(?: (?:yet|necessarily|itself|in itself|"
-                     r"by itself|on its own|alone|been|be|either|(?!(?:only|merely|simply|solely)\b)\w+ly))*\s+$", re.IGNORECASE)
+                     r"by itself|on its own|alone|been|be|either|a|an|the|any|(?!(?:only|merely|simply|solely)\b)\w+ly))*\s+$",
+                     re.IGNORECASE)
+# an effect word whose object is lacking ("the lack of a clear result", "without any real effect")
+LACKING = re.compile(r"(?:\b(?:lack|absence|want) of|\bwithout)(?: (?:a|an|any|the|clear|real))*\s+$", re.IGNORECASE)
 # two words joined by "or" ("reductions or increases", "rise or fall"): a direction each way names neither
 PAIR = re.compile(r"\b([\w-]+) (?:or|and/or) (?:an? |the )?([\w-]+)\b", re.IGNORECASE)
 PERCENT = re.compile(r"\d\s?%|\bper ?cent\b|\bpercent\b", re.IGNORECASE)  # a relative figure is judged with its verbs
@@ -53,6 +56,11 @@ def both_ways(text: str, book: RuleBook) -> str:
     return text
 
 
+def effect_in(text: str, book: RuleBook) -> re.Match | None:
+    """A word that the programme works or had an effect, unless what it names is said to be lacking."""
+    return next((m for m in book.words["effect"].finditer(text) if not LACKING.search(text[max(0, m.start() - 40):m.start()])), None)
+
+
 def proof_in(text: str, book: RuleBook) -> re.Match | None:
     """A word of proof that makes any sentence a claim (never.proof_anywhere), unless negated."""
     return next(iter(affirmed(book.never["proof_anywhere"], text)), None)
@@ -87,6 +95,7 @@ def general_context(whole: str, text: str, book: RuleBook) -> bool:
     if words["attributed"].search(whole):
         return bool(words["association"].search(whole)
                     or words["general_population"].search(whole) and not SET_AGAINST.search(whole))
-    return bool(words["population_subject"].match(whole) and words["statistic"].search(whole)
+    return bool(words["population_subject"].match(whole) and (words["statistic"].search(whole) or SET_AGAINST.search(whole))
                 and (words["trend"].search(whole) or words["association"].search(whole))
-                or words["factor_link"].search(whole))  # "employment is one of the factors most linked to desistance"
+                or words["factor_link"].search(whole)  # "employment is one of the factors most linked to desistance"
+                or words["demographic"].search(whole))  # "women are more likely than men to be sent to prison"

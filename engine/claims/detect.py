@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from engine.claims.aside import (SET_AGAINST, about_method, about_selection, affirmed, both_ways, elsewhere,
-                                 general_context, proof_in)
+from engine.claims.aside import (SET_AGAINST, about_method, about_selection, affirmed, both_ways, effect_in,
+                                 elsewhere, general_context, proof_in)
 from engine.claims.book import RuleBook
 from engine.claims.language import unreadable
 from engine.claims.names import blank_names
@@ -272,7 +272,7 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
                                       "a good outcome said of everyone")
             sustained = words["sustained"].search(rest)
             claim.sustained = sustained.group() if sustained else None
-        effect = words["effect"].search(rest) or words["effect"].search(clause)  # some name their outcome
+        effect = effect_in(rest, book) or effect_in(clause, book)  # some name their outcome
         if effect and HELP.match(effect.group()) and words["provider_subject"].match(said):
             effect = None  # "Volunteers help people": a service described, not a result
         claim.effect = effect.group() if effect else None
