@@ -86,16 +86,19 @@ def general_context(whole: str, text: str, book: RuleBook) -> bool:
     """Figures about offenders in general, not this programme or this evaluation: a finding attributed to
     its source ("according to MoJ statistics", "research suggests that"), or a national statistic whose
     subject is a population in general and which sets it against an earlier period or another group of
-    offenders ("juvenile offenders had a rate of 37%, down 0.7 points on the year before"). A comparison
+    offenders, or gives a figure only a nation has ("juvenile offenders had a rate of 37%, down 0.7
+    points on the year before", "the cost of re-offending has risen to £18 billion a year"). A comparison
     in an attributed finding must be of people in general or of what is linked to re-offending ("young
     adults re-offend more than any other age group"), not of an unnamed group against a benchmark."""
     words = book.words
     if words["programme_side"].search(text) or words["this_evaluation"].search(whole):
         return False
     if words["attributed"].search(whole):
-        return bool(words["association"].search(whole)
+        return bool(words["association"].search(whole) or words["trend"].search(whole)
                     or words["general_population"].search(whole) and not SET_AGAINST.search(whole))
-    return bool(words["population_subject"].match(whole) and (words["statistic"].search(whole) or SET_AGAINST.search(whole))
-                and (words["trend"].search(whole) or words["association"].search(whole))
+    compared = words["statistic"].search(whole) or SET_AGAINST.search(whole)
+    return bool(words["population_subject"].match(whole)
+                and (words["trend"].search(whole) or words["national_figure"].search(whole)
+                     or compared and words["association"].search(whole))
                 or words["factor_link"].search(whole)  # "employment is one of the factors most linked to desistance"
                 or words["demographic"].search(whole))  # "women are more likely than men to be sent to prison"
