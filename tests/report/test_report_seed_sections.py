@@ -6,7 +6,7 @@ from report_fixtures import LPT_PROGRAMME, loaded, lpt_results, spec
 
 from engine.report import report_markdown
 from engine.words.texts import labels
-from engine.render.view import sentence_types
+from engine.render.profile_view import sentence_types
 from engine.results import Share
 
 OASYS = ("Further details of group characteristics and matching quality, including risks and needs recorded by "
