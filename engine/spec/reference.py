@@ -100,13 +100,13 @@ declare the proportion of people who had it by each point, from a 0/1 column per
 
 `service.house` chooses the publishing house whose templates, words and wording rules the report follows:
 `justice_data_lab` (the default: the seeds' reports) or `employment_data_lab`. The Employment Data Lab's
-report opens with a summary and its headline results, each under its verdict heading ("Increased
+report opens, as its published reports do, with a summary, the caveat about the quasi-experimental
+method, and its headline results, each under its verdict heading ("Increased
 employment", "Reduced NEET status", "No statistically significant impact on benefit receipt") with its
 impact interval: "The percentage of programme participants who were in employment one year after
 starting the programme was between 7 and 14 percentage points higher than it would have been had they not
 participated in the programme. This result was statistically significant." Then "Sustained impact" where
-the results show it, the caveat about the quasi-experimental method, the charts, the impact over time and
-the tables. Its rules license that interval, which the Justice Data Lab's refuse (rule no-counterfactual),
+the results show it, the charts, the impact over time and the tables. Its rules license that interval, which the Justice Data Lab's refuse (rule no-counterfactual),
 and a verdict heading needs no "may"; the direction and significance must still be the results'.
 A house words every measure alike, the built-in re-offending ones too: in the Employment Data Lab's house
 the one-year rate reads "The percentage of programme participants who committed a proven re-offence within

@@ -70,6 +70,8 @@ def test_the_report_has_the_employment_data_labs_structure(example):
     out, data, headline = example
     report = (out / "report.md").read_text(encoding="utf-8")
     assert data["house"] == "employment_data_lab"
+    # the caveat opens the report, before its results, as the published reports have it
+    assert report.index("quasi-experimental method") < report.index("## Headline results")
     sections = [line for line in report.splitlines() if line.startswith("## ")]
     assert sections[:5] == ["## Summary", "## Headline results", "## About the programme", "## Charts",
                             "## Impact over time"]
@@ -216,7 +218,7 @@ def test_the_bulletin_gives_the_headline_results_as_the_report_does(example, tmp
     assert done.exit_code == 0, done.output
     bulletin = (tmp_path / "bulletin" / "bulletin.md").read_text(encoding="utf-8")
     report = (out / "report.md").read_text(encoding="utf-8")
-    headline = report.split("## Headline results\n\n", 1)[1].split("\n\nThese results come from", 1)[0]
+    headline = report.split("## Headline results\n\n", 1)[1].split("\n\n## ", 1)[0]
     results = [block.removeprefix("### ").split("\n\n", 1) for block in headline.split("\n\n### ")]
     assert len(results) == 5 and results[-1][0] == "Sustained impact"
     for heading, sentence in results:  # each verdict heading with its sentence, word for word
