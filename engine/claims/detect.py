@@ -47,6 +47,13 @@ EITHER = re.compile(r"\b(?:or|either)\b", re.IGNORECASE)
 OPENING_PURPOSE = re.compile(r"^\W*(?:in order )?to (?!date\b|sum\b|conclude\b|summari[sz]e\b|be (?:clear|fair|honest)\b|put it\b"
                              r"|our\b|everyone|my\b|the\b|this\b|that\b|them\b|us\b|me\b)[^,.;:!?]{1,80},", re.IGNORECASE)
 SIGNIFICANCE_WORD = re.compile(r"(?:statistically )?(?:non-?|in)?significan\w*|\bsignificance\b|\bp ?[<≤] ?0?\.\d+", re.IGNORECASE)
+# the comparison group as the clause's subject ("women in the comparison group were more likely to re-offend")
+THEM_FIRST = re.compile(r"^\W*(?:(?:more|fewer|most|many|some|few|half|a (?:third|quarter)|\d+ ?%?|a (?:higher|larger|greater|"
+                        r"bigger|lower|smaller) (?:proportion|share|number|percentage)) of )?(?P<them>"
+                        r"(?:(?:the|a|our|their|this) )?(?:(?:similar |matched )?(?:women|men|people|offenders|individuals|"
+                        r"young people|those|others) (?:in|from) (?:the |a )?)?(?:matched )?(?:comparison|control) groups?\b"
+                        r"|(?:the )?non-participants\b|(?:similar |matched )?(?:women|men|people|those|others|offenders) "
+                        r"who did(?: not|n't) (?:take part|participate|join|attend)\b)", re.IGNORECASE)
 THAN_US = re.compile(r"\bthan (?:our|us|the participants|participants|(?:the )?mentees|the treatment group|those (?:we|on our))\b",
                      re.IGNORECASE)
 
@@ -180,8 +187,11 @@ def measures_named(text: str, book: RuleBook) -> tuple[str, ...]:
 
 
 def _directions(clause: str, measures: tuple[str, ...], good: list[str], book: RuleBook) -> set[tuple[str, bool]]:
+    them = THEM_FIRST.search(clause)
+    if them:  # the group's own words ("who did not take part") negate nothing said of it
+        clause = clause[:them.start("them")] + " " * len(them.group("them")) + clause[them.end("them"):]
     found = _said_directions(clause, measures, good, book)
-    if THAN_US.search(clause):
+    if them or THAN_US.search(clause):  # said of them (against us, or alone): turned round
         return {(OPPOSITE[d], n) for d, n in found}
     return found
 
