@@ -246,7 +246,7 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
     text = blank_scopes(unscoped, book)
     vouched = proof_in(unnamed, book)  # a word of proof is a claim whoever the sentence is about
     if (words["other_groups"].search(whole) and not words["programme_side"].search(text) and not SET_AGAINST.search(whole)
-            and not vouched):
+            and not vouched and unnamed == whole):  # the programme's own name speaks of the programme
         return []
     general = named == whole and general_context(whole, text, book)  # the programme's name is never context
     if general and not book.never["savings"].search(whole) and not vouched:  # "according to MoJ figures, a quarter of adult offenders re-offend"
