@@ -291,8 +291,10 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
             claim.no_effect = no_effect.group()
         both = {"decrease", "increase"} <= {d for d, negated in claim.directions if not negated}
         if words["hedge"].search(said) and EITHER.search(said) and (
-                both or BOTH_WAYS_GOOD.search(said) and BOTH_WAYS_BAD.search(said)):
-            claim.effect = claim.no_effect = None  # "may have had a positive effect, a negative one or none"
+                both or BOTH_WAYS_GOOD.search(said) and BOTH_WAYS_BAD.search(said) or words["or_not"].search(said)
+                and not any(words["affirmative"].search(c) for _, c in _clauses(whole[start + len(clause):]))):
+            claim.effect = claim.no_effect = None  # "may have had a positive effect, a negative one or none"; "... or it may not"
+            # (unless the sentence goes on to answer it: "..., or it may not have; we think it did")
         # a word of proof anywhere; a relative form about an outcome, whatever its verb
         written = unnamed[start:start + len(clause)]
         about_outcomes = measures or current or COMPARISON_GROUP.search(unnamed)  # a relative figure needs no verb
