@@ -69,8 +69,9 @@ def proof_in(text: str, book: RuleBook) -> re.Match | None:
 def about_method(said: str, book: RuleBook) -> bool:
     """A clause about what the analysis counts or leaves out ("offences that are never detected are not
     included"), not about anyone's outcome; a word of proof or our side in it makes it a claim again."""
-    return bool(book.words["method_clause"].search(said) and not book.words["programme_side"].search(said)
-                and not proof_in(said, book))
+    words = book.words
+    return bool((words["not_reported"].search(said) or words["method_clause"].search(said)
+                 and not words["programme_side"].search(said)) and not proof_in(said, book))
 
 
 def about_selection(said: str, book: RuleBook) -> bool:
@@ -97,7 +98,7 @@ def general_context(whole: str, text: str, book: RuleBook) -> bool:
         return bool(words["association"].search(whole) or words["trend"].search(whole)
                     or words["general_population"].search(whole) and not SET_AGAINST.search(whole))
     compared = words["statistic"].search(whole) or SET_AGAINST.search(whole)
-    return bool(words["population_subject"].match(whole)
+    return bool(words["national_scope"].match(whole) or words["population_subject"].match(whole)
                 and (words["trend"].search(whole) or words["national_figure"].search(whole)
                      or compared and words["association"].search(whole))
                 or words["factor_link"].search(whole)  # "employment is one of the factors most linked to desistance"
