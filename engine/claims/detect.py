@@ -38,6 +38,7 @@ BOTH_WAYS_BAD = re.compile(r"\b(?:negative|harmful|bad|adverse|unfavourable)\b",
 COMPARISON_GROUP = re.compile(r"\b(?:comparison|control|matched) group|\bnon-participants\b|\bthose who did not take part\b"
                               r"|\brates?\b|\bpercentage[- ]points?\b|\b\d+(?:\.\d+)?[- ]points?\b|\d+(?:\.\d+)?\s?%\s+(?:against|vs\.?|versus|compared (?:with|to)|to)\s+\d+(?:\.\d+)?\s?%",
                               re.IGNORECASE)
+AGAINST = re.compile(r"\b(?:against|versus|vs)\b", re.IGNORECASE)  # a figure set beside a benchmark's
 HELP = re.compile(r"help", re.IGNORECASE)
 NOUN_BEFORE = re.compile(r"\b(?:a|an|the|this|that|its|their|any|no|some)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 VERB_FORM = re.compile(r"(?<!ion)(?<!ment)(?:s|ed|ing)$|^(?:fell|rose|grew|shrank|sank|halted)$", re.IGNORECASE)  # "reduces", not "reduction"
@@ -271,6 +272,11 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
             claim.none_significant = bool(words["none_significant"].search(rest))
         if not measures and current and (index > 0 or PRONOUN_START.match(clause)):
             measures = current  # "..., or may increase it by ...", "This is a significant result."
+        if (not measures and words["other_domain"].search(rest) and words["programme_side"].search(said)
+                and not words["than_other"].search(said)
+                and (any(words[w].search(rest) for w in ("down", "up", "better", "help_into"))
+                     or book.never["cause"].search(rest))):
+            measures = ("unmeasured",)  # "participants were more likely to find work": not this analysis's outcome
         claim.measures = measures
         if measures:
             # "none of the differences between the groups was significant" speaks of no one's re-offending
@@ -306,7 +312,8 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
                             or about_outcomes and book.never["counterfactual"].search(written)
                             or measures and (book.never["universal_outcome"].search(written)
                                              or book.never["universal_after"].search(unnamed)
-                                             or SET_AGAINST.search(written) and book.never["benchmark"].search(written)))
+                                             or (SET_AGAINST.search(written) or AGAINST.search(written))
+                                             and book.never["benchmark"].search(written)))
         if claim.is_claim:
             if forms is None:
                 forms = {name for name in ("hedge", "per_hundred", "interval", "figure") if words[name].search(text)}
