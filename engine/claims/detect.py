@@ -38,7 +38,8 @@ BOTH_WAYS_BAD = re.compile(r"\b(?:negative|harmful|bad|adverse|unfavourable)\b",
 COMPARISON_GROUP = re.compile(r"\b(?:comparison|control|matched) group|\bnon-participants\b|\bthose who did not take part\b"
                               r"|\brates?\b|\bpercentage[- ]points?\b|\b\d+(?:\.\d+)?[- ]points?\b|\d+(?:\.\d+)?\s?%\s+(?:against|vs\.?|versus|compared (?:with|to)|to)\s+\d+(?:\.\d+)?\s?%",
                               re.IGNORECASE)
-AGAINST = re.compile(r"\b(?:against|versus|vs)\b", re.IGNORECASE)  # a figure set beside a benchmark's
+AGAINST = re.compile(r"\b(?:against|versus|vs)\.? (?:an? |the )?(?:predicted|expected|forecast|projected|national|average|"
+                     r"typical|usual)\b", re.IGNORECASE)  # a figure set beside a benchmark's ("against a predicted 30%")
 HELP = re.compile(r"help", re.IGNORECASE)
 NOUN_BEFORE = re.compile(r"\b(?:a|an|the|this|that|its|their|any|no|some)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 VERB_FORM = re.compile(r"(?<!ion)(?<!ment)(?:s|ed|ing)$|^(?:fell|rose|grew|shrank|sank|halted)$", re.IGNORECASE)  # "reduces", not "reduction"
