@@ -38,6 +38,18 @@ def _module_record(tmp_path_factory):
     patch.undo()
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _base_house_after_each_module():
+    """A module that ran a spec in another house or with declared measures leaves the next module the base house and
+    the built-in measures (both are context variables a run sets: engine.houses, engine.measures.declare)."""
+    yield
+    from engine import houses
+    from engine.measures import declare
+
+    houses.use(houses.BASE)
+    declare({})
+
+
 @pytest.fixture(autouse=True)
 def _private_record(tmp_path_factory, monkeypatch):
     record = tmp_path_factory.mktemp("jdlspec-record")

@@ -36,6 +36,9 @@ class RuleBook:
     labels: dict[str, dict[str, str]]
     rules: dict[str, Rule]
     spec_rule: Rule
+    own: re.Pattern = re.compile(r"(?!)")  # the declared measures' own phrases: names, not the sentence's verbs
+    people: re.Pattern = re.compile(r"(?!)")  # their `people` phrases: the outcome said of someone
+    named_by: tuple[tuple[str, re.Pattern], ...] = ()  # (measure, its people or noun phrase), longest phrase first
     plain_change: bool = False  # a change said as a plain verb needs no "may" (a house's rule: engine.houses)
 
 
@@ -69,7 +72,22 @@ def declared_words(m: Measure) -> list[str]:
     """The patterns a declared measure is recognised by: its `people` phrase, its noun and its `recognise` words,
     each with its longer forms ('employ' finds employed, employment), spaces as any spacing."""
     words = [m.words["people"], m.words["noun"], *m.words["recognise"]]
-    return [r"\b" + r"\s+".join(re.escape(part) for part in w.split()) + r"\w*" for w in words if w.split()]
+    return [r"\b" + r"\s+".join(map(_forms, w.split())) + r"\w*" for w in words if w.split()]
+
+
+def _forms(word: str) -> str:
+    """A word and its plural: 'tenancy' finds tenancies, as 'job' finds jobs."""
+    if re.fullmatch(r"\w*[^aeiou\W]y", word, re.IGNORECASE):
+        return re.escape(word[:-1]) + "(?:y|ie)"
+    return re.escape(word)
+
+
+def own_phrases(m: Measure) -> list[str]:
+    """The phrases the engine names a declared measure by (its `people`, noun, follow-up, table and chart words),
+    whole words, spaces as any spacing: a verb in them ("kept their tenancy", "reduced their drinking") names the
+    outcome, and is no verb of the sentence that quotes it."""
+    words = [m.words[key] for key in ("people", "noun", "follow_up", "table", "chart")]
+    return [r"\b" + r"\s+".join(re.escape(part) for part in w.split()) + r"(?!\w)" for w in words if w.split()]
 
 
 def declared_rule_labels(m: Measure) -> dict[str, str]:
@@ -106,5 +124,9 @@ def _rule_book(house: str, key: tuple[tuple[str, str], ...]) -> RuleBook:
         labels={**raw["labels"], **{name: declared_rule_labels(m) for name, m in made}},
         rules=rules,
         spec_rule=Rule(id=s["id"], description=s["description"], source=s["source"], what=s["what"]),
+        own=_one(sorted({p for _, m in made for p in own_phrases(m)}, key=len, reverse=True), {}),
+        people=_one(sorted({own_phrases(m)[0] for _, m in made}, key=len, reverse=True), {}),
+        named_by=tuple((name, _one(pattern, {})) for name, pattern in sorted(
+            ((name, p) for name, m in made for p in declared_words(m)[:2]), key=lambda item: -len(item[1]))),
         plain_change=bool(raw.get("plain_change", False)),
     )

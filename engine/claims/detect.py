@@ -56,6 +56,7 @@ THEM_FIRST = re.compile(r"^\W*(?:(?:more|fewer|most|many|some|few|half|a (?:thir
                         r"young people|those|others) (?:in|from) (?:the |a )?)?(?:matched )?(?:comparison|control) groups?\b"
                         r"|(?:the )?non-participants\b|(?:similar |matched )?(?:women|men|people|those|others|offenders) "
                         r"who did(?: not|n't) (?:take part|participate|join|attend)\b)", re.IGNORECASE)
+STATED_FORMS = ("universal", "cause", "certainty")
 THAN_US = re.compile(r"\bthan (?:our|us|the participants|participants|(?:the )?mentees|the treatment group|those (?:we|on our))\b",
                      re.IGNORECASE)
 
@@ -114,6 +115,25 @@ def _blank_significance(text: str, pattern: re.Pattern) -> str:
     return text
 
 
+def _inside(match: re.Match, spans: list[tuple[int, int]], offset: int = 0) -> bool:
+    """Is the match (in a text starting at `offset` of the sentence) wholly inside one of the sentence's spans?"""
+    return any(s <= match.start() + offset and match.end() + offset <= e for s, e in spans)
+
+
+def _outside(pattern: re.Pattern, text: str, spans: list[tuple[int, int]], offset: int = 0) -> re.Match | None:
+    """The first match that is not wholly inside a declared measure's own phrase (`spans`, over the sentence)."""
+    return next((m for m in pattern.finditer(text) if not _inside(m, spans, offset)), None)
+
+
+def _blank_spans(text: str, spans: list[tuple[int, int]], offset: int = 0) -> str:
+    """The text (starting at `offset` of its sentence) with the sentence's spans blanked."""
+    for s, e in spans:
+        start, end = max(0, s - offset), min(len(text), e - offset)
+        if start < end:
+            text = _blank(text, start, end)
+    return text
+
+
 def _blank_matches(text: str, matches) -> str:
     for match in matches:
         text = _blank(text, match.start(), match.end())
@@ -152,13 +172,19 @@ def _negated(clause: str, start: int, book: RuleBook) -> bool:
 
 
 def _outcomes(clause: str, book: RuleBook) -> tuple[list[str], list[str], str]:
-    """(measures named, measures named the good way round, the clause with those words blanked)."""
+    """(measures named, measures named the good way round, the clause with those words blanked). A declared
+    measure's own phrases come first, the longest first, so another measure's shorter word inside one ('in work' in
+    'weeks in work') does not take it."""
+    named = []
+    for measure, pattern in book.named_by:
+        if pattern.search(clause):
+            named.append(measure)
+            clause = _blank_all(clause, pattern)
     good = []
     for measure, pattern in book.good_outcome.items():
         if pattern.search(clause):
             good.append(measure)
             clause = _blank_all(clause, pattern)
-    named = []
     for measure, pattern in book.outcome.items():  # in order: a measure's words are its own, not the next one's
         if pattern.search(clause):
             named.append(measure)
@@ -188,30 +214,39 @@ def measures_named(text: str, book: RuleBook) -> tuple[str, ...]:
     return _measures(named, good, bool(book.words["longer"].search(rest) or book.words["shorter"].search(rest)))
 
 
-def _directions(clause: str, measures: tuple[str, ...], good: list[str], book: RuleBook) -> set[tuple[str, bool]]:
+def _directions(clause: str, measures: tuple[str, ...], good: list[str], book: RuleBook,
+                own: list[tuple[int, int]] = ()) -> set[tuple[str, bool]]:
+    """The directions a clause says; a direction word inside a declared measure's own phrase (`own`: the spans of
+    "reduced their drinking") names the outcome, and says nothing."""
     them = THEM_FIRST.search(clause)
     if them:  # the group's own words ("who did not take part") negate nothing said of it
         clause = clause[:them.start("them")] + " " * len(them.group("them")) + clause[them.end("them"):]
-    found = _said_directions(clause, measures, good, book)
+    found = _said_directions(clause, measures, good, book, own)
     if them or THAN_US.search(clause):  # said of them (against us, or alone): turned round
         return {(OPPOSITE[d], n) for d, n in found}
     return found
 
 
-def _said_directions(clause: str, measures: tuple[str, ...], good: list[str], book: RuleBook) -> set[tuple[str, bool]]:
+def _said_directions(clause: str, measures: tuple[str, ...], good: list[str], book: RuleBook,
+                     own: list[tuple[int, int]]) -> set[tuple[str, bool]]:
     words = book.words
     found: set[tuple[str, bool]] = set()
+
+    def said(pattern: re.Pattern, change_nouns: bool = True):
+        return (m for m in pattern.finditer(clause)
+                if not _inside(m, own) and not (change_nouns and elsewhere(clause, m, book)))
+
     if measures and all(m in MEASURES and MEASURES[m].among_event for m in measures):
         for name, direction in (("longer", "increase"), ("shorter", "decrease")):
-            for m in words[name].finditer(clause):
+            for m in said(words[name], change_nouns=False):
                 found.add((direction, _negated(clause, m.start(), book)))
         if found:
             return found
     flip = bool(good) and measures != (TIME,) and any(m in good for m in measures)
     for name, direction in (("down", "decrease"), ("up", "increase")):
-        for m in (m for m in words[name].finditer(clause) if not elsewhere(clause, m, book)):
+        for m in said(words[name]):
             found.add((OPPOSITE[direction] if flip else direction, _negated(clause, m.start(), book)))
-    for m in (m for m in words["better"].finditer(clause) if not elsewhere(clause, m, book)):
+    for m in said(words["better"]):
         found.add(("increase" if measures == (TIME,) else "decrease", _negated(clause, m.start(), book)))
     if good and not found:  # "participants stayed out of trouble": fewer re-offended, or later
         found.add(("increase" if measures == (TIME,) else "decrease", False))
@@ -246,7 +281,9 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
         return [Claim(sentence=sentence, clause=whole.strip(), forced=True, never=[("unreadable", whole.strip())])]
     unscoped = _blank_all(blank_names(unnamed, book), words["context"])
     text = blank_scopes(unscoped, book)
-    vouched = proof_in(unnamed, book)  # a word of proof is a claim whoever the sentence is about
+    spans = [m.span() for m in book.own.finditer(unnamed)]  # a declared measure's own phrases: its name, whose verbs
+    own = _blank_spans(unnamed, spans)  # ("kept their tenancy") are not the sentence's
+    vouched = proof_in(own, book)  # a word of proof is a claim whoever the sentence is about
     if (words["other_groups"].search(whole) and not words["programme_side"].search(text) and not SET_AGAINST.search(whole)
             and not vouched and unnamed == whole):  # the programme's own name speaks of the programme
         return []
@@ -258,11 +295,14 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
     current = carried
     for index, (start, clause) in enumerate(_clauses(text)):
         said = whole[start:start + len(clause)]
+        written, own_written = unnamed[start:start + len(clause)], own[start:start + len(clause)]
         subject = words["other_subject"].match(said)
-        if (subject and not words["programme_side"].search(said[subject.end():]) and not OTHER_ACTS.search(said)
-                and not proof_in(said, book)) or about_method(said, book) or about_selection(said, book):
+        unowned = _blank_spans(said, spans, start)
+        if (subject and not words["programme_side"].search(said[subject.end():]) and not OTHER_ACTS.search(unowned)
+                and not proof_in(unowned, book)) or about_method(said, book) or about_selection(said, book):
             continue  # "Mentors were former offenders who had moved away from crime"; "offences never detected are not counted"
         named, good, rest = _outcomes(clause, book)
+        rest = _blank_spans(rest, spans, start)  # a follow-up "after they were helped" names when, not an effect
         timed = bool(words["longer"].search(rest) or words["shorter"].search(rest))
         measures = _measures(named, good, timed)
         claim = Claim(sentence=sentence, clause=sentence.text[start:start + len(clause)].strip())
@@ -283,13 +323,13 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
             # "none of the differences between the groups was significant" speaks of no one's re-offending
             scrubbed = _blank_significance(_blank_all(_good_blanked(clause, good, book), words["none_significant"]),
                                            words["significance"])
-            claim.directions = _directions(scrubbed, measures, good, book)
+            claim.directions = _directions(scrubbed, measures, good, book, [(s - start, e - start) for s, e in spans])
             if good and not COMPARED.search(said):
                 claim.absolute = next((m.group() for p in book.good_outcome.values() for m in [p.search(said)] if m),
                                       "a good outcome said of everyone")
             sustained = words["sustained"].search(rest)
             claim.sustained = sustained.group() if sustained else None
-        effect = effect_in(rest, book) or effect_in(clause, book)  # some name their outcome
+        effect = effect_in(rest, book) or effect_in(_blank_spans(clause, spans, start), book)  # some name their outcome
         if effect and HELP.match(effect.group()) and words["provider_subject"].match(said):
             effect = None  # "Volunteers help people": a service described, not a result
         claim.effect = effect.group() if effect else None
@@ -303,23 +343,25 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
             claim.effect = claim.no_effect = None  # "may have had a positive effect, a negative one or none"; "... or it may not"
             # (unless the sentence goes on to answer it: "..., or it may not have; we think it did")
         # a word of proof anywhere; a relative form about an outcome, whatever its verb
-        written = unnamed[start:start + len(clause)]
         about_outcomes = measures or current or COMPARISON_GROUP.search(unnamed)  # a relative figure needs no verb
-        savings = book.never["savings"].search(written)
+        # a declared outcome said of people as it stands ("All participants gained a qualification", "Thanks to the
+        # programme, participants kept their tenancy"): a universal, a cause or a certainty is a claim without a direction
+        stated = book.people.search(written) and any(book.never[f].search(own_written) for f in STATED_FORMS)
+        savings = book.never["savings"].search(own_written)
         if savings and not general:
             claim.never.append(("savings", savings.group()))
-        claim.forced = bool(proof_in(written, book) or claim.never
-                            or about_outcomes and book.never["relative"].search(written)
-                            or about_outcomes and book.never["counterfactual"].search(written)
-                            or measures and (book.never["universal_outcome"].search(written)
-                                             or book.never["universal_after"].search(unnamed)
-                                             or (SET_AGAINST.search(written) or AGAINST.search(written))
-                                             and book.never["benchmark"].search(written)))
+        claim.forced = bool(proof_in(own_written, book) or claim.never or stated
+                            or about_outcomes and book.never["relative"].search(own_written)
+                            or about_outcomes and book.never["counterfactual"].search(own_written)
+                            or measures and (_outside(book.never["universal_outcome"], written, spans, start)  # {outcome}
+                                             or _outside(book.never["universal_after"], unnamed, spans)
+                                             or (SET_AGAINST.search(own_written) or AGAINST.search(own_written))
+                                             and book.never["benchmark"].search(own_written)))
         if claim.is_claim:
             if forms is None:
                 forms = {name for name in ("hedge", "per_hundred", "interval", "figure") if words[name].search(text)}
             claim.forms = set(forms)
-            _never_forms(claim, written, unnamed, book)
+            _never_forms(claim, own_written, own, book, (written, unnamed, spans, start))
             found.append(claim)
         # an aim's measure is what a pronoun after it speaks of ("... to cut reoffending, and it has cut it")
         aimed_clause = unscoped[start:start + len(clause)]
@@ -337,16 +379,19 @@ def _clauses(text: str) -> list[tuple[int, str]]:
     return [(s, c) for s, c in spans if c.strip()]
 
 
-def _never_forms(claim: Claim, clause: str, text: str, book: RuleBook) -> None:
+def _never_forms(claim: Claim, clause: str, text: str, book: RuleBook, named: tuple) -> None:
     """Forms never published whatever the results, and whether a plain change verb needs a hedge
-    (`clause` and its sentence `text` as written, the programme's names blanked)."""
+    (`clause` and its sentence `text` as written, the programme's names and the declared measures' own phrases
+    blanked; `named`: the clause and sentence with those phrases, their spans and the clause's start, for the
+    universals, which may name an outcome)."""
+    named_clause, named_text, spans, start = named
     never = book.never
     if not (claim.directions or claim.effect or claim.no_effect or claim.forced):
         return  # a statement of significance alone is judged against the results
     for name in ("relative", "proof", "certainty", "universal", "benchmark", "cause", "counterfactual"):
         pattern = never[name]
-        source = text if name in ("relative", "proof") else clause
-        found = list(pattern.finditer(source))
+        source = text if name in ("relative", "proof") else named_clause if name == "universal" else clause
+        found = [m for m in pattern.finditer(source) if source is not named_clause or not _inside(m, spans, start)]
         if name == "proof":  # a word of proof a negation takes back ("neither proves nor disproves") proves nothing
             found = affirmed(pattern, source) or affirmed(never["proof_anywhere"], source)  # ... or any sentence's
         elif name == "certainty":  # "we can't yet be sure", "there is no guarantee": certainty taken back
@@ -357,7 +402,7 @@ def _never_forms(claim: Claim, clause: str, text: str, book: RuleBook) -> None:
             claim.never.append((name, match.group()))
             break
     if claim.forced and not claim.never:  # forced by a universal said of the outcome past its clause ("Re-offending: nil.")
-        universal = never["universal_after"].search(text)
+        universal = _outside(never["universal_after"], named_text, spans)
         if universal:
             claim.never.append(("universal", universal.group()))
     if claim.absolute and not claim.never:  # a form named above (a cause, a universal word) says more
