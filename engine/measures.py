@@ -141,6 +141,21 @@ class MeasureDeclaration(_Strict):
     words: MeasureWords = Field(description="The words that name it.")
 
     @model_validator(mode="after")
+    def _points(self) -> MeasureDeclaration:
+        months = list(self.over_time)
+        if months != sorted(months):
+            later = next(m for m, n in zip(months, months[1:]) if m > n)
+            raise ValueError(f"over_time must list its time points in increasing order ({later} comes before "
+                             f"{months[months.index(later) + 1]}): each is months after the start of follow-up")
+        columns = list(self.over_time.values())
+        twice = next((c for c in columns if columns.count(c) > 1), None)
+        if twice is not None:
+            raise ValueError(f"over_time gives the column '{twice}' for two time points "
+                             f"({', '.join(str(m) for m, c in self.over_time.items() if c == twice)} months); "
+                             "each point is measured in its own column")
+        return self
+
+    @model_validator(mode="after")
     def _event(self) -> MeasureDeclaration:
         if self.kind == "days" and self.event_column is None:
             raise ValueError("event_column must name the 0/1 column of who had the event: a days measure is averaged "
@@ -256,14 +271,36 @@ def outcome_columns() -> tuple[str, ...]:
     return tuple(dict.fromkeys([*OUTCOME_COLUMNS, *extra]))
 
 
+# a column several measures read is checked as the narrowest type they all accept (a 0/1 column is a count and a
+# number; days to an event are numbers or empty); two types with no such narrowest one are refused in the spec
+NARROWING = ("flag", "count", "amount", "amount_or_empty")
+COLUMN_WORDS = {"flag": "0/1", "count": "a count", "amount": "a number 0 or more", "amount_or_empty":
+                "a number or empty", "days": "days to a first re-offence", "text": "text"}
+
+
+def narrower(a: ColumnType, b: ColumnType) -> ColumnType | None:
+    """The type that is both a and b (None: no column can be both)."""
+    if a == b:
+        return a
+    if a in NARROWING and b in NARROWING:
+        return NARROWING[min(NARROWING.index(a), NARROWING.index(b))]
+    return "days" if {a, b} == {"days", "amount_or_empty"} else None
+
+
+def declared_columns(d: MeasureDeclaration) -> list[tuple[str, ColumnType, tuple]]:
+    """(column, type, the declaration's key that names it) for each reference column a declaration reads."""
+    own: ColumnType = {"proportion": "flag", "mean": "amount", "days": "amount_or_empty"}[d.kind]
+    read = [(d.column, own, ("column",))] + ([(d.event_column, "flag", ("event_column",))] if d.event_column else [])
+    return read + [(column, own, ("over_time", months)) for months, column in d.over_time.items()]
+
+
 def column_types() -> dict[str, ColumnType]:
     """The type of each outcome column; a declared measure's event column is 0/1."""
     types = dict(COLUMN_TYPES)
     for m in _DECLARED.get().values():
-        if m.event_column != m.column:
-            types.setdefault(m.event_column, "flag")
-        for column in (m.column, *m.words.get("over_time", {}).values()):
-            types.setdefault(column, m.column_type)
+        read = [(m.column, m.column_type), *((c, m.column_type) for c in m.words.get("over_time", {}).values())]
+        for column, kind in read + ([(m.event_column, "flag")] if m.event_column != m.column else []):
+            types[column] = (narrower(types[column], kind) or types[column]) if column in types else kind
     return types
 
 
@@ -272,9 +309,11 @@ def measure(name: str) -> Measure:
 
 
 def columns_read(name: str) -> list[str]:
-    """The reference columns a measure reads: its own, and the event column when it depends on it."""
+    """The reference columns a measure reads: its own, the event column when it depends on it, and a declared
+    measure's columns at its time points."""
     m = MEASURES[name]
-    return [m.column] + ([m.event_column] if m.needs_event_column else [])
+    points = list(m.words.get("over_time", {}).values()) if m.declared else []
+    return list(dict.fromkeys([m.column] + ([m.event_column] if m.needs_event_column else []) + points))
 
 
 def days_measure(names) -> str | None:

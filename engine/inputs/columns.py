@@ -14,7 +14,7 @@ import pandas as pd
 
 from engine.errors import Problem, display_path
 from engine.inputs.checks import kinds
-from engine.measures import columns_read, outcome_columns
+from engine.measures import columns_read, declared_columns, outcome_columns
 from engine.spec.loaded import LoadedSpec, spec_problem
 from engine.spec.models import FILE_COLUMNS, Spec
 
@@ -29,6 +29,10 @@ def required_columns(spec: Spec) -> dict[str, dict[str, str]]:
     if "sexual_offence" in spec.exclusions:
         reference["sexual_offence_history"] = f"exclusions.{spec.exclusions.index('sexual_offence')}"
     for i, measure in enumerate(spec.measures):
+        declaration = spec.outcome_measures.get(measure)
+        if declaration is not None:  # at the declaration's own key: its column, event column or time point
+            for column, _, key in declared_columns(declaration):
+                reference.setdefault(column, ".".join(map(str, ("outcome_measures", measure, *key))))
         for column in columns_read(measure):
             reference.setdefault(column, f"measures.{i}")
     for i, name in enumerate(spec.matching.variables):

@@ -18,8 +18,9 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from engine import houses
 from engine.errors import Problem, UserError, display_path
-from engine.measures import NAMES, OUTCOME_COLUMNS, declare, declared_name_problem
+from engine.measures import OUTCOME_COLUMNS, declare
 from engine.spec import messages
+from engine.spec.declared import dotted, measure_problems
 from engine.spec.loaded import LoadedSpec
 from engine.spec.models import Spec
 from engine.spec.placeholders import placeholder_problems
@@ -63,10 +64,6 @@ class SpecYamlLoader(yaml.SafeLoader):
 
 
 SpecYamlLoader.add_implicit_resolver(BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
-
-
-def dotted(path: tuple) -> str:
-    return ".".join(str(p) for p in path)
 
 
 def _mark(node: Node) -> Position:
@@ -237,7 +234,15 @@ def validation_problems(error: ValidationError, data: dict, tree: Tree, own: boo
             line, column = tree.where(path, at_key=item["type"] == "extra_forbidden")
         where = dotted(path[:-1]) if item["type"] in ("missing", "extra_forbidden") else dotted(path)
         problems[path] = Problem(tree.file, line, column, where, message)
-    return list(problems.values())
+    # a mistyped required key ('folow_up') is one problem: the unknown key names the one it should be
+    typos = {p[:-1] + (k,) for p, problem in problems.items() for k in _meant(problem.message)}
+    return [problem for p, problem in problems.items() if not (p in typos and grouped[p][0]["type"] == "missing")]
+
+
+def _meant(message: str) -> list[str]:
+    """The key an unknown key's message suggests instead, if any."""
+    found = re.search(r"^unknown key '[^']*'; did you mean '([^']+)'\?", message)
+    return [found.group(1)] if found else []
 
 
 def _strings(value: Any) -> list[str]:
@@ -270,7 +275,7 @@ def cross_checks(data: dict, tree: Tree) -> list[Problem]:
             if name in seen_once:
                 problem(path + (i,), f"'{name}' is listed twice")
             seen_once.add(name)
-    problems += _measure_names(data, tree)
+    problems += measure_problems(data, tree)
     exclusions = data.get("exclusions")
     if isinstance(exclusions, list):
         needed = [step for step in REQUIRED_EXCLUSIONS if step not in exclusions]
@@ -327,25 +332,6 @@ def cross_checks(data: dict, tree: Tree) -> list[Problem]:
     return problems
 
 
-def _measure_names(data: dict, tree: Tree) -> list[Problem]:
-    """Declared measures' names, and each name in `measures` is built-in or declared (at its own line)."""
-    problems = []
-    declared = data.get("outcome_measures") if isinstance(data.get("outcome_measures"), dict) else {}
-    for name in declared:
-        problem = declared_name_problem(str(name))
-        if problem:
-            path = ("outcome_measures", name)
-            problems.append(Problem(tree.file, *tree.where(path, at_key=True), dotted(path), problem))
-    known = [*NAMES, *(str(n) for n in declared)]
-    for i, name in enumerate(data.get("measures") if isinstance(data.get("measures"), list) else []):
-        if not isinstance(name, str) or name in known:
-            continue
-        problems.append(Problem(tree.file, *tree.where(("measures", i)), dotted(("measures", i)),
-                                f"'{name}' is not a measure{messages.did_you_mean(name, known)} (choose from "
-                                f"{', '.join(known)}, or declare it under outcome_measures)"))
-    return problems
-
-
 NOT_FOR_MATCHING = {
     **{name: "it is an outcome, measured after the programme (matching on it would hide the effect)"
        for name in OUTCOME_COLUMNS},
@@ -374,8 +360,9 @@ def not_for_matching(data: dict) -> dict[str, str]:
         names[start] = NOT_FOR_MATCHING["start_date"]
     declared = data.get("outcome_measures") if isinstance(data.get("outcome_measures"), dict) else {}
     for measure in declared.values():
-        for key in ("column", "event_column"):
-            written = measure.get(key) if isinstance(measure, dict) else None
+        points = measure.get("over_time") if isinstance(measure, dict) else None
+        for written in [measure.get(key) for key in ("column", "event_column")] + list(
+                points.values() if isinstance(points, dict) else []) if isinstance(measure, dict) else []:
             if isinstance(written, str):
                 names[written] = NOT_FOR_MATCHING[OUTCOME_COLUMNS[0]]
     return names
