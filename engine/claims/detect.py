@@ -116,12 +116,14 @@ def _blank_significance(text: str, pattern: re.Pattern) -> str:
 
 
 def _inside(match: re.Match, spans: list[tuple[int, int]], offset: int = 0) -> bool:
-    """Is the match (in a text starting at `offset` of the sentence) wholly inside one of the sentence's spans?"""
-    return any(s <= match.start() + offset and match.end() + offset <= e for s, e in spans)
+    """Does the match (in a text starting at `offset` of the sentence) start inside one of the sentence's spans? A
+    match that starts in a measure's name reads its word as the sentence's ("kept" in "housing tenancy kept was
+    sustained from 3 months" is no "kept ... from"); one that starts before it may name it ("ended unemployment")."""
+    return any(s <= match.start() + offset < e for s, e in spans)
 
 
 def _outside(pattern: re.Pattern, text: str, spans: list[tuple[int, int]], offset: int = 0) -> re.Match | None:
-    """The first match that is not wholly inside a declared measure's own phrase (`spans`, over the sentence)."""
+    """The first match that does not start inside a declared measure's own phrase (`spans`, over the sentence)."""
     return next((m for m in pattern.finditer(text) if not _inside(m, spans, offset)), None)
 
 

@@ -217,6 +217,14 @@ def measure_pairs(old: Results, new: Results):
             yield name, measure, (a.measures.get(measure) if a else None), (b.measures.get(measure) if b else None)
 
 
+def called(measure: str, old: Results, new: Results) -> str:
+    """How a line names a measure: a declared one by its own noun and its name ("eviction (rare m)"), as the
+    report names it; a built-in one by its name."""
+    declared = new.outcome_measures.get(measure) or old.outcome_measures.get(measure)
+    plain = measure.replace("_", " ")
+    return f"{declared.words.noun} ({plain})" if declared else plain
+
+
 def figure_changes(old: Results, new: Results) -> list[str]:
     rows = []
     for name, measure, a, b in measure_pairs(old, new):
@@ -224,7 +232,7 @@ def figure_changes(old: Results, new: Results) -> list[str]:
             x = getattr(a, key) if a else None
             y = getattr(b, key) if b else None
             if moved(x, y, decimals):
-                rows.append((f"{name}, {measure.replace('_', ' ')}: {label}", number(x, decimals), number(y, decimals)))
+                rows.append((f"{name}, {called(measure, old, new)}: {label}", number(x, decimals), number(y, decimals)))
     return table(rows, ("figure", "old", "new"))
 
 
@@ -241,7 +249,7 @@ def verdict_changes(old: Results, new: Results) -> list[str]:
     lines = []
     for name, measure, a, b in measure_pairs(old, new):
         if verdict(a) != verdict(b):
-            lines.append(f"- {name}, {measure.replace('_', ' ')}: {verdict(a)} → {verdict(b)}")
+            lines.append(f"- {name}, {called(measure, old, new)}: {verdict(a)} → {verdict(b)}")
     for name in analysis_names(old, new):
         a, b = analysis(old, name), analysis(new, name)
         if a and b:

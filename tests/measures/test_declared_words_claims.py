@@ -153,9 +153,22 @@ def test_fair_sentences_in_the_declared_words_pass(house, w, follow_up):
         if house == "employment_data_lab":
             fair += [f"The percentage of programme participants who {w['people']} {follow_up} was between 5 and 12 "
                      "percentage points higher than it would have been had they not participated in the programme.",
-                     f"Increased {w['noun']}"]
+                     f"Increased {w['noun']}",
+                     f"The rise in {w['noun']} was sustained from 6 months."]  # no verb of the name reaches past it
         for text in fair:
             assert find_breaches(text, Licence.from_states({"tenancy": "increase sustained"})) == [], text
     finally:
         declare({})
         houses.use(houses.BASE)
+
+
+def test_diff_names_a_declared_measure_by_its_own_words(reports):
+    from engine.commands.diff import figure_changes, verdict_changes
+
+    _, old = reports["justice_data_lab"]
+    new = old.model_copy(update={"analyses": [a.model_copy(update={"measures": {**a.measures, "in_work": a.measures[
+        "in_work"].model_copy(update={"treatment": 20.0, "significant": False, "state": "not_significant"})}})
+        for a in old.analyses]})
+    said = "\n".join(verdict_changes(old, new) + figure_changes(old, new))
+    assert "Complex, employment (in work): significant decrease → not significant" in said, said
+    assert "Complex, employment (in work): participants' figure" in said, said
