@@ -132,7 +132,8 @@ class MeasureDeclaration(_Strict):
     over_time: dict[Annotated[int, Field(ge=1, le=240)], Annotated[str, Field(min_length=1, max_length=200)]] = Field(
         default={}, max_length=60,
         description="proportion and mean: the same outcome at several time points, as months after the start of "
-        "follow-up -> the reference column measured then, e.g. {3: in_work_3m, 6: in_work_6m, 12: in_work_12m}. The "
+        "follow-up -> the reference column measured then, in increasing order and each its own column, e.g. "
+        "{3: in_work_3m, 6: in_work_6m, 12: in_work_12m}. The "
         "report shows the impact and its interval at each point in a table and a chart.")
     sustained_from: int | None = Field(
         default=None, ge=1, le=240,

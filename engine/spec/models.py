@@ -19,6 +19,7 @@ ExclusionName = Literal["duplicates", "not_identified", "no_matching_sentence", 
 LinkField = Literal["offender_id", "surname", "forename", "date_of_birth"]
 
 ALL_EXCLUSIONS: list[ExclusionName] = ["duplicates", "not_identified", "no_matching_sentence", "sexual_offence"]
+JDL_ONLY_EXCLUSION: ExclusionName = "sexual_offence"  # the Justice Data Lab's step: no other house's default
 HEADLINE_MEASURES: list[str] = list(HEADLINE_NAMES)
 MIN_SUBMITTED = 60  # the Justice Data Lab's minimum submission
 MIN_SUBMITTED_FLOOR = 30  # below this, no evaluation is published whatever the spec says
@@ -443,7 +444,8 @@ class Spec(Strict):
         default=ALL_EXCLUSIONS,
         description="Which exclusion steps apply (not_identified and no_matching_sentence always must). They run "
         "in the Justice Data Lab's order (duplicates, not_identified, no_matching_sentence, sexual_offence), "
-        "whatever the order written here.",
+        "whatever the order written here. Unset in another house than the Justice Data Lab's (service.house): "
+        "all but sexual_offence, which is the Justice Data Lab's step.",
     )
     matching: Matching = Field(description="How the comparison group is built.")
     balance: Balance = Field(default_factory=Balance, description="Thresholds for the matching-quality verdicts.")
@@ -472,6 +474,17 @@ class Spec(Strict):
         description="The service's identity: its name, the national data's name and who ran the analysis. "
         "Nothing names a particular service unless it is written here.",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _house_exclusions(cls, data):
+        """The sexual-offence step is the Justice Data Lab's: another house's spec that lists no exclusions has
+        the others (its data need no sexual_offence_history column)."""
+        service = data.get("service") if isinstance(data, dict) else None
+        house = service.get("house") if isinstance(service, dict) else None
+        if isinstance(data, dict) and "exclusions" not in data and house not in (None, BASE):
+            return {**data, "exclusions": [step for step in ALL_EXCLUSIONS if step != JDL_ONLY_EXCLUSION]}
+        return data
 
     @model_validator(mode="after")
     def _known_measures(self) -> Spec:

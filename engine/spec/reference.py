@@ -119,7 +119,11 @@ house's reports at a time) and the annex speak the house's words too.
 The data contract grows by the declared columns: each is read from the reference data (typed as its kind
 says: 0/1, a number 0 or more, or whole days with the event's 0/1 column), is never a matching variable
 or a balance row, and results.json carries the declarations, so `check`, `diff`, the bulletin and the
-results cache read a report without its spec.
+results cache read a report without its spec. A column two measures read is checked as both ask (a 0/1
+column may be a proportion and a mean; days to a first re-offence cannot be a proportion), and each time
+point's column is required as the measure's own is. The sexual-offence exclusion is the Justice Data Lab's:
+in another house a spec that lists no `exclusions` has the other three, so its data need no
+`sexual_offence_history` column.
 """
 KINDS = {"string": "text", "integer": "whole number", "number": "number", "boolean": "true or false",
          "array": "list", "object": "mapping", "null": "nothing"}
