@@ -1,5 +1,6 @@
 """The spec's declared outcome measures against the rest of it, before the models read it: each name in
-`measures` is built-in or declared, and no column is read by two measures as two different things."""
+`measures` is built-in or declared, no column is read by two measures as two different things, and no two
+measures are named by the same words."""
 
 from __future__ import annotations
 
@@ -31,7 +32,27 @@ def measure_problems(data: dict, tree) -> list[Problem]:
         problems.append(Problem(tree.file, *tree.where(("measures", i)), dotted(("measures", i)),
                                 f"'{name}' is not a measure{messages.did_you_mean(name, known)} (choose from "
                                 f"{', '.join(known)}, or declare it under outcome_measures)"))
-    return problems + _measure_columns(declared, tree)
+    return problems + _measure_columns(declared, tree) + _measure_words(declared, tree)
+
+
+def _measure_words(declared: dict, tree) -> list[Problem]:
+    """Two declared measures named by the same words: the report, its readers and the claims engine could not
+    tell which one a sentence speaks of ("people who were in work" twice)."""
+    problems, seen = [], {}
+    for name, raw in declared.items():
+        words = raw.get("words") if isinstance(raw, dict) else None
+        for key in ("people", "noun"):
+            said = words.get(key) if isinstance(words, dict) else None
+            if not isinstance(said, str) or not said.split():
+                continue
+            plain, path = " ".join(said.lower().split()), ("outcome_measures", name, "words", key)
+            if plain in seen:
+                problems.append(Problem(tree.file, *tree.where(path), dotted(path),
+                                        f"'{said}' also names {seen[plain]}: give each measure words of its own, or "
+                                        "no sentence could say which one it speaks of"))
+            else:
+                seen[plain] = f"{dotted(('outcome_measures', name))} (line {tree.where(path)[0]})"
+    return problems
 
 
 def _measure_columns(declared: dict, tree) -> list[Problem]:

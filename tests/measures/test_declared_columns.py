@@ -36,6 +36,8 @@ BAD = [  # (declarations, the key named, its words, the line pointed at)
     (DECLARED.replace("    follow_up: one year after starting\n", "    folow_up: one year after starting\n", 1),
      "outcome_measures.in_work", "unknown key 'folow_up'; did you mean 'follow_up'?", "folow_up:"),
     (DECLARED.replace("  in_work:\n", "  In_work:\n"), "outcome_measures.In_work", "cannot name a measure", "In_work:"),
+    (DECLARED.replace("people: weeks in work", "people: Were in  work"), "outcome_measures.weeks_worked.words.people",
+     "'Were in  work' also names outcome_measures.in_work (line", "people: Were in  work"),
 ]
 
 
