@@ -46,12 +46,12 @@ def _measure_words(declared: dict, tree) -> list[Problem]:
             if not isinstance(said, str) or not said.split():
                 continue
             plain, path = " ".join(said.lower().split()), ("outcome_measures", name, "words", key)
-            if plain in seen:
+            if plain in seen and seen[plain][0] != name:  # its own noun and people may be the same words
                 problems.append(Problem(tree.file, *tree.where(path), dotted(path),
-                                        f"'{said}' also names {seen[plain]}: give each measure words of its own, or "
+                                        f"'{said}' also names {seen[plain][1]}: give each measure words of its own, or "
                                         "no sentence could say which one it speaks of"))
-            else:
-                seen[plain] = f"{dotted(('outcome_measures', name))} (line {tree.where(path)[0]})"
+            elif plain not in seen:
+                seen[plain] = (name, f"{dotted(('outcome_measures', name))} (line {tree.where(path)[0]})")
     return problems
 
 

@@ -51,6 +51,12 @@ def test_a_bad_declaration_is_one_message_at_its_line(tmp_path, declarations, ke
     assert written in lines[found[0].line - 1], found[0]
 
 
+def test_a_measure_may_name_its_noun_and_its_people_alike(tmp_path):
+    """'days in stable accommodation' as both: one measure's own words, no clash with another's."""
+    spec = declared_spec(tmp_path, DECLARED.replace("noun: time in work", "noun: weeks in work"))
+    assert load_spec(spec).spec.outcome_measures["weeks_worked"].words.noun == "weeks in work"
+
+
 def test_a_time_points_column_cannot_be_a_matching_variable(tmp_path):
     spec = declared_spec(tmp_path, OVER_TIME)
     spec.write_text(spec.read_text(encoding="utf-8").replace("variables: [", "variables: [in_work_6m, ", 1), encoding="utf-8")
