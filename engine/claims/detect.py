@@ -38,6 +38,7 @@ BOTH_WAYS_BAD = re.compile(r"\b(?:negative|harmful|bad|adverse|unfavourable)\b",
 COMPARISON_GROUP = re.compile(r"\b(?:comparison|control|matched) group|\bnon-participants\b|\bthose who did not take part\b"
                               r"|\brates?\b|\bpercentage[- ]points?\b|\b\d+(?:\.\d+)?[- ]points?\b|\d+(?:\.\d+)?\s?%\s+(?:against|vs\.?|versus|compared (?:with|to)|to)\s+\d+(?:\.\d+)?\s?%",
                               re.IGNORECASE)
+ZERO_FIGURE = re.compile(r"0\s*(?:(?:out )?of|%|per ?cent|percent)", re.IGNORECASE)  # a universal in figures
 AGAINST = re.compile(r"\b(?:against|versus|vs)\.? (?:an? |the )?(?:predicted|expected|forecast|projected|national|average|"
                      r"typical|usual)\b", re.IGNORECASE)  # a figure set beside a benchmark's ("against a predicted 30%")
 HELP = re.compile(r"help", re.IGNORECASE)
@@ -398,6 +399,8 @@ def _never_forms(claim: Claim, clause: str, text: str, book: RuleBook, named: tu
             found = affirmed(pattern, source) or affirmed(never["proof_anywhere"], source)  # ... or any sentence's
         elif name == "certainty":  # "we can't yet be sure", "there is no guarantee": certainty taken back
             found = affirmed(pattern, source)
+        elif name == "universal":  # a word of "all" or "none" first, a zero figure ("0 of the 100") last: see licence.judge
+            found.sort(key=lambda m: bool(ZERO_FIGURE.fullmatch(m.group())))
         for match in found:
             if name == "proof" and match.group().lower() == "proven" and PROVEN_OFFENCE.match(source, match.end()):
                 continue

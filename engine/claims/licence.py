@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from engine.claims.book import RuleBook
-from engine.claims.detect import Claim
+from engine.claims.detect import ZERO_FIGURE, Claim
 from engine.claims.figures import figures_agree
 from engine.measures import MEASURES
 from engine.results import MeasureResult, Results
@@ -124,6 +124,8 @@ class Verdict:
 def judge(claim: Claim, licence: Licence, book: RuleBook, engine: bool = False) -> Verdict | None:
     """The first rule the claim breaks, or None when the results license it as written."""
     kinds = dict(claim.never)
+    if ZERO_FIGURE.fullmatch(kinds.get("universal", "")) and _figures(claim, licence, engine):
+        del kinds["universal"]  # "0 of the 100 people re-offended ...": the results' own figures, where none did
     for form in NEVER_ORDER:
         if form in kinds:
             return Verdict(NEVER_RULE[form], _first(claim))
