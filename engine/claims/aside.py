@@ -15,8 +15,11 @@ from engine.claims.book import RuleBook
 NEGATED = re.compile(r"(?:\b(?:not|never|neither|nor|cannot|no|without)|n't)(?: (?:yet|necessarily|itself|in itself|"
                      r"by itself|on its own|alone|been|be|either|a|an|the|any|(?!(?:only|merely|simply|solely)\b)\w+ly))*\s+$",
                      re.IGNORECASE)
-# an effect word whose object is lacking ("the lack of a clear result", "without any real effect")
-LACKING = re.compile(r"(?:\b(?:lack|absence|want) of|\bwithout)(?: (?:a|an|any|the|clear|real))*\s+$", re.IGNORECASE)
+# an effect word whose object is lacking ("the lack of a clear result", "did not give us the positive result")
+LACKING = re.compile(r"(?:\b(?:lack|absence|want) of|\bwithout|(?:\bnot|n't) "
+                     r"(?:get|got|give|gave|produce|produced|show|showed|find|found|see|saw|achieve|achieved|deliver|delivered|"
+                     r"obtain|obtained|receive|received|reach|reached|bring|brought)(?: us| them| it)?)(?: (?:a|an|any|the|clear|real))*\s+$",
+                     re.IGNORECASE)
 # two words joined by "or" ("reductions or increases", "rise or fall"): a direction each way names neither
 PAIR = re.compile(r"\b([\w-]+) (?:or|and/or) (?:an? |the )?([\w-]+)\b", re.IGNORECASE)
 PERCENT = re.compile(r"\d\s?%|\bper ?cent\b|\bpercent\b", re.IGNORECASE)  # a relative figure is judged with its verbs
