@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 from engine.claims.aside import (SET_AGAINST, about_method, about_selection, affirmed, both_ways, effect_in,
                                  elsewhere, general_context, proof_in)
+from engine.claims.blanking import (blank, blank_all, blank_matches, blank_significance, blank_spans, inside,
+                                    outside, blank_scopes)
 from engine.claims.book import RuleBook
 from engine.claims.language import unreadable
 from engine.claims.names import blank_names
@@ -21,7 +23,6 @@ from engine.claims.sentences import CLAUSE_END, Sentence
 TIME = days_measure(NAMES)  # a time to the first event: "longer"/"shorter" are its directions
 OPPOSITE = {"decrease": "increase", "increase": "decrease"}
 PRONOUN_START = re.compile(r"^\W*(?:it|this|that|these|they|which|so|or)\b", re.IGNORECASE)
-CONTINUES_AIM = re.compile(r"^\W*(?:and |or |but also )?to\b", re.IGNORECASE)
 # what another group (mentors, staff) does that acts on the participants: still a claim
 OTHER_ACTS = re.compile(r"\bwhich\b|\bthereby\b|\bso that\b|\bhelp\w*|\bkeep\w*|\bkept\b|\b(?:stop|prevent)\w* (?:\w+ ){0,2}from\b"
                         r"|\bdifference\b|\bimpact|\beffect",
@@ -47,9 +48,6 @@ VERB_FORM = re.compile(r"(?<!ion)(?<!ment)(?:s|ed|ing)$|^(?:fell|rose|grew|shran
 LONGEST_RUN = 200  # characters without a space: longer is no word or address a reader reads (and the rules' patterns
 LONG_RUN = re.compile(r"\S{%d}" % (LONGEST_RUN + 1))  # take time in its square: a pasted 100,000 "1"s took minutes)
 EITHER = re.compile(r"\b(?:or|either)\b", re.IGNORECASE)
-OPENING_PURPOSE = re.compile(r"^\W*(?:in order )?to (?!date\b|sum\b|conclude\b|summari[sz]e\b|be (?:clear|fair|honest)\b|put it\b"
-                             r"|our\b|everyone|my\b|the\b|this\b|that\b|them\b|us\b|me\b)[^,.;:!?]{1,80},", re.IGNORECASE)
-SIGNIFICANCE_WORD = re.compile(r"(?:statistically )?(?:non-?|in)?significan\w*|\bsignificance\b|\bp ?[<≤] ?0?\.\d+", re.IGNORECASE)
 # the comparison group as the clause's subject ("women in the comparison group were more likely to re-offend")
 THEM_FIRST = re.compile(r"^\W*(?:(?:more|fewer|most|many|some|few|half|a (?:third|quarter)|\d+ ?%?|a (?:higher|larger|greater|"
                         r"bigger|lower|smaller) (?:proportion|share|number|percentage)) of )?(?P<them>"
@@ -100,74 +98,6 @@ class Claim:
                     or self.significance or self.forced)
 
 
-def _blank(text: str, start: int, end: int) -> str:
-    return text[:start] + " " * (end - start) + text[end:]
-
-
-def _blank_all(text: str, pattern: re.Pattern) -> str:
-    return _blank_matches(text, pattern.finditer(text))
-
-
-def _blank_significance(text: str, pattern: re.Pattern) -> str:
-    """The words of significance blanked, and only those: "a significant rise" still says "rise"."""
-    for match in pattern.finditer(text):
-        for word in SIGNIFICANCE_WORD.finditer(match.group()):
-            text = _blank(text, match.start() + word.start(), match.start() + word.end())
-    return text
-
-
-def _inside(match: re.Match, spans: list[tuple[int, int]], offset: int = 0) -> bool:
-    """Does the match (in a text starting at `offset` of the sentence) start inside one of the sentence's spans? A
-    match that starts in a measure's name reads its word as the sentence's ("kept" in "housing tenancy kept was
-    sustained from 3 months" is no "kept ... from"); one that starts before it may name it ("ended unemployment")."""
-    return any(s <= match.start() + offset < e for s, e in spans)
-
-
-def _outside(pattern: re.Pattern, text: str, spans: list[tuple[int, int]], offset: int = 0) -> re.Match | None:
-    """The first match that does not start inside a declared measure's own phrase (`spans`, over the sentence)."""
-    return next((m for m in pattern.finditer(text) if not _inside(m, spans, offset)), None)
-
-
-def _blank_spans(text: str, spans: list[tuple[int, int]], offset: int = 0) -> str:
-    """The text (starting at `offset` of its sentence) with the sentence's spans blanked."""
-    for s, e in spans:
-        start, end = max(0, s - offset), min(len(text), e - offset)
-        if start < end:
-            text = _blank(text, start, end)
-    return text
-
-
-def _blank_matches(text: str, matches) -> str:
-    for match in matches:
-        text = _blank(text, match.start(), match.end())
-    return text
-
-
-def _clause_ends(text: str) -> list[int]:
-    return [m.start() for m in CLAUSE_END.finditer(text)] + [len(text)]
-
-
-def blank_scopes(text: str, book: RuleBook) -> str:
-    """Aims, purposes and caveats, from their marker to the end of the clause (and on through
-    clauses that carry the same aim: ', and to reduce re-offending'); an opening purpose ("To reduce
-    bias, ...") or condition ("If the programme had no effect, ...") up to its comma."""
-    for opening in (OPENING_PURPOSE.match(text), book.words["condition"].match(text)):
-        if opening:
-            text = _blank(text, opening.start(), opening.end())
-    for pattern in book.not_claims.values():
-        for match in list(pattern.finditer(text)):
-            ends = _clause_ends(text)
-            end = next(e for e in ends if e >= match.end())
-            while end < len(text):
-                following = CLAUSE_END.match(text, end)
-                rest = text[following.end():] if following else text[end:]
-                if not CONTINUES_AIM.match(rest):
-                    break
-                end = next((e for e in ends if e > end), len(text))
-            text = _blank(text, match.start(), end)
-    return text
-
-
 def _negated(clause: str, start: int, book: RuleBook) -> bool:
     before = clause[max(0, start - 30):start]
     words = before.split()[-3:]
@@ -182,23 +112,23 @@ def _outcomes(clause: str, book: RuleBook) -> tuple[list[str], list[str], str]:
     for measure, pattern in book.named_by:
         if pattern.search(clause):
             named.append(measure)
-            clause = _blank_all(clause, pattern)
+            clause = blank_all(clause, pattern)
     good = []
     for measure, pattern in book.good_outcome.items():
         if pattern.search(clause):
             good.append(measure)
-            clause = _blank_all(clause, pattern)
+            clause = blank_all(clause, pattern)
     for measure, pattern in book.outcome.items():  # in order: a measure's words are its own, not the next one's
         if pattern.search(clause):
             named.append(measure)
-            clause = _blank_all(clause, pattern)
+            clause = blank_all(clause, pattern)
     return named, good, clause
 
 
 def _good_blanked(clause: str, good: list[str], book: RuleBook) -> str:
     """The clause without the good outcomes _outcomes found in it (in the same order)."""
     for measure in good:
-        clause = _blank_all(clause, book.good_outcome[measure])
+        clause = blank_all(clause, book.good_outcome[measure])
     return clause
 
 
@@ -213,7 +143,7 @@ def _measures(named: list[str], good: list[str], timed: bool) -> tuple[str, ...]
 def measures_named(text: str, book: RuleBook) -> tuple[str, ...]:
     """The measures a sentence names, claim or not ("Participants re-offended at 37 in 100 against 49"):
     what the next sentence of its paragraph speaks of ("That is a reduction of a quarter.")."""
-    named, good, rest = _outcomes(_blank_all(text, book.words["context"]), book)
+    named, good, rest = _outcomes(blank_all(text, book.words["context"]), book)
     return _measures(named, good, bool(book.words["longer"].search(rest) or book.words["shorter"].search(rest)))
 
 
@@ -237,7 +167,7 @@ def _said_directions(clause: str, measures: tuple[str, ...], good: list[str], bo
 
     def said(pattern: re.Pattern, change_nouns: bool = True):
         return (m for m in pattern.finditer(clause)
-                if not _inside(m, own) and not (change_nouns and elsewhere(clause, m, book)))
+                if not inside(m, own) and not (change_nouns and elsewhere(clause, m, book)))
 
     if measures and all(m in MEASURES and MEASURES[m].among_event for m in measures):
         for name, direction in (("longer", "increase"), ("shorter", "decrease")):
@@ -267,7 +197,7 @@ def _blank_given(text: str, names: tuple[str, ...]) -> str:
             whole = not (start and text[start - 1].isalnum() and name[0].isalnum()) and not (
                 end < len(text) and text[end].isalnum() and name[-1].isalnum())
             if whole:
-                text = _blank(text, start, end)
+                text = blank(text, start, end)
             start = text.find(name, end if whole else start + 1)
     return text
 
@@ -282,10 +212,10 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
     unnamed = both_ways(named, book)  # "reductions or increases in re-offending" names no direction
     if LONG_RUN.search(whole) or unreadable(unnamed, book):  # fail closed: text in a language the rules do not read
         return [Claim(sentence=sentence, clause=whole.strip(), forced=True, never=[("unreadable", whole.strip())])]
-    unscoped = _blank_all(blank_names(unnamed, book), words["context"])
+    unscoped = blank_all(blank_names(unnamed, book), words["context"])
     text = blank_scopes(unscoped, book)
     spans = [m.span() for m in book.own.finditer(unnamed)]  # a declared measure's own phrases: its name, whose verbs
-    own = _blank_spans(unnamed, spans)  # ("kept their tenancy") are not the sentence's
+    own = blank_spans(unnamed, spans)  # ("kept their tenancy") are not the sentence's
     vouched = proof_in(own, book)  # a word of proof is a claim whoever the sentence is about
     if (words["other_groups"].search(whole) and not words["programme_side"].search(text) and not SET_AGAINST.search(whole)
             and not vouched and unnamed == whole):  # the programme's own name speaks of the programme
@@ -300,12 +230,12 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
         said = whole[start:start + len(clause)]
         written, own_written = unnamed[start:start + len(clause)], own[start:start + len(clause)]
         subject = words["other_subject"].match(said)
-        unowned = _blank_spans(said, spans, start)
+        unowned = blank_spans(said, spans, start)
         if (subject and not words["programme_side"].search(said[subject.end():]) and not OTHER_ACTS.search(unowned)
                 and not proof_in(unowned, book)) or about_method(said, book) or about_selection(said, book):
             continue  # "Mentors were former offenders who had moved away from crime"; "offences never detected are not counted"
         named, good, rest = _outcomes(clause, book)
-        rest = _blank_spans(rest, spans, start)  # a follow-up "after they were helped" names when, not an effect
+        rest = blank_spans(rest, spans, start)  # a follow-up "after they were helped" names when, not an effect
         timed = bool(words["longer"].search(rest) or words["shorter"].search(rest))
         measures = _measures(named, good, timed)
         claim = Claim(sentence=sentence, clause=sentence.text[start:start + len(clause)].strip())
@@ -324,7 +254,7 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
         claim.measures = measures
         if measures:
             # "none of the differences between the groups was significant" speaks of no one's re-offending
-            scrubbed = _blank_significance(_blank_all(_good_blanked(clause, good, book), words["none_significant"]),
+            scrubbed = blank_significance(blank_all(_good_blanked(clause, good, book), words["none_significant"]),
                                            words["significance"])
             claim.directions = _directions(scrubbed, measures, good, book, [(s - start, e - start) for s, e in spans])
             if good and not COMPARED.search(said):
@@ -332,11 +262,11 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
                                       "a good outcome said of everyone")
             sustained = words["sustained"].search(rest)
             claim.sustained = sustained.group() if sustained else None
-        effect = effect_in(rest, book) or effect_in(_blank_spans(clause, spans, start), book)  # some name their outcome
+        effect = effect_in(rest, book) or effect_in(blank_spans(clause, spans, start), book)  # some name their outcome
         if effect and HELP.match(effect.group()) and words["provider_subject"].match(said):
             effect = None  # "Volunteers help people": a service described, not a result
         claim.effect = effect.group() if effect else None
-        no_effect = words["no_effect"].search(_blank_matches(rest, said_significance))
+        no_effect = words["no_effect"].search(blank_matches(rest, said_significance))
         if no_effect and (measures or EFFECT_WORD.search(no_effect.group())):
             claim.no_effect = no_effect.group()
         both = {"decrease", "increase"} <= {d for d, negated in claim.directions if not negated}
@@ -356,8 +286,8 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
         claim.forced = bool(proof_in(own_written, book) or claim.never or stated
                             or about_outcomes and book.never["relative"].search(own_written)
                             or about_outcomes and book.never["counterfactual"].search(own_written)
-                            or measures and (_outside(book.never["universal_outcome"], written, spans, start)  # {outcome}
-                                             or _outside(book.never["universal_after"], unnamed, spans)
+                            or measures and (outside(book.never["universal_outcome"], written, spans, start)  # {outcome}
+                                             or outside(book.never["universal_after"], unnamed, spans)
                                              or (SET_AGAINST.search(own_written) or AGAINST.search(own_written))
                                              and book.never["benchmark"].search(own_written)))
         if claim.is_claim:
@@ -394,7 +324,7 @@ def _never_forms(claim: Claim, clause: str, text: str, book: RuleBook, named: tu
     for name in ("relative", "proof", "certainty", "universal", "benchmark", "cause", "counterfactual"):
         pattern = never[name]
         source = text if name in ("relative", "proof") else named_clause if name == "universal" else clause
-        found = [m for m in pattern.finditer(source) if source is not named_clause or not _inside(m, spans, start)]
+        found = [m for m in pattern.finditer(source) if source is not named_clause or not inside(m, spans, start)]
         if name == "proof":  # a word of proof a negation takes back ("neither proves nor disproves") proves nothing
             found = affirmed(pattern, source) or affirmed(never["proof_anywhere"], source)  # ... or any sentence's
         elif name == "certainty":  # "we can't yet be sure", "there is no guarantee": certainty taken back
@@ -407,7 +337,7 @@ def _never_forms(claim: Claim, clause: str, text: str, book: RuleBook, named: tu
             claim.never.append((name, match.group()))
             break
     if claim.forced and not claim.never:  # forced by a universal said of the outcome past its clause ("Re-offending: nil.")
-        universal = _outside(never["universal_after"], named_text, spans)
+        universal = outside(never["universal_after"], named_text, spans)
         if universal:
             claim.never.append(("universal", universal.group()))
     if claim.absolute and not claim.never:  # a form named above (a cause, a universal word) says more

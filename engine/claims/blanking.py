@@ -1,0 +1,83 @@
+"""Blanking: the parts of a sentence that are not claims, turned to spaces so every position keeps its place
+(aims, purposes and caveats to the end of their clause, the words of significance, a declared measure's own
+name), for the detector to read what is left."""
+
+from __future__ import annotations
+
+import re
+
+from engine.claims.book import RuleBook
+from engine.claims.sentences import CLAUSE_END
+
+CONTINUES_AIM = re.compile(r"^\W*(?:and |or |but also )?to\b", re.IGNORECASE)
+OPENING_PURPOSE = re.compile(r"^\W*(?:in order )?to (?!date\b|sum\b|conclude\b|summari[sz]e\b|be (?:clear|fair|honest)\b|put it\b"
+                             r"|our\b|everyone|my\b|the\b|this\b|that\b|them\b|us\b|me\b)[^,.;:!?]{1,80},", re.IGNORECASE)
+SIGNIFICANCE_WORD = re.compile(r"(?:statistically )?(?:non-?|in)?significan\w*|\bsignificance\b|\bp ?[<≤] ?0?\.\d+", re.IGNORECASE)
+
+
+def blank(text: str, start: int, end: int) -> str:
+    return text[:start] + " " * (end - start) + text[end:]
+
+
+def blank_all(text: str, pattern: re.Pattern) -> str:
+    return blank_matches(text, pattern.finditer(text))
+
+
+def blank_significance(text: str, pattern: re.Pattern) -> str:
+    """The words of significance blanked, and only those: "a significant rise" still says "rise"."""
+    for match in pattern.finditer(text):
+        for word in SIGNIFICANCE_WORD.finditer(match.group()):
+            text = blank(text, match.start() + word.start(), match.start() + word.end())
+    return text
+
+
+def inside(match: re.Match, spans: list[tuple[int, int]], offset: int = 0) -> bool:
+    """Does the match (in a text starting at `offset` of the sentence) start inside one of the sentence's spans? A
+    match that starts in a measure's name reads its word as the sentence's ("kept" in "housing tenancy kept was
+    sustained from 3 months" is no "kept ... from"); one that starts before it may name it ("ended unemployment")."""
+    return any(s <= match.start() + offset < e for s, e in spans)
+
+
+def outside(pattern: re.Pattern, text: str, spans: list[tuple[int, int]], offset: int = 0) -> re.Match | None:
+    """The first match that does not start inside a declared measure's own phrase (`spans`, over the sentence)."""
+    return next((m for m in pattern.finditer(text) if not inside(m, spans, offset)), None)
+
+
+def blank_spans(text: str, spans: list[tuple[int, int]], offset: int = 0) -> str:
+    """The text (starting at `offset` of its sentence) with the sentence's spans blanked."""
+    for s, e in spans:
+        start, end = max(0, s - offset), min(len(text), e - offset)
+        if start < end:
+            text = blank(text, start, end)
+    return text
+
+
+def blank_matches(text: str, matches) -> str:
+    for match in matches:
+        text = blank(text, match.start(), match.end())
+    return text
+
+
+def _clause_ends(text: str) -> list[int]:
+    return [m.start() for m in CLAUSE_END.finditer(text)] + [len(text)]
+
+
+def blank_scopes(text: str, book: RuleBook) -> str:
+    """Aims, purposes and caveats, from their marker to the end of the clause (and on through
+    clauses that carry the same aim: ', and to reduce re-offending'); an opening purpose ("To reduce
+    bias, ...") or condition ("If the programme had no effect, ...") up to its comma."""
+    for opening in (OPENING_PURPOSE.match(text), book.words["condition"].match(text)):
+        if opening:
+            text = blank(text, opening.start(), opening.end())
+    for pattern in book.not_claims.values():
+        for match in list(pattern.finditer(text)):
+            ends = _clause_ends(text)
+            end = next(e for e in ends if e >= match.end())
+            while end < len(text):
+                following = CLAUSE_END.match(text, end)
+                rest = text[following.end():] if following else text[end:]
+                if not CONTINUES_AIM.match(rest):
+                    break
+                end = next((e for e in ends if e > end), len(text))
+            text = blank(text, match.start(), end)
+    return text
