@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -38,6 +38,7 @@ class RuleBook:
     spec_rule: Rule
     own: re.Pattern = re.compile(r"(?!)")  # the declared measures' own phrases: names, not the sentence's verbs
     people: re.Pattern = re.compile(r"(?!)")  # their `people` phrases: the outcome said of someone
+    refusal_words: dict[str, str] = field(default_factory=dict)  # the house's words in a refusal's suggestion
     named_by: tuple[tuple[str, re.Pattern], ...] = ()  # (measure, its people or noun phrase), longest phrase first
     plain_change: bool = False  # a change said as a plain verb needs no "may" (a house's rule: engine.houses)
 
@@ -129,4 +130,5 @@ def _rule_book(house: str, key: tuple[tuple[str, str], ...]) -> RuleBook:
         named_by=tuple((name, _one(pattern, {})) for name, pattern in sorted(
             ((name, p) for name, m in made for p in declared_words(m)[:2]), key=lambda item: -len(item[1]))),
         plain_change=bool(raw.get("plain_change", False)),
+        refusal_words=dict(raw["refusal_words"]),
     )

@@ -12,8 +12,6 @@ from engine.words.format import interval, whole
 from engine.measures import PRIMARY
 from engine.words.texts import labels
 
-UNKNOWN = ("a sentence from the report's \"What you can say\" section for this measure (it depends on the "
-           "results, which are known once the report has run)")
 MORE_PEOPLE = "More people would need to be analysed in order to determine the effect of the programme."
 
 
@@ -37,7 +35,7 @@ def instead(m: MeasureLicence | None, measure: str, book: RuleBook) -> str:
     """A sentence the results license for this measure."""
     about = book.labels[measure]["about"]
     if m is None:
-        return f"The analysis measured proven re-offending, not {about}."
+        return f"The analysis measured {book.refusal_words['measured']}, not {about}."
     if not m.reported:
         return f"The numbers were too small to make reliable estimates for {about}."
     if m.can_say:
@@ -57,7 +55,7 @@ def refusal(sentence: str, verdict: Verdict, licence: Licence, book: RuleBook) -
     about = book.labels[measure]["about"] if measure else "this measure"
     text = f'"{sentence}" is {rule.what.format(measure=about)}'
     if not licence.known:
-        return f"{text}; you may say instead: {UNKNOWN} (rule: {rule.id})"
+        return f"{text}; you may say instead: {book.refusal_words['unknown']} (rule: {rule.id})"
     measures = licence.measures(verdict.analysis)
     if measure is None:
         reported = [m for m in measures.values() if m.reported]

@@ -77,3 +77,19 @@ def test_the_base_house_refuses_the_other_houses_interval_and_headings(house, ru
         assert not said
     else:
         assert said & {"no-counterfactual", "needs-hedge", "no-no-effect", "no-effect-claim"}, text
+
+
+@pytest.mark.parametrize("house", houses.HOUSES)
+def test_a_refusal_suggests_in_its_houses_words(house):
+    """An outcome the analysis does not measure, and a report whose results are not yet known: the suggestion is
+    worded by the house (the Employment Data Lab's names no re-offending and no 'What you can say' section)."""
+    in_house(house)
+    unmeasured = find_breaches("Participants were less likely to be arrested.", Licence.from_states({}))
+    unknown = find_breaches("This proves the programme works.", Licence(known=False))
+    words = text_data("rules")["refusal_words"]
+    assert f'you may say instead: "The analysis measured {words["measured"]}, not ' in unmeasured[0].message
+    assert f"you may say instead: {words['unknown']} (rule: " in unknown[0].message
+    jdl_words = ("re-offending" in unmeasured[0].message.split("you may say instead")[1],
+                 "What you can say" in unknown[0].message)
+    assert jdl_words == ((True, True) if house == houses.BASE else (False, False))
+    houses.use(houses.BASE)
