@@ -13,8 +13,15 @@ from engine.claims.book import RuleBook
 # a word of proof whose verb or noun is negated ("does not prove", "neither proves", "is not proof",
 # "has not been proven"); "not only proves", "no doubt proves" are not negations of the proof
 NEGATED = re.compile(r"(?:\b(?:not|never|neither|nor|cannot|no|without)|n't)(?: (?:yet|necessarily|itself|in itself|"
-                     r"by itself|on its own|alone|been|be|either|a|an|the|any|(?!(?:only|merely|simply|solely)\b)\w+ly))*\s+$",
+                     r"by itself|on its own|alone|been|be|either|a|an|the|any|(?:claim|say|argue|suggest|conclude|pretend|assert|"
+                     r"state|believe|think)(?: that)?|(?!(?:only|merely|simply|solely)\b)\w+ly))*\s+$",
                      re.IGNORECASE)
+# ... or a negation inside the words of proof, before their verb or noun ("the results neither validate nor invalidate our
+# approach", "the report is not an endorsement of the programme"): the voucher is named first, the negation after it
+INNER_NEGATION = re.compile(r"(?:\b(?:not|never|neither|nor|cannot|no longer)|n't)\s+(?!(?:only|merely|just|simply|solely)\b)"
+                            r"(?:\w+\s+){0,2}?(?:in)?(?:valid|vindic|endors|verif|confirm|corrobor|substant|back|bear|bore|"
+                            r"borne|support|prov|proof|justif|attest|uph[oe]ld|affirm|reaffirm|reinforc|underl|strength|bolster|"
+                            r"show|demonstr|ratif|stamp|seal)\w*", re.IGNORECASE)
 # an effect word whose object is lacking ("the lack of a clear result", "did not give us the positive result")
 LACKING = re.compile(r"(?:\b(?:lack|absence|want) of|\bwithout|(?:\bnot|n't) "
                      r"(?:get|got|give|gave|produce|produced|show|showed|find|found|see|saw|achieve|achieved|deliver|delivered|"
@@ -35,8 +42,10 @@ SET_AGAINST = re.compile(r"\b(?:than|below|above|beat\w*|outperform\w*|outstripp
 
 
 def affirmed(pattern: re.Pattern, text: str) -> list[re.Match]:
-    """The matches of `pattern` (words of proof) that no negation right before them takes back."""
-    return [m for m in pattern.finditer(text) if not NEGATED.search(text[max(0, m.start() - 40):m.start()])]
+    """The matches of `pattern` (words of proof) that no negation right before them, or inside them before the word of
+    proof, takes back."""
+    return [m for m in pattern.finditer(text)
+            if not NEGATED.search(text[max(0, m.start() - 40):m.start()]) and not INNER_NEGATION.search(m.group())]
 
 
 def elsewhere(clause: str, match: re.Match, book: RuleBook) -> bool:
