@@ -246,10 +246,13 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
             claim.none_significant = bool(words["none_significant"].search(rest))
         if not measures and current and (index > 0 or PRONOUN_START.match(clause)):
             measures = current  # "..., or may increase it by ...", "This is a significant result."
-        if (not measures and words["other_domain"].search(rest) and words["programme_side"].search(said)
-                and not words["than_other"].search(said)
-                and (any(words[w].search(rest) for w in ("down", "up", "better", "help_into"))
-                     or book.never["cause"].search(rest))):
+        amount = any(words["amount_before"].search(rest[:rest.rfind(" ", 0, m.end()) + 1])  # the last word is the outcome
+                     for m in words["other_domain"].finditer(rest))
+        unmeasured = (not measures and words["other_domain"].search(rest) and words["programme_side"].search(said)
+                      and not words["than_other"].search(said)
+                      and (any(words[w].search(rest) for w in ("down", "up", "better", "help_into"))
+                           or amount or book.never["cause"].search(rest)))
+        if unmeasured:
             measures = ("unmeasured",)  # "participants were more likely to find work": not this analysis's outcome
         claim.measures = measures
         if measures:
@@ -283,7 +286,9 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
         savings = book.never["savings"].search(own_written)
         if savings and not general:
             claim.never.append(("savings", savings.group()))
-        claim.forced = bool(proof_in(own_written, book) or claim.never or stated
+        # "got 40% of participants into work", "gained more qualifications": a result in another outcome
+        counted = unmeasured and (amount or words["statistic"].search(own_written))
+        claim.forced = bool(proof_in(own_written, book) or claim.never or stated or counted
                             or about_outcomes and book.never["relative"].search(own_written)
                             or about_outcomes and book.never["counterfactual"].search(own_written)
                             or measures and (outside(book.never["universal_outcome"], written, spans, start)  # {outcome}

@@ -126,6 +126,8 @@ def judge(claim: Claim, licence: Licence, book: RuleBook, engine: bool = False) 
     kinds = dict(claim.never)
     if ZERO_FIGURE.fullmatch(kinds.get("universal", "")) and _figures(claim, licence, engine):
         del kinds["universal"]  # "0 of the 100 people re-offended ...": the results' own figures, where none did
+    if "unmeasured" in claim.measures and licence.known:  # the right reason first: no result speaks of it at all
+        return Verdict("not-reported", "unmeasured", licence.headline)
     for form in NEVER_ORDER:
         if form in kinds:
             return Verdict(NEVER_RULE[form], _first(claim))
