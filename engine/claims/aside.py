@@ -115,3 +115,15 @@ def general_context(whole: str, text: str, book: RuleBook) -> bool:
                      or compared and words["association"].search(whole))
                 or words["factor_link"].search(whole)  # "employment is one of the factors most linked to desistance"
                 or words["demographic"].search(whole))  # "women are more likely than men to be sent to prison"
+
+
+def beside_general(whole: str, ours: bool, book: RuleBook) -> re.Match | None:
+    """People in general whose figure stands beside the programme's own in one sentence ("Nationally, 28% of adults
+    re-offend, while only 16% of our women did"; "the national rate is 28.1%, but just 16% of participants
+    re-offended"): a comparison with the wrong group, whatever word joins them. `ours`: the sentence speaks of the
+    programme's people. Not when the other figure is the matched comparison group's."""
+    words = book.words
+    if not ours or len(words["share"].findall(whole)) < 2 or words["comparison_named"].search(whole):
+        return None
+    return words["general_group"].search(whole)
+

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from engine.claims.aside import (SET_AGAINST, about_method, about_selection, affirmed, both_ways, effect_in,
-                                 elsewhere, general_context, proof_in)
+from engine.claims.aside import (SET_AGAINST, about_method, about_selection, affirmed, beside_general, both_ways,
+                                 effect_in, elsewhere, general_context, proof_in)
 from engine.claims.blanking import (blank, blank_all, blank_matches, blank_significance, blank_spans, inside,
                                     outside, blank_scopes)
 from engine.claims.book import RuleBook
@@ -220,6 +220,11 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
     if (words["other_groups"].search(whole) and not words["programme_side"].search(text) and not SET_AGAINST.search(whole)
             and not vouched and unnamed == whole):  # the programme's own name speaks of the programme
         return []
+    outcomes = measures_named(whole, book)
+    versus = outcomes and beside_general(whole, named != whole or bool(words["own_people"].search(text)), book)
+    if versus:  # "Nationally, 28% of adults re-offend, while only 16% of our women did": a benchmark, however joined
+        return [Claim(sentence=sentence, clause=whole.strip(), measures=outcomes, forced=True,
+                      never=[("benchmark", versus.group())])]
     general = named == whole and general_context(whole, text, book)  # the programme's name is never context
     if general and not book.never["savings"].search(whole) and not vouched:  # "according to MoJ figures, a quarter of adult offenders re-offend"
         return []
