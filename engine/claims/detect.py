@@ -8,7 +8,7 @@ says. Words in a scope that is not a claim (an aim, a purpose, a caveat) are bla
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from engine.claims.aside import (SET_AGAINST, about_method, about_selection, affirmed, beside_general, both_ways,
                                  effect_in, elsewhere, general_context, proof_in)
@@ -259,6 +259,9 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
                            or amount or book.never["cause"].search(rest)))
         if unmeasured:
             measures = ("unmeasured",)  # "participants were more likely to find work": not this analysis's outcome
+        after = whole[start + len(clause):].lstrip()
+        listed = not measures and after.startswith(":") and measures_named(after[1:], book)
+        measures = listed or measures  # "... on all three measures: how many, how often and how soon" (its own only)
         claim.measures = measures
         if measures:
             # "none of the differences between the groups was significant" speaks of no one's re-offending
@@ -305,12 +308,24 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
                 forms = {name for name in ("hedge", "per_hundred", "interval", "figure") if words[name].search(text)}
             claim.forms = set(forms)
             _never_forms(claim, own_written, own, book, (written, unnamed, spans, start))
-            found.append(claim)
+            found.extend(_by_timing(claim, scrubbed if measures else "", good, book, [(s - start, e - start) for s, e in spans]))
         # an aim's measure is what a pronoun after it speaks of ("... to cut reoffending, and it has cut it")
         aimed_clause = unscoped[start:start + len(clause)]
         aimed, aimed_good, _ = ([], [], "") if measures or aimed_clause == clause else _outcomes(aimed_clause, book)
-        current = measures or _measures(aimed, aimed_good, False) or current
+        current = (not listed and measures) or _measures(aimed, aimed_good, False) or current
     return found
+
+
+def _by_timing(claim: Claim, clause: str, good: list[str], book: RuleBook, own: list[tuple[int, int]]) -> list[Claim]:
+    """A clause about a time to a first event and other measures at once ("re-offended less often and later",
+    "improvements on all three measures"): each read with its own directions, as "better" and "later" mean a
+    longer time but fewer offences."""
+    timed = tuple(m for m in claim.measures if m in MEASURES and MEASURES[m].among_event)
+    others = tuple(m for m in claim.measures if m not in timed)
+    if not (timed and others and claim.directions):
+        return [claim]
+    return [replace(claim, measures=group, directions=_directions(clause, group, good, book, own))
+            for group in (others, timed)]
 
 
 def _clauses(text: str) -> list[tuple[int, str]]:
