@@ -127,9 +127,7 @@ def _asked(sentence: Sentence, found: tuple[Claim, ...], answer: str, book, carr
     if book.words["open_answer"].search(answer):
         return forced
     if book.words["affirmative"].search(answer):
-        if found:
-            return found
-        return (Claim(sentence=sentence, clause=sentence.text, effect="a yes to: " + sentence.text),)
+        return found or _said(sentence, book, carried, names)
     if answer and claims_in(Sentence(answer, 0, 0, 0, (answer,)), book, carried, names):
         return forced  # the answer makes its own claim, and is judged for it
     if book.words["inquiry"].search(answer):
@@ -138,8 +136,18 @@ def _asked(sentence: Sentence, found: tuple[Claim, ...], answer: str, book, carr
         return found
     assents = answer and len(answer.split()) <= SHORT_ANSWER and not book.words["dissent"].search(answer)
     if assents and book.words["evaluative"].search(sentence.text):  # "Was it worth it? Most definitely."
-        return (Claim(sentence=sentence, clause=sentence.text, effect="a yes to: " + sentence.text),)
+        return _said(sentence, book, carried, names)
     return found
+
+
+def _said(sentence: Sentence, book, carried, names) -> tuple[Claim, ...]:
+    """What a question says once answered yes: the question as a statement ("Is the difference significant?" says
+    it is significant, judged against the results), or, where the rules read no claim in it, that the programme
+    worked ("Was it worth it?")."""
+    stated = SPEAKER.sub("", sentence.text).strip().rstrip("?").rstrip() + "."
+    said = claims_in(Sentence(stated, sentence.line, sentence.column, sentence.paragraph, (stated,)), book, carried, names)
+    return (tuple(replace(c, sentence=sentence) for c in said)
+            or (Claim(sentence=sentence, clause=sentence.text, effect="a yes to: " + sentence.text),))
 
 
 def _breaches(text: str, licence: Licence, engine: bool, quoted: tuple[str, ...],
