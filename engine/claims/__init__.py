@@ -82,13 +82,20 @@ def _detected(text: str, quoted: tuple[str, ...], names: tuple[str, ...] = (),
     carried: tuple[str, ...] = ()
     paragraph = -1
     found_sentences = sentences(text, quoted)
+    general = None  # a figure for people in general in the sentence before ("Nationally, 28% of women re-offend.")
     for index, sentence in enumerate(found_sentences):
         if sentence.paragraph != paragraph:
             carried, paragraph = (), sentence.paragraph
         found = tuple(claims_in(sentence, book, carried, names))
+        if general and not found and _ours_figure(sentence.text, names, book):  # "... Only 16% of ours did."
+            found = (Claim(sentence=sentence, clause=sentence.text, measures=carried or measures_named(general.string, book),
+                           forced=True, never=[("benchmark", general.group())]),)
+        general = _general_figure(sentence.text, names, book)
         asked, answer = _question_and_answer(found_sentences, index)
         if book.words["question"].search(asked):
             found = _asked(sentence, found, answer, book, carried, names)
+        elif not found and book.words["asks_whether"].search(asked) and book.words["affirmative"].search(answer):
+            found = (Claim(sentence=sentence, clause=sentence.text, effect="a yes to: " + sentence.text),)  # "... whether it works. It does."
         if asked.endswith("?") and answer and len(answer.split()) <= SHORT_ANSWER:
             # read as one ("Re-offending among our graduates? Zero."): what the pair says that neither says alone
             pair = Sentence(f"{asked} {answer}", sentence.line, sentence.column, sentence.paragraph, (asked, answer))
@@ -98,6 +105,27 @@ def _detected(text: str, quoted: tuple[str, ...], names: tuple[str, ...] = (),
         carried = (next((c.measures for c in reversed(found) if c.measures), None)
                    or measures_named(sentence.text, book) or carried)
     return tuple(detected)
+
+
+def _general_figure(text: str, names: tuple[str, ...], book) -> re.Match | None:
+    """A share of people in general said of an outcome, not of the programme's people nor of the comparison group."""
+    words = book.words
+    if (words["share"].search(text) and measures_named(text, book) and not words["comparison_named"].search(text)
+            and not words["own_people"].search(text) and not any(n in text for n in names)):
+        return words["general_group"].search(text)
+    return None
+
+
+def _ours_figure(text: str, names: tuple[str, ...], book) -> bool:
+    """A share of the programme's people, of an outcome or after a label ("Making Connections participants: 16%"),
+    set beside the general figure just before it (engine.claims.aside.beside_general, across two sentences)."""
+    words = book.words
+    ours = words["own_people"].search(text) or any(n in text for n in names)
+    return bool(ours and words["share"].search(text) and not words["comparison_named"].search(text)
+                and (measures_named(text, book) or len(text.split()) <= SHORT_LABEL))
+
+
+SHORT_LABEL = 8  # words: a figure this short after a general one is its counterpart ("Our participants: 16%.")
 
 
 # who speaks, in an interview or a FAQ ("Q: Does it work? A: Yes."): not part of what is asked or answered
