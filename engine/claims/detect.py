@@ -20,6 +20,7 @@ from engine.claims.names import blank_names
 from engine.measures import MEASURES, NAMES, PRIMARY, days_measure
 from engine.claims.sentences import CLAUSE_END, Sentence
 
+MAY = re.compile(r"\b(?:may|might)\b(?! (?:not|never)\b)(?!n't)", re.IGNORECASE)  # a possibility, not taken back
 TIME = days_measure(NAMES)  # a time to the first event: "longer"/"shorter" are its directions
 OPPOSITE = {"decrease": "increase", "increase": "decrease"}
 PRONOUN_START = re.compile(r"^\W*(?:it|this|that|these|they|which|so|or)\b", re.IGNORECASE)
@@ -347,6 +348,8 @@ def _never_forms(claim: Claim, clause: str, text: str, book: RuleBook, named: tu
     if not (claim.directions or claim.effect or claim.no_effect or claim.forced):
         return  # a statement of significance alone is judged against the results
     for name in ("relative", "proof", "certainty", "universal", "benchmark", "cause", "counterfactual"):
+        if name == "cause" and claim.directions and MAY.search(clause):
+            continue  # "21 fewer in 100 may have re-offended because of the support": a cause with the JDL's "may"
         pattern = never[name]
         source = text if name in ("relative", "proof") else named_clause if name == "universal" else clause
         found = [m for m in pattern.finditer(source) if source is not named_clause or not inside(m, spans, start)]
