@@ -95,7 +95,8 @@ def _detected(text: str, quoted: tuple[str, ...], names: tuple[str, ...] = (),
         if book.words["question"].search(asked):
             found = _asked(sentence, found, answer, book, carried, names)
         elif not found and book.words["asks_whether"].search(asked) and book.words["affirmative"].search(answer):
-            found = (Claim(sentence=sentence, clause=sentence.text, effect="a yes to: " + sentence.text),)  # "... whether it works. It does."
+            embedded = book.words["asks_whether"].search(asked)  # "We are often asked whether mentoring works. It does."
+            found = _said(sentence, book, carried, names, asked[embedded.end():])
         if asked.endswith("?") and answer and len(answer.split()) <= SHORT_ANSWER:
             # read as one ("Re-offending among our graduates? Zero."): what the pair says that neither says alone
             pair = Sentence(f"{asked} {answer}", sentence.line, sentence.column, sentence.paragraph, (asked, answer))
@@ -168,14 +169,22 @@ def _asked(sentence: Sentence, found: tuple[Claim, ...], answer: str, book, carr
     return found
 
 
-def _said(sentence: Sentence, book, carried, names) -> tuple[Claim, ...]:
+def _said(sentence: Sentence, book, carried, names, asked: str | None = None) -> tuple[Claim, ...]:
     """What a question says once answered yes: the question as a statement ("Is the difference significant?" says
     it is significant, judged against the results), or, where the rules read no claim in it, that the programme
-    worked ("Was it worth it?")."""
-    stated = SPEAKER.sub("", sentence.text).strip().rstrip("?").rstrip() + "."
+    worked, if it asks whether the programme is good ("Was it worth it?") or about its people's outcome ("Are our
+    mentees staying straight?", "Can mentoring break the cycle?"); a yes to anything else ("Is the programme free?", "Is reoffending a problem?") says
+    nothing of the result."""
+    asked = SPEAKER.sub("", sentence.text if asked is None else asked).strip()
+    stated = asked.rstrip("?.").rstrip() + "."
     said = claims_in(Sentence(stated, sentence.line, sentence.column, sentence.paragraph, (stated,)), book, carried, names)
-    return (tuple(replace(c, sentence=sentence) for c in said)
-            or (Claim(sentence=sentence, clause=sentence.text, effect="a yes to: " + sentence.text),))
+    if said:
+        return tuple(replace(c, sentence=sentence) for c in said)
+    words = book.words
+    changed = measures_named(asked, book) or any(words[w].search(asked) for w in ("down", "up", "better", "effect"))
+    if words["evaluative"].search(asked) or (changed and words["programme_side"].search(asked)):  # "Can mentoring break the cycle?"
+        return (Claim(sentence=sentence, clause=sentence.text, effect="a yes to: " + sentence.text),)
+    return ()
 
 
 def _breaches(text: str, licence: Licence, engine: bool, quoted: tuple[str, ...],
