@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from engine.claims.agency import set_against
 from engine.claims.book import RuleBook
 
 # a word of proof whose verb or noun is negated ("does not prove", "neither proves", "is not proof",
@@ -38,7 +39,6 @@ OF_ANOTHER = re.compile(r"\s+in (?!(?:the |their |his |her |its |our )?(?:number
                         r"treatment|comparison|control|participants?|people|those|men|women|offenders|mentees|cohort|sample|"
                         r"figures?|outcomes?|results?|proven|one-year|first|between|by|from|to|among|amongst|for|their|his|"
                         r"her|its|our|them|these)\b)(?:the |their |his |her |its |our )?(?=[a-z])", re.IGNORECASE)
-SET_AGAINST = re.compile(r"\b(?:than|below|above|beat\w*|outperform\w*|outstripp?\w*|exceed\w*|compar\w*)\b", re.IGNORECASE)
 
 
 def affirmed(pattern: re.Pattern, text: str) -> list[re.Match]:
@@ -108,8 +108,8 @@ def general_context(whole: str, text: str, book: RuleBook) -> bool:
         return False
     if words["attributed"].search(whole):
         return bool(words["association"].search(whole) or words["trend"].search(whole)
-                    or words["general_population"].search(whole) and not SET_AGAINST.search(whole))
-    compared = words["statistic"].search(whole) or SET_AGAINST.search(whole)
+                    or words["general_population"].search(whole) and not set_against(whole, book))
+    compared = words["statistic"].search(whole) or set_against(whole, book)
     return bool(words["national_scope"].match(whole) or words["population_subject"].match(whole)
                 and (words["trend"].search(whole) or words["national_figure"].search(whole)
                      or compared and words["association"].search(whole))

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from engine.claims.aside import (SET_AGAINST, about_method, about_selection, affirmed, beside_general, both_ways,
-                                 effect_in, elsewhere, general_context, proof_in)
+from engine.claims.agency import benchmark, programme_cause, set_against
+from engine.claims.aside import (about_method, about_selection, affirmed, beside_general, both_ways, effect_in, elsewhere,
+                                 general_context, proof_in)
 from engine.claims.blanking import (blank, blank_all, blank_matches, blank_significance, blank_spans, inside,
                                     outside, blank_scopes)
 from engine.claims.book import RuleBook
@@ -41,8 +42,6 @@ COMPARISON_GROUP = re.compile(r"\b(?:comparison|control|matched) group|\bnon-par
                               r"|\brates?\b|\bpercentage[- ]points?\b|\b\d+(?:\.\d+)?[- ]points?\b|\d+(?:\.\d+)?\s?%\s+(?:against|vs\.?|versus|compared (?:with|to)|to)\s+\d+(?:\.\d+)?\s?%",
                               re.IGNORECASE)
 ZERO_FIGURE = re.compile(r"0\s*(?:(?:out )?of|%|per ?cent|percent)", re.IGNORECASE)  # a universal in figures
-AGAINST = re.compile(r"\b(?:against|versus|vs)\.? (?:an? |the )?(?:predicted|expected|forecast|projected|national|average|"
-                     r"typical|usual)\b", re.IGNORECASE)  # a figure set beside a benchmark's ("against a predicted 30%")
 HELP = re.compile(r"help", re.IGNORECASE)
 NOUN_BEFORE = re.compile(r"\b(?:a|an|the|this|that|its|their|any|no|some)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 VERB_FORM = re.compile(r"(?<!ion)(?<!ment)(?:s|ed|ing)$|^(?:fell|rose|grew|shrank|sank|halted)$", re.IGNORECASE)  # "reduces", not "reduction"
@@ -218,7 +217,7 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
     spans = [m.span() for m in book.own.finditer(unnamed)]  # a declared measure's own phrases: its name, whose verbs
     own = blank_spans(unnamed, spans)  # ("kept their tenancy") are not the sentence's
     vouched = proof_in(own, book)  # a word of proof is a claim whoever the sentence is about
-    if (words["other_groups"].search(whole) and not words["programme_side"].search(text) and not SET_AGAINST.search(whole)
+    if (words["other_groups"].search(whole) and not words["programme_side"].search(text) and not set_against(whole, book)
             and not vouched and unnamed == whole):  # the programme's own name speaks of the programme
         return []
     outcomes = measures_named(whole, book)
@@ -301,14 +300,24 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
                             or about_outcomes and book.never["relative"].search(own_written)
                             or about_outcomes and book.never["counterfactual"].search(own_written)
                             or measures and (outside(book.never["universal_outcome"], written, spans, start)  # {outcome}
-                                             or outside(book.never["universal_after"], unnamed, spans)
-                                             or (SET_AGAINST.search(own_written) or AGAINST.search(own_written))
-                                             and book.never["benchmark"].search(own_written)))
+                                             or outside(book.never["universal_after"], unnamed, spans)))
+        against = (measures or words["figure_any"].search(own)) and benchmark(own, book)
+        arrow = about_outcomes and words["from_to"].search(own_written)  # "105 ➝ 31": a change from one figure to another
+        if arrow:
+            claim.never.append(("cause", arrow.group()))
+            claim.forced = True
+        if against:  # a figure set against a predicted, national or earlier one, or drop-outs' ("... against an OGRS-predicted 35%")
+            claim.never.append(("benchmark", against.group()))
+            claim.forced = True
         if claim.is_claim:
             if forms is None:
                 forms = {name for name in ("hedge", "per_hundred", "interval", "figure") if words[name].search(text)}
             claim.forms = set(forms)
             _never_forms(claim, own_written, own, book, (written, unnamed, spans, start))
+            acts = not (claim.never or claim.effect or claim.no_effect) and claim.direction in OPPOSITE \
+                and programme_cause(said, written, book)
+            if acts:  # "our mentoring made a significant reduction in re-offending": a cause, whatever the verb
+                claim.never.append(("cause", acts))
             found.extend(_by_timing(claim, scrubbed if measures else "", good, book, [(s - start, e - start) for s, e in spans]))
         # an aim's measure is what a pronoun after it speaks of ("... to cut reoffending, and it has cut it")
         aimed_clause = unscoped[start:start + len(clause)]

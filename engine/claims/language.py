@@ -15,7 +15,31 @@ WELSH = re.compile(r"^(?:ll|rh)|dd|[ŵŷ]", re.IGNORECASE)  # letters English wo
 ENDINGS = ("ing", "ed", "es", "s", "ly", "er", "est", "ment", "ness")
 
 
+SEGMENT = re.compile(r"[;:,()\[\]–—]|\s-\s")  # where a sentence may turn to another language
+
+
 def unreadable(text: str, book: RuleBook) -> bool:
+    """The sentence, or any part of it between clause marks, is in a language the rules cannot read: an English
+    clause does not make a Welsh one beside it readable ("The report was published today; mae'n dangos bod y
+    rhaglen wedi lleihau aildroseddu"). A part is judged by its short words: two of another language's and none of
+    English's, with most of its longer words not English."""
+    if _unreadable(text, book):
+        return True
+    parts = SEGMENT.split(text)
+    return len(parts) > 1 and any(_foreign_part(part, book) for part in parts)
+
+
+def _foreign_part(part: str, book: RuleBook) -> bool:
+    tokens = [t.strip(EDGES) for t in part.split() if not ADDRESS.search(t)]
+    words = [t for t in tokens if len(t) > 2 and WORD.fullmatch(t)]
+    if len(words) < 2 or any(book.words["english"].fullmatch(t) for t in tokens):
+        return False
+    small = {t.lower() for t in tokens if t.islower() and book.words["foreign"].fullmatch(t)}
+    known = english_words()
+    return len(small) >= 2 and sum(_english(w.lower(), known) for w in words) * 2 < len(words)
+
+
+def _unreadable(text: str, book: RuleBook) -> bool:
     """Three or more words of three letters or more, two in lower case, and fewer than half of them
     English (or two words, one in lower case, neither English): a language the rules
     cannot read (Welsh, say). An English function word settles it at once, two of another language's
