@@ -39,6 +39,7 @@ OF_ANOTHER = re.compile(r"\s+in (?!(?:the |their |his |her |its |our )?(?:number
                         r"treatment|comparison|control|participants?|people|those|men|women|offenders|mentees|cohort|sample|"
                         r"figures?|outcomes?|results?|proven|one-year|first|between|by|from|to|among|amongst|for|their|his|"
                         r"her|its|our|them|these)\b)(?:the |their |his |her |its |our )?(?=[a-z])", re.IGNORECASE)
+PROOF_EFFECT = re.compile(r"vindicat|prov|shown", re.IGNORECASE)
 
 
 def affirmed(pattern: re.Pattern, text: str) -> list[re.Match]:
@@ -69,8 +70,10 @@ def both_ways(text: str, book: RuleBook) -> str:
 
 
 def effect_in(text: str, book: RuleBook) -> re.Match | None:
-    """A word that the programme works or had an effect, unless what it names is said to be lacking."""
-    return next((m for m in book.words["effect"].finditer(text) if not LACKING.search(text[max(0, m.start() - 40):m.start()])), None)
+    """A word that the programme works or had an effect, unless what it names is said to be lacking, or it is a word of
+    proof that a negation takes back ("the results neither vindicate nor condemn the model")."""
+    return next((m for m in book.words["effect"].finditer(text) if not LACKING.search(text[max(0, m.start() - 40):m.start()])
+                 and not (PROOF_EFFECT.match(m.group()) and NEGATED.search(text[max(0, m.start() - 40):m.start()]))), None)
 
 
 def proof_in(text: str, book: RuleBook) -> re.Match | None:
