@@ -17,6 +17,7 @@ import re
 from engine.claims.book import RuleBook
 
 NAME_GAP = re.compile(r"^\W*\s{2,}")  # the programme's name, blanked where the sentence names it
+CLAUSE_STOP = re.compile(r"[.;:!?()]|,\s|\s[–—-]\s")  # where a comparison's target ends
 
 
 def programme_cause(said: str, written: str, book: RuleBook) -> str | None:
@@ -68,3 +69,47 @@ def benchmark(text: str, book: RuleBook) -> re.Match | None:
             if not book.words["benchmark_negated"].search(text[max(0, match.start() - 20):match.start()]):
                 return match
     return book.words["before_after"].search(text)
+
+
+def other_target(text: str, book: RuleBook) -> re.Match | None:
+    """A comparison whose target is a group of people other than the matched comparison group ("than women released
+    from short sentences", "than the women we worked with in 2019", "compared with those who left early"): the
+    target is read up to the clause's end; the comparison group in any words, a figure alone ("than 28 in 100")
+    or a supposed case ("than they would have") is not another group."""
+    words = book.words
+    for match in words["than_target"].finditer(text):
+        window = CLAUSE_STOP.split(text[match.end():match.end() + 90])[0]
+        if words["matched_target"].search(window):
+            continue
+        if words["figure_target"].match(window) and not words["group_after"].search(window):
+            continue
+        return match
+    return None
+
+
+def forced_forms(own: str, own_written: str, measured: bool, about_outcomes: bool, book: RuleBook) -> list[tuple[str, str]]:
+    """Forms refused in any sentence, asked or not: a figure set against a benchmark ("16%, against an OGRS-predicted
+    35%"; also with no outcome named: "That compares with 28% of women who did not start"), a figure to a figure by
+    an arrow ("re-offences: 105 ➝ 31", a change said as a cause)."""
+    found = []
+    arrow = about_outcomes and book.words["from_to"].search(own_written)
+    if arrow:
+        found.append(("cause", arrow.group()))
+    against = (measured or book.words["figure_any"].search(own)) and benchmark(own, book)
+    if against:
+        found.append(("benchmark", against.group()))
+    return found
+
+
+def done_or_set_against(claim, said: str, written: str, own_written: str, ours: bool,
+                        book: RuleBook) -> list[tuple[str, str]]:
+    """What a claim with no other form refused says besides its direction: that the programme made the change ("our
+    mentoring made a significant reduction in re-offending"), or, of our people, a comparison with another group
+    ("... less likely to reoffend than women released from short sentences")."""
+    if claim.never or claim.effect or claim.no_effect or not claim.measures:
+        return []
+    acts = claim.direction in ("decrease", "increase") and programme_cause(said, written, book)
+    if acts:
+        return [("cause", acts)]
+    target = claim.directions and ours and other_target(own_written, book)
+    return [("benchmark", target.group().strip())] if target else []

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from engine.claims.agency import benchmark, programme_cause, set_against
+from engine.claims.agency import done_or_set_against, forced_forms, set_against
 from engine.claims.aside import (about_method, about_selection, affirmed, beside_general, both_ways, effect_in, elsewhere,
                                  general_context, proof_in)
 from engine.claims.blanking import (blank, blank_all, blank_matches, blank_significance, blank_spans, inside,
@@ -209,6 +209,7 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
     words = book.words
     whole = sentence.text.replace("\n", " ")  # an aim or a claim split across lines is one sentence
     named = _blank_given(whole, names)  # the programme's names are names: never a figure, proof or universal
+    by_name = named != whole
     unnamed = both_ways(named, book)  # "reductions or increases in re-offending" names no direction
     if LONG_RUN.search(whole) or unreadable(unnamed, book):  # fail closed: text in a language the rules do not read
         return [Claim(sentence=sentence, clause=whole.strip(), forced=True, never=[("unreadable", whole.strip())])]
@@ -301,23 +302,16 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
                             or about_outcomes and book.never["counterfactual"].search(own_written)
                             or measures and (outside(book.never["universal_outcome"], written, spans, start)  # {outcome}
                                              or outside(book.never["universal_after"], unnamed, spans)))
-        against = (measures or words["figure_any"].search(own)) and benchmark(own, book)
-        arrow = about_outcomes and words["from_to"].search(own_written)  # "105 ➝ 31": a change from one figure to another
-        if arrow:
-            claim.never.append(("cause", arrow.group()))
-            claim.forced = True
-        if against:  # a figure set against a predicted, national or earlier one, or drop-outs' ("... against an OGRS-predicted 35%")
-            claim.never.append(("benchmark", against.group()))
-            claim.forced = True
+        sentence_forms = forced_forms(own, own_written, bool(measures), bool(about_outcomes), book)  # benchmark, arrow
+        claim.never += sentence_forms
+        claim.forced = claim.forced or bool(sentence_forms)
         if claim.is_claim:
             if forms is None:
                 forms = {name for name in ("hedge", "per_hundred", "interval", "figure") if words[name].search(text)}
             claim.forms = set(forms)
             _never_forms(claim, own_written, own, book, (written, unnamed, spans, start))
-            acts = not (claim.never or claim.effect or claim.no_effect) and claim.direction in OPPOSITE \
-                and programme_cause(said, written, book)
-            if acts:  # "our mentoring made a significant reduction in re-offending": a cause, whatever the verb
-                claim.never.append(("cause", acts))
+            ours = bool(words["programme_side"].search(written) or PRONOUN_START.match(clause) or by_name)
+            claim.never += done_or_set_against(claim, said, written, own_written, ours, book)  # cause, other group
             found.extend(_by_timing(claim, scrubbed if measures else "", good, book, [(s - start, e - start) for s, e in spans]))
         # an aim's measure is what a pronoun after it speaks of ("... to cut reoffending, and it has cut it")
         aimed_clause = unscoped[start:start + len(clause)]

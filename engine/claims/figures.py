@@ -25,3 +25,22 @@ def figures_agree(text: str, treatment: float | None, difference: float | None) 
         return bool(SIMILAR.search(text)) and rounded(abs(difference)) == 0 == rounded(float(opening.group(1))) - rounded(treatment)
     return (rounded(float(opening.group(1))) == rounded(treatment)
             and rounded(float(stated.group(1))) == rounded(abs(difference)))
+
+
+PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s?(?:%|per ?cent\b|percent\b)(?!\s*(?:age\s*)?points?)(?!\s+of\b)", re.IGNORECASE)
+NEAR = 5  # percentage points: "over 40%", "nearly 45%" for a relative change of 44.6%
+
+
+def relative_figure(text: str, treatment: float | None, difference: float | None) -> str | None:
+    """A percentage that is the difference as a share of the comparison group's figure (16 against 28 in 100 is
+    "45% fewer"), and not either group's figure or the difference itself: a relative change, however it is worded
+    ("12 points (nearly 45%) less likely", "which works out at more than 40 per cent")."""
+    if treatment is None or difference is None or treatment - difference <= 0:
+        return None
+    comparison = treatment - difference
+    relative = abs(difference) / comparison * 100
+    for match in PERCENT.finditer(text):
+        value = float(match.group(1))
+        if abs(value - relative) <= NEAR and all(abs(value - f) > 1.5 for f in (treatment, comparison, abs(difference))):
+            return match.group()
+    return None

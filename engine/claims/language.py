@@ -26,7 +26,7 @@ def unreadable(text: str, book: RuleBook) -> bool:
     if _unreadable(text, book):
         return True
     parts = SEGMENT.split(text)
-    return len(parts) > 1 and any(_foreign_part(part, book) for part in parts)
+    return len(parts) > 1 and any(_foreign_part(part, book) or _unreadable(part, book, 3) for part in parts)
 
 
 def _foreign_part(part: str, book: RuleBook) -> bool:
@@ -39,7 +39,7 @@ def _foreign_part(part: str, book: RuleBook) -> bool:
     return len(small) >= 2 and sum(_english(w.lower(), known) for w in words) * 2 < len(words)
 
 
-def _unreadable(text: str, book: RuleBook) -> bool:
+def _unreadable(text: str, book: RuleBook, least: int = 2) -> bool:
     """Three or more words of three letters or more, two in lower case, and fewer than half of them
     English (or two words, one in lower case, neither English): a language the rules
     cannot read (Welsh, say). An English function word settles it at once, two of another language's
@@ -48,12 +48,14 @@ def _unreadable(text: str, book: RuleBook) -> bool:
     words = [part for token in text.split() if not ADDRESS.search(token) for part in WORD.fullmatch(token.strip(EDGES)) and
              token.strip(EDGES).replace("’", "-").replace("'", "-").split("-") or () if len(part) > 2]
     lower = sum(w[0].islower() for w in words)
-    if len(words) < 2 or lower < 1 or (len(words) >= 3 and lower < 2):
-        return False
-    if any(book.words["english"].fullmatch(w) for w in words):
+    if len(words) < least or lower < 1 or (len(words) >= 3 and lower < 2):
         return False
     known = english_words()
     tokens = [t.strip(EDGES) for t in text.split()]  # "le", "yn", "et": the short words that say which language
+    lowered = [w for w in words if w[0].islower()]
+    if any(book.words["english"].fullmatch(t) for t in tokens if len(t) > 1):  # "in", "as": English at once, unless
+        # every word of three letters or more in lower case is foreign ("Laghdaigh an clár athchiontú go mór")
+        return len(lowered) >= 3 and not any(_english(w.lower(), known) for w in lowered)
     small = {t.lower() for i, t in enumerate(tokens) if (t.islower() or i == 0) and book.words["foreign"].fullmatch(t)}
     if len(words) == 2:  # a headline of two words ("Llwyddiant ysgubol.", "Llai o aildroseddu!"): neither English,
         # and written as Welsh is (its short words, or its letters: ll, dd, rh, ŵ)

@@ -14,7 +14,7 @@ from functools import cache
 
 from engine.claims.book import RuleBook
 from engine.claims.detect import ZERO_FIGURE, Claim
-from engine.claims.figures import figures_agree
+from engine.claims.figures import figures_agree, relative_figure
 from engine.measures import MEASURES
 from engine.results import MeasureResult, Results
 
@@ -131,6 +131,11 @@ def judge(claim: Claim, licence: Licence, book: RuleBook, engine: bool = False) 
     for form in NEVER_ORDER:
         if form in kinds:
             return Verdict(NEVER_RULE[form], _first(claim))
+    if licence.known and not engine:  # a relative change in figures the results give ("12 points, or 45%")
+        for name in claim.measures:
+            m = licence.measures().get(name)
+            if m is not None and m.reported and relative_figure(claim.sentence.text, m.treatment, m.difference):
+                return Verdict("no-relative-effect", name)
     if claim.no_effect and not _figures(claim, licence, engine):
         return Verdict("no-no-effect", _first(claim))
     if claim.effect:
