@@ -100,8 +100,10 @@ def _detected(text: str, quoted: tuple[str, ...], names: tuple[str, ...] = (),
         if asked.endswith("?") and answer and len(answer.split()) <= SHORT_ANSWER:
             # read as one ("Re-offending among our graduates? Zero."): what the pair says that neither says alone
             pair = Sentence(f"{asked} {answer}", sentence.line, sentence.column, sentence.paragraph, (asked, answer))
+            held = not book.words["open_answer"].search(answer)  # "Definitely.": the answer's certainty or proof is the pair's
             found += tuple(replace(c, never=said) for c in claims_in(pair, book, carried, names)
-                           for said in [[n for n in c.never if n[0] in PAIR_FORMS]] if said)
+                           for said in [[n for n in c.never if n[0] in PAIR_FORMS or held and n[0] in ANSWER_FORMS
+                                         and n[1].lower() in answer.lower()]] if said)
         detected.append((sentence, found))
         carried = (next((c.measures for c in reversed(found) if c.measures), None)
                    or measures_named(sentence.text, book) or carried)
@@ -141,6 +143,7 @@ def _question_and_answer(found: list[Sentence], index: int) -> tuple[str, str]:
 
 
 PAIR_FORMS = ("universal", "relative")  # what a question and its short answer say together ("... by how much? 43%.")
+ANSWER_FORMS = ("certainty", "proof")  # ... and what a short answer adds to what it answers ("Less likely? Definitely.")
 SHORT_ANSWER = 12  # words: an answer this short that does not hold back is a yes ("For the people in this study, it was.")
 
 

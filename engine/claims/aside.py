@@ -17,6 +17,9 @@ NEGATED = re.compile(r"(?:\b(?:not|never|neither|nor|cannot|no|without)|n't)(?: 
                      r"by itself|on its own|alone|been|be|either|a|an|the|any|(?:claim|say|argue|suggest|conclude|pretend|assert|"
                      r"state|believe|think)(?: that)?|(?!(?:only|merely|simply|solely)\b)\w+ly))*\s+$",
                      re.IGNORECASE)
+# ... or a claim of it disowned before it ("we do not claim the figures prove that mentoring works")
+NOT_SAID = re.compile(r"(?:\b(?:not|never|cannot)|n't)\s+(?:\w+\s+)?(?:claim|say|suggest|argue|pretend|assert|believe|think|mean)"
+                      r"(?:s|ed|ing)?\b(?: that)?[^.;:!?]{0,60}$", re.IGNORECASE)
 # ... or a negation inside the words of proof, before their verb or noun ("the results neither validate nor invalidate our
 # approach", "the report is not an endorsement of the programme"): the voucher is named first, the negation after it
 INNER_NEGATION = re.compile(r"(?:\b(?:not|never|neither|nor|cannot|no longer)|n't)\s+(?!(?:only|merely|just|simply|solely)\b)"
@@ -46,7 +49,8 @@ def affirmed(pattern: re.Pattern, text: str) -> list[re.Match]:
     """The matches of `pattern` (words of proof) that no negation right before them, or inside them before the word of
     proof, takes back."""
     return [m for m in pattern.finditer(text)
-            if not NEGATED.search(text[max(0, m.start() - 40):m.start()]) and not INNER_NEGATION.search(m.group())]
+            if not NEGATED.search(text[max(0, m.start() - 40):m.start()]) and not INNER_NEGATION.search(m.group())
+            and not NOT_SAID.search(text[max(0, m.start() - 80):m.start()])]
 
 
 def elsewhere(clause: str, match: re.Match, book: RuleBook) -> bool:
