@@ -21,6 +21,8 @@ from engine.claims.names import blank_names
 from engine.measures import MEASURES, NAMES, PRIMARY, days_measure
 from engine.claims.sentences import CLAUSE_END, Sentence
 
+COUNTED = re.compile(r"\d\s?%|\bper ?cent\b|\b\d+ (?:of|in|out of|(?:wo)?men|people|participants|offenders)\b|\b(?:half|third|quarter|fifth)s? of\b|\b(?:one|two|three) in (?:two|three|four|five|ten)\b",
+                     re.IGNORECASE)  # a count of people, not a rate's name
 MAY = re.compile(r"\b(?:may|might)\b(?! (?:not|never)\b)(?!n't)", re.IGNORECASE)  # a possibility, not taken back
 TIME = days_measure(NAMES)  # a time to the first event: "longer"/"shorter" are its directions
 OPPOSITE = {"decrease": "increase", "increase": "decrease"}
@@ -208,7 +210,7 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
     programme's names in the engine's text (checked where the spec writes them)."""
     words = book.words
     whole = sentence.text.replace("\n", " ")  # an aim or a claim split across lines is one sentence
-    named = _blank_given(whole, names)  # the programme's names are names: never a figure, proof or universal
+    named = nameless = _blank_given(whole, names)  # the programme's names are names: never a figure, proof or universal
     by_name = named != whole
     unnamed = both_ways(named, book)  # "reductions or increases in re-offending" names no direction
     if LONG_RUN.search(whole) or unreadable(unnamed, book):  # fail closed: text in a language the rules do not read
@@ -254,7 +256,8 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
             measures = current  # "..., or may increase it by ...", "This is a significant result."
         amount = any(words["amount_before"].search(rest[:rest.rfind(" ", 0, m.end()) + 1])  # the last word is the outcome
                      for m in words["other_domain"].finditer(rest))
-        unmeasured = (not measures and words["other_domain"].search(rest) and words["programme_side"].search(said)
+        ours = words["programme_side"].search(said) or nameless[start:start + len(clause)] != said  # or its name
+        unmeasured = (not measures and words["other_domain"].search(rest) and ours
                       and not words["than_other"].search(said)
                       and (any(words[w].search(rest) for w in ("down", "up", "better", "help_into"))
                            or amount or book.never["cause"].search(rest)))
@@ -296,7 +299,8 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
         if savings and not general:
             claim.never.append(("savings", savings.group()))
         # "got 40% of participants into work", "gained more qualifications": a result in another outcome
-        counted = unmeasured and (amount or words["statistic"].search(own_written))
+        counted = (unmeasured and (amount or words["statistic"].search(own_written))
+                   or measures == ("unmeasured",) and COUNTED.search(own_written))  # "16% were rearrested, against 28%"
         claim.forced = bool(proof_in(own_written, book) or claim.never or stated or counted
                             or about_outcomes and book.never["relative"].search(own_written)
                             or about_outcomes and book.never["counterfactual"].search(own_written)
@@ -371,6 +375,10 @@ def _never_forms(claim: Claim, clause: str, text: str, book: RuleBook, named: tu
         universal = outside(never["universal_after"], named_text, spans)
         if universal:
             claim.never.append(("universal", universal.group()))
+    bound = never["one_sided"].findall(text)
+    if len(bound) == 1 and claim.direction in ("decrease", "increase") and not (
+            book.words["down"].search(text) and book.words["up"].search(text)):
+        claim.never.append(("one_sided", bound[0]))  # "by up to 21 points": the far end alone, in one direction
     if claim.absolute and not claim.never:  # a form named above (a cause, a universal word) says more
         claim.never.append(("universal", claim.absolute))
     change = never["change"].search(clause)

@@ -18,9 +18,9 @@ from engine.claims.figures import figures_agree, relative_figure
 from engine.measures import MEASURES
 from engine.results import MeasureResult, Results
 
-NEVER_ORDER = ("unreadable", "savings", "relative", "proof", "shows", "certainty", "universal", "benchmark", "cause",
+NEVER_ORDER = ("unreadable", "savings", "relative", "one_sided", "proof", "shows", "certainty", "universal", "benchmark", "cause",
                "counterfactual")
-NEVER_RULE = {"unreadable": "no-unreadable", "savings": "no-savings", "relative": "no-relative-effect", "proof": "no-proof", "shows": "no-shows-that",
+NEVER_RULE = {"unreadable": "no-unreadable", "savings": "no-savings", "relative": "no-relative-effect", "one_sided": "no-one-sided", "proof": "no-proof", "shows": "no-shows-that",
               "certainty": "no-certainty", "universal": "no-universal", "benchmark": "no-benchmark",
               "cause": "no-cause", "counterfactual": "no-counterfactual"}
 REASONS = {"too_few_events": "the numbers were too small to make reliable estimates",

@@ -69,7 +69,7 @@ def test_markdown_marks_and_line_breaks_do_not_hide_a_claim():
 
 
 def test_a_sentence_that_points_back_speaks_of_the_measure_before_it():
-    text = "The number of proven re-offences could be lower by as many as 49 offences. This is significant."
+    text = "The number of proven re-offences could be lower by between 12 and 49 offences. This is significant."
     assert [b.rule for b in find_breaches(text, Licence.from_states({"frequency": "not_significant", "rate": "decrease"}))] == [
         "not-significant"]
     assert find_breaches(text, Licence.from_states({"frequency": "decrease", "rate": "not_significant"})) == []
