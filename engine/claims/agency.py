@@ -109,7 +109,7 @@ def done_or_set_against(claim, said: str, written: str, own_written: str, ours: 
     if claim.never or claim.effect or claim.no_effect or not claim.measures:
         return []
     acts = claim.direction in ("decrease", "increase") and programme_cause(said, written, book)
-    if acts:
-        return [("cause", acts)]
+    if acts:  # judged after the direction and significance (engine.claims.licence): the wrong direction is named first
+        return [("agent", acts)]
     target = claim.directions and ours and other_target(own_written, book)
     return [("benchmark", target.group().strip())] if target else []

@@ -151,6 +151,8 @@ def judge(claim: Claim, licence: Licence, book: RuleBook, engine: bool = False) 
                 m = licence.measures(analysis).get(name)
                 if m is None or not m.sustained:
                     return Verdict("not-sustained", name, analysis)
+    if "agent" in kinds:  # the programme as the doer of a change the results license in direction: a cause
+        return Verdict("no-cause", _first(claim))
     if claim.change and not book.plain_change:
         return Verdict("needs-hedge", _first(claim))
     return None
