@@ -124,6 +124,8 @@ def _ours_figure(text: str, names: tuple[str, ...], book) -> bool:
     set beside the general figure just before it (engine.claims.aside.beside_general, across two sentences)."""
     words = book.words
     ours = words["own_people"].search(text) or any(n in text for n in names)
+    for name in names:  # a name's own figure ("the 50% Club") is no share of anyone
+        text = text.replace(name, " ")
     return bool(ours and words["share"].search(text) and not words["comparison_named"].search(text)
                 and (measures_named(text, book) or len(text.split()) <= SHORT_LABEL))
 

@@ -224,7 +224,8 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
             and not vouched and unnamed == whole):  # the programme's own name speaks of the programme
         return []
     outcomes = measures_named(whole, book)
-    versus = outcomes and beside_general(whole, named != whole or bool(words["own_people"].search(text)), book)
+    versus = outcomes and beside_general(named, named != whole or bool(words["own_people"].search(text)), book)  # a name's
+    # own figure ("the 50% Club") is no figure
     if versus:  # "Nationally, 28% of adults re-offend, while only 16% of our women did": a benchmark, however joined
         return [Claim(sentence=sentence, clause=whole.strip(), measures=outcomes, forced=True,
                       never=[("benchmark", versus.group())])]
