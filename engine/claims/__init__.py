@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
 from engine.claims.book import book_key, rule_book
-from engine.claims.detect import Claim, claims_in, measures_named
+from engine.claims.detect import Claim, blank_given, claims_in, measures_named
 from engine.claims.names import exhortation
 from engine.claims.licence import Licence, judge
 from engine.claims.normalise import RLO, reader_line
@@ -124,8 +124,7 @@ def _ours_figure(text: str, names: tuple[str, ...], book) -> bool:
     set beside the general figure just before it (engine.claims.aside.beside_general, across two sentences)."""
     words = book.words
     ours = words["own_people"].search(text) or any(n in text for n in names)
-    for name in names:  # a name's own figure ("the 50% Club") is no share of anyone
-        text = text.replace(name, " ")
+    text = blank_given(text, names)  # a name's own figure ("the 50% Club") is no share of anyone
     return bool(ours and words["share"].search(text) and not words["comparison_named"].search(text)
                 and (measures_named(text, book) or len(text.split()) <= SHORT_LABEL))
 

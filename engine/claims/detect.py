@@ -188,7 +188,7 @@ def _said_directions(clause: str, measures: tuple[str, ...], good: list[str], bo
     return found
 
 
-def _blank_given(text: str, names: tuple[str, ...]) -> str:
+def blank_given(text: str, names: tuple[str, ...]) -> str:
     """The programme's names blanked where they stand whole (not inside a longer word or number: a
     programme called "0" leaves "100 people" alone). A name with no letter or digit ("," or "?") names
     nothing a reader could mistake for words, and blanking it would take the text's own punctuation."""
@@ -210,8 +210,8 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
     programme's names in the engine's text (checked where the spec writes them)."""
     words = book.words
     whole = sentence.text.replace("\n", " ")  # an aim or a claim split across lines is one sentence
-    named = nameless = _blank_given(whole, names)  # the programme's names are names: never a figure, proof or universal
-    by_name = named != whole
+    named = nameless = blank_given(whole, names)  # the programme's names are names: never a figure, proof or universal
+    by_name = named != whole  # (`nameless` keeps it: the clauses' loop names its outcomes `named`)
     unnamed = both_ways(named, book)  # "reductions or increases in re-offending" names no direction
     if LONG_RUN.search(whole) or unreadable(unnamed, book):  # fail closed: text in a language the rules do not read
         return [Claim(sentence=sentence, clause=whole.strip(), forced=True, never=[("unreadable", whole.strip())])]
@@ -224,7 +224,7 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
             and not vouched and unnamed == whole):  # the programme's own name speaks of the programme
         return []
     outcomes = measures_named(whole, book)
-    versus = outcomes and beside_general(named, named != whole or bool(words["own_people"].search(text)), book)  # a name's
+    versus = outcomes and beside_general(named, by_name or bool(words["own_people"].search(text)), book)  # a name's
     # own figure ("the 50% Club") is no figure
     if versus:  # "Nationally, 28% of adults re-offend, while only 16% of our women did": a benchmark, however joined
         return [Claim(sentence=sentence, clause=whole.strip(), measures=outcomes, forced=True,
@@ -257,8 +257,8 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
             measures = current  # "..., or may increase it by ...", "This is a significant result."
         amount = any(words["amount_before"].search(rest[:rest.rfind(" ", 0, m.end()) + 1])  # the last word is the outcome
                      for m in words["other_domain"].finditer(rest))
-        ours = words["programme_side"].search(said) or nameless[start:start + len(clause)] != said  # or its name
-        unmeasured = (not measures and words["other_domain"].search(rest) and ours
+        of_ours = words["programme_side"].search(said) or nameless[start:start + len(clause)] != said  # or its name
+        unmeasured = (not measures and words["other_domain"].search(rest) and of_ours
                       and not words["than_other"].search(said)
                       and (any(words[w].search(rest) for w in ("down", "up", "better", "help_into"))
                            or amount or book.never["cause"].search(rest)))

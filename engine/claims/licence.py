@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from engine.claims.book import RuleBook
-from engine.claims.detect import ZERO_FIGURE, Claim
+from engine.claims.detect import ZERO_FIGURE, Claim, blank_given
 from engine.claims.figures import figures_agree, relative_figure
 from engine.claims.normalise import reader_line
 from engine.measures import MEASURES
@@ -133,9 +133,8 @@ def judge(claim: Claim, licence: Licence, book: RuleBook, engine: bool = False) 
         if form in kinds:
             return Verdict(NEVER_RULE[form], _first(claim))
     if licence.known and not engine:  # a relative change in figures the results give ("12 points, or 45%")
-        text = claim.sentence.text
-        for name in sorted((reader_line(n)[0] for n in licence.names), key=len, reverse=True):
-            text = text.replace(name, " ")  # a name's own figure ("the 22% Club"), as the reader sees it, is no change
+        names = tuple(sorted((reader_line(n)[0] for n in licence.names), key=len, reverse=True))
+        text = blank_given(claim.sentence.text, names)  # a name's own figure ("the 22% Club"), as read, is no change
         for name in claim.measures:
             m = licence.measures().get(name)
             if m is not None and m.reported and relative_figure(text, m.treatment, m.difference):

@@ -102,6 +102,6 @@ def test_no_significant_results_is_licensed_whenever_no_reported_result_is_signi
 
 def test_an_empty_programme_name_is_not_looked_for():
     """A name that escapes to nothing ("\\" as the organisation) was found at every position, for ever."""
-    from engine.claims.detect import _blank_given
+    from engine.claims.detect import blank_given
 
-    assert _blank_given("Test Trust runs it", ("", "   ", "Test Trust")) == " " * len("Test Trust") + " runs it"
+    assert blank_given("Test Trust runs it", ("", "   ", "Test Trust")) == " " * len("Test Trust") + " runs it"
