@@ -15,8 +15,9 @@ import pandas as pd
 from engine.errors import Problem, display_path
 from engine.inputs.checks import kinds
 from engine.measures import columns_read, declared_columns, outcome_columns
+from engine.spec.data import FILE_COLUMNS
 from engine.spec.loaded import LoadedSpec, spec_problem
-from engine.spec.models import FILE_COLUMNS, Spec
+from engine.spec.models import Spec
 
 WHAT = {"reference": "the reference data", "submission": "the submission"}
 FEW_VALUES = 12  # pool values listed in full up to this many

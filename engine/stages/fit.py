@@ -18,7 +18,8 @@ import pandas as pd
 
 from engine.measures import outcome_columns
 from engine.results import BalanceRow
-from engine.spec.models import FILE_COLUMNS, Analysis, Balance, Matching, Spec
+from engine.spec.data import FILE_COLUMNS
+from engine.spec.models import Analysis, Balance, Matching, Spec
 from engine.stages.balance import balance_table
 from engine.stages.encoding import MISSING, Encoding, is_categorical, level_label, sort_key
 
