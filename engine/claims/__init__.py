@@ -154,11 +154,15 @@ def _asked(sentence: Sentence, found: tuple[Claim, ...], answer: str, book, carr
     in any words ("Absolutely.", "We think so.", "All the signs point that way."), it claims what it
     asks, and that the programme worked if it asks nothing the rules can read; a short answer that does not
     hold back ("Most definitely.") says yes to a question of whether the programme is good ("Was it worth
-    it?"); an answer that turns to the inquiry ("We asked the Data Lab to find out.") leaves it open;
-    unanswered, it is read as the claim it asks about (fail closed)."""
+    it?"); an answer that turns to the inquiry ("We asked the Data Lab to find out.") leaves it open, as does
+    nothing at all ("Can mentoring help women leaving prison?" as a headline); followed by a sentence the rules
+    cannot read as an answer, it is read as the claim it asks about (fail closed). What a question holds
+    whatever its answer (a figure beside a general one, a relative change, proof) is judged either way."""
     forced = tuple(c for c in found if c.forced)
-    if book.words["open_answer"].search(answer):
+    if not answer or book.words["open_answer"].search(answer):  # nothing follows: a question asked, not answered
         return forced
+    if book.words["hedged_answer"].search(answer):  # "It may.": what it asks, said with may
+        return _said(sentence, book, carried, names, hedged=True)
     if book.words["affirmative"].search(answer):
         return found or _said(sentence, book, carried, names)
     if answer and claims_in(Sentence(answer, 0, 0, 0, (answer,)), book, carried, names):
@@ -173,14 +177,15 @@ def _asked(sentence: Sentence, found: tuple[Claim, ...], answer: str, book, carr
     return found
 
 
-def _said(sentence: Sentence, book, carried, names, asked: str | None = None) -> tuple[Claim, ...]:
+def _said(sentence: Sentence, book, carried, names, asked: str | None = None, hedged: bool = False) -> tuple[Claim, ...]:
     """What a question says once answered yes: the question as a statement ("Is the difference significant?" says
     it is significant, judged against the results), or, where the rules read no claim in it, that the programme
     worked, if it asks whether the programme is good ("Was it worth it?") or about its people's outcome ("Are our
-    mentees staying straight?", "Can mentoring break the cycle?"); a yes to anything else ("Is the programme free?", "Is reoffending a problem?") says
+    mentees staying straight?", "Can mentoring break the cycle?"); `hedged`: a yes with may ("It may."), judged
+    as the question said with may; a yes to anything else ("Is the programme free?", "Is reoffending a problem?") says
     nothing of the result."""
     asked = SPEAKER.sub("", sentence.text if asked is None else asked).strip()
-    stated = asked.rstrip("?.").rstrip() + "."
+    stated = ("It may be that " if hedged else "") + asked.rstrip("?.").rstrip() + "."
     said = claims_in(Sentence(stated, sentence.line, sentence.column, sentence.paragraph, (stated,)), book, carried, names)
     if said:
         return tuple(replace(c, sentence=sentence) for c in said)
