@@ -355,7 +355,7 @@ def _never_forms(claim: Claim, clause: str, text: str, book: RuleBook, named: tu
     never = book.never
     if not (claim.directions or claim.effect or claim.no_effect or claim.forced):
         return  # a statement of significance alone is judged against the results
-    for name in ("relative", "proof", "certainty", "universal", "benchmark", "cause", "counterfactual"):
+    for name in ("relative", "proof", "certainty", "universal", "benchmark", "cause", "counterfactual", "vivid"):
         if name == "cause" and claim.directions and MAY.search(clause):
             continue  # "21 fewer in 100 may have re-offended because of the support": a cause with the JDL's "may"
         pattern = never[name]
@@ -363,7 +363,7 @@ def _never_forms(claim: Claim, clause: str, text: str, book: RuleBook, named: tu
         found = [m for m in pattern.finditer(source) if source is not named_clause or not inside(m, spans, start)]
         if name == "proof":  # a word of proof a negation takes back ("neither proves nor disproves") proves nothing
             found = affirmed(pattern, source) or affirmed(never["proof_anywhere"], source)  # ... or any sentence's
-        elif name == "certainty":  # "we can't yet be sure", "there is no guarantee": certainty taken back
+        elif name in ("certainty", "vivid"):  # "we can't yet be sure", "we do not claim it plummeted": taken back
             found = affirmed(pattern, source)
         elif name == "universal":  # a word of "all" or "none" first, a zero figure ("0 of the 100") last: see licence.judge
             found.sort(key=lambda m: bool(ZERO_FIGURE.fullmatch(m.group())))

@@ -20,10 +20,11 @@ from engine.measures import MEASURES
 from engine.results import MeasureResult, Results
 
 NEVER_ORDER = ("unreadable", "savings", "relative", "one_sided", "proof", "shows", "certainty", "universal", "benchmark", "cause",
-               "counterfactual")
+               "counterfactual", "vivid")
 NEVER_RULE = {"unreadable": "no-unreadable", "savings": "no-savings", "relative": "no-relative-effect", "one_sided": "no-one-sided", "proof": "no-proof", "shows": "no-shows-that",
               "certainty": "no-certainty", "universal": "no-universal", "benchmark": "no-benchmark",
-              "cause": "no-cause", "counterfactual": "no-counterfactual"}
+              "cause": "no-cause", "counterfactual": "no-counterfactual",
+              "vivid": "no-vivid"}
 REASONS = {"too_few_events": "the numbers were too small to make reliable estimates",
            "no_variance": "every person had the same outcome", "suppressed": "the figures are suppressed",
            "untestable": "no test could be made",
