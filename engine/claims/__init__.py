@@ -17,7 +17,8 @@ from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
 from engine.claims.book import book_key, rule_book
-from engine.claims.detect import Claim, blank_given, claims_in, measures_named
+from engine.claims.detect import COUNTED, Claim, blank_given, claims_in, measures_named
+from engine.measures import PRIMARY
 from engine.claims.names import exhortation
 from engine.claims.licence import Licence, judge
 from engine.claims.normalise import RLO, reader_line
@@ -90,6 +91,9 @@ def _detected(text: str, quoted: tuple[str, ...], names: tuple[str, ...] = (),
         if general and not found and _ours_figure(sentence.text, names, book):  # "... Only 16% of ours did."
             found = (Claim(sentence=sentence, clause=sentence.text, measures=carried or measures_named(general.string, book),
                            forced=True, never=[("benchmark", general.group())]),)
+        if not found and _figure_named_otherwise(sentence.text, names, book):  # "Recidivism among our women: 16%"
+            found = (Claim(sentence=sentence, clause=sentence.text, measures=measures_named(sentence.text, book) or (PRIMARY,),
+                           forced=True),)
         general = _general_figure(sentence.text, names, book)
         asked, answer = _question_and_answer(found_sentences, index)
         if book.words["question"].search(asked):
@@ -127,6 +131,25 @@ def _ours_figure(text: str, names: tuple[str, ...], book) -> bool:
     text = blank_given(text, names)  # a name's own figure ("the 50% Club") is no share of anyone
     return bool(ours and words["share"].search(text) and not words["comparison_named"].search(text)
                 and (measures_named(text, book) or len(text.split()) <= SHORT_LABEL))
+
+
+def _figure_named_otherwise(text: str, names: tuple[str, ...], book) -> bool:
+    """The programme's people's or the comparison group's figure in another measure's words ("Recidivism among
+    the women we mentored stood at 16 per cent"): a result the analysis did not measure (rule named-as-measured)."""
+    words = book.words
+    ours = (words["own_people"].search(text) or words["comparison_named"].search(text) or SET_BESIDE.search(text)
+            or THE_PEOPLE.search(text) or any(n in text for n in names))
+    text = blank_given(text, names)
+    general = any(words[w].search(text) for w in ("attributed", "general_population", "general_group")) or any(
+        words[w].match(text) for w in ("population_subject", "national_scope"))
+    return bool(words["named_otherwise"].search(text) and COUNTED.search(text) and (ours or not general)
+                and not _general_figure(text, (), book))
+
+
+SET_BESIDE = re.compile(r"\b(?:against|versus|vs\.?|compared (?:with|to))\b", re.IGNORECASE)  # two groups' figures
+# people named as ones already spoken of ("44% of the men"), not people in general ("45% of adults")
+THE_PEOPLE = re.compile(r"\b(?:the|these|our|its) (?:[\w-]+ ){0,2}?(?:men|women|people|participants|group|cohort|clients)\b",
+                        re.IGNORECASE)
 
 
 SHORT_LABEL = 8  # words: a figure this short after a general one is its counterpart ("Our participants: 16%.")

@@ -144,6 +144,9 @@ def judge(claim: Claim, licence: Licence, book: RuleBook, engine: bool = False) 
         return Verdict("no-no-effect", _first(claim))
     if claim.effect:
         return Verdict("no-effect-claim", _first(claim))
+    if claim.measures and "unmeasured" not in claim.measures and not engine and any(
+            not book.own.search(m.group()) for m in book.words["named_otherwise"].finditer(claim.clause)):
+        return Verdict("named-as-measured", _first(claim))  # "less likely to be reconvicted": not what was measured
     if licence.known:
         for analysis in named_analyses(claim.sentence.text, licence, book):
             verdict = _licensed(claim, licence, analysis, engine)
