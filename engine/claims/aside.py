@@ -10,6 +10,7 @@ import re
 
 from engine.claims.agency import set_against
 from engine.claims.book import RuleBook
+from engine.claims.sentences import CLAUSE_END
 
 # a word of proof whose verb or noun is negated ("does not prove", "neither proves", "is not proof",
 # "has not been proven"); "not only proves", "no doubt proves" are not negations of the proof
@@ -31,8 +32,10 @@ LACKING = re.compile(r"(?:\b(?:lack|absence|want) of|\bwithout|(?:\bnot|n't) "
                      r"(?:get|got|give|gave|produce|produced|show|showed|find|found|see|saw|achieve|achieved|deliver|delivered|"
                      r"obtain|obtained|receive|received|reach|reached|bring|brought)(?: us| them| it)?)(?: (?:a|an|any|the|clear|real))*\s+$",
                      re.IGNORECASE)
-# two words joined by "or" ("reductions or increases", "rise or fall"): a direction each way names neither
-PAIR = re.compile(r"\b([\w-]+) (?:or|and/or) (?:an? |the )?([\w-]+)\b", re.IGNORECASE)
+# two words joined by "or" ("reductions or increases", "rise or fall"), or by "nor" where neither is ruled out: a
+# direction each way names neither
+PAIR = re.compile(r"\b([\w-]+) (?:or|and/or|nor(?=[^.;:!?]{0,80}\b(?:can|could)(?:not|n't| not)? (?:yet )?(?:be )?(?:ruled out|"
+                  r"excluded|discounted)\b)) (?:an? |the )?([\w-]+)\b", re.IGNORECASE)  # "neither a rise nor a fall can be ruled out"
 PERCENT = re.compile(r"\d\s?%|\bper ?cent\b|\bpercent\b", re.IGNORECASE)  # a relative figure is judged with its verbs
 # a change said as a noun of something else ("improvements in housing", "a rise in employment"); a figure's or a
 # group's noun ("a fall in the rate", "in the treatment group") is ours
@@ -43,6 +46,7 @@ OF_ANOTHER = re.compile(r"\s+in (?!(?:the |their |his |her |its |our )?(?:number
                         r"figures?|outcomes?|results?|proven|one-year|first|between|by|from|to|among|amongst|for|their|his|"
                         r"her|its|our|them|these)\b)(?:the |their |his |her |its |our )?(?=[a-z])", re.IGNORECASE)
 PROOF_EFFECT = re.compile(r"vindicat|prov|shown", re.IGNORECASE)
+HELP = re.compile(r"help", re.IGNORECASE)
 
 
 def affirmed(pattern: re.Pattern, text: str) -> list[re.Match]:
@@ -80,6 +84,15 @@ def effect_in(text: str, book: RuleBook) -> re.Match | None:
                  and not (PROOF_EFFECT.match(m.group()) and NEGATED.search(text[max(0, m.start() - 40):m.start()]))), None)
 
 
+def service_or_belief(effect: re.Match, said: str, whole: str, measures: tuple[str, ...], book: RuleBook) -> bool:
+    """An effect word that is no result: helping said of those who deliver the service ("Volunteers help people"), or
+    an effect on what the sentence itself puts outside the analysis ("a difference to people's lives in ways the
+    analysis cannot measure"), where the clause names no measured outcome."""
+    words = book.words
+    return bool(HELP.match(effect.group()) and words["provider_subject"].match(said)
+                or not measures and words["beyond_measure"].search(whole))
+
+
 def proof_in(text: str, book: RuleBook) -> re.Match | None:
     """A word of proof that makes any sentence a claim (never.proof_anywhere), unless negated."""
     return next(iter(affirmed(book.never["proof_anywhere"], text)), None)
@@ -102,26 +115,46 @@ def about_selection(said: str, book: RuleBook) -> bool:
                 and not (proof_in(said, book) or never["relative"].search(said) or never["universal"].search(said)))
 
 
-def general_context(whole: str, text: str, book: RuleBook) -> bool:
-    """Figures about offenders in general, not this programme or this evaluation: a finding attributed to
-    its source ("according to MoJ statistics", "research suggests that"), or a national statistic whose
-    subject is a population in general and which sets it against an earlier period or another group of
-    offenders, or gives a figure only a nation has ("juvenile offenders had a rate of 37%, down 0.7
-    points on the year before", "the cost of re-offending has risen to £18 billion a year"). A comparison
-    in an attributed finding must be of people in general or of what is linked to re-offending ("young
-    adults re-offend more than any other age group"), not of an unnamed group against a benchmark."""
+def general_context(whole: str, sided: str, book: RuleBook) -> bool:
+    """Figures about offenders in general, not this programme or this evaluation: another study's finding ("previous
+    studies of mentoring found ..."), a finding attributed to its source ("according to MoJ statistics", "research
+    suggests that"), what a sentence type or a factor does ("short sentences do little to reduce re-offending"), or a
+    national statistic whose subject is a population in general and which sets it against an earlier period or
+    another group of offenders, or gives a figure only a nation has ("juvenile offenders had a rate of 37%, down 0.7
+    points on the year before", "the cost of re-offending has risen to £18 billion a year", "reoffending has fallen
+    nationally since 2008"). A comparison in an attributed finding must be of people in general or of what is linked
+    to re-offending ("young adults re-offend more than any other age group"), not of an unnamed group against a
+    benchmark. `sided`: the sentence with its aims and caveats blanked, where "the Programme" is still the programme."""
     words = book.words
-    if words["programme_side"].search(text) or words["this_evaluation"].search(whole):
+    if words["other_research"].match(whole) and not words["own_specific"].search(sided):
+        return True  # "Previous studies of mentoring have found ...": another study's finding, whatever it is about
+    if words["programme_side"].search(sided) or words["this_evaluation"].search(whole):
         return False
+    if words["general_subject"].match(whole):
+        return True  # "Short sentences do little to reduce re-offending": what works in general
+    if national_change(whole, book) and not set_against(whole, book) and not words["contrast"].search(whole):
+        return True  # "Reoffending has fallen nationally, from 31% in 2008 to 25% in 2019"
     if words["attributed"].search(whole):
         return bool(words["association"].search(whole) or words["trend"].search(whole)
                     or words["general_population"].search(whole) and not set_against(whole, book))
     compared = words["statistic"].search(whole) or set_against(whole, book)
     return bool(words["national_scope"].match(whole) or words["population_subject"].match(whole)
                 and (words["trend"].search(whole) or words["national_figure"].search(whole)
+                     or words["national_anywhere"].search(whole)
                      or compared and words["association"].search(whole))
                 or words["factor_link"].search(whole)  # "employment is one of the factors most linked to desistance"
                 or words["demographic"].search(whole))  # "women are more likely than men to be sent to prison"
+
+
+def national_change(whole: str, book: RuleBook) -> bool:
+    """The sentence's first change is said of the nation ("Re-offending is falling nationally, but not for women on
+    short sentences"; "Crime fell in England and Wales last year"): a change said first with no place and the
+    nation's after it ("Re-offending fell 12 points; nationally it fell 2") is the programme's, set beside it."""
+    words = book.words
+    for clause in CLAUSE_END.split(whole):
+        if any(words[w].search(clause) for w in ("down", "up")):
+            return bool(words["national_anywhere"].search(clause))
+    return bool(words["national_anywhere"].search(whole) and words["national_figure"].search(whole))
 
 
 def beside_general(whole: str, ours: bool, book: RuleBook) -> re.Match | None:

@@ -50,11 +50,15 @@ def _expand(pattern: str, macros: dict[str, str]) -> str:
     return pattern
 
 
+# "can't" is "can" + "'t": a rule's "(?:could|can)(?: not|n't)" reads it as written, as it reads "couldn't"
+CANT = (re.compile(r"n'(?=t)"), r"(?:n|(?<=can))'")
+
+
 def _one(patterns: list[str] | str, macros: dict[str, str]) -> re.Pattern:
     patterns = [patterns] if isinstance(patterns, str) else patterns
     if not patterns:
         return re.compile(r"(?!)")  # a form a house removed: it matches nothing
-    return re.compile("|".join(f"(?:{_expand(p, macros)})" for p in patterns), FLAGS)
+    return re.compile("|".join(f"(?:{CANT[0].sub(CANT[1], _expand(p, macros))})" for p in patterns), FLAGS)
 
 
 def rule_book() -> RuleBook:

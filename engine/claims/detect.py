@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from engine.claims.agency import done_or_set_against, forced_forms, set_against
 from engine.claims.aside import (about_method, about_selection, affirmed, beside_general, both_ways, effect_in, elsewhere,
-                                 general_context, proof_in)
+                                 general_context, proof_in, service_or_belief)
 from engine.claims.blanking import (blank, blank_all, blank_matches, blank_significance, blank_spans, inside,
                                     outside, blank_scopes)
 from engine.claims.book import RuleBook
@@ -44,7 +44,6 @@ COMPARISON_GROUP = re.compile(r"\b(?:comparison|control|matched) group|\bnon-par
                               r"|\brates?\b|\bpercentage[- ]points?\b|\b\d+(?:\.\d+)?[- ]points?\b|\d+(?:\.\d+)?\s?%\s+(?:against|vs\.?|versus|compared (?:with|to)|to)\s+\d+(?:\.\d+)?\s?%",
                               re.IGNORECASE)
 ZERO_FIGURE = re.compile(r"0\s*(?:(?:out )?of|%|per ?cent|percent)", re.IGNORECASE)  # a universal in figures
-HELP = re.compile(r"help", re.IGNORECASE)
 NOUN_BEFORE = re.compile(r"\b(?:a|an|the|this|that|its|their|any|no|some)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 VERB_FORM = re.compile(r"(?<!ion)(?<!ment)(?:s|ed|ing)$|^(?:fell|rose|grew|shrank|sank|halted)$", re.IGNORECASE)  # "reduces", not "reduction"
 LONGEST_RUN = 200  # characters without a space: longer is no word or address a reader reads (and the rules' patterns
@@ -217,19 +216,20 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
         return [Claim(sentence=sentence, clause=whole.strip(), forced=True, never=[("unreadable", whole.strip())])]
     unscoped = blank_all(blank_names(unnamed, book), words["context"])
     text = blank_scopes(unscoped, book)
+    sided = blank_scopes(unnamed, book)  # aims and caveats blanked, not proper names: "the Programme" is ours
     spans = [m.span() for m in book.own.finditer(unnamed)]  # a declared measure's own phrases: its name, whose verbs
     own = blank_spans(unnamed, spans)  # ("kept their tenancy") are not the sentence's
     vouched = proof_in(own, book)  # a word of proof is a claim whoever the sentence is about
-    if (words["other_groups"].search(whole) and not words["programme_side"].search(text) and not set_against(whole, book)
+    if (words["other_groups"].search(whole) and not words["programme_side"].search(sided) and not set_against(whole, book)
             and not vouched and unnamed == whole):  # the programme's own name speaks of the programme
         return []
     outcomes = measures_named(whole, book)
-    versus = outcomes and beside_general(named, by_name or bool(words["own_people"].search(text)), book)  # a name's
+    versus = outcomes and beside_general(named, by_name or bool(words["own_people"].search(sided)), book)  # a name's
     # own figure ("the 50% Club") is no figure
     if versus:  # "Nationally, 28% of adults re-offend, while only 16% of our women did": a benchmark, however joined
         return [Claim(sentence=sentence, clause=whole.strip(), measures=outcomes, forced=True,
                       never=[("benchmark", versus.group())])]
-    general = named == whole and general_context(whole, text, book)  # the programme's name is never context
+    general = named == whole and general_context(whole, sided, book)  # a name is never context
     if general and not book.never["savings"].search(whole) and not vouched:  # "according to MoJ figures, a quarter of adult offenders re-offend"
         return []
     forms: set[str] | None = None  # the sentence's permitted forms, looked for once it holds a claim
@@ -279,9 +279,7 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
             sustained = words["sustained"].search(rest)
             claim.sustained = sustained.group() if sustained else None
         effect = effect_in(rest, book) or effect_in(blank_spans(clause, spans, start), book)  # some name their outcome
-        if effect and HELP.match(effect.group()) and words["provider_subject"].match(said):
-            effect = None  # "Volunteers help people": a service described, not a result
-        claim.effect = effect.group() if effect else None
+        claim.effect = effect.group() if effect and not service_or_belief(effect, said, whole, measures, book) else None
         no_effect = words["no_effect"].search(blank_matches(rest, said_significance))
         if no_effect and (measures or EFFECT_WORD.search(no_effect.group())):
             claim.no_effect = no_effect.group()
