@@ -47,6 +47,10 @@ OF_ANOTHER = re.compile(r"\s+in (?!(?:the |their |his |her |its |our )?(?:number
                         r"her|its|our|them|these)\b)(?:the |their |his |her |its |our )?(?=[a-z])", re.IGNORECASE)
 PROOF_EFFECT = re.compile(r"vindicat|prov|shown", re.IGNORECASE)
 HELP = re.compile(r"help", re.IGNORECASE)
+# that the programme works, in a word: a result whatever it is said of (not an effect on lives or confidence)
+BARE_EFFECT = re.compile(r"\W*(?:(?:it|is|was|are|has|have|been|really|truly|does|do|did|highly|very|so|most|more|clearly|an?)\s+)*"
+                         r"(?:works?|worked|working|effective\w*|success\w*|succeed\w*|pa(?:ys|id|y) off|deliver\w*|vindicat\w*)\b",
+                         re.IGNORECASE)
 
 
 def affirmed(pattern: re.Pattern, text: str) -> list[re.Match]:
@@ -87,10 +91,12 @@ def effect_in(text: str, book: RuleBook) -> re.Match | None:
 def service_or_belief(effect: re.Match, said: str, whole: str, measures: tuple[str, ...], book: RuleBook) -> bool:
     """An effect word that is no result: helping said of those who deliver the service ("Volunteers help people"), or
     an effect on what the sentence itself puts outside the analysis ("a difference to people's lives in ways the
-    analysis cannot measure"), where the clause names no measured outcome."""
+    analysis cannot measure") or reports as what participants tell us ("the men tell us the Programme has changed
+    their lives"), where the clause names no measured outcome."""
     words = book.words
     return bool(HELP.match(effect.group()) and words["provider_subject"].match(said)
-                or not measures and words["beyond_measure"].search(whole))
+                or not measures and not BARE_EFFECT.match(effect.group())  # "feedback shows it works" is a result
+                and (words["beyond_measure"].search(whole) or words["feedback"].search(whole)))
 
 
 def proof_in(text: str, book: RuleBook) -> re.Match | None:
@@ -126,8 +132,9 @@ def general_context(whole: str, sided: str, book: RuleBook) -> bool:
     to re-offending ("young adults re-offend more than any other age group"), not of an unnamed group against a
     benchmark. `sided`: the sentence with its aims and caveats blanked, where "the Programme" is still the programme."""
     words = book.words
-    if words["other_research"].match(whole) and not words["own_specific"].search(sided):
-        return True  # "Previous studies of mentoring have found ...": another study's finding, whatever it is about
+    if ((words["other_research"].match(whole) or words["other_body"].search(whole))
+            and not words["own_specific"].search(sided)):  # "Previous studies of mentoring have found ...",
+        return True  # "..., the National Audit Office found": another's finding, whatever it is about
     if words["programme_side"].search(sided) or words["this_evaluation"].search(whole):
         return False
     if words["general_subject"].match(whole):

@@ -48,7 +48,7 @@ NOUN_BEFORE = re.compile(r"\b(?:a|an|the|this|that|its|their|any|no|some)\s+(?:[
 VERB_FORM = re.compile(r"(?<!ion)(?<!ment)(?:s|ed|ing)$|^(?:fell|rose|grew|shrank|sank|halted)$", re.IGNORECASE)  # "reduces", not "reduction"
 LONGEST_RUN = 200  # characters without a space: longer is no word or address a reader reads (and the rules' patterns
 LONG_RUN = re.compile(r"\S{%d}" % (LONGEST_RUN + 1))  # take time in its square: a pasted 100,000 "1"s took minutes)
-EITHER = re.compile(r"\b(?:or|either)\b", re.IGNORECASE)
+EITHER = re.compile(r"\b(?:or|either|nor|neither)\b", re.IGNORECASE)
 # the comparison group as the clause's subject ("women in the comparison group were more likely to re-offend")
 THEM_FIRST = re.compile(r"^\W*(?:(?:more|fewer|most|many|some|few|half|a (?:third|quarter)|\d+ ?%?|a (?:higher|larger|greater|"
                         r"bigger|lower|smaller) (?:proportion|share|number|percentage)) of )?(?P<them>"
