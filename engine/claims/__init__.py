@@ -91,7 +91,7 @@ def _detected(text: str, quoted: tuple[str, ...], names: tuple[str, ...] = (),
         if general and not found and _ours_figure(sentence.text, names, book):  # "... Only 16% of ours did."
             found = (Claim(sentence=sentence, clause=sentence.text, measures=carried or measures_named(general.string, book),
                            forced=True, never=[("benchmark", general.group())]),)
-        if not found and _figure_named_otherwise(sentence.text, names, book):  # "Recidivism among our women: 16%"
+        if not found and _figure_named_otherwise(sentence, names, book):  # "Recidivism among our women: 16%"
             found = (Claim(sentence=sentence, clause=sentence.text, measures=measures_named(sentence.text, book) or (PRIMARY,),
                            forced=True),)
         general = _general_figure(sentence.text, names, book)
@@ -133,17 +133,23 @@ def _ours_figure(text: str, names: tuple[str, ...], book) -> bool:
                 and (measures_named(text, book) or len(text.split()) <= SHORT_LABEL))
 
 
-def _figure_named_otherwise(text: str, names: tuple[str, ...], book) -> bool:
-    """The programme's people's or the comparison group's figure in another measure's words ("Recidivism among
-    the women we mentored stood at 16 per cent"): a result the analysis did not measure (rule named-as-measured)."""
+def _figure_named_otherwise(sentence: Sentence, names: tuple[str, ...], book) -> bool:
+    """A figure of the programme's people or of the comparison group in another measure's words ("Recidivism among
+    the women we mentored stood at 16 per cent"): a result the analysis did not measure (rule named-as-measured).
+    The clause that names it decides whose it is: people in general there ("Nationally, 61% of men ... were
+    reconvicted, and it is this group the Programme works with") are context."""
     words = book.words
-    ours = (words["own_people"].search(text) or words["comparison_named"].search(text) or SET_BESIDE.search(text)
-            or THE_PEOPLE.search(text) or any(n in text for n in names))
-    text = blank_given(text, names)
-    general = any(words[w].search(text) for w in ("attributed", "general_population", "general_group")) or any(
-        words[w].match(text) for w in ("population_subject", "national_scope"))
-    return bool(words["named_otherwise"].search(text) and COUNTED.search(text) and (ours or not general)
-                and not _general_figure(text, (), book))
+    if not (words["named_otherwise"].search(sentence.text) and COUNTED.search(blank_given(sentence.text, names))):
+        return False
+    for clause in (c for c in sentence.clauses if words["named_otherwise"].search(c)):
+        ours = (words["own_people"].search(clause) or words["comparison_named"].search(clause) or SET_BESIDE.search(clause)
+                or THE_PEOPLE.search(clause) or any(n in clause for n in names))
+        clause = blank_given(clause, names)
+        general = any(words[w].search(clause) for w in ("attributed", "general_population", "general_group")) or any(
+            words[w].match(clause) for w in ("population_subject", "national_scope"))
+        if (ours or not general) and not _general_figure(clause, (), book):
+            return True
+    return False
 
 
 SET_BESIDE = re.compile(r"\b(?:against|versus|vs\.?|compared (?:with|to))\b", re.IGNORECASE)  # two groups' figures
