@@ -146,12 +146,16 @@ def _figure_named_otherwise(sentence: Sentence, names: tuple[str, ...], book) ->
                 or THE_PEOPLE.search(clause) or any(n in clause for n in names))
         clause = blank_given(clause, names)
         general = any(words[w].search(clause) for w in ("attributed", "general_population", "general_group")) or any(
-            words[w].match(clause) for w in ("population_subject", "national_scope"))
+            words[w].match(clause) for w in ("population_subject", "national_scope")) or ANY_PEOPLE.search(
+            blank_given(sentence.text, names))  # "Rates for women remain high: 54% are reconvicted ..."
         if (ours or not general) and not _general_figure(clause, (), book):
             return True
     return False
 
 
+# people in general, as a bare plural ("women", "adults leaving prison"), not ones already spoken of ("the women")
+ANY_PEOPLE = re.compile(r"(?<!\bthe )(?<!\bour )(?<!\bthese )(?<!\bits )\b(?:women|men|adults|people|offenders|prisoners|"
+                        r"prison leavers|young (?:men|women|people|adults))\b", re.IGNORECASE)
 SET_BESIDE = re.compile(r"\b(?:against|versus|vs\.?|compared (?:with|to))\b", re.IGNORECASE)  # two groups' figures
 # people named as ones already spoken of ("44% of the men"), not people in general ("45% of adults")
 THE_PEOPLE = re.compile(r"\b(?:the|these|our|its) (?:[\w-]+ ){0,2}?(?:men|women|people|participants|group|cohort|clients)\b",
