@@ -17,7 +17,8 @@ from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
 from engine.claims.book import book_key, rule_book
-from engine.claims.detect import COUNTED, Claim, blank_given, claims_in, measures_named
+from engine.claims.blanking import blank_given
+from engine.claims.detect import COUNTED, Claim, claims_in, measures_named
 from engine.measures import PRIMARY
 from engine.claims.names import exhortation
 from engine.claims.licence import Licence, judge

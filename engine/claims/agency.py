@@ -16,7 +16,7 @@ import re
 
 from engine.claims.book import RuleBook
 
-NAME_GAP = re.compile(r"^\W*\s{2,}")  # the programme's name, blanked where the sentence names it
+NAME_GAP = re.compile(r"^\W*_+(?!\w)")  # the programme's name, one word of underscores where the sentence names it
 CLAUSE_STOP = re.compile(r"[.;:!?()]|,\s|\s[–—-]\s")  # where a comparison's target ends
 
 

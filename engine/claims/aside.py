@@ -19,7 +19,7 @@ NEGATED = re.compile(r"(?:\b(?:not|never|neither|nor|cannot|no|without)|n't)(?: 
                      r"state|believe|think)(?: that)?|(?!(?:only|merely|simply|solely)\b)\w+ly))*\s+$",
                      re.IGNORECASE)
 # ... or a claim of it disowned before it ("we do not claim the figures prove that mentoring works")
-NOT_SAID = re.compile(r"(?:\b(?:not|never|cannot)|n't)\s+(?:\w+\s+)?(?:claim|say|suggest|argue|pretend|assert|believe|think|mean)"
+NOT_SAID = re.compile(r"(?:\b(?:not|never|cannot)|n't)\s+(?:\w+\s+)?(?:claim|say|suggest|argue|pretend|assert|believe|think|mean|promise|guarantee|pledge|predict)"
                       r"(?:s|ed|ing)?\b(?: that)?[^.;:!?]{0,60}$", re.IGNORECASE)
 # ... or a negation inside the words of proof, before their verb or noun ("the results neither validate nor invalidate our
 # approach", "the report is not an endorsement of the programme"): the voucher is named first, the negation after it
@@ -45,6 +45,7 @@ OF_ANOTHER = re.compile(r"\s+in (?!(?:the |their |his |her |its |our )?(?:number
                         r"treatment|comparison|control|participants?|people|those|men|women|offenders|mentees|cohort|sample|"
                         r"figures?|outcomes?|results?|proven|one-year|first|between|by|from|to|among|amongst|for|their|his|"
                         r"her|its|our|them|these)\b)(?:the |their |his |her |its |our )?(?=[a-z])", re.IGNORECASE)
+PHRASE_WORD = re.compile(r"[\w'’-]+ +")  # a word of a noun phrase and the space after it
 PROOF_EFFECT = re.compile(r"vindicat|prov|shown", re.IGNORECASE)
 HELP = re.compile(r"help", re.IGNORECASE)
 # that the programme works, in a word: a result whatever it is said of (not an effect on lives or confidence)
@@ -65,7 +66,13 @@ def elsewhere(clause: str, match: re.Match, book: RuleBook) -> bool:
     """A direction word that is a change noun of a thing no outcome's words name ("improvements in housing",
     not "a fall in offending"): not the outcome's direction."""
     thing = OF_ANOTHER.match(clause, match.end()) if CHANGE_NOUN.search(match.group()) else None
-    return bool(thing and not any(p.match(clause, thing.end()) for p in (*book.outcome.values(), *book.good_outcome.values())))
+    return bool(thing and not any(p.match(clause, at) for at in _words_of(clause, thing.end())
+                                  for p in (*book.outcome.values(), *book.good_outcome.values())))
+
+
+def _words_of(text: str, start: int) -> list[int]:
+    """Where the first words of a noun phrase start: its outcome may stand inside it ("a fall in returns to custody")."""
+    return [start] + [start + m.end() for m in PHRASE_WORD.finditer(text[start:start + 40])][:2]
 
 
 def both_ways(text: str, book: RuleBook) -> str:

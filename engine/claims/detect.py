@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from engine.claims.agency import done_or_set_against, forced_forms, set_against
 from engine.claims.aside import (about_method, about_selection, affirmed, beside_general, both_ways, effect_in, elsewhere,
                                  general_context, proof_in, service_or_belief)
-from engine.claims.blanking import (blank, blank_all, blank_matches, blank_significance, blank_spans, inside,
+from engine.claims.blanking import (blank_all, blank_given, blank_matches, blank_significance, blank_spans, inside,
                                     outside, blank_scopes)
 from engine.claims.book import RuleBook
 from engine.claims.language import unreadable
@@ -36,6 +36,7 @@ OTHER_ACTS = re.compile(r"\bwhich\b|\bthereby\b|\bso that\b|\bhelp\w*|\bkeep\w*|
 EFFECT_WORD = re.compile(r"effect|impact|difference|benefit|work|help|matter")
 PROVEN_OFFENCE = re.compile(r"\s+re-?\s?offen", re.IGNORECASE)
 # words that compare groups or count people: without any, a good outcome is said of everyone
+NOT_ALL = re.compile(r"\bnot (?:all|every\w*|each)\b", re.IGNORECASE)  # a universal taken back: some, not everyone
 COMPARED = re.compile(r"\b(?:more|less|fewer|likel\w*|than|rates?|often|proportion|share|number|numbers|per|longer|sooner|"
                       r"quicker|lower|higher|compared|comparison|whereas|while|some|many|most|few|half|\d+)\b", re.IGNORECASE)
 BOTH_WAYS_GOOD = re.compile(r"\b(?:positive|beneficial|good|helpful|favourable)\b", re.IGNORECASE)
@@ -43,7 +44,9 @@ BOTH_WAYS_BAD = re.compile(r"\b(?:negative|harmful|bad|adverse|unfavourable)\b",
 COMPARISON_GROUP = re.compile(r"\b(?:comparison|control|matched) group|\bnon-participants\b|\bthose who did not take part\b"
                               r"|\brates?\b|\bpercentage[- ]points?\b|\b\d+(?:\.\d+)?[- ]points?\b|\d+(?:\.\d+)?\s?%\s+(?:against|vs\.?|versus|compared (?:with|to)|to)\s+\d+(?:\.\d+)?\s?%",
                               re.IGNORECASE)
-ZERO_FIGURE = re.compile(r"0\s*(?:(?:out )?of|%|per ?cent|percent)", re.IGNORECASE)  # a universal in figures
+ZERO_FIGURE = re.compile(r"0\s*(?:(?:out )?of|%|per ?cent|percent)|(\d+) (?:out )?of (?:the )?\1", re.IGNORECASE)  # a universal
+# in figures ("0 of the 100", "100 of the 100")
+HELP = re.compile(r"help", re.IGNORECASE)
 NOUN_BEFORE = re.compile(r"\b(?:a|an|the|this|that|its|their|any|no|some)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 VERB_FORM = re.compile(r"(?<!ion)(?<!ment)(?:s|ed|ing)$|^(?:fell|rose|grew|shrank|sank|halted)$", re.IGNORECASE)  # "reduces", not "reduction"
 LONGEST_RUN = 200  # characters without a space: longer is no word or address a reader reads (and the rules' patterns
@@ -149,20 +152,20 @@ def measures_named(text: str, book: RuleBook) -> tuple[str, ...]:
 
 
 def _directions(clause: str, measures: tuple[str, ...], good: list[str], book: RuleBook,
-                own: list[tuple[int, int]] = ()) -> set[tuple[str, bool]]:
+                own: list[tuple[int, int]] = (), some: bool = False) -> set[tuple[str, bool]]:
     """The directions a clause says; a direction word inside a declared measure's own phrase (`own`: the spans of
     "reduced their drinking") names the outcome, and says nothing."""
     them = THEM_FIRST.search(clause)
     if them:  # the group's own words ("who did not take part") negate nothing said of it
         clause = clause[:them.start("them")] + " " * len(them.group("them")) + clause[them.end("them"):]
-    found = _said_directions(clause, measures, good, book, own)
+    found = _said_directions(clause, measures, good, book, own, some)
     if them or THAN_US.search(clause):  # said of them (against us, or alone): turned round
         return {(OPPOSITE[d], n) for d, n in found}
     return found
 
 
 def _said_directions(clause: str, measures: tuple[str, ...], good: list[str], book: RuleBook,
-                     own: list[tuple[int, int]]) -> set[tuple[str, bool]]:
+                     own: list[tuple[int, int]], some: bool = False) -> set[tuple[str, bool]]:
     words = book.words
     found: set[tuple[str, bool]] = set()
 
@@ -182,25 +185,10 @@ def _said_directions(clause: str, measures: tuple[str, ...], good: list[str], bo
             found.add((OPPOSITE[direction] if flip else direction, _negated(clause, m.start(), book)))
     for m in said(words["better"]):
         found.add(("increase" if measures == (TIME,) else "decrease", _negated(clause, m.start(), book)))
-    if good and not found:  # "participants stayed out of trouble": fewer re-offended, or later
+    if good and not found and not some:  # "participants stayed out of trouble": fewer re-offended, or later ("not
+        # all of them stayed out of trouble", `some`, compares nothing)
         found.add(("increase" if measures == (TIME,) else "decrease", False))
     return found
-
-
-def blank_given(text: str, names: tuple[str, ...]) -> str:
-    """The programme's names blanked where they stand whole (not inside a longer word or number: a
-    programme called "0" leaves "100 people" alone). A name with no letter or digit ("," or "?") names
-    nothing a reader could mistake for words, and blanking it would take the text's own punctuation."""
-    for name in (n for n in names if any(c.isalnum() for c in n)):  # an empty name is found everywhere
-        start = text.find(name)
-        while start >= 0:
-            end = start + len(name)
-            whole = not (start and text[start - 1].isalnum() and name[0].isalnum()) and not (
-                end < len(text) and text[end].isalnum() and name[-1].isalnum())
-            if whole:
-                text = blank(text, start, end)
-            start = text.find(name, end if whole else start + 1)
-    return text
 
 
 def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
@@ -272,8 +260,9 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
             # "none of the differences between the groups was significant" speaks of no one's re-offending
             scrubbed = blank_significance(blank_all(_good_blanked(clause, good, book), words["none_significant"]),
                                            words["significance"])
-            claim.directions = _directions(scrubbed, measures, good, book, [(s - start, e - start) for s, e in spans])
-            if good and not COMPARED.search(said):
+            claim.directions = _directions(scrubbed, measures, good, book, [(s - start, e - start) for s, e in spans],
+                                           bool(NOT_ALL.search(said)))
+            if good and not (COMPARED.search(said) or NOT_ALL.search(said)):
                 claim.absolute = next((m.group() for p in book.good_outcome.values() for m in [p.search(said)] if m),
                                       "a good outcome said of everyone")
             sustained = words["sustained"].search(rest)
@@ -363,8 +352,9 @@ def _never_forms(claim: Claim, clause: str, text: str, book: RuleBook, named: tu
             found = affirmed(pattern, source) or affirmed(never["proof_anywhere"], source)  # ... or any sentence's
         elif name in ("certainty", "vivid"):  # "we can't yet be sure", "we do not claim it plummeted": taken back
             found = affirmed(pattern, source)
-        elif name == "universal":  # a word of "all" or "none" first, a zero figure ("0 of the 100") last: see licence.judge
-            found.sort(key=lambda m: bool(ZERO_FIGURE.fullmatch(m.group())))
+        elif name == "universal":  # "not all of them" takes it back; a word of "all" or "none" first, a zero figure
+            kept = {m.span() for m in affirmed(pattern, source)}  # ("0 of the 100") last: see licence.judge
+            found = sorted((m for m in found if m.span() in kept), key=lambda m: bool(ZERO_FIGURE.fullmatch(m.group())))
         for match in found:
             if name == "proof" and match.group().lower() == "proven" and PROVEN_OFFENCE.match(source, match.end()):
                 continue

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from engine.claims.book import RuleBook
-from engine.claims.detect import ZERO_FIGURE, Claim, blank_given
+from engine.claims.blanking import blank_given
+from engine.claims.detect import ZERO_FIGURE, Claim
 from engine.claims.figures import figures_agree, relative_figure
 from engine.claims.normalise import reader_line
 from engine.measures import MEASURES

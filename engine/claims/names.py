@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from engine.claims.blanking import as_word
 from engine.claims.book import RuleBook
 
 # a name's words that state a purpose ("Reducing", "Prevention", "Desistance"), not an outcome
@@ -51,5 +52,5 @@ def blank_names(text: str, book: RuleBook) -> str:
     itself carries a claim is read like any other words."""
     for match in book.words["name"].finditer(text):
         if not _name_claims(match.group(), book):
-            text = text[:match.start()] + " " * (match.end() - match.start()) + text[match.end():]
+            text = as_word(text, match.start(), match.end())
     return text

@@ -102,6 +102,23 @@ def test_no_significant_results_is_licensed_whenever_no_reported_result_is_signi
 
 def test_an_empty_programme_name_is_not_looked_for():
     """A name that escapes to nothing ("\\" as the organisation) was found at every position, for ever."""
-    from engine.claims.detect import blank_given
+    from engine.claims.blanking import blank_given
 
-    assert blank_given("Test Trust runs it", ("", "   ", "Test Trust")) == " " * len("Test Trust") + " runs it"
+    assert blank_given("Test Trust runs it", ("", "   ", "Test Trust")) == "_" * len("Test Trust") + " runs it"
+
+
+def test_a_name_reads_as_one_word():
+    """The programme's name is a noun of the sentence: a universal or a direction that spans it is read across it
+    (the name blanked to spaces broke every rule that reads word by word: "No woman who completed Making
+    Connections has been reconvicted" passed), and what the name itself says is not read."""
+    from engine.claims.blanking import blank_given
+
+    assert blank_given("No woman who completed Making Connections was reconvicted", ("Making Connections",)) == (
+        "No woman who completed __________________ was reconvicted")
+    from dataclasses import replace
+
+    named = replace(Licence.from_states({"rate": "decrease"}), names=("Making Connections",))
+    assert [b.rule for b in find_breaches("No woman who completed Making Connections has been reconvicted.", named)] == [
+        "no-universal"]
+    assert find_breaches("Women who took part in Making Connections were less likely to re-offend than similar women "
+                         "who did not.", named) == []
