@@ -19,6 +19,7 @@ from functools import cache, lru_cache
 from engine.claims.book import book_key, rule_book
 from engine.claims.blanking import blank_given
 from engine.claims.detect import COUNTED, Claim, claims_in, measures_named
+from engine.claims.figures import figures_compared
 from engine.measures import PRIMARY
 from engine.claims.names import exhortation
 from engine.claims.licence import Licence, judge
@@ -111,7 +112,7 @@ def _detected(text: str, quoted: tuple[str, ...], names: tuple[str, ...] = (),
                                          and n[1].lower() in answer.lower()]] if said)
         detected.append((sentence, found))
         carried = (next((c.measures for c in reversed(found) if c.measures), None)
-                   or measures_named(sentence.text, book) or carried)
+                   or measures_named(sentence.text, book) or figures_compared(sentence.text) or carried)
     return tuple(detected)
 
 
@@ -190,13 +191,21 @@ def _asked(sentence: Sentence, found: tuple[Claim, ...], answer: str, book, carr
     hold back ("Most definitely.") says yes to a question of whether the programme is good ("Was it worth
     it?"); an answer that turns to the inquiry ("We asked the Data Lab to find out.") leaves it open, as does
     nothing at all ("Can mentoring help women leaving prison?" as a headline); followed by a sentence the rules
-    cannot read as an answer, it is read as the claim it asks about (fail closed). What a question holds
+    cannot read as an answer, it is read as the claim it asks about (fail closed); answered "no", it says the opposite
+    of what it asks (_denied), or nothing where it asks what may be known ("Can we be sure ...? No."). What a question holds
     whatever its answer (a figure beside a general one, a relative change, proof) is judged either way."""
     forced = tuple(c for c in found if c.forced)
     if not answer or book.words["open_answer"].search(answer):  # nothing follows: a question asked, not answered
         return forced
     if book.words["hedged_answer"].search(answer):  # "It may.": what it asks, said with may
         return _said(sentence, book, carried, names, hedged=True)
+    if book.words["no_answer"].search(answer) and book.words["knowing_question"].search(SPEAKER.sub("", sentence.text)):
+        return ()  # "Can we be sure it caused the difference? No.": left open
+    if book.words["no_answer"].search(answer):
+        effect_asked = bool(book.words["effect_asked"].search(sentence.text))  # "Does it work? No.", not "Is it the answer?"
+        denied = (_denied(c, effect_asked) for c in found or _said(sentence, book, carried, names)
+                  if not any(n[0] in VOUCHED for n in c.never))  # "Is this proof that it works? No.": nothing said
+        return tuple(c for c in denied if c.is_claim)
     if book.words["affirmative"].search(answer):
         return found or _said(sentence, book, carried, names)
     if answer and claims_in(Sentence(answer, 0, 0, 0, (answer,)), book, carried, names):
@@ -209,6 +218,22 @@ def _asked(sentence: Sentence, found: tuple[Claim, ...], answer: str, book, carr
     if assents and book.words["evaluative"].search(sentence.text):  # "Was it worth it? Most definitely."
         return _said(sentence, book, carried, names)
     return found
+
+
+DENIED = ("universal", "cause")  # what a "no" takes back with the question that says it ("Did all of them ...? No.")
+VOUCHED = ("proof", "certainty", "shows")  # a question of proof answered "no" says neither the proof nor what it proves
+SIGNIFICANCE_DENIED = {"significant": "not_significant", "not_significant": "significant", None: None}
+
+
+def _denied(claim: Claim, effect_asked: bool) -> Claim:
+    """A question's claim answered "no": its directions negated ("Was it longer? No."), its significance turned round,
+    its effect a no-effect where it asks whether the programme works ("Does it work? No."; "Is mentoring the answer? No."
+    is an opinion), and its universal or cause taken back ("Did all of them stay out of trouble? No.")."""
+    never = [n for n in claim.never if n[0] not in DENIED]
+    return replace(claim, directions={(d, not n) for d, n in claim.directions}, change=None, never=never,
+                   significance=SIGNIFICANCE_DENIED[claim.significance], effect=claim.no_effect,
+                   no_effect=claim.effect if effect_asked else None,
+                   forced=bool(never) or claim.forced and not claim.never)  # forced by a form a "no" keeps, or by none
 
 
 def _said(sentence: Sentence, book, carried, names, asked: str | None = None, hedged: bool = False) -> tuple[Claim, ...]:
@@ -224,6 +249,9 @@ def _said(sentence: Sentence, book, carried, names, asked: str | None = None, he
     if said:
         return tuple(replace(c, sentence=sentence) for c in said)
     words = book.words
+    proof = book.never["proof"].search(asked)
+    if proof:  # "Is this the proof we needed? It is.": the yes says the proof
+        return (Claim(sentence=sentence, clause=sentence.text, forced=True, never=[("proof", proof.group())]),)
     changed = measures_named(asked, book) or any(words[w].search(asked) for w in ("down", "up", "better", "effect"))
     if words["evaluative"].search(asked) or (changed and words["programme_side"].search(asked)):  # "Can mentoring break the cycle?"
         return (Claim(sentence=sentence, clause=sentence.text, effect="a yes to: " + sentence.text),)

@@ -42,7 +42,8 @@ COMPARED = re.compile(r"\b(?:more|less|fewer|likel\w*|than|rates?|often|proporti
 BOTH_WAYS_GOOD = re.compile(r"\b(?:positive|beneficial|good|helpful|favourable)\b", re.IGNORECASE)
 BOTH_WAYS_BAD = re.compile(r"\b(?:negative|harmful|bad|adverse|unfavourable)\b", re.IGNORECASE)
 COMPARISON_GROUP = re.compile(r"\b(?:comparison|control|matched) group|\bnon-participants\b|\bthose who did not take part\b"
-                              r"|\brates?\b|\bpercentage[- ]points?\b|\b\d+(?:\.\d+)?[- ]points?\b|\d+(?:\.\d+)?\s?%\s+(?:against|vs\.?|versus|compared (?:with|to)|to)\s+\d+(?:\.\d+)?\s?%",
+                              r"|\brates?\b|\bpercentage[- ]points?\b|\b\d+(?:\.\d+)?[- ]points?\b|\d+(?:\.\d+)?\s?%\s+(?:against|vs?\.?|versus|compared (?:with|to)|to)\s+\d+(?:\.\d+)?\s?%"
+                              r"|\b(?:in|per|out of) (?:every )?(?:100|a hundred|hundred)\b",  # a figure per 100 is a rate's
                               re.IGNORECASE)
 ZERO_FIGURE = re.compile(r"0\s*(?:(?:out )?of|%|per ?cent|percent)|(\d+) (?:out )?of (?:the )?\1", re.IGNORECASE)  # a universal
 # in figures ("0 of the 100", "100 of the 100")
@@ -102,8 +103,13 @@ class Claim:
                     or self.significance or self.forced)
 
 
+ANSWER_WORD = re.compile(r"^.*\b(?:no|nope|yes|yeah)\s*[,;:.!—–-]+", re.IGNORECASE)  # "No, it was shorter": the answer's "no"
+
+
 def _negated(clause: str, start: int, book: RuleBook) -> bool:
-    before = clause[max(0, start - 30):start]
+    """A negation in the three words before a direction word; an answer's "no" before a comma negates the question, not
+    what follows it."""
+    before = ANSWER_WORD.sub("", clause[max(0, start - 30):start])
     words = before.split()[-3:]
     return bool(book.words["negation"].search(" ".join(words))) if words else False
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from engine.measures import PRIMARY
 from engine.words.format import rounded
 
 OPENING = re.compile(r"^\W*(\d+(?:\.\d+)?)\b")  # the participants' figure opens the sentence
@@ -44,3 +45,15 @@ def relative_figure(text: str, treatment: float | None, difference: float | None
         if abs(value - relative) <= NEAR and all(abs(value - f) > 1.5 for f in (treatment, comparison, abs(difference))):
             return match.group()
     return None
+
+
+# two figures set side by side ("16 in 100 against 28 in 100", "16% v 28%"): the groups' rates, whatever the sentence calls them
+FIGURES_COMPARED = re.compile(r"(?<![\d.])\d{1,4}(?:\.\d{1,3})?\s?(?:%|per ?cent|(?:in|per|out of) (?:every )?100)?\s+(?:against|vs?\.?|versus|"
+                              r"compared (?:with|to))\s+\d{1,4}(?:\.\d{1,3})?\s?(?:%|per ?cent|(?:in|per|out of) (?:every )?100)",
+                              re.IGNORECASE)  # (figures of at most four digits: a run of 100,000 is read once, not in its square)
+
+
+def figures_compared(text: str) -> tuple[str, ...]:
+    """The primary measure, when a sentence that names no outcome sets the groups' figures side by side ("The rate was 16 in
+    100 against 28 in 100."): what the next sentence of its paragraph speaks of ("That's a 43 per cent gap.")."""
+    return (PRIMARY,) if FIGURES_COMPARED.search(text) else ()

@@ -15,18 +15,30 @@ WELSH = re.compile(r"^(?:ll|rh)|dd|[ŵŷ]", re.IGNORECASE)  # letters English wo
 ENDINGS = ("ing", "ed", "es", "s", "ly", "er", "est", "ment", "ness")
 
 
-SEGMENT = re.compile(r"[;:,()\[\]–—]|\s-\s")  # where a sentence may turn to another language
+SEGMENT = re.compile(r"[;:,()\[\]–—]|\s-\s|\s/|/\s")  # where a sentence may turn to another language ("... / Gostyngodd ...")
 
 
 def unreadable(text: str, book: RuleBook) -> bool:
-    """The sentence, or any part of it between clause marks, is in a language the rules cannot read: an English
-    clause does not make a Welsh one beside it readable ("The report was published today; mae'n dangos bod y
+    """The sentence, or any part of it between clause marks (or after a slash), is in a language the rules cannot read,
+    or holds a Welsh word of an outcome, a change or proof (vocabulary.foreign_claim): an English clause does not make a
+    Welsh one beside it readable ("The report was published today; mae'n dangos bod y
     rhaglen wedi lleihau aildroseddu"). A part is judged by its short words: two of another language's and none of
     English's, with most of its longer words not English."""
-    if _unreadable(text, book):
+    if _unreadable(text, book) or _claim_word(text, book):  # a Welsh word of a result, in any company
         return True
     parts = SEGMENT.split(text)
-    return len(parts) > 1 and any(_foreign_part(part, book) or _unreadable(part, book, 3) for part in parts)
+    return len(parts) > 1 and any(_foreign_part(part, book) or _unreadable(part, book, 3, beside=True) for part in parts)
+
+
+def _claim_word(text: str, book: RuleBook) -> bool:
+    """A Welsh word of an outcome, a change or proof (vocabulary.foreign_claim), unless it is capitalised beside another
+    capitalised word, as in a name ("Carchar Ei Fawrhydi Berwyn", HMP Berwyn's Welsh name): "Llwyddiant i'r rhaglen",
+    "Gostyngiad mewn aildroseddu" are claims."""
+    for match in book.words["foreign_claim"].finditer(text):
+        neighbours = text[:match.start()].split()[-1:] + text[match.end():].split()[:1]
+        if match.group()[0].islower() or not any(w[:1].isupper() for w in neighbours):
+            return True
+    return False
 
 
 def _foreign_part(part: str, book: RuleBook) -> bool:
@@ -39,7 +51,7 @@ def _foreign_part(part: str, book: RuleBook) -> bool:
     return len(small) >= 2 and sum(_english(w.lower(), known) for w in words) * 2 < len(words)
 
 
-def _unreadable(text: str, book: RuleBook, least: int = 2) -> bool:
+def _unreadable(text: str, book: RuleBook, least: int = 2, beside: bool = False) -> bool:
     """Three or more words of three letters or more, two in lower case, and fewer than half of them
     English (or two words, one in lower case, neither English): a language the rules
     cannot read (Welsh, say). An English function word settles it at once, two of another language's
@@ -48,6 +60,8 @@ def _unreadable(text: str, book: RuleBook, least: int = 2) -> bool:
     words = [part for token in text.split() if not ADDRESS.search(token) for part in WORD.fullmatch(token.strip(EDGES)) and
              token.strip(EDGES).replace("’", "-").replace("'", "-").split("-") or () if len(part) > 2]
     lower = sum(w[0].islower() for w in words)
+    if beside and len(words) == 2 == lower and not any(_english(w.lower(), english_words()) for w in words):
+        return True  # two words of another language after English ("Great results (canlyniadau gwych).")
     if len(words) < least or lower < 1 or (len(words) >= 3 and lower < 2):
         return False
     known = english_words()
