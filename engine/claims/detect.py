@@ -24,6 +24,8 @@ from engine.claims.sentences import CLAUSE_END, Sentence
 COUNTED = re.compile(r"\d\s?%|\bper ?cent\b|\b\d+ (?:of|in|out of|(?:wo)?men|people|participants|offenders)\b|\b(?:half|third|quarter|fifth)s? of\b|\b(?:one|two|three) in (?:two|three|four|five|ten)\b",
                      re.IGNORECASE)  # a count of people, not a rate's name
 MAY = re.compile(r"\b(?:may|might)\b(?! (?:not|never)\b)(?!n't)", re.IGNORECASE)  # a possibility, not taken back
+# a clause that concedes before the claim ("Although the numbers may be small, ..."): its "may" hedges nothing after it
+CONCEDED = re.compile(r"^\W*(?:although|though|even though|while|whilst|despite|albeit)\b[^,;:]*[,;:]", re.IGNORECASE)
 TIME = days_measure(NAMES)  # a time to the first event: "longer"/"shorter" are its directions
 OPPOSITE = {"decrease": "increase", "increase": "decrease"}
 PRONOUN_START = re.compile(r"^\W*(?:it|this|that|these|they|which|so|or)\b", re.IGNORECASE)
@@ -305,7 +307,8 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
         claim.forced = claim.forced or bool(sentence_forms)
         if claim.is_claim:
             if forms is None:
-                forms = {name for name in ("hedge", "per_hundred", "interval", "figure") if words[name].search(text)}
+                forms = {name for name in ("hedge", "per_hundred", "interval", "figure")
+                         if words[name].search(CONCEDED.sub(" ", text) if name == "hedge" else text)}
             claim.forms = set(forms)
             _never_forms(claim, own_written, own, book, (written, unnamed, spans, start))
             ours = bool(words["programme_side"].search(written) or PRONOUN_START.match(clause) or by_name)
@@ -349,7 +352,7 @@ def _never_forms(claim: Claim, clause: str, text: str, book: RuleBook, named: tu
     if not (claim.directions or claim.effect or claim.no_effect or claim.forced):
         return  # a statement of significance alone is judged against the results
     for name in ("relative", "proof", "certainty", "universal", "benchmark", "cause", "counterfactual", "vivid"):
-        if name == "cause" and claim.directions and MAY.search(clause):
+        if name == "cause" and claim.directions and MAY.search(CONCEDED.sub(" ", clause)):
             continue  # "21 fewer in 100 may have re-offended because of the support": a cause with the JDL's "may"
         pattern = never[name]
         source = text if name in ("relative", "proof") else named_clause if name == "universal" else clause
