@@ -537,13 +537,15 @@ def test_any_text_in_a_date_column_is_read_as_a_date_in_range_or_reported(values
 @given(st.lists(st.one_of(DATEISH, st.integers(-5, 200).map(str), st.floats(-1e6, 1e6).map(str)), min_size=1,
                 max_size=12))
 def test_any_text_in_an_inferred_column_is_numbers_text_or_reported(values):
-    from engine.inputs.checks import Checker, inferred
+    from engine.inputs.checks import FLAGS, Checker, inferred
 
     check = Checker("x.csv", None)
     out = inferred(pd.Series(values, dtype=object), "age", check)
     assert len(out) == len(values)
     if pd.api.types.is_numeric_dtype(out) and not check.problems:
-        numbers = pd.to_numeric(pd.Series([v.strip() for v in values]).replace("", None), errors="coerce")
+        written = [v.strip() for v in values]  # Excel's TRUE/FALSE in a flag column are numbers too (1/0)
+        written = [str(FLAGS[v.lower()]) if v.lower() in FLAGS else v for v in written]
+        numbers = pd.to_numeric(pd.Series(written).replace("", None), errors="coerce")
         assert numbers.notna().sum() == out.notna().sum()  # no written value became a silent gap
 
 
