@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
+from engine.claims.answers import answered_within, says
 from engine.claims.book import book_key, rule_book
 from engine.claims.blanking import blank_given
 from engine.claims.detect import COUNTED, Claim, claims_in, measures_named
@@ -98,9 +99,13 @@ def _detected(text: str, quoted: tuple[str, ...], names: tuple[str, ...] = (),
                            forced=True),)
         general = _general_figure(sentence.text, names, book)
         asked, answer = _question_and_answer(found_sentences, index)
+        within = None if found else answered_within(asked, book)  # "Asked whether it worked, she said: “Yes.”"
         if book.words["question"].search(asked):
             found = _asked(sentence, found, answer, book, carried, names)
-        elif not found and book.words["asks_whether"].search(asked) and book.words["affirmative"].search(answer):
+        elif within:
+            found = _said(sentence, book, carried, names, within[0])
+        elif (not found and book.words["asks_whether"].search(asked) and says(book, "affirmative", answer)
+              and not says(book, "open_answer", answer)):
             embedded = book.words["asks_whether"].search(asked)  # "We are often asked whether mentoring works. It does."
             found = _said(sentence, book, carried, names, asked[embedded.end():])
         if asked.endswith("?") and answer and len(answer.split()) <= SHORT_ANSWER:
@@ -108,8 +113,8 @@ def _detected(text: str, quoted: tuple[str, ...], names: tuple[str, ...] = (),
             pair = Sentence(f"{asked} {answer}", sentence.line, sentence.column, sentence.paragraph, (asked, answer))
             held = not book.words["open_answer"].search(answer)  # "Definitely.": the answer's certainty or proof is the pair's
             found += tuple(replace(c, never=said) for c in claims_in(pair, book, carried, names)
-                           for said in [[n for n in c.never if n[0] in PAIR_FORMS or held and n[0] in ANSWER_FORMS
-                                         and n[1].lower() in answer.lower()]] if said)
+                           for said in [[n for n in c.never if n[0] in PAIR_FORMS and n[1].lower() not in asked.lower()
+                                         or held and n[0] in ANSWER_FORMS and n[1].lower() in answer.lower()]] if said)
         detected.append((sentence, found))
         carried = (next((c.measures for c in reversed(found) if c.measures), None)
                    or measures_named(sentence.text, book) or figures_compared(sentence.text) or carried)
@@ -195,18 +200,18 @@ def _asked(sentence: Sentence, found: tuple[Claim, ...], answer: str, book, carr
     of what it asks (_denied), or nothing where it asks what may be known ("Can we be sure ...? No."). What a question holds
     whatever its answer (a figure beside a general one, a relative change, proof) is judged either way."""
     forced = tuple(c for c in found if c.forced)
-    if not answer or book.words["open_answer"].search(answer):  # nothing follows: a question asked, not answered
-        return forced
-    if book.words["hedged_answer"].search(answer):  # "It may.": what it asks, said with may
+    if not answer or says(book, "open_answer", answer):  # nothing follows: a question asked, not answered
+        return tuple(c for c in forced if not c.never or any(n[0] not in ASKED for n in c.never))
+    if says(book, "hedged_answer", answer):  # "It may.": what it asks, said with may
         return _said(sentence, book, carried, names, hedged=True)
-    if book.words["no_answer"].search(answer) and book.words["knowing_question"].search(SPEAKER.sub("", sentence.text)):
+    if says(book, "no_answer", answer) and book.words["knowing_question"].search(SPEAKER.sub("", sentence.text)):
         return ()  # "Can we be sure it caused the difference? No.": left open
-    if book.words["no_answer"].search(answer):
+    if says(book, "no_answer", answer):
         effect_asked = bool(book.words["effect_asked"].search(sentence.text))  # "Does it work? No.", not "Is it the answer?"
         denied = (_denied(c, effect_asked) for c in found or _said(sentence, book, carried, names)
                   if not any(n[0] in VOUCHED for n in c.never))  # "Is this proof that it works? No.": nothing said
         return tuple(c for c in denied if c.is_claim)
-    if book.words["affirmative"].search(answer):
+    if says(book, "affirmative", answer):
         return found or _said(sentence, book, carried, names)
     if answer and claims_in(Sentence(answer, 0, 0, 0, (answer,)), book, carried, names):
         return forced  # the answer makes its own claim, and is judged for it
@@ -220,6 +225,7 @@ def _asked(sentence: Sentence, found: tuple[Claim, ...], answer: str, book, carr
     return found
 
 
+ASKED = ("universal", "cause", "certainty")  # what a question only asks, answered openly ("Does it work for every woman? We don't know.")
 DENIED = ("universal", "cause")  # what a "no" takes back with the question that says it ("Did all of them ...? No.")
 VOUCHED = ("proof", "certainty", "shows")  # a question of proof answered "no" says neither the proof nor what it proves
 SIGNIFICANCE_DENIED = {"significant": "not_significant", "not_significant": "significant", None: None}
@@ -230,7 +236,9 @@ def _denied(claim: Claim, effect_asked: bool) -> Claim:
     its effect a no-effect where it asks whether the programme works ("Does it work? No."; "Is mentoring the answer? No."
     is an opinion), and its universal or cause taken back ("Did all of them stay out of trouble? No.")."""
     never = [n for n in claim.never if n[0] not in DENIED]
-    return replace(claim, directions={(d, not n) for d, n in claim.directions}, change=None, never=never,
+    universal = any(n[0] == "universal" for n in claim.never)  # "Did every woman stay out of trouble? No.": not all did,
+    directions = set() if universal else {(d, not n) for d, n in claim.directions}  # which says no direction
+    return replace(claim, directions=directions, change=None, never=never,
                    significance=SIGNIFICANCE_DENIED[claim.significance], effect=claim.no_effect,
                    no_effect=claim.effect if effect_asked else None,
                    forced=bool(never) or claim.forced and not claim.never)  # forced by a form a "no" keeps, or by none
@@ -249,6 +257,8 @@ def _said(sentence: Sentence, book, carried, names, asked: str | None = None, he
     if said:
         return tuple(replace(c, sentence=sentence) for c in said)
     words = book.words
+    if words["view_question"].match(asked):  # "Did the women value their mentors? Yes.": their view, as feedback is
+        return ()
     proof = book.never["proof"].search(asked)
     if proof:  # "Is this the proof we needed? It is.": the yes says the proof
         return (Claim(sentence=sentence, clause=sentence.text, forced=True, never=[("proof", proof.group())]),)

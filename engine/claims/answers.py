@@ -1,0 +1,62 @@
+"""Answers: where the answer to a question stands, and what it says.
+
+A yes/no question claims nothing until it is answered; its answer may be the next sentence ("Does it work? Put
+simply, it does."), the words given after a lead-in there ("After this report I can answer them: it does.",
+"The mentors' reply: “Yes.”"), or the same sentence, after a question asked inside it ("Asked whether the
+project had succeeded, the director replied: “Yes, without question.”", "When commissioners ask us whether
+it reduces re-offending, we can now say yes.", "Whether it works is no longer in question."). The words of
+an answer are data (report_text/rules.yaml vocabulary: `affirmative`, `open_answer`, `hedged_answer`,
+`no_answer`, `says_yes`, `settled`, `asks_whether`)."""
+
+from __future__ import annotations
+
+import re
+
+from engine.claims.book import RuleBook
+
+# where an answer's own words start: after a colon, an opening quotation mark or a dash that follows a lead-in
+LEAD_IN = re.compile(r"[:“\"]\s*|\s[–—-]\s+")
+QUOTE_MARKS = re.compile(r"^[\s“”\"‘’']+|[\s“”\"‘’']+$")
+# where a question asked inside a sentence ends: a clause mark, a quotation or a dash
+ASKED_END = re.compile(r"[,:;“”\"]|\s[–—-]\s")
+
+
+def spoken(answer: str) -> list[str]:
+    """The answer as written, and the words it gives as its answer after a lead-in, without quotation marks."""
+    parts = [answer.strip()]
+    lead = LEAD_IN.search(answer)
+    if lead:
+        given = QUOTE_MARKS.sub("", answer[lead.end():])
+        if given:
+            parts.append(given)
+    return parts
+
+
+def says(book: RuleBook, name: str, answer: str) -> bool:
+    """Whether the answer, or the words it gives after a lead-in, is of the kind the vocabulary `name` describes."""
+    return any(book.words[name].search(part) for part in spoken(answer)) if answer else False
+
+
+def answered_within(text: str, book: RuleBook) -> tuple[str, str] | None:
+    """A question asked inside a sentence and answered in it: (what it asks, the answer), or None. The answer is what
+    follows the question after a lead-in ("..., she replied: “Yes.”"), a yes said in words ("..., we can now say
+    yes"), or a verdict on the question itself ("Whether it works is no longer in question")."""
+    words = book.words
+    question = words["asks_whether"].search(text)
+    if not question:
+        return None
+    rest = text[question.end():]
+    settled = words["settled"].search(rest)
+    if settled and not words["open_answer"].search(rest[settled.start():]):
+        return rest[:settled.start()], "yes"
+    end = ASKED_END.search(rest)
+    if not end:
+        return None
+    asked, after = rest[:end.start()], rest[end.start():]
+    lead = LEAD_IN.search(after)
+    given = QUOTE_MARKS.sub("", after[lead.end():]) if lead else ""
+    if given and not words["open_answer"].search(given) and words["affirmative"].search(given):
+        return asked, given
+    if words["says_yes"].search(after) and not words["open_answer"].search(after):
+        return asked, "yes"
+    return None
