@@ -257,8 +257,8 @@ def _said(sentence: Sentence, book, carried, names, asked: str | None = None, he
     if said:
         return tuple(replace(c, sentence=sentence) for c in said)
     words = book.words
-    if words["view_question"].match(asked):  # "Did the women value their mentors? Yes.": their view, as feedback is
-        return ()
+    if words["view_question"].match(asked) or words["analysis_question"].match(asked):  # "Did the women value their
+        return ()  # mentors? Yes.": their view, as feedback is; "Will the findings change how we work?": of the analysis
     proof = book.never["proof"].search(asked)
     if proof:  # "Is this the proof we needed? It is.": the yes says the proof
         return (Claim(sentence=sentence, clause=sentence.text, forced=True, never=[("proof", proof.group())]),)

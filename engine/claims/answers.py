@@ -18,7 +18,7 @@ from engine.claims.book import RuleBook
 LEAD_IN = re.compile(r"[:“\"]\s*|\s[–—-]\s+")
 QUOTE_MARKS = re.compile(r"^[\s“”\"‘’']+|[\s“”\"‘’']+$")
 # where a question asked inside a sentence ends: a clause mark, a quotation or a dash
-ASKED_END = re.compile(r"[,:;“”\"]|\s[–—-]\s")
+ASKED_END = re.compile(r"[,:;“”\"]|\s[–—-]\s|\s(?:and|but|so)\s")
 
 
 def spoken(answer: str) -> list[str]:
@@ -53,6 +53,8 @@ def answered_within(text: str, book: RuleBook) -> tuple[str, str] | None:
     if not end:
         return None
     asked, after = rest[:end.start()], rest[end.start():]
+    if words["people_answer"].search(after):  # "...; most said yes": the participants' view, as feedback is
+        return None
     lead = LEAD_IN.search(after)
     given = QUOTE_MARKS.sub("", after[lead.end():]) if lead else ""
     if given and not words["open_answer"].search(given) and words["affirmative"].search(given):

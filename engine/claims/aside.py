@@ -54,11 +54,17 @@ BARE_EFFECT = re.compile(r"\W*(?:(?:it|is|was|are|has|have|been|really|truly|doe
                          re.IGNORECASE)
 
 
+# ... or a subject of nothing ("Nothing in these findings vindicates ...", "None of the results validate ...")
+NOTHING_IN = re.compile(r"\b(?:nothing|none|no part|no one|not one) (?:in|of|from|within) (?:the |these |this |those |our |its |their )?(?:\w+ ){0,2}$",
+                        re.IGNORECASE)
+
+
 def affirmed(pattern: re.Pattern, text: str) -> list[re.Match]:
     """The matches of `pattern` (words of proof) that no negation right before them, or inside them before the word of
     proof, takes back."""
     return [m for m in pattern.finditer(text)
             if not NEGATED.search(text[max(0, m.start() - 40):m.start()]) and not INNER_NEGATION.search(m.group())
+            and not NOTHING_IN.search(text[max(0, m.start() - 40):m.start()])
             and not NOT_SAID.search(text[max(0, m.start() - 80):m.start()])]
 
 
@@ -92,7 +98,8 @@ def effect_in(text: str, book: RuleBook) -> re.Match | None:
     """A word that the programme works or had an effect, unless what it names is said to be lacking, or it is a word of
     proof that a negation takes back ("the results neither vindicate nor condemn the model")."""
     return next((m for m in book.words["effect"].finditer(text) if not LACKING.search(text[max(0, m.start() - 40):m.start()])
-                 and not (PROOF_EFFECT.match(m.group()) and NEGATED.search(text[max(0, m.start() - 40):m.start()]))), None)
+                 and not (PROOF_EFFECT.match(m.group()) and (NEGATED.search(text[max(0, m.start() - 40):m.start()])
+                                                              or NOTHING_IN.search(text[max(0, m.start() - 40):m.start()])))), None)
 
 
 def service_or_belief(effect: re.Match, said: str, whole: str, measures: tuple[str, ...], book: RuleBook) -> bool:
