@@ -21,7 +21,7 @@ from engine.claims.names import blank_names
 from engine.measures import MEASURES, NAMES, PRIMARY, days_measure
 from engine.claims.sentences import CLAUSE_END, Sentence
 
-COUNTED = re.compile(r"\d\s?%|\bper ?cent\b|\b\d+ (?:of|in|out of|(?:wo)?men|people|participants|offenders)\b|\b(?:half|third|quarter|fifth)s? of\b|\b(?:one|two|three) in (?:two|three|four|five|ten)\b",
+COUNTED = re.compile(r"\d\s?%|\bper ?cent\b|\b\d+ per (?:100|hundred|1,?000|thousand)\b|\b\d+ (?:of|in|out of|(?:wo)?men|people|participants|offenders)\b|\b(?:half|third|quarter|fifth)s? of\b|\b(?:one|two|three) in (?:two|three|four|five|ten)\b",
                      re.IGNORECASE)  # a count of people, not a rate's name
 MAY = re.compile(r"\b(?:may|might)\b(?! (?:not|never)\b)(?!n't)", re.IGNORECASE)  # a possibility, not taken back
 # a clause that concedes before the claim ("Although the numbers may be small, ..."): its "may" hedges nothing after it
@@ -253,7 +253,8 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
             measures = current  # "..., or may increase it by ...", "This is a significant result."
         amount = any(words["amount_before"].search(rest[:rest.rfind(" ", 0, m.end()) + 1])  # the last word is the outcome
                      for m in words["other_domain"].finditer(rest))
-        of_ours = words["programme_side"].search(said) or nameless[start:start + len(clause)] != said  # or its name
+        of_ours = (words["programme_side"].search(said) or nameless[start:start + len(clause)] != said  # or its name
+                   or words["comparison_named"].search(said))  # "... than women who were not mentored"
         unmeasured = (not measures and words["other_domain"].search(rest) and of_ours
                       and not words["than_other"].search(said)
                       and (any(words[w].search(rest) for w in ("down", "up", "better", "help_into"))
