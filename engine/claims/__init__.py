@@ -88,8 +88,8 @@ def _detected(text: str, quoted: tuple[str, ...], names: tuple[str, ...] = (),
     found_sentences = sentences(text, quoted)
     general = None  # a figure for people in general in the sentence before ("Nationally, 28% of women re-offend.")
     for index, sentence in enumerate(found_sentences):
-        if sentence.paragraph != paragraph:
-            carried, paragraph = (), sentence.paragraph
+        if sentence.paragraph != paragraph:  # a paragraph that opens by pointing back ("That is a fall of 43%.") goes on
+            carried, paragraph = (carried if POINTS_BACK.match(sentence.text) else ()), sentence.paragraph  # with the last
         found = tuple(claims_in(sentence, book, carried, names))
         if general and not found and _ours_figure(sentence.text, names, book):  # "... Only 16% of ours did."
             found = (Claim(sentence=sentence, clause=sentence.text, measures=carried or measures_named(general.string, book),
@@ -146,7 +146,8 @@ def _figure_named_otherwise(sentence: Sentence, names: tuple[str, ...], book) ->
     The clause that names it decides whose it is: people in general there ("Nationally, 61% of men ... were
     reconvicted, and it is this group the Programme works with") are context."""
     words = book.words
-    if not (words["named_otherwise"].search(sentence.text) and COUNTED.search(blank_given(sentence.text, names))):
+    if not (words["named_otherwise"].search(sentence.text)
+            and (COUNTED.search(blank_given(sentence.text, names)) or LIKENED.search(sentence.text))):
         return False
     for clause in (c for c in sentence.clauses if words["named_otherwise"].search(c)):
         ours = (words["own_people"].search(clause) or words["comparison_named"].search(clause) or SET_BESIDE.search(clause)
@@ -164,11 +165,20 @@ def _figure_named_otherwise(sentence: Sentence, names: tuple[str, ...], book) ->
 ANY_PEOPLE = re.compile(r"(?<!\bthe )(?<!\bour )(?<!\bthese )(?<!\bits )\b(?:women|men|adults|people|offenders|prisoners|"
                         r"prison leavers|young (?:men|women|people|adults))\b", re.IGNORECASE)
 SET_BESIDE = re.compile(r"\b(?:against|versus|vs\.?|compared (?:with|to))\b", re.IGNORECASE)  # two groups' figures
-# people named as ones already spoken of ("44% of the men"), not people in general ("45% of adults")
-THE_PEOPLE = re.compile(r"\b(?:the|these|our|its) (?:[\w-]+ ){0,2}?(?:men|women|people|participants|group|cohort|clients)\b",
+# two groups' figures said to be alike ("Reconviction rates were similar for both groups"): a figure in other words
+LIKENED = re.compile(r"\b(?:rates?|figures?|levels?|numbers?|proportions?|percentages?)\b[^.;]{0,30}\b(?:similar|the same|alike|equal|"
+                     r"identical|comparable|no different|in line|on a par)\b|\b(?:similar|the same|equal|identical|comparable) (?:\w+ )?"
+                     r"(?:rates?|levels?|numbers?|proportions?|percentages?) of\b", re.IGNORECASE)
+# people named as ones already spoken of ("44% of the men", "both groups"), not people in general ("45% of adults")
+THE_PEOPLE = re.compile(r"\b(?:the|these|our|its) (?:[\w-]+ ){0,2}?(?:men|women|people|participants|group|cohort|clients)\b"
+                        r"|\b(?:both|either|each) groups?\b",
                         re.IGNORECASE)
 
 
+# the opening of a sentence that speaks of what the one before said ("That is ...", "In other words, ...", "This means ...")
+POINTS_BACK = re.compile(r"^\W*(?:(?:that|this|which|it)(?:['’]s|\s+(?:is|was|means?|meant|represents?|equates?|amounts?|works? out|comes? to))"
+                         r"|in other words|put (?:simply|another way|differently)|or,? to put it|in relative terms|that'?s)\b",
+                         re.IGNORECASE)
 SHORT_LABEL = 8  # words: a figure this short after a general one is its counterpart ("Our participants: 16%.")
 
 

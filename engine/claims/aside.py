@@ -10,6 +10,7 @@ import re
 
 from engine.claims.agency import set_against
 from engine.claims.book import RuleBook
+from engine.claims.quantified import their_own
 from engine.claims.sentences import CLAUSE_END
 
 # a word of proof whose verb or noun is negated ("does not prove", "neither proves", "is not proof",
@@ -147,8 +148,9 @@ def general_context(whole: str, sided: str, book: RuleBook) -> bool:
     benchmark. `sided`: the sentence with its aims and caveats blanked, where "the Programme" is still the programme."""
     words = book.words
     if ((words["other_research"].match(whole) or words["other_body"].search(whole))
-            and not words["own_specific"].search(sided)):  # "Previous studies of mentoring have found ...",
-        return True  # "..., the National Audit Office found": another's finding, whatever it is about
+            and not (words["own_specific"].search(sided) and not their_own(whole, book))):  # "Previous studies of
+        return True  # mentoring have found ...", "..., the National Audit Office found": another's finding, whatever it is about
+        # (its participants are its own where it names its programme: "an evaluation of a similar scheme in Leeds found ...")
     if words["programme_side"].search(sided) or words["this_evaluation"].search(whole):
         return False
     if words["general_subject"].match(whole):
@@ -156,7 +158,7 @@ def general_context(whole: str, sided: str, book: RuleBook) -> bool:
     if national_change(whole, book) and not set_against(whole, book) and not words["contrast"].search(whole):
         return True  # "Reoffending has fallen nationally, from 31% in 2008 to 25% in 2019"
     if words["attributed"].search(whole):
-        return bool(words["association"].search(whole) or words["trend"].search(whole)
+        return bool(words["association"].search(whole) or words["trend"].search(whole) or words["demographic"].search(whole)
                     or words["general_population"].search(whole) and not set_against(whole, book))
     compared = words["statistic"].search(whole) or set_against(whole, book)
     return bool(words["national_scope"].match(whole) or words["population_subject"].match(whole)

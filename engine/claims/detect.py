@@ -18,10 +18,11 @@ from engine.claims.blanking import (blank_all, blank_given, blank_matches, blank
 from engine.claims.book import RuleBook
 from engine.claims.language import unreadable
 from engine.claims.names import blank_names
+from engine.claims.quantified import counts_others, negative_universal
 from engine.measures import MEASURES, NAMES, PRIMARY, days_measure
 from engine.claims.sentences import CLAUSE_END, Sentence
 
-COUNTED = re.compile(r"\d\s?%|\bper ?cent\b|\b\d+ per (?:100|hundred|1,?000|thousand)\b|\b\d+ (?:of|in|out of|(?:wo)?men|people|participants|offenders)\b|\b(?:half|third|quarter|fifth)s? of\b|\b(?:one|two|three) in (?:two|three|four|five|ten)\b",
+COUNTED = re.compile(r"\d\s?%|\bper ?cent\b|\b\d+(?:\.\d+)?[- ](?:percentage[- ])?points?\b|\b\d+ per (?:100|hundred|1,?000|thousand)\b|\b\d+ (?:of|in|out of|(?:wo)?men|people|participants|offenders)\b|\b(?:half|third|quarter|fifth)s? of\b|\b(?:one|two|three) in (?:two|three|four|five|ten)\b",
                      re.IGNORECASE)  # a count of people, not a rate's name
 MAY = re.compile(r"\b(?:may|might)\b(?! (?:not|never)\b)(?!n't)", re.IGNORECASE)  # a possibility, not taken back
 # a clause that concedes before the claim ("Although the numbers may be small, ..."): its "may" hedges nothing after it
@@ -179,7 +180,7 @@ def _said_directions(clause: str, measures: tuple[str, ...], good: list[str], bo
 
     def said(pattern: re.Pattern, change_nouns: bool = True):
         return (m for m in pattern.finditer(clause)
-                if not inside(m, own) and not (change_nouns and elsewhere(clause, m, book)))
+                if not inside(m, own) and not (change_nouns and elsewhere(clause, m, book)) and not counts_others(clause, m, book))
 
     if measures and all(m in MEASURES and MEASURES[m].among_event for m in measures):
         for name, direction in (("longer", "increase"), ("shorter", "decrease")):
@@ -196,6 +197,8 @@ def _said_directions(clause: str, measures: tuple[str, ...], good: list[str], bo
     if good and not found and not some:  # "participants stayed out of trouble": fewer re-offended, or later ("not
         # all of them stayed out of trouble", `some`, compares nothing)
         found.add(("increase" if measures == (TIME,) else "decrease", False))
+    if not found and negative_universal(clause, book):  # "None of the young men who stuck with their mentor re-offended"
+        found.add(("decrease", False))
     return found
 
 
@@ -363,7 +366,7 @@ def _never_forms(claim: Claim, clause: str, text: str, book: RuleBook, named: tu
         elif name in ("certainty", "vivid"):  # "we can't yet be sure", "we do not claim it plummeted": taken back
             found = affirmed(pattern, source)
         elif name == "universal":  # "not all of them" takes it back; a word of "all" or "none" first, a zero figure
-            kept = {m.span() for m in affirmed(pattern, source)}  # ("0 of the 100") last: see licence.judge
+            kept = {m.span() for m in affirmed(pattern, source) if not counts_others(source, m, book)}  # ("0 of the 100") last: see licence.judge
             found = sorted((m for m in found if m.span() in kept), key=lambda m: bool(ZERO_FIGURE.fullmatch(m.group())))
         for match in found:
             if name == "proof" and match.group().lower() == "proven" and PROVEN_OFFENCE.match(source, match.end()):

@@ -53,7 +53,13 @@ FIGURES_COMPARED = re.compile(r"(?<![\d.])\d{1,4}(?:\.\d{1,3})?\s?(?:%|per ?cent
                               re.IGNORECASE)  # (figures of at most four digits: a run of 100,000 is read once, not in its square)
 
 
+# the comparison group's figure under its label ("Comparison group: 28%.", "the comparison group's figure was 28 in 100")
+LABELLED = re.compile(r"\b(?:comparison|control|matched) group(?:[’']s)?(?: (?:\w+ ){0,3}?(?:was|is|were|of|at|on))?\W{0,3}\s*"
+                      r"\d{1,4}(?:\.\d{1,3})?\s?(?:%|per ?cent|(?:in|per|out of) (?:every )?100)", re.IGNORECASE)
+
+
 def figures_compared(text: str) -> tuple[str, ...]:
     """The primary measure, when a sentence that names no outcome sets the groups' figures side by side ("The rate was 16 in
-    100 against 28 in 100."): what the next sentence of its paragraph speaks of ("That's a 43 per cent gap.")."""
-    return (PRIMARY,) if FIGURES_COMPARED.search(text) else ()
+    100 against 28 in 100.") or gives the comparison group's under its label ("Comparison group: 28%."): what the next
+    sentence of its paragraph speaks of ("That's a 43 per cent gap.", "Relative reduction: 43%.")."""
+    return (PRIMARY,) if FIGURES_COMPARED.search(text) or LABELLED.search(text) else ()
