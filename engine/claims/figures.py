@@ -54,7 +54,8 @@ FIGURES_COMPARED = re.compile(r"(?<![\d.])\d{1,4}(?:\.\d{1,3})?\s?(?:%|per ?cent
 
 
 # the comparison group's figure under its label ("Comparison group: 28%.", "the comparison group's figure was 28 in 100")
-LABELLED = re.compile(r"\b(?:comparison|control|matched) group(?:[’']s)?(?: (?:\w+ ){0,3}?(?:was|is|were|of|at|on))?\W{0,3}\s*"
+LABELLED = re.compile(r"\b(?:(?:comparison|control|matched) group|similar (?:\w+ )?(?:women|men|people|offenders|adults)|non-participants|"
+                      r"(?:those|people|women|men) who did(?: not|n't) take part)(?:[’']s)?(?: (?:\w+ ){0,3}?(?:was|is|were|of|at|on))?\W{0,3}\s*"
                       r"\d{1,4}(?:\.\d{1,3})?\s?(?:%|per ?cent|(?:in|per|out of) (?:every )?100)", re.IGNORECASE)
 
 

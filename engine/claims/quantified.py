@@ -35,8 +35,8 @@ def counts_others(clause: str, match: re.Match, book: RuleBook) -> bool:
     if words["counted_things"].match(clause, match.end()):
         return True
     before = clause[:match.start()]
-    theirs = ((words["attributed"].search(before) or words["other_body"].search(before)
-               or words["other_research"].match(before)) and not words["this_evaluation"].search(before))
+    theirs = ((words["attributed"].search(before) or words["other_body"].search(before) or words["other_research"].match(before)
+               or words["their_programme"].search(before)) and not words["this_evaluation"].search(before))
     group = clause[match.end():]  # a name before the group is the finding's source ("the Centre for Justice Innovation")
     return bool(theirs and not (words["first_person"].search(clause) or NAMED.search(group)
                                 or words["ours_marked"].search(group) and not their_own(clause, book)))
