@@ -26,7 +26,7 @@ from engine.claims.names import exhortation
 from engine.claims.licence import Licence, judge
 from engine.claims.normalise import RLO, reader_line
 from engine.claims.refusal import refusal
-from engine.claims.sentences import Sentence, sentences
+from engine.claims.sentences import CLAUSE_END, Sentence, sentences
 
 __all__ = ["Breach", "Licence", "find_breaches", "rule_book"]
 
@@ -97,6 +97,8 @@ def _detected(text: str, quoted: tuple[str, ...], names: tuple[str, ...] = (),
         if not found and _figure_named_otherwise(sentence, names, book):  # "Recidivism among our women: 16%"
             found = (Claim(sentence=sentence, clause=sentence.text, measures=measures_named(sentence.text, book) or (PRIMARY,),
                            forced=True),)
+        if not any(c.effect for c in found):
+            found += _elliptical_yes(sentence, book)
         general = _general_figure(sentence.text, names, book)
         asked, answer = _question_and_answer(found_sentences, index)
         within = None if found else answered_within(asked, book)  # "Asked whether it worked, she said: “Yes.”"
@@ -159,6 +161,20 @@ def _figure_named_otherwise(sentence: Sentence, names: tuple[str, ...], book) ->
         if (ours or not general) and not _general_figure(clause, (), book):
             return True
     return False
+
+
+def _elliptical_yes(sentence: Sentence, book) -> tuple[Claim, ...]:
+    """A clause that says yes to what its sentence said before it without saying it again ("A method designed to test
+    whether the programme works, and it does"; "It does not mean the programme does not work; our figures show that it
+    does"; "We aim to help women stay out of prison, and 84% did"): it claims what was asked, aimed at or denied, when
+    that names an outcome or an effect (a yes to anything else, "We wanted to publish it, and we did", claims nothing)."""
+    words = book.words
+    for start, clause in ((m.end(), sentence.text[m.end():]) for m in CLAUSE_END.finditer(sentence.text)):
+        if words["ellipsis"].match(clause.split(";")[0].split(":")[0]):
+            before = sentence.text[:start]
+            if words["effect_asked"].search(before) or measures_named(before, book):
+                return (Claim(sentence=sentence, clause=clause.strip(), effect="a yes to: " + before.strip()),)
+    return ()
 
 
 # people in general, as a bare plural ("women", "adults leaving prison"), not ones already spoken of ("the women")

@@ -151,10 +151,15 @@ def general_context(whole: str, sided: str, book: RuleBook) -> bool:
             and not (words["own_specific"].search(sided) and not their_own(whole, book))):  # "Previous studies of
         return True  # mentoring have found ...", "..., the National Audit Office found": another's finding, whatever it is about
         # (its participants are its own where it names its programme: "an evaluation of a similar scheme in Leeds found ...")
+    other = words["other_analysis"].search(sided)  # "A Justice Data Lab analysis of St Giles Trust's service found ..."
+    if other and not words["own_specific"].search(DATA_LAB.sub(" ", sided[:other.start()]) + " " + sided[other.end():]):
+        return True
     if words["programme_side"].search(sided) or words["this_evaluation"].search(whole):
         return False
     if words["general_subject"].match(whole):
         return True  # "Short sentences do little to reduce re-offending": what works in general
+    if general_sides(whole, book):
+        return True  # "Reoffending rates in London are higher than the national average"
     if national_change(whole, book) and not set_against(whole, book) and not words["contrast"].search(whole):
         return True  # "Reoffending has fallen nationally, from 31% in 2008 to 25% in 2019"
     if words["attributed"].search(whole):
@@ -167,6 +172,26 @@ def general_context(whole: str, sided: str, book: RuleBook) -> bool:
                      or compared and words["association"].search(whole))
                 or words["factor_link"].search(whole)  # "employment is one of the factors most linked to desistance"
                 or words["demographic"].search(whole))  # "women are more likely than men to be sent to prison"
+
+
+DATA_LAB = re.compile(r"\b(?:justice data lab|data lab|jdl)\b", re.IGNORECASE)  # who made another's analysis
+SIDE_END = re.compile(r"[.;:!?()]|,\s|\s[–—-]\s")  # where a comparison's second side ends
+OUR_PRISON = re.compile(r"\bHMP\b|\b(?:this|our|the) (?:prison|establishment|area|borough)\b", re.IGNORECASE)
+
+
+def general_sides(whole: str, book: RuleBook) -> bool:
+    """A comparison whose two sides are both people in general or places ("Reoffending rates in London are higher
+    than the national average", "the rate for those released from custody is higher than for those starting a court
+    order"): context, neither side the programme's people. A prison named (the programme's own: "women leaving HMP
+    Send") or anyone of ours on either side makes it the programme's comparison again."""
+    words = book.words
+    against = set_against(whole, book)
+    if not against or OUR_PRISON.search(whole):
+        return False
+    first, second = whole[:against.start()], SIDE_END.split(whole[against.end():])[0]
+    return all(words["general_side"].search(side) and not any(
+        words[w].search(side) for w in ("own_people", "programme_side", "comparison_named", "this_evaluation"))
+        for side in (first, second))
 
 
 def national_change(whole: str, book: RuleBook) -> bool:

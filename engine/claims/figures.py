@@ -10,7 +10,8 @@ import re
 from engine.measures import PRIMARY
 from engine.words.format import rounded
 
-OPENING = re.compile(r"^\W*(\d+(?:\.\d+)?)\b")  # the participants' figure opens the sentence
+# the participants' figure opens the sentence, after its "For every 100 people who took part," if it has one
+OPENING = re.compile(r"^\W*(?:(?:for|of|out of|in) (?:any |every )?100 [^,.;]{1,80},\s*)?(\d+(?:\.\d+)?)\b", re.IGNORECASE)
 SIMILAR = re.compile(r"\bsimilar to (?:re-?offenders in )?the comparison group\b", re.IGNORECASE)  # a difference of 0
 DIFFERENCE = re.compile(r"\b(\d+(?:\.\d+)?) (?:people|person|offen[cs]es?|days?) (?:more|fewer|less|later|sooner)\b",
                         re.IGNORECASE)
