@@ -10,7 +10,7 @@ import re
 
 from engine.claims.agency import set_against
 from engine.claims.book import RuleBook
-from engine.claims.quantified import their_own
+from engine.claims.quantified import negative_universal, their_own
 from engine.claims.sentences import CLAUSE_END
 
 # a word of proof whose verb or noun is negated ("does not prove", "neither proves", "is not proof",
@@ -162,7 +162,7 @@ def general_context(whole: str, sided: str, book: RuleBook) -> bool:
         return True  # "Reoffending rates in London are higher than the national average"
     if national_change(whole, book) and not set_against(whole, book) and not words["contrast"].search(whole):
         return True  # "Reoffending has fallen nationally, from 31% in 2008 to 25% in 2019"
-    if words["attributed"].search(whole):
+    if words["attributed"].search(whole) and not (words["our_evidence"].search(whole) and negative_universal(whole, book)):
         return bool(words["association"].search(whole) or words["trend"].search(whole) or words["demographic"].search(whole)
                     or words["general_population"].search(whole) and not set_against(whole, book))
     compared = words["statistic"].search(whole) or set_against(whole, book)

@@ -36,7 +36,8 @@ def counts_others(clause: str, match: re.Match, book: RuleBook) -> bool:
         return True
     before = clause[:match.start()]
     theirs = ((words["attributed"].search(before) or words["other_body"].search(before) or words["other_research"].match(before)
-               or words["their_programme"].search(before)) and not words["this_evaluation"].search(before))
+               or words["their_programme"].search(before))
+              and not (words["this_evaluation"].search(before) or words["our_evidence"].search(before)))
     group = clause[match.end():]  # a name before the group is the finding's source ("the Centre for Justice Innovation")
     return bool(theirs and not (words["first_person"].search(clause) or NAMED.search(group)
                                 or words["ours_marked"].search(group) and not their_own(clause, book)))
