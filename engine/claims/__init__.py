@@ -19,7 +19,7 @@ from functools import cache, lru_cache
 from engine.claims.answers import answered_within, says
 from engine.claims.book import book_key, rule_book
 from engine.claims.blanking import blank_given
-from engine.claims.detect import COUNTED, Claim, claims_in, measures_named
+from engine.claims.detect import Claim, claims_in, measures_named
 from engine.claims.figures import figures_compared
 from engine.measures import PRIMARY
 from engine.claims.names import exhortation
@@ -149,7 +149,7 @@ def _figure_named_otherwise(sentence: Sentence, names: tuple[str, ...], book) ->
     reconvicted, and it is this group the Programme works with") are context."""
     words = book.words
     if not (words["named_otherwise"].search(sentence.text)
-            and (COUNTED.search(blank_given(sentence.text, names)) or LIKENED.search(sentence.text))):
+            and (words["counted"].search(blank_given(sentence.text, names)) or LIKENED.search(sentence.text))):
         return False
     for clause in (c for c in sentence.clauses if words["named_otherwise"].search(c)):
         ours = (words["own_people"].search(clause) or words["comparison_named"].search(clause) or SET_BESIDE.search(clause)

@@ -22,11 +22,6 @@ from engine.claims.quantified import counts_others, negative_universal
 from engine.measures import MEASURES, NAMES, PRIMARY, days_measure
 from engine.claims.sentences import CLAUSE_END, Sentence
 
-COUNTED = re.compile(r"\d\s?%|\bper ?cent\b|\b\d+(?:\.\d+)?[- ](?:percentage[- ])?points?\b|\b\d+ per (?:100|hundred|1,?000|thousand)\b|\b\d+ (?:of|in|out of|(?:wo)?men|people|participants|offenders)\b|\b(?:half|third|quarter|fifth)s? of\b|\b(?:one|two|three) in (?:two|three|four|five|ten)\b",
-                     re.IGNORECASE)  # a count of people, not a rate's name
-MAY = re.compile(r"\b(?:may|might)\b(?! (?:not|never)\b)(?!n't)", re.IGNORECASE)  # a possibility, not taken back
-# a clause that concedes before the claim ("Although the numbers may be small, ..."): its "may" hedges nothing after it
-CONCEDED = re.compile(r"^\W*(?:although|though|even though|while|whilst|despite|albeit)\b[^,;:]*[,;:]", re.IGNORECASE)
 TIME = days_measure(NAMES)  # a time to the first event: "longer"/"shorter" are its directions
 OPPOSITE = {"decrease": "increase", "increase": "decrease"}
 PRONOUN_START = re.compile(r"^\W*(?:it|this|that|these|they|which|so|or)\b", re.IGNORECASE)
@@ -300,7 +295,7 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
             claim.never.append(("savings", savings.group()))
         # "got 40% of participants into work", "gained more qualifications": a result in another outcome
         counted = (unmeasured and (amount or words["statistic"].search(own_written))
-                   or measures == ("unmeasured",) and COUNTED.search(own_written))  # "16% were rearrested, against 28%"
+                   or measures == ("unmeasured",) and words["counted"].search(own_written))  # "16% were rearrested, against 28%"
         claim.forced = bool(proof_in(own_written, book) or claim.never or stated or counted
                             or about_outcomes and book.never["relative"].search(own_written)
                             or about_outcomes and book.never["counterfactual"].search(own_written)
@@ -312,7 +307,7 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
         if claim.is_claim:
             if forms is None:
                 forms = {name for name in ("hedge", "per_hundred", "interval", "figure")
-                         if words[name].search(CONCEDED.sub(" ", text) if name == "hedge" else text)}
+                         if words[name].search(words["conceded"].sub(" ", text) if name == "hedge" else text)}
             claim.forms = set(forms)
             _never_forms(claim, own_written, own, book, (written, unnamed, spans, start))
             ours = bool(words["programme_side"].search(written) or PRONOUN_START.match(clause) or by_name)
@@ -356,7 +351,7 @@ def _never_forms(claim: Claim, clause: str, text: str, book: RuleBook, named: tu
     if not (claim.directions or claim.effect or claim.no_effect or claim.forced):
         return  # a statement of significance alone is judged against the results
     for name in ("relative", "proof", "certainty", "universal", "benchmark", "cause", "counterfactual", "vivid"):
-        if name == "cause" and claim.directions and MAY.search(CONCEDED.sub(" ", clause)):
+        if name == "cause" and claim.directions and book.words["may"].search(book.words["conceded"].sub(" ", clause)):
             continue  # "21 fewer in 100 may have re-offended because of the support": a cause with the JDL's "may"
         pattern = never[name]
         source = text if name in ("relative", "proof") else named_clause if name == "universal" else clause
