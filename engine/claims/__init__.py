@@ -119,7 +119,7 @@ def _detected(text: str, quoted: tuple[str, ...], names: tuple[str, ...] = (),
                                          or held and n[0] in ANSWER_FORMS and n[1].lower() in answer.lower()]] if said)
         detected.append((sentence, found))
         carried = (next((c.measures for c in reversed(found) if c.measures), None)
-                   or measures_named(sentence.text, book) or figures_compared(sentence.text, book) or carried)
+                   or measures_named(sentence.text, book) or figures_compared(sentence.text) or carried)
     return tuple(detected)
 
 

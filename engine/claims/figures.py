@@ -54,17 +54,19 @@ FIGURES_COMPARED = re.compile(r"(?<![\d.])\d{1,4}(?:\.\d{1,3})?\s?(?:%|per ?cent
                               re.IGNORECASE)  # (figures of at most four digits: a run of 100,000 is read once, not in its square)
 
 
-# a figure of people per 100 or per cent: two in a sentence that names the comparison group set the groups' rates side by side
+# two figures in a sentence that names the comparison group in any words: the groups' rates side by side
 FIGURE = re.compile(r"(?<![\d.])\d{1,4}(?:\.\d{1,3})?\s?(?:%|per ?cent\b|(?:in|per|out of) (?:every )?100\b)", re.IGNORECASE)
+GROUP_NAMED = re.compile(r"\b(?:comparison|control|matched) group|\bsimilar (?:\w+ )?(?:women|men|people|offenders|adults|young \w+)|"
+                         r"\bnon-participants\b|\bwho did(?: not|n't)\b", re.IGNORECASE)  # the comparison group, in any words
 # the comparison group's figure under its label ("Comparison group: 28%.", "the comparison group's figure was 28 in 100")
 LABELLED = re.compile(r"\b(?:(?:comparison|control|matched) group|similar (?:\w+ )?(?:women|men|people|offenders|adults)|non-participants|"
                       r"(?:those|people|women|men) who did(?: not|n't) take part)(?:[’']s)?(?: (?:\w+ ){0,3}?(?:was|is|were|of|at|on))?\W{0,3}\s*"
                       r"\d{1,4}(?:\.\d{1,3})?\s?(?:%|per ?cent|(?:in|per|out of) (?:every )?100)", re.IGNORECASE)
 
 
-def figures_compared(text: str, book) -> tuple[str, ...]:
+def figures_compared(text: str) -> tuple[str, ...]:
     """The primary measure, when a sentence that names no outcome sets the groups' figures side by side ("The rate was 16 in
     100 against 28 in 100.") or gives the comparison group's under its label ("Comparison group: 28%."): what the next
     sentence of its paragraph speaks of ("That's a 43 per cent gap.", "Relative reduction: 43%.")."""
-    two_groups = len(FIGURE.findall(text)) >= 2 and book.words["comparison_named"].search(text)  # "44 in 100 for ... and 36 in 100 for similar ..."
+    two_groups = len(FIGURE.findall(text)) >= 2 and GROUP_NAMED.search(text)  # "44 in 100 for ... and 36 in 100 for similar ..."
     return (PRIMARY,) if FIGURES_COMPARED.search(text) or LABELLED.search(text) or two_groups else ()
