@@ -28,7 +28,7 @@ from engine.claims.normalise import RLO, reader_line
 from engine.claims.refusal import refusal
 from engine.claims.sentences import CLAUSE_END, Sentence, sentences
 
-__all__ = ["Breach", "Licence", "find_breaches", "rule_book"]
+__all__ = ["Breach", "Licence", "find_breaches", "reader_names", "rule_book"]
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ def find_breaches(text: str, licence: Licence, *, engine: bool = False, quoted: 
         slogan = exhortation(reader_line(" ".join(text.split()))[0], rule_book())
         return [b for b in _breaches(text, licence, engine, quoted, phrases, names, claims=not slogan)
                 if b.rule != "no-unreadable"]
-    names = tuple(sorted({reader_line(n)[0] for n in names + licence.names if n.strip()}, key=len, reverse=True))
+    names = reader_names(licence, names)
     found = _breaches(text, licence, engine, quoted, phrases, names)
     if engine:  # the engine writes English; what it cannot read there are names and labels, checked on their own
         found = [b for b in found if b.rule != "no-unreadable"]
@@ -67,6 +67,11 @@ def find_breaches(text: str, licence: Licence, *, engine: bool = False, quoted: 
         written = _breaches(text.replace(RLO, "\u200b"), licence, engine, quoted, phrases, names)
         found = sorted(found + [b for b in written if (b.line, b.column) not in seen], key=lambda b: (b.line, b.column))
     return found
+
+
+def reader_names(licence: Licence, names: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The programme's names (the spec's and the licence's) as a reader sees them, longest first."""
+    return tuple(sorted({reader_line(n)[0] for n in names + licence.names if n.strip()}, key=len, reverse=True))
 
 
 @cache
@@ -85,7 +90,7 @@ def _detected(text: str, quoted: tuple[str, ...], names: tuple[str, ...] = (),
     detected = []
     carried: tuple[str, ...] = ()
     paragraph = -1
-    found_sentences = sentences(text, quoted)
+    found_sentences = sentences(text, quoted, names)
     general = None  # a figure for people in general in the sentence before ("Nationally, 28% of women re-offend.")
     for index, sentence in enumerate(found_sentences):
         if sentence.paragraph != paragraph:  # a paragraph that opens by pointing back ("That is a fall of 43%.") goes on

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from engine.claims.book import RuleBook
-from engine.claims.sentences import CLAUSE_END
+from engine.claims.sentences import CLAUSE_END, as_word, blank_given  # noqa: F401 (the names, read as one word)
 
 CONTINUES_AIM = re.compile(r"^\W*(?:and |or |but also )?to\b", re.IGNORECASE)
 OPENING_PURPOSE = re.compile(r"^\W*(?:in order )?to (?!date\b|sum\b|conclude\b|summari[sz]e\b|be (?:clear|fair|honest)\b|put it\b"
@@ -17,13 +17,6 @@ SIGNIFICANCE_WORD = re.compile(r"(?:statistically )?(?:non-?|in)?significan\w*|\
 
 def blank(text: str, start: int, end: int) -> str:
     return text[:start] + " " * (end - start) + text[end:]
-
-
-def as_word(text: str, start: int, end: int) -> str:
-    """A name turned to one word of underscores (no rule's word): the programme's or an organisation's name reads
-    as the noun it is, so a rule that spans it reads across it ("No woman who completed Making Connections has been
-    reconvicted"), and nothing it says (a figure, a slogan) is read."""
-    return text[:start] + "_" * (end - start) + text[end:]
 
 
 def blank_all(text: str, pattern: re.Pattern) -> str:
@@ -87,20 +80,4 @@ def blank_scopes(text: str, book: RuleBook) -> str:
                     break
                 end = next((e for e in ends if e > end), len(text))
             text = blank(text, match.start(), end)
-    return text
-
-
-def blank_given(text: str, names: tuple[str, ...]) -> str:
-    """The programme's names blanked where they stand whole (not inside a longer word or number: a
-    programme called "0" leaves "100 people" alone). A name with no letter or digit ("," or "?") names
-    nothing a reader could mistake for words, and blanking it would take the text's own punctuation."""
-    for name in (n for n in names if any(c.isalnum() for c in n)):  # an empty name is found everywhere
-        start = text.find(name)
-        while start >= 0:
-            end = start + len(name)
-            whole = not (start and text[start - 1].isalnum() and name[0].isalnum()) and not (
-                end < len(text) and text[end].isalnum() and name[-1].isalnum())
-            if whole:
-                text = as_word(text, start, end)
-            start = text.find(name, end if whole else start + 1)
     return text

@@ -32,9 +32,34 @@ class Sentence:
     clauses: tuple[str, ...]
 
 
-def _split(text: str, boundary: re.Pattern) -> list[tuple[int, str]]:
+def as_word(text: str, start: int, end: int) -> str:
+    """A name turned to one word of underscores (no rule's word): the programme's or an organisation's name reads
+    as the noun it is, so a rule that spans it reads across it ("No woman who completed Making Connections has been
+    reconvicted"), and nothing it says (a figure, a slogan) is read."""
+    return text[:start] + "_" * (end - start) + text[end:]
+
+
+def blank_given(text: str, names: tuple[str, ...]) -> str:
+    """The programme's names blanked where they stand whole (not inside a longer word or number: a
+    programme called "0" leaves "100 people" alone). A name with no letter or digit ("," or "?") names
+    nothing a reader could mistake for words, and blanking it would take the text's own punctuation."""
+    for name in (n for n in names if any(c.isalnum() for c in n)):  # an empty name is found everywhere
+        start = text.find(name)
+        while start >= 0:
+            end = start + len(name)
+            whole = not (start and text[start - 1].isalnum() and name[0].isalnum()) and not (
+                end < len(text) and text[end].isalnum() and name[-1].isalnum())
+            if whole:
+                text = as_word(text, start, end)
+            start = text.find(name, end if whole else start + 1)
+    return text
+
+
+def _split(text: str, boundary: re.Pattern, seen: str | None = None) -> list[tuple[int, str]]:
+    """The text's parts between boundaries, found in `seen` (the text with its names as one word, same length):
+    a "?" or ":" inside a programme's name ("Why? 0", "Step Up: Women") ends no sentence or clause."""
     spans, start = [], 0
-    for end in boundary.finditer(text):
+    for end in boundary.finditer(text if seen is None else seen):
         if text[start:end.start()].strip():
             spans.append((start, text[start:end.start()]))
         start = end.end()
@@ -43,8 +68,10 @@ def _split(text: str, boundary: re.Pattern) -> list[tuple[int, str]]:
     return spans
 
 
-def sentences(text: str, quoted: tuple[str, ...] = ()) -> list[Sentence]:
-    """Every sentence of a Markdown or plain text, in reading order."""
+def sentences(text: str, quoted: tuple[str, ...] = (), names: tuple[str, ...] = ()) -> list[Sentence]:
+    """Every sentence of a Markdown or plain text, in reading order (`names`: the programme's names, as the
+    reader sees them, which no sentence or clause ends inside)."""
+    names = tuple(" ".join(n.split()) for n in names)
     # as written and as a reader sees it (a backslash-escaped "<" in the Markdown is "<" on the page): whatever a name's escaping
     exempt = {f'✗ "{q}"' for q in quoted} | {reader_line(f'✗ "{q}"')[0].strip() for q in quoted}
     found: list[Sentence] = []
@@ -58,11 +85,12 @@ def sentences(text: str, quoted: tuple[str, ...] = ()) -> list[Sentence]:
             for part, _, _ in paragraph:
                 starts.append(len(joined) + (1 if joined else 0))
                 joined = f"{joined} {part}" if joined else part
-            for offset, sentence in _split(joined, SENTENCE_END):
+            seen = blank_given(joined, names)
+            for offset, sentence in _split(joined, SENTENCE_END, seen):
                 which = bisect_right(starts, offset) - 1
                 _, line, column = paragraph[which]
                 found.append(Sentence(sentence.strip(), line, column + max(offset - starts[which], 0), number,
-                                      tuple(c.strip() for _, c in _split(sentence, CLAUSE_END))))
+                                      tuple(c.strip() for _, c in _split(sentence, CLAUSE_END, seen[offset:offset + len(sentence)]))))
             number += 1
         paragraph.clear()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from engine.claims import Breach, Licence
+from engine.claims import Breach, Licence, reader_names
 from engine.claims.sentences import sentences
 from engine.commands.check import check_text
 from engine.commands.documents import DocumentError, engine_text, plain_blocks
@@ -38,7 +38,7 @@ def check_paragraph(text: str, licence: Licence, quoted: tuple[str, ...] = ()) -
     checked, _ = engine_text(plain_blocks(text))
     breaches = {(b.line, b.column): b for b in check_text(checked, licence, quoted)}
     verdicts = []
-    for sentence in sentences(checked, quoted):
+    for sentence in sentences(checked, quoted, reader_names(licence)):
         breach = breaches.pop((sentence.line, sentence.column), None)
         verdicts.append(refused(breach) if breach else Verdict(sentence.text, False))
     return verdicts + [refused(b) for b in breaches.values()]  # any read only as written (engine.claims RLO)
