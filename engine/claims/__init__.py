@@ -115,7 +115,7 @@ def _detected(text: str, quoted: tuple[str, ...], names: tuple[str, ...] = (),
               and not says(book, "open_answer", answer)):
             embedded = book.words["asks_whether"].search(asked)  # "We are often asked whether mentoring works. It does."
             found = _said(sentence, book, carried, names, asked[embedded.end():])
-        if asked.endswith("?") and answer and len(answer.split()) <= SHORT_ANSWER:
+        if asked.endswith("?") and answer and len(answer.split()) <= SHORT_ANSWER and not says(book, "open_answer", answer):
             # read as one ("Re-offending among our graduates? Zero."): what the pair says that neither says alone
             pair = Sentence(f"{asked} {answer}", sentence.line, sentence.column, sentence.paragraph, (asked, answer))
             held = not book.words["open_answer"].search(answer)  # "Definitely.": the answer's certainty or proof is the pair's
@@ -231,8 +231,11 @@ def _asked(sentence: Sentence, found: tuple[Claim, ...], answer: str, book, carr
     of what it asks (_denied), or nothing where it asks what may be known ("Can we be sure ...? No."). What a question holds
     whatever its answer (a figure beside a general one, a relative change, proof) is judged either way."""
     forced = tuple(c for c in found if c.forced)
-    if not answer or says(book, "open_answer", answer):  # nothing follows: a question asked, not answered
+    if not answer:  # nothing follows: a question asked, not answered
         return tuple(c for c in forced if not c.never or any(n[0] not in ASKED for n in c.never))
+    if says(book, "open_answer", answer):  # answered openly: what it asks, proof too, stays asked ("Is the Programme
+        # proven to work? No: the results were not statistically significant.")
+        return tuple(c for c in forced if not c.never or any(n[0] not in ASKED + VOUCHED for n in c.never))
     if says(book, "hedged_answer", answer):  # "It may.": what it asks, said with may
         return _said(sentence, book, carried, names, hedged=True)
     if says(book, "no_answer", answer) and book.words["knowing_question"].search(SPEAKER.sub("", sentence.text)):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from engine.claims.agency import set_against
+from engine.claims.blanking import denied_at
 from engine.claims.book import RuleBook
 from engine.claims.quantified import negative_universal, their_own
 from engine.claims.sentences import CLAUSE_END
@@ -60,11 +61,12 @@ NOTHING_IN = re.compile(r"\b(?:nothing|none|no part|no one|not one) (?:in|of|fro
                         re.IGNORECASE)
 
 
-def affirmed(pattern: re.Pattern, text: str) -> list[re.Match]:
+def affirmed(pattern: re.Pattern, text: str, book: RuleBook) -> list[re.Match]:
     """The matches of `pattern` (words of proof) that no negation right before them, or inside them before the word of
-    proof, takes back."""
+    proof, takes back, and that stand in no denial's scope ("an association rather than proof")."""
     return [m for m in pattern.finditer(text)
             if not NEGATED.search(text[max(0, m.start() - 40):m.start()]) and not INNER_NEGATION.search(m.group())
+            and not denied_at(text, m.start(), book)
             and not NOTHING_IN.search(text[max(0, m.start() - 40):m.start()])
             and not NOT_SAID.search(text[max(0, m.start() - 80):m.start()])]
 
@@ -116,7 +118,7 @@ def service_or_belief(effect: re.Match, said: str, whole: str, measures: tuple[s
 
 def proof_in(text: str, book: RuleBook) -> re.Match | None:
     """A word of proof that makes any sentence a claim (never.proof_anywhere), unless negated."""
-    return next(iter(affirmed(book.never["proof_anywhere"], text)), None)
+    return next(iter(affirmed(book.never["proof_anywhere"], text, book)), None)
 
 
 def about_method(said: str, book: RuleBook) -> bool:

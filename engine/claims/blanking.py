@@ -62,10 +62,31 @@ def _clause_ends(text: str) -> list[int]:
     return [m.start() for m in CLAUSE_END.finditer(text)] + [len(text)]
 
 
+# where the scope of a denial ends: a comma or a clause mark ("Rather than going back to prison, 84% stayed out")
+SCOPE_END = re.compile(r"[,.;:!?()]|\s[–—-]\s")
+
+
+def denied_at(text: str, start: int, book: RuleBook) -> bool:
+    """Does the word at `start` stand in the scope of a denial (rules.yaml vocabulary.denial: "an association rather
+    than proof", "falls short of proving", "no claims about its effect", "should not describe the Programme as
+    proven"), which runs from its words to the next comma or clause mark?"""
+    return any(not SCOPE_END.search(text, m.end(), start) for m in book.words["denial"].finditer(text, 0, start))
+
+
+def blank_denials(text: str, book: RuleBook) -> str:
+    """The scopes of denials blanked, each from its words to the next comma or clause mark."""
+    for match in list(book.words["denial"].finditer(text)):
+        end = SCOPE_END.search(text, match.end())
+        text = blank(text, match.start(), end.start() if end else len(text))
+    return text
+
+
 def blank_scopes(text: str, book: RuleBook) -> str:
     """Aims, purposes and caveats, from their marker to the end of the clause (and on through
     clauses that carry the same aim: ', and to reduce re-offending'); an opening purpose ("To reduce
-    bias, ...") or condition ("If the programme had no effect, ...") up to its comma."""
+    bias, ...") or condition ("If the programme had no effect, ...") up to its comma; denials up to theirs."""
+    text = blank_denials(text, book)
+    conceding = book.words["conceded"].match(text)  # "Although the analysis could not show an effect, we know it works":
     for opening in (OPENING_PURPOSE.match(text), book.words["condition"].match(text)):
         if opening:
             text = blank(text, opening.start(), opening.end())
@@ -73,6 +94,8 @@ def blank_scopes(text: str, book: RuleBook) -> str:
         for match in list(pattern.finditer(text)):
             ends = _clause_ends(text)
             end = next(e for e in ends if e >= match.end())
+            if conceding and match.start() < conceding.end() <= end:
+                end = conceding.end() - 1  # a scope in the conceding clause ends with it
             while end < len(text):
                 following = CLAUSE_END.match(text, end)
                 rest = text[following.end():] if following else text[end:]

@@ -235,8 +235,10 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
         subject = words["other_subject"].match(said)
         unowned = blank_spans(said, spans, start)
         if (subject and not words["programme_side"].search(said[subject.end():]) and not OTHER_ACTS.search(unowned)
-                and not proof_in(unowned, book)) or about_method(said, book) or about_selection(said, book):
-            continue  # "Mentors were former offenders who had moved away from crime"; "offences never detected are not counted"
+                and not proof_in(unowned, book)) or about_method(said, book) or about_selection(said, book) or (
+                start and nameless == whole and _context_clause(said, sided[start:start + len(clause)], book)):
+            continue  # "Mentors were former offenders who had moved away from crime"; "offences never detected are not counted";
+            # "That is why we do what we do: nationally, more than half of people ... are back in court within a year"
         named, good, rest = _outcomes(clause, book)
         rest = blank_spans(rest, spans, start)  # a follow-up "after they were helped" names when, not an effect
         timed = bool(words["longer"].search(rest) or words["shorter"].search(rest))
@@ -320,6 +322,13 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
     return found
 
 
+def _context_clause(said: str, sided: str, book: RuleBook) -> bool:
+    """A clause after the first that gives figures about offenders in general (aside.general_context), with no saving or
+    proof in it: context, whatever the clause before it says."""
+    return (general_context(said, sided, book) and not book.never["savings"].search(said)
+            and not proof_in(said, book))
+
+
 def _by_timing(claim: Claim, clause: str, good: list[str], book: RuleBook, own: list[tuple[int, int]]) -> list[Claim]:
     """A clause about a time to a first event and other measures at once ("re-offended less often and later",
     "improvements on all three measures"): each read with its own directions, as "better" and "later" mean a
@@ -355,13 +364,14 @@ def _never_forms(claim: Claim, clause: str, text: str, book: RuleBook, named: tu
             continue  # "21 fewer in 100 may have re-offended because of the support": a cause with the JDL's "may"
         pattern = never[name]
         source = text if name in ("relative", "proof") else named_clause if name == "universal" else clause
-        found = [m for m in pattern.finditer(source) if source is not named_clause or not inside(m, spans, start)]
+        found = [m for m in pattern.finditer(source) if (source is not named_clause or not inside(m, spans, start))
+                 and not (name == "cause" and book.words["evidential"].match(source, m.start()))]  # "Because the result is significant"
         if name == "proof":  # a word of proof a negation takes back ("neither proves nor disproves") proves nothing
-            found = affirmed(pattern, source) or affirmed(never["proof_anywhere"], source)  # ... or any sentence's
+            found = affirmed(pattern, source, book) or affirmed(never["proof_anywhere"], source, book)  # ... or any sentence's
         elif name in ("certainty", "vivid"):  # "we can't yet be sure", "we do not claim it plummeted": taken back
-            found = affirmed(pattern, source)
+            found = affirmed(pattern, source, book)
         elif name == "universal":  # "not all of them" takes it back; a word of "all" or "none" first, a zero figure
-            kept = {m.span() for m in affirmed(pattern, source) if not counts_others(source, m, book)}  # ("0 of the 100") last: see licence.judge
+            kept = {m.span() for m in affirmed(pattern, source, book) if not counts_others(source, m, book)}  # ("0 of the 100") last: see licence.judge
             found = sorted((m for m in found if m.span() in kept), key=lambda m: bool(ZERO_FIGURE.fullmatch(m.group())))
         for match in found:
             if name == "proof" and match.group().lower() == "proven" and PROVEN_OFFENCE.match(source, match.end()):
@@ -382,8 +392,9 @@ def _never_forms(claim: Claim, clause: str, text: str, book: RuleBook, named: tu
     acts = change or claim.effect or claim.no_effect
     noun_change = change and _as_noun(clause, change) and (
         claim.significance == "significant" or claim.forms & {"per_hundred", "interval"})
-    if acts and not (noun_change and not claim.effect) and never["shows"].search(clause) and "hedge" not in claim.forms:
-        claim.never.append(("shows", never["shows"].search(clause).group()))
+    shown = affirmed(never["shows"], clause, book)  # "the analysis could not show an effect" shows nothing
+    if acts and not (noun_change and not claim.effect) and shown and "hedge" not in claim.forms:
+        claim.never.append(("shows", shown[0].group()))
     # a change said as a verb ("reduces", "slashed") needs "may"; as a noun of the groups' figures ("experienced
     # a reduction of between 4 and 21 points") a number per 100 or an interval is enough
     noun = _as_noun(clause, change) if change else None
