@@ -272,9 +272,9 @@ def _denied(claim: Claim, effect_asked: bool) -> Claim:
     never = [n for n in claim.never if n[0] not in DENIED]
     universal = any(n[0] == "universal" for n in claim.never)  # "Did every woman stay out of trouble? No.": not all did,
     directions = set() if universal else {(d, not n) for d, n in claim.directions}  # which says no direction
-    return replace(claim, directions=directions, change=None, never=never,
-                   significance=SIGNIFICANCE_DENIED[claim.significance], effect=claim.no_effect,
-                   no_effect=claim.effect if effect_asked else None,
+    return replace(claim, directions=directions, change=None, never=never,  # "Does it work for everyone? No programme
+                   significance=SIGNIFICANCE_DENIED[claim.significance], effect=None if universal else claim.no_effect,
+                   no_effect=claim.effect if effect_asked and not universal else None,  # does.": not for all, no "none"
                    forced=bool(never) or claim.forced and not claim.never)  # forced by a form a "no" keeps, or by none
 
 

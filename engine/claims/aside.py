@@ -149,6 +149,9 @@ def general_context(whole: str, sided: str, book: RuleBook) -> bool:
     to re-offending ("young adults re-offend more than any other age group"), not of an unnamed group against a
     benchmark. `sided`: the sentence with its aims and caveats blanked, where "the Programme" is still the programme."""
     words = book.words
+    lead = words["source_lead"].match(whole)  # "We know from national data that people with a job ... are less likely ..."
+    if lead:
+        return general_context(whole[lead.end():], sided[lead.end():], book)
     if ((words["other_research"].match(whole) or words["other_body"].search(whole))
             and not (words["own_specific"].search(sided) and not their_own(whole, book))):  # "Previous studies of
         return True  # mentoring have found ...", "..., the National Audit Office found": another's finding, whatever it is about
@@ -217,3 +220,23 @@ def beside_general(whole: str, ours: bool, book: RuleBook) -> re.Match | None:
         return None
     return words["general_group"].search(whole)
 
+
+def context_clause(said: str, sided: str, book: RuleBook) -> bool:
+    """A clause after the first that gives figures about offenders in general (general_context), with no saving or
+    proof in it: context, whatever the clause before it says."""
+    return (general_context(said, sided, book) and not book.never["savings"].search(said)
+            and not proof_in(said, book))
+
+
+def either_way(found: list) -> list:
+    """Clauses of one sentence that say with "may" that a measure moved each way ("It is possible that the Programme
+    reduced re-offending, and it is possible that it increased it"): together they say both, as the JDL's "may
+    decrease ... or may increase" does, and neither alone."""
+    hedged = [c for c in found if c.directions and "hedge" in c.forms and not c.never and not c.effect]
+    for measures in {c.measures for c in hedged}:
+        same = [c for c in hedged if c.measures == measures]
+        both = {(d, n) for c in same for d, n in c.directions}
+        if {("decrease", False), ("increase", False)} <= both:
+            for claim in same:
+                claim.directions = both
+    return found

@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass, field, replace
 
 from engine.claims.agency import done_or_set_against, forced_forms, set_against
-from engine.claims.aside import (about_method, about_selection, affirmed, beside_general, both_ways, effect_in, elsewhere,
-                                 general_context, proof_in, service_or_belief)
+from engine.claims.aside import (about_method, about_selection, affirmed, beside_general, both_ways, context_clause, effect_in,
+                                 either_way, elsewhere, general_context, proof_in, service_or_belief)
 from engine.claims.blanking import (blank_all, blank_given, blank_matches, blank_significance, blank_spans, inside,
                                     outside, blank_scopes)
 from engine.claims.book import RuleBook
@@ -236,7 +236,7 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
         unowned = blank_spans(said, spans, start)
         if (subject and not words["programme_side"].search(said[subject.end():]) and not OTHER_ACTS.search(unowned)
                 and not proof_in(unowned, book)) or about_method(said, book) or about_selection(said, book) or (
-                start and nameless == whole and _context_clause(said, sided[start:start + len(clause)], book)):
+                start and nameless == whole and context_clause(said, sided[start:start + len(clause)], book)):
             continue  # "Mentors were former offenders who had moved away from crime"; "offences never detected are not counted";
             # "That is why we do what we do: nationally, more than half of people ... are back in court within a year"
         named, good, rest = _outcomes(clause, book)
@@ -298,6 +298,9 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
         # "got 40% of participants into work", "gained more qualifications": a result in another outcome
         counted = (unmeasured and (amount or words["statistic"].search(own_written))
                    or measures == ("unmeasured",) and words["counted"].search(own_written))  # "16% were rearrested, against 28%"
+        caused = words["caused_difference"].search(clause)  # "we can be confident the programme caused it"
+        if caused and not words["may"].search(words["conceded"].sub(" ", clause)):
+            claim.never.append(("cause", caused.group().strip()))
         claim.forced = bool(proof_in(own_written, book) or claim.never or stated or counted
                             or about_outcomes and book.never["relative"].search(own_written)
                             or about_outcomes and book.never["counterfactual"].search(own_written)
@@ -319,14 +322,7 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
         aimed_clause = unscoped[start:start + len(clause)]
         aimed, aimed_good, _ = ([], [], "") if measures or aimed_clause == clause else _outcomes(aimed_clause, book)
         current = (not listed and measures) or _measures(aimed, aimed_good, False) or current
-    return found
-
-
-def _context_clause(said: str, sided: str, book: RuleBook) -> bool:
-    """A clause after the first that gives figures about offenders in general (aside.general_context), with no saving or
-    proof in it: context, whatever the clause before it says."""
-    return (general_context(said, sided, book) and not book.never["savings"].search(said)
-            and not proof_in(said, book))
+    return either_way(found)
 
 
 def _by_timing(claim: Claim, clause: str, good: list[str], book: RuleBook, own: list[tuple[int, int]]) -> list[Claim]:
