@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
-from engine.claims.answers import answered_within, says
+from engine.claims.answers import answered_within, last_word, says
 from engine.claims.book import book_key, rule_book
 from engine.claims.blanking import blank_given
 from engine.claims.detect import Claim, claims_in, measures_named
@@ -231,6 +231,7 @@ def _asked(sentence: Sentence, found: tuple[Claim, ...], answer: str, book, carr
     of what it asks (_denied), or nothing where it asks what may be known ("Can we be sure ...? No."). What a question holds
     whatever its answer (a figure beside a general one, a relative change, proof) is judged either way."""
     forced = tuple(c for c in found if c.forced)
+    answer = last_word(book, answer)
     if not answer:  # nothing follows: a question asked, not answered
         return tuple(c for c in forced if not c.never or any(n[0] not in ASKED for n in c.never))
     if says(book, "open_answer", answer):  # answered openly: what it asks, proof too, stays asked ("Is the Programme
@@ -240,6 +241,10 @@ def _asked(sentence: Sentence, found: tuple[Claim, ...], answer: str, book, carr
         return _said(sentence, book, carried, names, hedged=True)
     if says(book, "no_answer", answer) and book.words["knowing_question"].search(SPEAKER.sub("", sentence.text)):
         return ()  # "Can we be sure it caused the difference? No.": left open
+    asked = SPEAKER.sub("", sentence.text)
+    if (says(book, "no_answer", answer) and book.words["failing"].search(asked)
+            and not book.words["analysis_question"].match(asked)):  # "Did the Programme fail? No.": it worked
+        return (Claim(sentence=sentence, clause=sentence.text, effect="a no to: " + sentence.text),)
     if says(book, "no_answer", answer):
         effect_asked = bool(book.words["effect_asked"].search(sentence.text))  # "Does it work? No.", not "Is it the answer?"
         denied = (_denied(c, effect_asked) for c in found or _said(sentence, book, carried, names)

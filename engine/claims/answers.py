@@ -32,6 +32,17 @@ def spoken(answer: str) -> list[str]:
     return parts
 
 
+# where an answer turns after holding back ("It is too early to say for certain, but yes.")
+TURN = re.compile(r"[,;:—–-]?\s*\b(?:but|yet|however|still|nevertheless|nonetheless|even so|that said)\b,?\s*", re.IGNORECASE)
+
+
+def last_word(book: RuleBook, answer: str) -> str:
+    """An answer that holds back and then says yes ("It is too early to say for certain, but yes."): its last turn is
+    its answer; any other answer as it is ("Yes, but we cannot be sure." keeps its yes and its doubt)."""
+    last = TURN.split(answer)[-1]
+    return last if last != answer and says(book, "affirmative", last) and not says(book, "open_answer", last) else answer
+
+
 def says(book: RuleBook, name: str, answer: str) -> bool:
     """Whether the answer, or the words it gives after a lead-in, is of the kind the vocabulary `name` describes."""
     return any(book.words[name].search(part) for part in spoken(answer)) if answer else False

@@ -117,8 +117,18 @@ def service_or_belief(effect: re.Match, said: str, whole: str, measures: tuple[s
 
 
 def proof_in(text: str, book: RuleBook) -> re.Match | None:
-    """A word of proof that makes any sentence a claim (never.proof_anywhere), unless negated."""
-    return next(iter(affirmed(book.never["proof_anywhere"], text, book)), None)
+    """A word of proof that makes any sentence a claim (never.proof_anywhere), unless negated; read through quotation
+    marks, as reported speech says what it quotes (the analysis "backs up everything we've been saying")."""
+    return next(iter(affirmed(book.never["proof_anywhere"], unquoted(text), book)), None)
+
+
+# a quotation mark, not an apostrophe inside a word ("we've", "the Lab's")
+QUOTATION = re.compile(r"[\"“”«»„]|(?<!\w)['‘’]|(?<=[^\Ws])['‘’](?!\w)")
+
+
+def unquoted(text: str) -> str:
+    """The text without its quotation marks: what a quotation or reported speech says is said."""
+    return QUOTATION.sub("", text)
 
 
 def about_method(said: str, book: RuleBook) -> bool:

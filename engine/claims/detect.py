@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from engine.claims.agency import done_or_set_against, forced_forms, set_against
 from engine.claims.aside import (about_method, about_selection, affirmed, beside_general, both_ways, context_clause, effect_in,
-                                 either_way, elsewhere, general_context, proof_in, service_or_belief)
+                                 either_way, elsewhere, general_context, proof_in, service_or_belief, unquoted)
 from engine.claims.blanking import (blank_all, blank_given, blank_matches, blank_significance, blank_spans, inside,
                                     outside, blank_scopes)
 from engine.claims.book import RuleBook
@@ -244,10 +244,10 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
         timed = bool(words["longer"].search(rest) or words["shorter"].search(rest))
         measures = _measures(named, good, timed)
         claim = Claim(sentence=sentence, clause=sentence.text[start:start + len(clause)].strip())
-        said_significance = list(words["significance"].finditer(rest))
+        said_significance = list(words["significance"].finditer(clause))  # the outcome read: "a notable gap in re-offending"
         significance = [m for m in said_significance if not rest[m.end():m.end() + 2].startswith("?")]
         if significance:
-            claim.significance = "not_significant" if words["not_significant"].search(rest) else "significant"
+            claim.significance = "not_significant" if words["not_significant"].search(clause) else "significant"
             claim.none_significant = bool(words["none_significant"].search(rest))
         if not measures and current and (index > 0 or PRONOUN_START.match(clause)):
             measures = current  # "..., or may increase it by ...", "This is a significant result."
@@ -278,7 +278,7 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
             claim.sustained = sustained.group() if sustained else None
         effect = effect_in(rest, book) or effect_in(blank_spans(clause, spans, start), book)  # some name their outcome
         claim.effect = effect.group() if effect and not service_or_belief(effect, said, whole, measures, book) else None
-        no_effect = words["no_effect"].search(blank_matches(rest, said_significance))
+        no_effect = words["no_effect"].search(blank_matches(rest, words["significance"].finditer(rest)))
         if no_effect and (measures or EFFECT_WORD.search(no_effect.group())):
             claim.no_effect = no_effect.group()
         both = {"decrease", "increase"} <= {d for d, negated in claim.directions if not negated}
@@ -301,7 +301,7 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
         caused = words["caused_difference"].search(clause)  # "we can be confident the programme caused it"
         if caused and not words["may"].search(words["conceded"].sub(" ", clause)):
             claim.never.append(("cause", caused.group().strip()))
-        claim.forced = bool(proof_in(own_written, book) or claim.never or stated or counted
+        claim.forced = bool(proof_in(own_written, book) or not index and vouched or claim.never or stated or counted
                             or about_outcomes and book.never["relative"].search(own_written)
                             or about_outcomes and book.never["counterfactual"].search(own_written)
                             or measures and (outside(book.never["universal_outcome"], written, spans, start)  # {outcome}
@@ -359,13 +359,13 @@ def _never_forms(claim: Claim, clause: str, text: str, book: RuleBook, named: tu
         if name == "cause" and claim.directions and book.words["may"].search(book.words["conceded"].sub(" ", clause)):
             continue  # "21 fewer in 100 may have re-offended because of the support": a cause with the JDL's "may"
         pattern = never[name]
-        source = text if name in ("relative", "proof") else named_clause if name == "universal" else clause
+        source = unquoted(text) if name == "proof" else text if name == "relative" else named_clause if name == "universal" else clause
         found = [m for m in pattern.finditer(source) if (source is not named_clause or not inside(m, spans, start))
                  and not (name == "cause" and book.words["evidential"].match(source, m.start()))]  # "Because the result is significant"
         if name == "proof":  # a word of proof a negation takes back ("neither proves nor disproves") proves nothing
             found = affirmed(pattern, source, book) or affirmed(never["proof_anywhere"], source, book)  # ... or any sentence's
-        elif name in ("certainty", "vivid"):  # "we can't yet be sure", "we do not claim it plummeted": taken back
-            found = affirmed(pattern, source, book)
+        elif name in ("certainty", "vivid"):  # "we can't yet be sure", "we do not claim it plummeted": taken back; "the
+            found = affirmed(pattern, blank_all(source, book.words["likelihood_will"]), book)  # chance that she will" is no certainty
         elif name == "universal":  # "not all of them" takes it back; a word of "all" or "none" first, a zero figure
             kept = {m.span() for m in affirmed(pattern, source, book) if not counts_others(source, m, book)}  # ("0 of the 100") last: see licence.judge
             found = sorted((m for m in found if m.span() in kept), key=lambda m: bool(ZERO_FIGURE.fullmatch(m.group())))
