@@ -116,6 +116,14 @@ def service_or_belief(effect: re.Match, said: str, whole: str, measures: tuple[s
                 and (words["beyond_measure"].search(whole) or words["feedback"].search(whole)))
 
 
+def significance_said(clause: str, book: RuleBook) -> str:
+    """How a clause that speaks of significance states it: not significant where it says so, unless it also calls the
+    difference real outside that denial ("The difference is meaningful, even if it did not reach significance")."""
+    denied = [m.span() for m in book.words["not_significant"].finditer(clause)]
+    real = any(not any(s <= m.start() < e for s, e in denied) for m in book.words["real_gap"].finditer(clause))
+    return "significant" if real or not denied else "not_significant"
+
+
 def proof_in(text: str, book: RuleBook) -> re.Match | None:
     """A word of proof that makes any sentence a claim (never.proof_anywhere), unless negated; read through quotation
     marks, as reported speech says what it quotes (the analysis "backs up everything we've been saying")."""

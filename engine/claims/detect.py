@@ -12,7 +12,8 @@ from dataclasses import dataclass, field, replace
 
 from engine.claims.agency import done_or_set_against, forced_forms, set_against
 from engine.claims.aside import (about_method, about_selection, affirmed, beside_general, both_ways, context_clause, effect_in,
-                                 either_way, elsewhere, general_context, proof_in, service_or_belief, unquoted)
+                                 either_way, elsewhere, general_context, proof_in, service_or_belief,
+                                 significance_said, unquoted)
 from engine.claims.blanking import (blank_all, blank_given, blank_matches, blank_significance, blank_spans, inside,
                                     outside, blank_scopes)
 from engine.claims.book import RuleBook
@@ -247,7 +248,7 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
         said_significance = list(words["significance"].finditer(clause))  # the outcome read: "a notable gap in re-offending"
         significance = [m for m in said_significance if not rest[m.end():m.end() + 2].startswith("?")]
         if significance:
-            claim.significance = "not_significant" if words["not_significant"].search(clause) else "significant"
+            claim.significance = significance_said(clause, book)
             claim.none_significant = bool(words["none_significant"].search(rest))
         if not measures and current and (index > 0 or PRONOUN_START.match(clause)):
             measures = current  # "..., or may increase it by ...", "This is a significant result."
