@@ -60,11 +60,14 @@ def set_against(text: str, book: RuleBook) -> re.Match | None:
                  if not book.words["negation_before"].search(text[max(0, m.start() - 40):m.start()])), None)
 
 
+UNDER_A_FIGURE = re.compile(r"\d[^.;]{0,60}?\b(?:under|over|beneath|beyond)\s+(?:the |a |an |its |their )?\d", re.IGNORECASE)
+
+
 def benchmark(text: str, book: RuleBook) -> re.Match | None:
     """A comparison with anyone but the matched comparison group: a benchmark named in a clause that sets a
     figure against another, not itself taken back ("the comparison group, not the national average, ..."),
     or a before-and-after in the sentence ("in the year before joining, 60% ...; in the year after, 16%")."""
-    if set_against(text, book):
+    if set_against(text, book) or UNDER_A_FIGURE.search(text):  # "16 in 100, well under the 35 in 100 predicted"
         for match in book.never["benchmark"].finditer(text):
             if not book.words["benchmark_negated"].search(text[max(0, match.start() - 20):match.start()]):
                 return match

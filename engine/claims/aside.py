@@ -66,7 +66,7 @@ def affirmed(pattern: re.Pattern, text: str, book: RuleBook) -> list[re.Match]:
     proof, takes back, and that stand in no denial's scope ("an association rather than proof")."""
     return [m for m in pattern.finditer(text)
             if not NEGATED.search(text[max(0, m.start() - 40):m.start()]) and not INNER_NEGATION.search(m.group())
-            and not denied_at(text, m.start(), book)
+            and not denied_at(text, m.start(), book) and not denied_at(text, m.end() - 1, book)  # "results are associations rather than proof"
             and not NOTHING_IN.search(text[max(0, m.start() - 40):m.start()])
             and not NOT_SAID.search(text[max(0, m.start() - 80):m.start()])]
 

@@ -21,7 +21,7 @@ from engine.claims.language import unreadable
 from engine.claims.names import blank_names
 from engine.claims.quantified import counts_others, negative_universal
 from engine.measures import MEASURES, NAMES, PRIMARY, days_measure
-from engine.claims.sentences import CLAUSE_END, Sentence
+from engine.claims.sentences import CLAUSE_END, Sentence, aside_dashes_blanked
 
 TIME = days_measure(NAMES)  # a time to the first event: "longer"/"shorter" are its directions
 OPPOSITE = {"decrease": "increase", "increase": "decrease"}
@@ -203,7 +203,7 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
     """The claims of one sentence; `carried` is the measure the sentence before spoke of, `names` the
     programme's names in the engine's text (checked where the spec writes them)."""
     words = book.words
-    whole = sentence.text.replace("\n", " ")  # an aim or a claim split across lines is one sentence
+    whole = aside_dashes_blanked(sentence.text.replace("\n", " "))  # an aim or a claim split across lines is one sentence
     named = nameless = blank_given(whole, names)  # the programme's names are names: never a figure, proof or universal
     by_name = named != whole  # (`nameless` keeps it: the clauses' loop names its outcomes `named`)
     unnamed = both_ways(named, book)  # "reductions or increases in re-offending" names no direction
@@ -252,12 +252,13 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
             claim.none_significant = bool(words["none_significant"].search(rest))
         if not measures and current and (index > 0 or PRONOUN_START.match(clause)):
             measures = current  # "..., or may increase it by ...", "This is a significant result."
+        measures = measures or ((PRIMARY,) if words["people_per_hundred_change"].search(rest) else ())
         amount = any(words["amount_before"].search(rest[:rest.rfind(" ", 0, m.end()) + 1])  # the last word is the outcome
                      for m in words["other_domain"].finditer(rest))
         of_ours = (words["programme_side"].search(said) or nameless[start:start + len(clause)] != said  # or its name
                    or words["comparison_named"].search(said))  # "... than women who were not mentored"
-        unmeasured = (not measures and words["other_domain"].search(rest) and of_ours
-                      and not words["than_other"].search(said)
+        unmeasured = (not measures and words["other_domain"].search(rest) and (of_ours or significance)  # "a significant
+                      and not words["than_other"].search(said)  # improvement in housing": a test no analysis made
                       and (any(words[w].search(rest) for w in ("down", "up", "better", "help_into"))
                            or amount or book.never["cause"].search(rest)))
         if unmeasured:

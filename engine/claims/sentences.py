@@ -23,6 +23,11 @@ CLAUSE_END = re.compile(
     re.IGNORECASE)
 
 
+# an aside between two dashes ("None of the three measures – the rate, frequency and timing – showed ..."): the clause
+# goes on across it, so its subject stays with its verb
+ASIDE_DASHES = re.compile(r"(?<=\s)[–—](\s[^–—.;:!?]{1,100}?\s)[–—](?=\s)")
+
+
 @dataclass(frozen=True)
 class Sentence:
     text: str  # as the reader sees it
@@ -68,6 +73,11 @@ def _split(text: str, boundary: re.Pattern, seen: str | None = None) -> list[tup
     return spans
 
 
+def aside_dashes_blanked(text: str) -> str:
+    """The text (same length) with the two dashes around each aside read as spaces, so no clause ends at them."""
+    return ASIDE_DASHES.sub(lambda m: f" {m.group(1)} ", text)
+
+
 def sentences(text: str, quoted: tuple[str, ...] = (), names: tuple[str, ...] = ()) -> list[Sentence]:
     """Every sentence of a Markdown or plain text, in reading order (`names`: the programme's names, as the
     reader sees them, which no sentence or clause ends inside)."""
@@ -90,7 +100,7 @@ def sentences(text: str, quoted: tuple[str, ...] = (), names: tuple[str, ...] = 
                 which = bisect_right(starts, offset) - 1
                 _, line, column = paragraph[which]
                 found.append(Sentence(sentence.strip(), line, column + max(offset - starts[which], 0), number,
-                                      tuple(c.strip() for _, c in _split(sentence, CLAUSE_END, seen[offset:offset + len(sentence)]))))
+                                      tuple(c.strip() for _, c in _split(sentence, CLAUSE_END, aside_dashes_blanked(seen[offset:offset + len(sentence)])))))
             number += 1
         paragraph.clear()
 
