@@ -236,7 +236,7 @@ def _asked(sentence: Sentence, found: tuple[Claim, ...], answer: str, book, carr
         return tuple(c for c in forced if not c.never or any(n[0] not in ASKED for n in c.never))
     if says(book, "open_answer", answer):  # answered openly: what it asks, proof too, stays asked ("Is the Programme
         # proven to work? No: the results were not statistically significant.")
-        return tuple(c for c in forced if not c.never or any(n[0] not in ASKED + VOUCHED for n in c.never))
+        return tuple(c for c in forced if not c.never or any(n[0] not in ASKED + VOUCHED + ("counterfactual",) for n in c.never))
     if says(book, "hedged_answer", answer):  # "It may.": what it asks, said with may
         return _said(sentence, book, carried, names, hedged=True)
     if says(book, "no_answer", answer) and book.words["knowing_question"].search(SPEAKER.sub("", sentence.text)):
@@ -252,8 +252,10 @@ def _asked(sentence: Sentence, found: tuple[Claim, ...], answer: str, book, carr
         return tuple(c for c in denied if c.is_claim)
     if says(book, "affirmative", answer):
         return found or _said(sentence, book, carried, names)
-    if answer and claims_in(Sentence(answer, 0, 0, 0, (answer,)), book, carried, names):
-        return forced  # the answer makes its own claim, and is judged for it
+    if answer and (claims_in(Sentence(answer, 0, 0, 0, (answer,)), book, carried, names)
+                   or book.words["counted"].search(answer) and measures_named(answer, book)
+                   and not any(says(book, "affirmative", part) for part in ANSWER_PARTS.split(answer))):
+        return forced  # the answer makes its own claim, or gives the figures (with no "..., so yes"), and is judged for it
     if book.words["inquiry"].search(answer):
         return forced  # "We asked the Justice Data Lab to find out.": the question stays open
     if found:
@@ -264,6 +266,7 @@ def _asked(sentence: Sentence, found: tuple[Claim, ...], answer: str, book, carr
     return found
 
 
+ANSWER_PARTS = re.compile(r"[,;:—–]\s*")  # an answer's clauses, each of which may say yes ("16 in 100 ..., so yes.")
 ASKED = ("universal", "cause", "certainty")  # what a question only asks, answered openly ("Does it work for every woman? We don't know.")
 DENIED = ("universal", "cause")  # what a "no" takes back with the question that says it ("Did all of them ...? No.")
 VOUCHED = ("proof", "certainty", "shows")  # a question of proof answered "no" says neither the proof nor what it proves
