@@ -104,7 +104,7 @@ def test_a_measure_named_with_verbs_gets_its_report(reports, house, significant)
     assert "kept their housing tenancy" in report and "weeks of work achieved" in report
 
 
-@settings(max_examples=12, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow,
+@settings(max_examples=8, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow,
                                                                                      HealthCheck.function_scoped_fixture])
 @given(house=st.sampled_from(HOUSES), w=three(), significant=st.booleans())
 def test_any_declared_words_the_engine_writes_pass_its_own_check(reports, house, w, significant):
@@ -128,7 +128,7 @@ def overclaims(w: dict, follow_up: str) -> list[str]:
             f"Participants were 40% more likely to have {noun}."]
 
 
-@settings(max_examples=60, deadline=None, derandomize=True)
+@settings(max_examples=30, deadline=None, derandomize=True)
 @given(house=st.sampled_from(HOUSES), w=words(), follow_up=st.sampled_from(FOLLOW_UPS), template=st.integers(0, 9))
 def test_overclaims_in_the_declared_words_are_refused(house, w, follow_up, template):
     houses.use(house)
@@ -141,7 +141,7 @@ def test_overclaims_in_the_declared_words_are_refused(house, w, follow_up, templ
         houses.use(houses.BASE)
 
 
-@settings(max_examples=40, deadline=None, derandomize=True)
+@settings(max_examples=20, deadline=None, derandomize=True)
 @given(house=st.sampled_from(HOUSES), w=words(), follow_up=st.sampled_from(FOLLOW_UPS))
 def test_fair_sentences_in_the_declared_words_pass(house, w, follow_up):
     houses.use(house)

@@ -79,7 +79,7 @@ def phrases(low: float, high: float, state: str) -> str:
     return f"by between {nonzero(near)} and {magnitude(far)}"
 
 
-@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(states())
 def test_every_stated_interval_agrees_with_its_verdict(measures):
     base = lpt_results()

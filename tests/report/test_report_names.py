@@ -50,7 +50,7 @@ NAMES = st.one_of(st.sampled_from(REAL_NAMES), COMPOSED, PRINTABLE, LONG).filter
     lambda name: name.strip() and len(name) <= MAX_TEXT)
 
 
-@settings(max_examples=100, deadline=None, derandomize=True,
+@settings(max_examples=50, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(results_and_spec(), NAMES, st.sampled_from(["the {} programme", "{}", "the {} scheme"]))
 def test_any_name_gives_a_report(case, name, form):

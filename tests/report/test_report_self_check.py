@@ -53,7 +53,7 @@ def breaches(text: str, folder: Path) -> list[str]:
     return [f"{b.sentence!r}: {b.rule}" for b in find_breaches(text, report_licence(folder))]
 
 
-@settings(max_examples=60, deadline=None, derandomize=True,
+@settings(max_examples=30, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(results_and_spec(), NAMES)
 def test_what_jdlspec_writes_passes_check_against_its_results(case, name):

@@ -133,7 +133,7 @@ def results_and_spec(draw):
     return spec, results
 
 
-@settings(max_examples=120, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(results_and_spec())
 def test_engine_text_never_breaches_whatever_the_results(case):
     spec, results = case
