@@ -185,7 +185,7 @@ class PublicationRecord:
                 f"on {other.published[:10]} as {display_path(other.report)} (record {other.id}), fewer than report.suppress_below "
                 f"({threshold}): side by side, the two reports would give {them} by subtraction. Publish when "
                 f"the groups differ by at least {threshold} people, or, if that report was withdrawn, say so "
-                f"(publication: {{withdrawn: [{other.id}]}})")
+                f"(publication: {{withdrawn: ['{other.id}']}})")
 
     # --- the record's files ----------------------------------------------------------------------
 

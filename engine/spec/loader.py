@@ -76,6 +76,7 @@ class Tree:
         self.file = file
         self.values: dict[str, Position] = {}
         self.keys: dict[str, Position] = {}
+        self.written: dict[str, str] = {}  # a plain scalar read as a number or date: the text as written
         self.problems: list[Problem] = []
 
     def build(self, node: Node, path: tuple = ()) -> Any:
@@ -91,6 +92,8 @@ class Tree:
             return node.value
         if isinstance(value, str):
             self._check_text(value, node, path)
+        elif path:
+            self.written[dotted(path)] = node.value  # '012345670123' is read as an octal number
         return value
 
     def _check_text(self, value: str, node: Node, path: tuple) -> None:
@@ -221,7 +224,7 @@ def validation_problems(error: ValidationError, data: dict, tree: Tree, own: boo
     for path, items in grouped.items():
         item = items[0]
         tags = sorted({t for i in items for t in i["_tags"][:1]}) if len(items) > 1 else []
-        message = messages.translate(item, path, tags)
+        message = messages.translate(item, path, tags, tree.written.get(dotted(path)))
         if item["type"] == "value_error":
             first = message.split(" ", 1)[0]
             if first in messages.allowed_keys(path):

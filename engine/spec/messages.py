@@ -176,8 +176,9 @@ def _size(error: dict) -> str:
     return "must not be empty" if n == 1 else f"must have at least {n} items"
 
 
-def translate(error: dict, path: tuple, union_tags: list[str]) -> str:
-    """One pydantic error, at a key path of the data, in plain English."""
+def translate(error: dict, path: tuple, union_tags: list[str], written: str | None = None) -> str:
+    """One pydantic error, at a key path of the data, in plain English. `written`: the value's text as the
+    spec has it, where YAML read it as a number or date (an ID such as 0123 is an octal number to YAML)."""
     kind = error["type"]
     value = error.get("input")
     ctx = error.get("ctx") or {}
@@ -224,7 +225,8 @@ def translate(error: dict, path: tuple, union_tags: list[str]) -> str:
         return f"must be a mapping of keys{shown} {you}"
     if kind in ("string_type", "string_sub_type"):
         if isinstance(value, (int, float, dt.date)) and not isinstance(value, bool):
-            return f"must be text {you}; put it in quotes: '{wrote(value)}'"
+            text = written or wrote(value)
+            return f"must be text (you wrote {text}); put it in quotes: '{text}'"
         return f"must be text {you}"
     if kind == "too_short":
         return f"{_size(error)} {you}"

@@ -49,9 +49,11 @@ def test_a_withdrawn_report_lets_the_run_publish_and_stays_withdrawn(work):
     assert work.run("first").exit_code == 0
     work.people = list(range(70))
     work.write_data()
-    earlier = record_id(refused(work.run("second")))
-    work.write_spec(extra=f"publication:\n  withdrawn: [{earlier}]\n")
-    assert work.run("second").exit_code == 0
+    line = refused(work.run("second"))
+    suggested = re.search(r"\((publication: \{withdrawn: \['[0-9a-f]{12}'\]\})\)", line).group(1)
+    work.write_spec(extra=suggested + "\n")  # as the message says it, pasted
+    published = work.run("second")
+    assert published.exit_code == 0, published.output
     work.write_spec()  # the spec no longer says so: the record remembers the withdrawal
     assert work.run("third").exit_code == 0
 
@@ -208,6 +210,18 @@ def test_a_cached_run_is_checked_against_the_record_too(work, monkeypatch):
     monkeypatch.setenv("JDLSPEC_RECORD_DIR", str(other))
     assert work.run("third").exit_code == 0
     assert calls == [1]
+
+
+def test_a_record_id_of_digits_only_is_read_as_the_message_writes_it(work):
+    """About one id in 280 is twelve digits, which YAML reads as a number (with a leading 0, an octal one): the
+    message quotes the id, and an id written without quotes is refused with its own text to put in quotes."""
+    work.write_spec(extra="publication:\n  withdrawn: ['012345670123']\n")
+    assert work.run().exit_code == 0
+    work.write_spec(extra="publication:\n  withdrawn: [012345670123]\n")
+    result = work.run()
+    assert result.exit_code == 1
+    assert "publication.withdrawn.0: must be text (you wrote 012345670123); put it in quotes: '012345670123'" \
+        in result.output
 
 
 def test_withdrawn_ids_are_checked_in_the_spec(work):

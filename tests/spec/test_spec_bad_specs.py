@@ -54,6 +54,8 @@ CASES = [
      ["bad.yaml:29:14: report.published: '1 February 2013' is not a date; write it as YYYY-MM-DD"]),
     ("number where text goes", [("  organisation: Test Trust", "  organisation: 2013")],
      ["bad.yaml:5:17: programme.organisation: must be text (you wrote 2013); put it in quotes: '2013'"]),
+    ("a number YAML reads otherwise", [("  organisation: Test Trust", "  organisation: 0755")],  # octal 493
+     ["bad.yaml:5:17: programme.organisation: must be text (you wrote 0755); put it in quotes: '0755'"]),
     ("text where a list goes", [("  link_on: [offender_id]", "  link_on: offender_id")],
      ["bad.yaml:12:12: data.link_on: must be a list, e.g. [a, b] (you wrote 'offender_id')"]),
     ("list where a mapping goes", [(MATCHING, "matching: [sex, age]\n")],
