@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import Any
 
 
+from engine.claims.scan import Scanned
 from engine.houses import current
 from engine.measures import Measure, declared
 from engine.words.texts import declared_labels, text_data
@@ -58,7 +59,7 @@ def _one(patterns: list[str] | str, macros: dict[str, str]) -> re.Pattern:
     patterns = [patterns] if isinstance(patterns, str) else patterns
     if not patterns:
         return re.compile(r"(?!)")  # a form a house removed: it matches nothing
-    return re.compile("|".join(f"(?:{CANT[0].sub(CANT[1], _expand(p, macros))})" for p in patterns), FLAGS)
+    return Scanned("|".join(f"(?:{CANT[0].sub(CANT[1], _expand(p, macros))})" for p in patterns), FLAGS)
 
 
 def rule_book() -> RuleBook:
