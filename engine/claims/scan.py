@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import re
 import sys
+from functools import lru_cache
 from re import _constants as sre  # the parser's opcodes (sre_constants, deprecated alias)
 from re import _parser as parser  # how re itself reads a pattern (sre_parse)
 
+SMALL = 2000  # characters of a pattern that is run whole: scanning for its pieces would cost more than it saves
 MIN_PIECE = 3  # an alternative whose surest piece is shorter is always run
 MAX_FORMS = 64  # how many spellings a piece may have ("prov(?:e|es|ed)" is three)
 # the characters that re.IGNORECASE matches to an ASCII letter other than its own capitals
@@ -46,7 +48,8 @@ class Scanned:
         """Runs of alternatives: each with a piece alone, those without one joined, in the pattern's order."""
         if self._units is None:
             try:
-                trees = [(part, parser.parse(part, self.flags)) for part in top_alternatives(self.source)]
+                parts = top_alternatives(self.source) if len(self.source) >= SMALL else [self.source]
+                trees = [(part, parser.parse(part, self.flags)) for part in parts]
             except re.error:  # an alternative that is no pattern alone: the split went wrong, so keep the whole
                 trees = []
             if len(trees) != 1 and not (trees and all(tree.state.groups == 1 for _, tree in trees)):
@@ -61,6 +64,11 @@ class Scanned:
                     units.append((piece, [part]))
             self._units = [(piece, "|".join(f"(?:{p})" for p in group) if len(group) > 1 else group[0])
                            for piece, group in units]
+            self._always = tuple(i for i, (piece, _) in enumerate(self._units) if piece is None)
+            self._by_start: dict[str, list[tuple[int, str]]] = {}  # a piece's first MIN_PIECE characters -> its units
+            for i, (piece, _) in enumerate(self._units):
+                for form in piece or ():
+                    self._by_start.setdefault(form[:MIN_PIECE], []).append((i, form))
         return self._units
 
     def _unit(self, index: int) -> re.Pattern:
@@ -82,17 +90,20 @@ class Scanned:
         return f"Scanned({self.source[:60]!r}...)"
 
     def candidates(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> list[re.Pattern]:
-        """The alternatives (in order) that could match in string[pos:endpos]."""
+        """The alternatives (in order) that could match in string[pos:endpos]: those whose piece's first characters
+        stand somewhere in the text and whose piece is there whole, and those that have no piece."""
         units = self.units
         if len(units) == 1 and units[0][0] is None:
             return [self._unit(0)]
-        folded = string[pos:endpos].translate(FOLDS).lower()
-        return [self._unit(i) for i, (piece, _) in enumerate(units) if piece is None or any(p in folded for p in piece)]
+        folded, starts = _folded(string[pos:endpos])
+        found = {i for start in starts & self._by_start.keys() for i, form in self._by_start[start] if form in folded}
+        return [self._unit(i) for i in sorted(found.union(self._always))]
 
-    def search(self, string, pos=0, endpos=sys.maxsize):
-        """The leftmost match of any alternative; at one place, the first alternative's (as re's alternation)."""
+    def search(self, string, pos=0, endpos=sys.maxsize, units: list[re.Pattern] | None = None):
+        """The leftmost match of any alternative; at one place, the first alternative's (as re's alternation).
+        `units`: alternatives known to hold every one that could match here (finditer's, for the whole text)."""
         best = None
-        for unit in self.candidates(string, pos, endpos):
+        for unit in self.candidates(string, pos, endpos) if units is None else units:
             found = unit.search(string, pos, endpos)
             if found and (best is None or found.start() < best.start()):
                 best = found
@@ -113,7 +124,8 @@ class Scanned:
         return self._matches(string, pos, min(endpos, len(string)))
 
     def _matches(self, string, pos, endpos):
-        while pos <= endpos and (found := self.search(string, pos, endpos)):
+        units = self.candidates(string, pos, endpos)  # a later search reads part of this text: no others can match
+        while pos <= endpos and (found := self.search(string, pos, endpos, units)):
             yield found
             pos = found.end()
 
@@ -135,6 +147,14 @@ class Scanned:
 
 
 NOTHING = re.compile(r"(?!)")
+
+
+@lru_cache(maxsize=256)
+def _folded(text: str) -> tuple[str, frozenset[str]]:
+    """The text folded as re.IGNORECASE folds it, and each MIN_PIECE characters in it: every pattern read on a clause
+    asks for the same."""
+    folded = text.translate(FOLDS).lower()
+    return folded, frozenset(folded[i:i + MIN_PIECE] for i in range(len(folded) - MIN_PIECE + 1))
 
 
 def top_alternatives(pattern: str) -> list[str]:
