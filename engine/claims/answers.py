@@ -18,6 +18,7 @@ from engine.claims.book import RuleBook
 LEAD_IN = re.compile(r"[:“\"]\s*|\s[–—-]\s+")
 QUOTE_MARKS = re.compile(r"^[\s“”\"‘’']+|[\s“”\"‘’']+$")
 # where a question asked inside a sentence ends: a clause mark, a quotation or a dash
+BETWEEN_CLAUSES = re.compile(r"[,;:!?]|\b(?:and|but|so|while|although|though|because)\b", re.IGNORECASE)
 ASKED_END = re.compile(r"[,:;“”\"]|\s[–—-]\s|\s(?:and|but|so)\s")
 
 
@@ -57,6 +58,9 @@ def answered_within(text: str, book: RuleBook) -> tuple[str, str] | None:
     if not question:
         return None
     rest = text[question.end():]
+    verdict = words["settled"].search(text[:question.start()] + " ")  # first: "It is no longer in doubt whether ..."
+    if verdict and not BETWEEN_CLAUSES.search(text, verdict.end(), question.start()):
+        return rest, "yes"
     settled = words["settled"].search(rest)
     if settled and not words["open_answer"].search(rest[settled.start():]):
         return rest[:settled.start()], "yes"

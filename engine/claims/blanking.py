@@ -81,6 +81,25 @@ def blank_denials(text: str, book: RuleBook) -> str:
     return text
 
 
+# a "that" clause opening a sentence, then called settled ("That the Programme works is clear"; rules.yaml settled)
+THAT_OPENS = re.compile(r"^\W*that\b", re.IGNORECASE)
+
+
+def unframed(text: str, book: RuleBook) -> str:
+    """A claim that a frame turns around, read as said: the frame's words blanked, the claim kept. What is called the
+    only thing one may say ("It would be wrong to say anything other than that the Programme works"), and a "that"
+    clause called settled ("That the Programme works is no longer in doubt"; "whether" clauses called settled are
+    questions answered yes: engine.claims.answers.answered_within)."""
+    for match in list(book.words["only_saying"].finditer(text)):
+        start = max((e.end() for e in CLAUSE_END.finditer(text, 0, match.start())), default=0)
+        text = blank(text, start, match.end())
+    opening = THAT_OPENS.match(text)
+    settled = opening and book.words["settled"].search(text, opening.end())
+    if settled and not any(CLAUSE_END.finditer(text, opening.end(), settled.start())):
+        text = blank(blank(text, *opening.span()), *settled.span())
+    return text
+
+
 def blank_scopes(text: str, book: RuleBook) -> str:
     """Aims, purposes and caveats, from their marker to the end of the clause (and on through
     clauses that carry the same aim: ', and to reduce re-offending'); an opening purpose ("To reduce

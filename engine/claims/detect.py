@@ -15,7 +15,7 @@ from engine.claims.aside import (about_method, about_selection, affirmed, beside
                                  either_way, elsewhere, general_context, proof_in, service_or_belief,
                                  significance_said, unquoted)
 from engine.claims.blanking import (blank_all, blank_given, blank_matches, blank_significance, blank_spans, inside,
-                                    outside, blank_scopes)
+                                    outside, blank_scopes, unframed)
 from engine.claims.book import RuleBook
 from engine.claims.language import unreadable
 from engine.claims.names import blank_names
@@ -206,7 +206,8 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
     whole = aside_dashes_blanked(sentence.text.replace("\n", " "))  # an aim or a claim split across lines is one sentence
     named = nameless = blank_given(whole, names)  # the programme's names are names: never a figure, proof or universal
     by_name = named != whole  # (`nameless` keeps it: the clauses' loop names its outcomes `named`)
-    unnamed = both_ways(named, book)  # "reductions or increases in re-offending" names no direction
+    unnamed = unframed(both_ways(named, book), book)  # "reductions or increases in re-offending" names no direction;
+    # "Whether it works is no longer an open question" says it works
     if LONG_RUN.search(whole) or unreadable(unnamed, book):  # fail closed: text in a language the rules do not read
         return [Claim(sentence=sentence, clause=whole.strip(), forced=True, never=[("unreadable", whole.strip())])]
     unscoped = blank_all(blank_names(unnamed, book), words["context"])
