@@ -167,9 +167,9 @@ def top_alternatives(pattern: str) -> list[str]:
     return [alternative for part in parts for alternative in top_alternatives(part)]
 
 
-def _split_top(pattern: str) -> list[str]:
-    """Split at each "|" outside parentheses, character classes and escapes."""
-    parts, depth, start, i, in_class = [], 0, 0, 0, False
+def _structure(pattern: str):
+    """Each parenthesis and "|" of a pattern that is not escaped and not in a character class, with its place."""
+    i, in_class = 0, False
     while i < len(pattern):
         char = pattern[i]
         if char == "\\":
@@ -179,18 +179,21 @@ def _split_top(pattern: str) -> list[str]:
             in_class = char != "]"
         elif char == "[":
             in_class = True
-            if pattern[i + 1:i + 2] == "^":
-                i += 1
-            if pattern[i + 1:i + 2] == "]":  # a "]" first in a class is a literal
-                i += 1
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and depth == 0:
+            i += pattern[i + 1:i + 2] == "^"
+            i += pattern[i + 1:i + 2] == "]"  # a "]" first in a class is a literal
+        elif char in "()|":
+            yield i, char
+        i += 1
+
+
+def _split_top(pattern: str) -> list[str]:
+    """Split at each "|" outside parentheses, character classes and escapes."""
+    parts, depth, start = [], 0, 0
+    for i, char in _structure(pattern):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "|" and depth == 0:
             parts.append(pattern[start:i])
             start = i + 1
-        i += 1
     parts.append(pattern[start:])
     return parts
 
@@ -205,27 +208,11 @@ def _unwrapped(pattern: str) -> str | None:
 
 def _balanced(text: str) -> bool:
     """Parentheses outside classes and escapes never close more than they opened (so the outer pair is one group)."""
-    depth, i, in_class = 0, 0, False
-    while i < len(text):
-        char = text[i]
-        if char == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-            if text[i + 1:i + 2] == "^":
-                i += 1
-            if text[i + 1:i + 2] == "]":
-                i += 1
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth < 0:
-                return False
-        i += 1
+    depth = 0
+    for _, char in _structure(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            return False
     return depth == 0
 
 
