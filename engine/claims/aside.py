@@ -167,6 +167,8 @@ def general_context(whole: str, sided: str, book: RuleBook) -> bool:
     to re-offending ("young adults re-offend more than any other age group"), not of an unnamed group against a
     benchmark. `sided`: the sentence with its aims and caveats blanked, where "the Programme" is still the programme."""
     words = book.words
+    if words["our_new_finding"].search(whole):  # "A new report by the Ministry of Justice finds that mentoring ...": ours
+        return False
     lead = words["source_lead"].match(whole)  # "We know from national data that people with a job ... are less likely ..."
     if lead:
         return general_context(whole[lead.end():], sided[lead.end():], book)
