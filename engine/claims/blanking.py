@@ -9,9 +9,13 @@ import re
 from engine.claims.book import RuleBook
 from engine.claims.sentences import CLAUSE_END, as_word, blank_given  # noqa: F401 (the names, read as one word)
 
-CONTINUES_AIM = re.compile(r"^\W*(?:and |or |but also )?to\b", re.IGNORECASE)
-OPENING_PURPOSE = re.compile(r"^\W*(?:in order )?to (?!date\b|sum\b|conclude\b|summari[sz]e\b|be (?:clear|fair|honest)\b|put it\b"
-                             r"|our\b|everyone|my\b|the\b|this\b|that\b|them\b|us\b|me\b)[^,.;:!?]{1,80},", re.IGNORECASE)
+# an aim's list goes on ("..., and to reduce re-offending"; "with the aim of building confidence, and reducing
+# re-offending"), unless the gerund is the subject of a verb ("..., and reducing re-offending has been the result")
+CONTINUES_AIM = re.compile(r"^\W*(?:(?:and |or |but also )?to\b|(?:and |or )\w+ing\b(?![^.;:]*\b(?:has|have|had|is|was|were|are|did|does)\b))",
+                           re.IGNORECASE)
+OPENING_PURPOSE = re.compile(r"^\W*(?:with (?:the|an|a) (?:\w+ )?(?:aims?|intentions?|goals?|objectives?|purposes?|view) (?:of|to) |"
+                             r"(?:in order )?to (?!date\b|sum\b|conclude\b|summari[sz]e\b|be (?:clear|fair|honest)\b|put it\b"
+                             r"|our\b|everyone|my\b|the\b|this\b|that\b|them\b|us\b|me\b))[^,.;:!?]{1,80},", re.IGNORECASE)
 SIGNIFICANCE_WORD = re.compile(r"(?:statistically )?(?:non-?|in)?significan\w*|\bsignificance\b|\bp ?[<≤] ?0?\.\d+", re.IGNORECASE)
 
 
