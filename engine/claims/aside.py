@@ -192,7 +192,8 @@ def general_context(whole: str, sided: str, book: RuleBook) -> bool:
     if words["attributed"].search(whole) and not (words["our_evidence"].search(whole) and negative_universal(whole, book)):
         return bool(words["association"].search(whole) or words["trend"].search(whole) or words["demographic"].search(whole)
                     or words["national_anywhere"].search(whole)  # "MoJ statistics put the overall adult rate at one in four"
-                    or words["general_population"].search(whole) and not set_against(whole, book))
+                    or (words["general_population"].search(whole) or words["national_figure"].search(whole))  # "costs £65,000
+                    and not set_against(whole, book))  # on average (Social Exclusion Unit)": a figure only a nation has
     compared = words["statistic"].search(whole) or set_against(whole, book)
     return bool(words["national_scope"].match(whole) or words["population_subject"].match(whole)
                 and (words["trend"].search(whole) or words["national_figure"].search(whole)

@@ -66,6 +66,20 @@ def _clause_ends(text: str) -> list[int]:
     return [m.start() for m in CLAUSE_END.finditer(text)] + [len(text)]
 
 
+# an aim set between commas ("The scheme, with the aim of reducing re-offending, lowered it"; "..., which aims to ..., ")
+LISTED_GERUND = re.compile(r"^\s*\w+ing\b(?![^,.;:]*\b(?:has|have|had|is|was|were|are|did|does)\b)", re.IGNORECASE)  # "..., helping her settle"
+AFTER_COMMA = re.compile(r",\s*(?:which\s+|who\s+|that\s+)?$")
+
+
+def _aside_end(text: str, start: int, end: int) -> int:
+    """Where an aim set after a comma ends: at the next comma before `end` whose words after it do not carry the
+    aim on ("..., with the aim of building confidence, to adapt to life outside, and to reduce re-offending")."""
+    comma = text.find(",", start, end)
+    while comma != -1 and (CONTINUES_AIM.match(text[comma + 1:]) or LISTED_GERUND.match(text[comma + 1:])):
+        comma = text.find(",", comma + 1, end)
+    return end if comma == -1 else comma
+
+
 # where the scope of a denial ends: a comma or a clause mark ("Rather than going back to prison, 84% stayed out")
 SCOPE_END = re.compile(r"[,.;:!?()]|\s[–—-]\s")
 
@@ -94,7 +108,7 @@ def blank_scopes(text: str, book: RuleBook) -> str:
     for opening in (OPENING_PURPOSE.match(text), book.words["condition"].match(text)):
         if opening:
             text = blank(text, opening.start(), opening.end())
-    for pattern in book.not_claims.values():
+    for name, pattern in book.not_claims.items():
         for match in list(pattern.finditer(text)):
             ends = _clause_ends(text)
             end = next(e for e in ends if e >= match.end())
@@ -106,5 +120,7 @@ def blank_scopes(text: str, book: RuleBook) -> str:
                 if not CONTINUES_AIM.match(rest):
                     break
                 end = next((e for e in ends if e > end), len(text))
+            if name in ("aim", "purpose") and AFTER_COMMA.search(text, 0, match.start()):
+                end = _aside_end(text, match.end(), end)
             text = blank(text, match.start(), end)
     return text
