@@ -63,12 +63,14 @@ NOTHING_IN = re.compile(r"\b(?:nothing|none|no part|no one|not one) (?:in|of|fro
 
 def affirmed(pattern: re.Pattern, text: str, book: RuleBook) -> list[re.Match]:
     """The matches of `pattern` (words of proof) that no negation right before them, or inside them before the word of
-    proof, takes back, and that stand in no denial's scope ("an association rather than proof")."""
+    proof, takes back, that stand in no denial's scope ("an association rather than proof"), and that confirm no
+    difficulty ("confirmation of the difficulty of demonstrating an impact")."""
     return [m for m in pattern.finditer(text)
             if not NEGATED.search(text[max(0, m.start() - 40):m.start()]) and not INNER_NEGATION.search(m.group())
             and not denied_at(text, m.start(), book) and not denied_at(text, m.end() - 1, book)  # "results are associations rather than proof"
             and not NOTHING_IN.search(text[max(0, m.start() - 40):m.start()])
-            and not NOT_SAID.search(text[max(0, m.start() - 80):m.start()])]
+            and not NOT_SAID.search(text[max(0, m.start() - 80):m.start()])
+            and not book.words["proof_of_difficulty"].match(text, m.end())]  # "confirmation of the difficulty of ..." 
 
 
 def elsewhere(clause: str, match: re.Match, book: RuleBook) -> bool:
@@ -141,10 +143,12 @@ def unquoted(text: str) -> str:
 
 def about_method(said: str, book: RuleBook) -> bool:
     """A clause about what the analysis counts or leaves out ("offences that are never detected are not
-    included"), not about anyone's outcome; a word of proof or our side in it makes it a claim again."""
+    included") or what its analysts do ("the Data Lab matches these men to ..."), not about anyone's outcome; a word
+    of proof (or, in the first, our side) in it makes it a claim again."""
     words = book.words
-    return bool((words["not_reported"].search(said) or words["method_clause"].search(said)
-                 and not words["programme_side"].search(said)) and not proof_in(said, book))
+    return bool((words["not_reported"].search(said) or words["analyst_method"].match(said)
+                 or words["method_clause"].search(said) and not words["programme_side"].search(said))
+                and not proof_in(said, book))
 
 
 def about_selection(said: str, book: RuleBook) -> bool:
@@ -190,7 +194,8 @@ def general_context(whole: str, sided: str, book: RuleBook) -> bool:
     if words["attributed"].search(whole) and not (words["our_evidence"].search(whole) and negative_universal(whole, book)):
         return bool(words["association"].search(whole) or words["trend"].search(whole) or words["demographic"].search(whole)
                     or words["national_anywhere"].search(whole)  # "MoJ statistics put the overall adult rate at one in four"
-                    or words["general_population"].search(whole) and not set_against(whole, book))
+                    or (words["general_population"].search(whole) or words["national_figure"].search(whole))  # "costs £65,000
+                    and not set_against(whole, book))  # on average (Social Exclusion Unit)": a figure only a nation has
     compared = words["statistic"].search(whole) or set_against(whole, book)
     return bool(words["national_scope"].match(whole) or words["population_subject"].match(whole)
                 and (words["trend"].search(whole) or words["national_figure"].search(whole)

@@ -9,9 +9,13 @@ import re
 from engine.claims.book import RuleBook
 from engine.claims.sentences import CLAUSE_END, as_word, blank_given  # noqa: F401 (the names, read as one word)
 
-CONTINUES_AIM = re.compile(r"^\W*(?:and |or |but also )?to\b", re.IGNORECASE)
-OPENING_PURPOSE = re.compile(r"^\W*(?:in order )?to (?!date\b|sum\b|conclude\b|summari[sz]e\b|be (?:clear|fair|honest)\b|put it\b"
-                             r"|our\b|everyone|my\b|the\b|this\b|that\b|them\b|us\b|me\b)[^,.;:!?]{1,80},", re.IGNORECASE)
+# an aim's list goes on ("..., and to reduce re-offending"; "with the aim of building confidence, and reducing
+# re-offending"), unless the gerund is the subject of a verb ("..., and reducing re-offending has been the result")
+CONTINUES_AIM = re.compile(r"^\W*(?:(?:and |or |but also )?to\b|(?:and |or )\w+ing\b(?![^.;:]*\b(?:has|have|had|is|was|were|are|did|does)\b))",
+                           re.IGNORECASE)
+OPENING_PURPOSE = re.compile(r"^\W*(?:with (?:the|an|a) (?:\w+ )?(?:aims?|intentions?|goals?|objectives?|purposes?|view) (?:of|to) |"
+                             r"(?:in order )?to (?!date\b|sum\b|conclude\b|summari[sz]e\b|be (?:clear|fair|honest)\b|put it\b"
+                             r"|our\b|everyone|my\b|the\b|this\b|that\b|them\b|us\b|me\b))[^,.;:!?]{1,80},", re.IGNORECASE)
 SIGNIFICANCE_WORD = re.compile(r"(?:statistically )?(?:non-?|in)?significan\w*|\bsignificance\b|\bp ?[<≤] ?0?\.\d+", re.IGNORECASE)
 
 
@@ -62,6 +66,20 @@ def _clause_ends(text: str) -> list[int]:
     return [m.start() for m in CLAUSE_END.finditer(text)] + [len(text)]
 
 
+# an aim set between commas ("The scheme, with the aim of reducing re-offending, lowered it"; "..., which aims to ..., ")
+LISTED_GERUND = re.compile(r"^\s*\w+ing\b(?![^,.;:]*\b(?:has|have|had|is|was|were|are|did|does)\b)", re.IGNORECASE)  # "..., helping her settle"
+AFTER_COMMA = re.compile(r",\s*(?:which\s+|who\s+|that\s+)?$")
+
+
+def _aside_end(text: str, start: int, end: int) -> int:
+    """Where an aim set after a comma ends: at the next comma before `end` whose words after it do not carry the
+    aim on ("..., with the aim of building confidence, to adapt to life outside, and to reduce re-offending")."""
+    comma = text.find(",", start, end)
+    while comma != -1 and (CONTINUES_AIM.match(text[comma + 1:]) or LISTED_GERUND.match(text[comma + 1:])):
+        comma = text.find(",", comma + 1, end)
+    return end if comma == -1 else comma
+
+
 # where the scope of a denial ends: a comma or a clause mark ("Rather than going back to prison, 84% stayed out")
 SCOPE_END = re.compile(r"[,.;:!?()]|\s[–—-]\s")
 
@@ -109,7 +127,7 @@ def blank_scopes(text: str, book: RuleBook) -> str:
     for opening in (OPENING_PURPOSE.match(text), book.words["condition"].match(text)):
         if opening:
             text = blank(text, opening.start(), opening.end())
-    for pattern in book.not_claims.values():
+    for name, pattern in book.not_claims.items():
         for match in list(pattern.finditer(text)):
             ends = _clause_ends(text)
             end = next(e for e in ends if e >= match.end())
@@ -121,5 +139,7 @@ def blank_scopes(text: str, book: RuleBook) -> str:
                 if not CONTINUES_AIM.match(rest):
                     break
                 end = next((e for e in ends if e > end), len(text))
+            if name in ("aim", "purpose") and AFTER_COMMA.search(text, 0, match.start()):
+                end = _aside_end(text, match.end(), end)
             text = blank(text, match.start(), end)
     return text
