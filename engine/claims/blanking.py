@@ -16,7 +16,7 @@ CONTINUES_AIM = re.compile(r"^\W*(?:(?:and |or |but also )?to\b|(?:and |or )\w+i
 OPENING_PURPOSE = re.compile(r"^\W*(?:with (?:the|an|a) (?:\w+ )?(?:aims?|intentions?|goals?|objectives?|purposes?|view) (?:of|to) |"
                              r"(?:in order )?to (?!date\b|sum\b|conclude\b|summari[sz]e\b|be (?:clear|fair|honest)\b|put it\b"
                              r"|our\b|everyone|my\b|the\b|this\b|that\b|them\b|us\b|me\b))[^,.;:!?]{1,80},", re.IGNORECASE)
-SIGNIFICANCE_WORD = re.compile(r"(?:statistically )?(?:non-?|in)?significan\w*|\bsignificance\b|\bp ?[<≤] ?0?\.\d+", re.IGNORECASE)
+SIGNIFICANCE_WORD = re.compile(r"statistically (?:discernible|detectable)\b|(?:statistically )?(?:non-?|in)?significan\w*|\bsignificance\b|\bp ?[<≤] ?0?\.\d+", re.IGNORECASE)
 
 
 def blank(text: str, start: int, end: int) -> str:
