@@ -17,8 +17,9 @@ from engine.claims.book import RuleBook
 # where an answer's own words start: after a colon, an opening quotation mark or a dash that follows a lead-in
 LEAD_IN = re.compile(r"[:“\"]\s*|\s[–—-]\s+")
 QUOTE_MARKS = re.compile(r"^[\s“”\"‘’']+|[\s“”\"‘’']+$")
-# where a question asked inside a sentence ends: a clause mark, a quotation or a dash
+# a clause break between a verdict and the question after it ("The funding is settled, and we will ask whether ...")
 BETWEEN_CLAUSES = re.compile(r"[,;:!?]|\b(?:and|but|so|while|although|though|because)\b", re.IGNORECASE)
+# where a question asked inside a sentence ends: a clause mark, a quotation or a dash
 ASKED_END = re.compile(r"[,:;“”\"]|\s[–—-]\s|\s(?:and|but|so)\s")
 
 
