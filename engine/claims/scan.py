@@ -35,7 +35,7 @@ class Scanned:
         self._units: list[tuple[tuple[str, ...] | None, str]] | None = None  # (piece, source), in order
         self._compiled_units: dict[int, re.Pattern] = {}
         self._whole: re.Pattern | None = None
-        self.empty = False  # could it match empty text (then finditer and the like run the whole pattern)
+        self._empty = False
 
     @property
     def compiled(self) -> re.Pattern:
@@ -54,7 +54,7 @@ class Scanned:
                 trees = []
             if len(trees) != 1 and not (trees and all(tree.state.groups == 1 for _, tree in trees)):
                 trees = [(self.source, parser.parse(self.source, self.flags))]  # keep the group numbers
-            self.empty = any(tree.getwidth()[0] == 0 for _, tree in trees)
+            self._empty = any(tree.getwidth()[0] == 0 for _, tree in trees)
             units: list[tuple[tuple[str, ...] | None, list[str]]] = []
             for part, tree in trees:
                 piece = piece_in(tree)
@@ -70,6 +70,11 @@ class Scanned:
                 for form in piece or ():
                     self._by_start.setdefault(form[:MIN_PIECE], []).append((i, form))
         return self._units
+
+    @property
+    def empty(self) -> bool:
+        """Whether it could match empty text (then finditer runs the whole pattern, as re steps past empty matches)."""
+        return bool(self.units) and self._empty
 
     def _unit(self, index: int) -> re.Pattern:
         if index not in self._compiled_units:
@@ -119,7 +124,7 @@ class Scanned:
                     None)
 
     def finditer(self, string, pos=0, endpos=sys.maxsize):
-        if self.units and self.empty:
+        if self.empty:
             return self._or_nothing(string, pos, endpos).finditer(string, pos, endpos)
         return self._matches(string, pos, min(endpos, len(string)))
 
