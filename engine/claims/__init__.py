@@ -99,9 +99,12 @@ def _detected(text: str, quoted: tuple[str, ...], names: tuple[str, ...] = (),
         if general and not found and _ours_figure(sentence.text, names, book):  # "... Only 16% of ours did."
             found = (Claim(sentence=sentence, clause=sentence.text, measures=carried or measures_named(general.string, book),
                            forced=True, never=[("benchmark", general.group())]),)
-        if not found and _figure_named_otherwise(sentence, names, book):  # "Recidivism among our women: 16%"
+        if not found and _own_figure(sentence, names, book, book.words["named_otherwise"].search):  # "Recidivism among
             found = (Claim(sentence=sentence, clause=sentence.text, measures=measures_named(sentence.text, book) or (PRIMARY,),
-                           forced=True),)
+                           forced=True),)  # our women: 16%": a result the analysis did not measure (rule named-as-measured)
+        if not found and _own_figure(sentence, names, book, lambda clause: measures_named(clause, book), unowned=False):
+            found = (Claim(sentence=sentence, clause=sentence.text, measures=measures_named(sentence.text, book),
+                           figure=True),)  # "12% of our women were sent back to custody": judged on whether it is reported
         if not any(c.effect for c in found):
             found += _elliptical_yes(sentence, book)
         general = _general_figure(sentence.text, names, book)
@@ -147,23 +150,28 @@ def _ours_figure(text: str, names: tuple[str, ...], book) -> bool:
                 and (measures_named(text, book) or len(text.split()) <= SHORT_LABEL))
 
 
-def _figure_named_otherwise(sentence: Sentence, names: tuple[str, ...], book) -> bool:
-    """A figure of the programme's people or of the comparison group in another measure's words ("Recidivism among
-    the women we mentored stood at 16 per cent"): a result the analysis did not measure (rule named-as-measured).
-    The clause that names it decides whose it is: people in general there ("Nationally, 61% of men ... were
-    reconvicted, and it is this group the Programme works with") are context."""
+def _own_figure(sentence: Sentence, names: tuple[str, ...], book, names_it, unowned: bool = True) -> bool:
+    """A figure of the programme's people or of the comparison group in a clause that `names_it` reads a measure in
+    (another measure's words: "Recidivism among the women we mentored stood at 16 per cent"; a measure the results may
+    not report: "12% of our women went back to prison"). The clause that names it decides whose it is: people in
+    general there ("Nationally, 61% of men ... were reconvicted, and it is this group the Programme works with") are
+    context; `unowned`: a figure of nobody in particular ("Recidivism stood at 16 per cent") is ours."""
     words = book.words
-    if not (words["named_otherwise"].search(sentence.text)
+    if not (names_it(sentence.text)
             and (words["counted"].search(blank_given(sentence.text, names)) or LIKENED.search(sentence.text))):
         return False
-    for clause in (c for c in sentence.clauses if words["named_otherwise"].search(c)):
-        ours = (words["own_people"].search(clause) or words["comparison_named"].search(clause) or SET_BESIDE.search(clause)
-                or THE_PEOPLE.search(clause) or any(n in clause for n in names))
+    for clause in (sentence.labelled(c) for c in sentence.clauses if names_it(c)):
+        named = (words["own_people"].search(clause) or words["comparison_named"].search(clause)
+                 or THE_PEOPLE.search(clause) or any(n in clause for n in names))
         clause = blank_given(clause, names)
-        general = any(words[w].search(clause) for w in ("attributed", "general_population", "general_group")) or any(
-            words[w].match(clause) for w in ("population_subject", "national_scope")) or ANY_PEOPLE.search(
-            blank_given(sentence.text, names))  # "Rates for women remain high: 54% are reconvicted ..."
-        if (ours or not general) and not _general_figure(clause, (), book):
+        said_general = any(words[w].search(clause) for w in ("attributed", "general_population", "general_group")) or any(
+            words[w].match(clause) for w in ("population_subject", "national_scope"))
+        if unowned:  # two groups' figures set beside each other are ours, a figure of people in general is not
+            ours = named or SET_BESIDE.search(clause) or not (said_general or ANY_PEOPLE.search(
+                blank_given(sentence.text, names)))  # "Rates for women remain high: 54% are reconvicted ..."
+        else:  # only people named as ours, and not in others' research ("MoJ research found that 79% of ...")
+            ours = named and not words["attributed"].search(clause)
+        if ours and not _general_figure(clause, (), book):
             return True
     return False
 
@@ -187,7 +195,7 @@ ANY_PEOPLE = re.compile(r"(?<!\bthe )(?<!\bour )(?<!\bthese )(?<!\bits )\b(?:wom
                         r"prison leavers|young (?:men|women|people|adults))\b", re.IGNORECASE)
 SET_BESIDE = re.compile(r"\b(?:against|versus|vs\.?|compared (?:with|to))\b", re.IGNORECASE)  # two groups' figures
 # two groups' figures said to be alike ("Reconviction rates were similar for both groups"): a figure in other words
-LIKENED = re.compile(r"\b(?:rates?|figures?|levels?|numbers?|proportions?|percentages?)\b[^.;]{0,30}\b(?:similar|the same|alike|equal|"
+LIKENED = re.compile(r"\b(?:rates?|figures?|levels?|numbers?|proportions?|percentages?|odds|risks?|chances?|likelihood)\b[^.;]{0,30}\b(?:similar|the same|alike|equal|"
                      r"identical|comparable|no different|in line|on a par)\b|\b(?:similar|the same|equal|identical|comparable) (?:\w+ )?"
                      r"(?:rates?|levels?|numbers?|proportions?|percentages?) of\b", re.IGNORECASE)
 # people named as ones already spoken of ("44% of the men", "both groups"), not people in general ("45% of adults")

@@ -82,6 +82,7 @@ class Claim:
     forced: bool = False  # refused whatever it speaks of (a word of proof)
     absolute: str | None = None  # a good outcome said of the group with no comparison ("they lead crime-free lives")
     sustained: str | None = None  # the words, when it says an outcome's difference lasted ("sustained", "lasting")
+    figure: bool = False  # only a figure of a measure ("16 in 100 went back to prison"): a claim where it is not reported
 
     @property
     def direction(self) -> str | None:
@@ -99,7 +100,7 @@ class Claim:
     def is_claim(self) -> bool:
         return bool((self.measures and (self.directions or self.no_effect or self.sustained)) or self.effect
                     or self.no_effect
-                    or self.significance or self.forced)
+                    or self.significance or self.forced or self.figure)
 
 
 ANSWER_WORD = re.compile(r"^.*\b(?:no|nope|yes|yeah)\s*[,;:.!—–-]+", re.IGNORECASE)  # "No, it was shorter": the answer's "no"

@@ -126,6 +126,9 @@ class Verdict:
 
 def judge(claim: Claim, licence: Licence, book: RuleBook, engine: bool = False) -> Verdict | None:
     """The first rule the claim breaks, or None when the results license it as written."""
+    if claim.figure:  # a figure of a measure, no more: the results' to check where they report it, a claim where not
+        missing = next((m for m in claim.measures if licence.known and not _reported(licence, m)), None)
+        return Verdict("not-reported", missing, licence.headline) if missing else None
     kinds = dict(claim.never)
     if ZERO_FIGURE.fullmatch(kinds.get("universal", "")) and _figures(claim, licence, engine):
         del kinds["universal"]  # "0 of the 100 people re-offended ...": the results' own figures, where none did
@@ -146,7 +149,7 @@ def judge(claim: Claim, licence: Licence, book: RuleBook, engine: bool = False) 
     if claim.effect:
         return Verdict("no-effect-claim", _first(claim))
     if claim.measures and "unmeasured" not in claim.measures and not engine and any(
-            not book.own.search(m.group()) for m in book.words["named_otherwise"].finditer(claim.clause)):
+            not book.own.search(m.group()) for m in book.words["named_otherwise"].finditer(claim.sentence.labelled(claim.clause))):
         return Verdict("named-as-measured", _first(claim))  # "less likely to be reconvicted": not what was measured
     if licence.known:
         for analysis in named_analyses(claim.sentence.text, licence, book):
@@ -176,6 +179,11 @@ def _figures(claim: Claim, licence: Licence, engine: bool, m: MeasureLicence | N
     if m is None:
         m = licence.measures().get(_first(claim) or "")
     return m is not None and figures_agree(claim.sentence.text, m.treatment, m.difference)
+
+
+def _reported(licence: Licence, measure: str) -> bool:
+    found = licence.measures().get(measure)
+    return found is not None and found.reported
 
 
 def _first(claim: Claim) -> str | None:

@@ -25,6 +25,9 @@ CLAUSE_END = re.compile(
 
 # an aside between two dashes ("None of the three measures – the rate, frequency and timing – showed ..."): the clause
 # goes on across it, so its subject stays with its verb
+# a sentence's opening label: a few words that are no clause, and a colon ("Reconviction rates: ...", not "That is why we do it: ...")
+LABEL = re.compile(r"^(?!(?:[^:]*\s)?(?:is|are|was|were|we|it|that|this|why|do|does|did|has|have|had)\b)(?:[^\s:;.!?]+\s+){0,3}[^\s:;.!?]+:\s",
+                   re.IGNORECASE)
 ASIDE_DASHES = re.compile(r"(?<=\s)[–—](\s[^–—.;:!?]{1,100}?\s)[–—](?=\s)")
 
 
@@ -35,6 +38,16 @@ class Sentence:
     column: int  # 1-based raw column on that line
     paragraph: int
     clauses: tuple[str, ...]
+
+    def labelled(self, clause: str) -> str:
+        """A clause with the label the sentence opens with ("Reconviction rates: down from 28% to 16%."): the label
+        with what it labels, a clause after it with the label; any other clause as it is."""
+        label = LABEL.match(self.text)
+        if not label:
+            return clause
+        if label.group().startswith(clause.strip()):
+            return self.text
+        return label.group() + clause if clause in self.text[label.end():] else clause
 
 
 def as_word(text: str, start: int, end: int) -> str:
