@@ -34,6 +34,11 @@ def reference(national: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def uncategorised(frame: pd.DataFrame) -> pd.DataFrame:
+    """Categories as their values: compared whole (pandas compares categoricals value by value, minutes on 300,000 rows)."""
+    return frame.apply(lambda column: column.astype(object) if isinstance(column.dtype, pd.CategoricalDtype) else column)
+
+
 def spec(link_on, before, after) -> Spec:
     return Spec.model_validate({
         "spec_version": 1,
@@ -121,8 +126,8 @@ def test_names_vary_in_case_and_spacing():
 def test_regenerates_the_committed_files(national):
     regenerated, submissions = build(DEFAULT_SEED, DEFAULT_SIZE)
     committed = reference(national)
-    pd.testing.assert_frame_equal(regenerated.reset_index(drop=True)[committed.columns].astype(committed.dtypes),
-                                  committed, check_dtype=False, check_categorical=False)
+    pd.testing.assert_frame_equal(uncategorised(regenerated.reset_index(drop=True)[committed.columns].astype(committed.dtypes)),
+                                  uncategorised(committed), check_dtype=False)
     for name in SUBMISSIONS:
         fresh = submissions[name]
         assert fresh["record_id"].tolist() == submission(name)["record_id"].tolist()
