@@ -48,16 +48,15 @@ class Scanned:
         """Runs of alternatives: each with a piece alone, those without one joined, in the pattern's order."""
         if self._units is None:
             try:
-                parts = top_alternatives(self.source) if len(self.source) >= SMALL else [self.source]
-                trees = [(part, parser.parse(part, self.flags)) for part in parts]
+                parts = top_alternatives(self.source) if len(self.source) >= SMALL else (self.source,)
+                read = [(part, *_read(part, self.flags)) for part in parts]
             except re.error:  # an alternative that is no pattern alone: the split went wrong, so keep the whole
-                trees = []
-            if len(trees) != 1 and not (trees and all(tree.state.groups == 1 for _, tree in trees)):
-                trees = [(self.source, parser.parse(self.source, self.flags))]  # keep the group numbers
-            self._empty = any(tree.getwidth()[0] == 0 for _, tree in trees)
+                read = []
+            if len(read) != 1 and not (read and all(groups == 1 for _, groups, _, _ in read)):
+                read = [(self.source, *_read(self.source, self.flags))]  # keep the group numbers
+            self._empty = any(empty for _, _, empty, _ in read)
             units: list[tuple[tuple[str, ...] | None, list[str]]] = []
-            for part, tree in trees:
-                piece = piece_in(tree)
+            for part, _, _, piece in read:
                 if piece is None and units and units[-1][0] is None:
                     units[-1][1].append(part)
                 else:
@@ -162,14 +161,23 @@ def _folded(text: str) -> tuple[str, frozenset[str]]:
     return folded, frozenset(folded[i:i + MIN_PIECE] for i in range(len(folded) - MIN_PIECE + 1))
 
 
-def top_alternatives(pattern: str) -> list[str]:
+@lru_cache(maxsize=65536)
+def _read(pattern: str, flags: int) -> tuple[int, bool, tuple[str, ...] | None]:
+    """An alternative's group count, whether it can match empty text, and its piece: read once per process, as most
+    alternatives are the same in every rule book (a declared measure's words change a few)."""
+    tree = parser.parse(pattern, flags)
+    return tree.state.groups, tree.getwidth()[0] == 0, piece_in(tree)
+
+
+@lru_cache(maxsize=4096)
+def top_alternatives(pattern: str) -> tuple[str, ...]:
     """The pattern's alternatives at its top level, a group that wraps a whole alternative opened up
     ("(?:a|b)|(?:c)" is a, b and c)."""
     parts = _split_top(pattern)
     if len(parts) == 1:
         inner = _unwrapped(pattern)
-        return [pattern] if inner is None else top_alternatives(inner)
-    return [alternative for part in parts for alternative in top_alternatives(part)]
+        return (pattern,) if inner is None else top_alternatives(inner)
+    return tuple(alternative for part in parts for alternative in top_alternatives(part))
 
 
 def _structure(pattern: str):

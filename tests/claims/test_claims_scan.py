@@ -44,10 +44,10 @@ def same(pattern: Scanned, text: str, pos: int) -> None:
 
 
 def test_the_alternatives_of_a_pattern():
-    assert top_alternatives("(?:a|b)|(?:c)") == ["a", "b", "c"]
-    assert top_alternatives("(?:a)b|c") == ["(?:a)b", "c"]  # the group is not the whole alternative
-    assert top_alternatives("[|(]x|\\|y") == ["[|(]x", "\\|y"]  # a "|" in a class or escaped splits nothing
-    assert top_alternatives("(?:a)(?:b)") == ["(?:a)(?:b)"]
+    assert top_alternatives("(?:a|b)|(?:c)") == ("a", "b", "c")
+    assert top_alternatives("(?:a)b|c") == ("(?:a)b", "c")  # the group is not the whole alternative
+    assert top_alternatives("[|(]x|\\|y") == ("[|(]x", "\\|y")  # a "|" in a class or escaped splits nothing
+    assert top_alternatives("(?:a)(?:b)") == ("(?:a)(?:b)",)
 
 
 def test_the_piece_every_match_holds():
