@@ -155,10 +155,11 @@ def _own_figure(sentence: Sentence, names: tuple[str, ...], book, names_it, unow
     (another measure's words: "Recidivism among the women we mentored stood at 16 per cent"; a measure the results may
     not report: "12% of our women went back to prison"). The clause that names it decides whose it is: people in
     general there ("Nationally, 61% of men ... were reconvicted, and it is this group the Programme works with") are
-    context; `unowned`: a figure of nobody in particular ("Recidivism stood at 16 per cent") is ours."""
+    context. `unowned`: a figure of nobody in particular ("Recidivism stood at 16 per cent") is ours, and figures said to
+    be alike are figures ("Reconviction rates were similar for both groups")."""
     words = book.words
-    if not (names_it(sentence.text)
-            and (words["counted"].search(blank_given(sentence.text, names)) or LIKENED.search(sentence.text))):
+    if not (names_it(sentence.text) and (words["counted"].search(blank_given(sentence.text, names))
+                                         or unowned and LIKENED.search(sentence.text))):  # figures, or said alike
         return False
     for clause in (sentence.labelled(c) for c in sentence.clauses if names_it(c)):
         named = (words["own_people"].search(clause) or words["comparison_named"].search(clause)
@@ -197,7 +198,7 @@ SET_BESIDE = re.compile(r"\b(?:against|versus|vs\.?|compared (?:with|to))\b", re
 # two groups' figures said to be alike ("Reconviction rates were similar for both groups"): a figure in other words
 LIKENED = re.compile(r"\b(?:rates?|figures?|levels?|numbers?|proportions?|percentages?|odds|risks?|chances?|likelihood)\b[^.;]{0,30}\b(?:similar|the same|alike|equal|"
                      r"identical|comparable|no different|in line|on a par)\b|\b(?:similar|the same|equal|identical|comparable) (?:\w+ )?"
-                     r"(?:rates?|levels?|numbers?|proportions?|percentages?) of\b", re.IGNORECASE)
+                     r"(?:rates?|levels?|numbers?|proportions?|percentages?|odds|risks?|chances?|likelihood) of\b", re.IGNORECASE)
 # people named as ones already spoken of ("44% of the men", "both groups"), not people in general ("45% of adults")
 THE_PEOPLE = re.compile(r"\b(?:the|these|our|its) (?:[\w-]+ ){0,2}?(?:men|women|people|participants|group|cohort|clients)\b"
                         r"|\b(?:both|either|each) groups?\b",
