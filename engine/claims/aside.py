@@ -64,13 +64,15 @@ NOTHING_IN = re.compile(r"\b(?:nothing|none|no part|no one|not one) (?:in|of|fro
 def affirmed(pattern: re.Pattern, text: str, book: RuleBook) -> list[re.Match]:
     """The matches of `pattern` (words of proof) that no negation right before them, or inside them before the word of
     proof, takes back, that stand in no denial's scope ("an association rather than proof"), and that confirm no
-    difficulty ("confirmation of the difficulty of demonstrating an impact")."""
+    difficulty ("confirmation of the difficulty of demonstrating an impact") nor what is possible for anyone ("living
+    proof that change is possible")."""
     return [m for m in pattern.finditer(text)
             if not NEGATED.search(text[max(0, m.start() - 40):m.start()]) and not INNER_NEGATION.search(m.group())
             and not denied_at(text, m.start(), book) and not denied_at(text, m.end() - 1, book)  # "results are associations rather than proof"
             and not NOTHING_IN.search(text[max(0, m.start() - 40):m.start()])
             and not NOT_SAID.search(text[max(0, m.start() - 80):m.start()])
-            and not book.words["proof_of_difficulty"].match(text, m.end())]  # "confirmation of the difficulty of ..." 
+            and not book.words["proof_of_difficulty"].match(text, m.end())  # "confirmation of the difficulty of ..."
+            and not book.words["proof_of_possibility"].match(text, m.end())]  # "living proof that change is possible"
 
 
 def elsewhere(clause: str, match: re.Match, book: RuleBook) -> bool:

@@ -141,5 +141,8 @@ def blank_scopes(text: str, book: RuleBook) -> str:
                 end = next((e for e in ends if e > end), len(text))
             if name in ("aim", "purpose") and AFTER_COMMA.search(text, 0, match.start()):
                 end = _aside_end(text, match.end(), end)
+            if name == "threshold":  # "with a p-value of up to 0.05 considered indicative of a real difference, ..."
+                comma = text.find(",", match.end(), end)
+                end = end if comma == -1 else comma
             text = blank(text, match.start(), end)
     return text
