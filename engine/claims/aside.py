@@ -268,3 +268,15 @@ def either_way(found: list) -> list:
             for claim in same:
                 claim.directions = both
     return found
+
+
+def taken_back(name: str, text: str, match: re.Match, book: RuleBook) -> bool:
+    """A form never published that its own words take back: a cause that is evidential ("Because the result is
+    significant"), a relative form named to say it is not used ("in people per 100, not as a percentage reduction")."""
+    return bool(name == "cause" and book.words["evidential"].match(text, match.start())
+                or name == "relative" and book.words["relative_negated"].search(text[max(0, match.start() - 40):match.start()]))
+
+
+def relative_in(text: str, book: RuleBook) -> re.Match | None:
+    """The first relative form in the text that its words do not take back (taken_back)."""
+    return next((m for m in book.never["relative"].finditer(text) if not taken_back("relative", text, m, book)), None)
