@@ -187,8 +187,8 @@ def general_context(whole: str, sided: str, book: RuleBook) -> bool:
         return True
     if words["programme_side"].search(sided) or words["this_evaluation"].search(whole):
         return False
-    if words["general_subject"].match(whole):
-        return True  # "Short sentences do little to reduce re-offending": what works in general
+    if words["general_subject"].match(whole) or words["general_cause"].search(whole):
+        return True  # "Short sentences do little to reduce re-offending", "What keeps women out of prison is ...": in general
     if general_sides(whole, book):
         return True  # "Reoffending rates in London are higher than the national average"
     if national_change(whole, book) and not set_against(whole, book) and not words["contrast"].search(whole):
