@@ -153,6 +153,8 @@ def _figure_named_otherwise(sentence: Sentence, names: tuple[str, ...], book) ->
     The clause that names it decides whose it is: people in general there ("Nationally, 61% of men ... were
     reconvicted, and it is this group the Programme works with") are context."""
     words = book.words
+    if sentence.text.rstrip().endswith("?") and not words["share"].search(sentence.text):
+        return False  # "To what extent would one expect differences in reconviction, given only 100 participants?" asks
     if not (words["named_otherwise"].search(sentence.text)
             and (words["counted"].search(blank_given(sentence.text, names)) or LIKENED.search(sentence.text))):
         return False
