@@ -16,7 +16,8 @@ CONTINUES_AIM = re.compile(r"^\W*(?:(?:and |or |but also )?to\b|(?:and |or )\w+i
 # ... as a question's does through a second predicate of its subject ("Asking whether the Programme is worthwhile, and
 # makes a difference, is a legitimate question"), not through a clause with a subject of its own (", and it does")
 CONTINUES_QUESTION = re.compile(r"^\W*(?:and|or)\s+(?:whether\s+)?(?:(?:really|actually|truly)\s+)?(?:makes?|does|is|are|has|have|works?|"
-                                r"helps?|reduces?|cuts?|keeps?|changes?|matters?|delivers?|succeeds?|prevents?|lowers?)\b", re.IGNORECASE)
+                                r"helps?|reduces?|cuts?|keeps?|changes?|matters?|delivers?|succeeds?|prevents?|lowers?)\b"
+                                r"(?!\s+(?:it|they|she|he|we|this|that|the|our|its|mentoring|\w+ly)\b)", re.IGNORECASE)  # not "and does it ever!"
 OPENING_PURPOSE = re.compile(r"^\W*(?:with (?:the|an|a) (?:\w+ )?(?:aims?|intentions?|goals?|objectives?|purposes?|view) (?:of|to) |"
                              r"(?:in order )?to (?!date\b|sum\b|conclude\b|summari[sz]e\b|be (?:clear|fair|honest)\b|put it\b"
                              r"|our\b|everyone|my\b|the\b|this\b|that\b|them\b|us\b|me\b))[^,.;:!?]{1,80},", re.IGNORECASE)
