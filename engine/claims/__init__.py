@@ -158,6 +158,8 @@ def _own_figure(sentence: Sentence, names: tuple[str, ...], book, names_it, unow
     context. `unowned`: a figure of nobody in particular ("Recidivism stood at 16 per cent") is ours, and figures said to
     be alike are figures ("Reconviction rates were similar for both groups")."""
     words = book.words
+    if sentence.text.rstrip().endswith("?") and not words["share"].search(sentence.text):
+        return False  # "To what extent would one expect differences in reconviction, given only 100 participants?" asks
     if not (names_it(sentence.text) and (words["counted"].search(blank_given(sentence.text, names))
                                          or unowned and LIKENED.search(sentence.text))):  # figures, or said alike
         return False

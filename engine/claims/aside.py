@@ -64,13 +64,15 @@ NOTHING_IN = re.compile(r"\b(?:nothing|none|no part|no one|not one) (?:in|of|fro
 def affirmed(pattern: re.Pattern, text: str, book: RuleBook) -> list[re.Match]:
     """The matches of `pattern` (words of proof) that no negation right before them, or inside them before the word of
     proof, takes back, that stand in no denial's scope ("an association rather than proof"), and that confirm no
-    difficulty ("confirmation of the difficulty of demonstrating an impact")."""
+    difficulty ("confirmation of the difficulty of demonstrating an impact") nor what is possible for anyone ("living
+    proof that change is possible")."""
     return [m for m in pattern.finditer(text)
             if not NEGATED.search(text[max(0, m.start() - 40):m.start()]) and not INNER_NEGATION.search(m.group())
             and not denied_at(text, m.start(), book) and not denied_at(text, m.end() - 1, book)  # "results are associations rather than proof"
             and not NOTHING_IN.search(text[max(0, m.start() - 40):m.start()])
             and not NOT_SAID.search(text[max(0, m.start() - 80):m.start()])
-            and not book.words["proof_of_difficulty"].match(text, m.end())]  # "confirmation of the difficulty of ..." 
+            and not book.words["proof_of_difficulty"].match(text, m.end())  # "confirmation of the difficulty of ..."
+            and not book.words["proof_of_possibility"].match(text, m.end())]  # "living proof that change is possible"
 
 
 def elsewhere(clause: str, match: re.Match, book: RuleBook) -> bool:
@@ -185,8 +187,8 @@ def general_context(whole: str, sided: str, book: RuleBook) -> bool:
         return True
     if words["programme_side"].search(sided) or words["this_evaluation"].search(whole):
         return False
-    if words["general_subject"].match(whole):
-        return True  # "Short sentences do little to reduce re-offending": what works in general
+    if words["general_subject"].match(whole) or words["general_cause"].search(whole):
+        return True  # "Short sentences do little to reduce re-offending", "What keeps women out of prison is ...": in general
     if general_sides(whole, book):
         return True  # "Reoffending rates in London are higher than the national average"
     if national_change(whole, book) and not set_against(whole, book) and not words["contrast"].search(whole):
@@ -266,3 +268,15 @@ def either_way(found: list) -> list:
             for claim in same:
                 claim.directions = both
     return found
+
+
+def taken_back(name: str, text: str, match: re.Match, book: RuleBook) -> bool:
+    """A form never published that its own words take back: a cause that is evidential ("Because the result is
+    significant"), a relative form named to say it is not used ("in people per 100, not as a percentage reduction")."""
+    return bool(name == "cause" and book.words["evidential"].match(text, match.start())
+                or name == "relative" and book.words["relative_negated"].search(text[max(0, match.start() - 40):match.start()]))
+
+
+def relative_in(text: str, book: RuleBook) -> re.Match | None:
+    """The first relative form in the text that its words do not take back (taken_back)."""
+    return next((m for m in book.never["relative"].finditer(text) if not taken_back("relative", text, m, book)), None)

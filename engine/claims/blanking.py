@@ -13,6 +13,11 @@ from engine.claims.sentences import CLAUSE_END, as_word, blank_given  # noqa: F4
 # re-offending"), unless the gerund is the subject of a verb ("..., and reducing re-offending has been the result")
 CONTINUES_AIM = re.compile(r"^\W*(?:(?:and |or |but also )?to\b|(?:and |or )\w+ing\b(?![^.;:]*\b(?:has|have|had|is|was|were|are|did|does)\b))",
                            re.IGNORECASE)
+# ... as a question's does through a second predicate of its subject ("Asking whether the Programme is worthwhile, and
+# makes a difference, is a legitimate question"), not through a clause with a subject of its own (", and it does")
+CONTINUES_QUESTION = re.compile(r"^\W*(?:and|or)\s+(?:whether\s+)?(?:(?:really|actually|truly)\s+)?(?:makes?|does|is|are|has|have|works?|"
+                                r"helps?|reduces?|cuts?|keeps?|changes?|matters?|delivers?|succeeds?|prevents?|lowers?)\b"
+                                r"(?!\s+(?:it|they|she|he|we|this|that|the|our|its|mentoring|\w+ly)\b)", re.IGNORECASE)  # not "and does it ever!"
 OPENING_PURPOSE = re.compile(r"^\W*(?:with (?:the|an|a) (?:\w+ )?(?:aims?|intentions?|goals?|objectives?|purposes?|view) (?:of|to) |"
                              r"(?:in order )?to (?!date\b|sum\b|conclude\b|summari[sz]e\b|be (?:clear|fair|honest)\b|put it\b"
                              r"|our\b|everyone|my\b|the\b|this\b|that\b|them\b|us\b|me\b))[^,.;:!?]{1,80},", re.IGNORECASE)
@@ -136,10 +141,15 @@ def blank_scopes(text: str, book: RuleBook) -> str:
             while end < len(text):
                 following = CLAUSE_END.match(text, end)
                 rest = text[following.end():] if following else text[end:]
-                if not CONTINUES_AIM.match(rest):
+                if not (CONTINUES_AIM.match(rest) or name == "question" and CONTINUES_QUESTION.match(rest)):
                     break
                 end = next((e for e in ends if e > end), len(text))
             if name in ("aim", "purpose") and AFTER_COMMA.search(text, 0, match.start()):
                 end = _aside_end(text, match.end(), end)
+            if name == "threshold":  # "with a p-value of up to 0.05 considered indicative of a real difference, ..."
+                comma = text.find(",", match.end(), end)
+                end = end if comma == -1 else comma
+            if name == "aimed_phrase":  # "programmes aimed at reducing re-offending": its own words
+                end = match.end()
             text = blank(text, match.start(), end)
     return text

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from engine.claims.agency import done_or_set_against, forced_forms, set_against
 from engine.claims.aside import (about_method, about_selection, affirmed, beside_general, both_ways, context_clause, effect_in,
                                  either_way, elsewhere, general_context, proof_in, service_or_belief,
-                                 significance_said, unquoted)
+                                 relative_in, significance_said, taken_back, unquoted)
 from engine.claims.blanking import (blank_all, blank_given, blank_matches, blank_significance, blank_spans, inside,
                                     outside, blank_scopes, unframed)
 from engine.claims.book import RuleBook
@@ -306,7 +306,7 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
         if caused and not words["may"].search(words["conceded"].sub(" ", clause)):
             claim.never.append(("cause", caused.group().strip()))
         claim.forced = bool(proof_in(own_written, book) or not index and vouched or claim.never or stated or counted
-                            or about_outcomes and book.never["relative"].search(own_written)
+                            or about_outcomes and relative_in(own_written, book)
                             or about_outcomes and book.never["counterfactual"].search(own_written)
                             or measures and (outside(book.never["universal_outcome"], written, spans, start)  # {outcome}
                                              or outside(book.never["universal_after"], unnamed, spans)))
@@ -365,7 +365,7 @@ def _never_forms(claim: Claim, clause: str, text: str, book: RuleBook, named: tu
         pattern = never[name]
         source = unquoted(text) if name == "proof" else text if name == "relative" else named_clause if name == "universal" else clause
         found = [m for m in pattern.finditer(source) if (source is not named_clause or not inside(m, spans, start))
-                 and not (name == "cause" and book.words["evidential"].match(source, m.start()))]  # "Because the result is significant"
+                 and not taken_back(name, source, m, book)]  # "Because the result is significant", "not as a percentage"
         if name == "proof":  # a word of proof a negation takes back ("neither proves nor disproves") proves nothing
             found = affirmed(pattern, source, book) or affirmed(never["proof_anywhere"], source, book)  # ... or any sentence's
         elif name in ("certainty", "vivid"):  # "we can't yet be sure", "we do not claim it plummeted": taken back; "the
