@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
-from engine.claims.answers import answered_within, last_word, says
+from engine.claims.answers import answered_within, last_word, question_part, says
 from engine.claims.book import book_key, rule_book
 from engine.claims.blanking import blank_given
 from engine.claims.detect import Claim, claims_in, measures_named
@@ -107,7 +107,14 @@ def _detected(text: str, quoted: tuple[str, ...], names: tuple[str, ...] = (),
         general = _general_figure(sentence.text, names, book)
         asked, answer = _question_and_answer(found_sentences, index)
         within = None if found else answered_within(asked, book)  # "Asked whether it worked, she said: “Yes.”"
-        if book.words["question"].search(asked):
+        part = question_part(asked, book)
+        if part:  # "'Is it working?' we are often asked."; "The result isn't significant, but is it working?": the
+            lead, asked = part  # clause before is judged as it stands, the question as a question
+            posed = Sentence(asked, sentence.line, sentence.column, sentence.paragraph, (asked,))
+            stated = Sentence(lead, sentence.line, sentence.column, sentence.paragraph, (lead,))
+            found = (tuple(claims_in(stated, book, carried, names)) if lead.strip() else ()) + tuple(
+                _asked(posed, tuple(claims_in(posed, book, carried, names)), answer, book, carried, names))
+        elif book.words["question"].search(asked):
             found = _asked(sentence, found, answer, book, carried, names)
         elif within:
             found = _said(sentence, book, carried, names, within[0])
