@@ -83,7 +83,7 @@ def answered_within(text: str, book: RuleBook) -> tuple[str, str] | None:
 # a question quoted and then tagged ("'Is it working?' we are often asked."), or asked after a clause of its own ("The result
 # isn't significant, but is the Programme working?"): the question is what an answer says yes or no to
 QUOTED = re.compile(r"^\W*[\"“‘'](?P<question>[^\"“”‘’]{3,}\?)[\"”’']\s*,?\s*(?P<tag>[^.?!\"“”]{0,60})[.!]?\s*$")
-AFTER_CLAUSE = re.compile(r"^(?P<lead>(?:\S+\s+){2,}?\S*?(?:[,;—–]|\s-)\s*)(?P<question>(?:(?:but|and|so|yet|then|now)\s+)?(?:does|do|did|is|are|was|"
+AFTER_CLAUSE = re.compile(r"^(?P<lead>(?:\S+\s+){1,}?\S*?(?:[,;—–]|\s-)\s*)(?P<question>(?:(?:but|and|so|yet|then|now)\s+)?(?:does|do|did|is|are|was|"
                           r"were|can|could|will|would|has|have|had|should)\b[^?]*\?)\W*$", re.IGNORECASE)
 
 

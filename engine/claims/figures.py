@@ -62,10 +62,11 @@ GROUP_NAMED = re.compile(r"\b(?:comparison|control|matched) group|\bsimilar (?:\
 LABELLED = re.compile(r"\b(?:(?:comparison|control|matched) group|similar (?:\w+ )?(?:women|men|people|offenders|adults)|non-participants|"
                       r"(?:those|people|women|men) who did(?: not|n't) take part|(?:comparison|control)(?=\s*:))(?:[’']s)?(?: (?:\w+ ){0,3}?(?:was|is|were|of|at|on))?"
                       r"\W{0,3}\s*\d{1,4}(?:\.\d{1,3})?\s?(?:%|per ?cent|(?:in|per|out of) (?:every )?100|/\s?100\b)", re.IGNORECASE)
-# the groups' difference in points ("12 points lower", "12 percentage points higher"): a rate's
+# the groups' difference in points ("12 points lower", "12 percentage points higher", "a 12-point drop"): a rate's
 POINTS = re.compile(r"\b(?:\d{1,2}(?:\.\d{1,2})?|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
                     r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?)"
-                    r"[\s-]?(?:percentage[\s-])?points?\s+(?:lower|higher|fewer|more|less|down|up|below|above|better|worse)\b", re.IGNORECASE)
+                    r"[\s-]?(?:percentage[\s-])?points?\s+(?:lower|higher|fewer|more|less|down|up|below|above|better|worse|drop|fall|reduction|decrease|cut|"
+                    r"gap|difference|rise|increase)\b", re.IGNORECASE)
 
 
 def figures_compared(text: str) -> tuple[str, ...]:
