@@ -105,7 +105,7 @@ def _detected(text: str, quoted: tuple[str, ...], names: tuple[str, ...] = (),
         if not any(c.effect for c in found):
             found += _elliptical_yes(sentence, book)
         general = _general_figure(sentence.text, names, book)
-        asked, answer = _question_and_answer(found_sentences, index)
+        asked, answer = _question_and_answer(found_sentences, index, book)
         within = None if found else answered_within(asked, book)  # "Asked whether it worked, she said: “Yes.”"
         part = question_part(asked, book)
         if part:  # "'Is it working?' we are often asked."; "The result isn't significant, but is it working?": the
@@ -215,10 +215,11 @@ SHORT_LABEL = 8  # words: a figure this short after a general one is its counter
 SPEAKER = re.compile(r"^\W*(?:Q|A|Question|Answer)\s*[:.]\s*", re.IGNORECASE)
 
 
-def _question_and_answer(found: list[Sentence], index: int) -> tuple[str, str]:
-    """A sentence and the one after it, without who speaks; a speaker's mark alone ("A.") is passed over."""
-    following = [SPEAKER.sub("", s.text).strip() for s in found[index + 1:index + 3]]
-    answer = next((f for f in following if f), "")
+def _question_and_answer(found: list[Sentence], index: int, book) -> tuple[str, str]:
+    """A sentence and the one after it, without who speaks; a speaker's mark alone ("A.") or a sentence that only says the
+    question was asked ("That was the question.") is passed over."""
+    following = [SPEAKER.sub("", s.text).strip() for s in found[index + 1:index + 4]]
+    answer = next((f for f in following if f and not book.words["question_echo"].match(f)), "")
     return SPEAKER.sub("", found[index].text).strip(), answer
 
 
