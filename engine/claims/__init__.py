@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
-from engine.claims.answers import answered_within, last_word, says
+from engine.claims.answers import answered_within, last_word, question_part, says
 from engine.claims.book import book_key, rule_book
 from engine.claims.blanking import blank_given
 from engine.claims.detect import Claim, claims_in, measures_named
@@ -108,9 +108,16 @@ def _detected(text: str, quoted: tuple[str, ...], names: tuple[str, ...] = (),
         if not any(c.effect for c in found):
             found += _elliptical_yes(sentence, book)
         general = _general_figure(sentence.text, names, book)
-        asked, answer = _question_and_answer(found_sentences, index)
+        asked, answer = _question_and_answer(found_sentences, index, book)
         within = None if found else answered_within(asked, book)  # "Asked whether it worked, she said: “Yes.”"
-        if book.words["question"].search(asked):
+        part = question_part(asked, book)
+        if part:  # "'Is it working?' we are often asked."; "The result isn't significant, but is it working?": the
+            lead, asked = part  # clause before is judged as it stands, the question as a question
+            posed = Sentence(asked, sentence.line, sentence.column, sentence.paragraph, (asked,))
+            stated = Sentence(lead, sentence.line, sentence.column, sentence.paragraph, (lead,))
+            found = (tuple(claims_in(stated, book, carried, names)) if lead.strip() else ()) + tuple(
+                _asked(posed, tuple(claims_in(posed, book, carried, names)), answer, book, carried, names))
+        elif book.words["question"].search(asked):
             found = _asked(sentence, found, answer, book, carried, names)
         elif within:
             found = _said(sentence, book, carried, names, within[0])
@@ -118,13 +125,14 @@ def _detected(text: str, quoted: tuple[str, ...], names: tuple[str, ...] = (),
               and not says(book, "open_answer", answer)):
             embedded = book.words["asks_whether"].search(asked)  # "We are often asked whether mentoring works. It does."
             found = _said(sentence, book, carried, names, asked[embedded.end():])
-        if asked.endswith("?") and answer and len(answer.split()) <= SHORT_ANSWER and not says(book, "open_answer", answer):
-            # read as one ("Re-offending among our graduates? Zero."): what the pair says that neither says alone
-            pair = Sentence(f"{asked} {answer}", sentence.line, sentence.column, sentence.paragraph, (asked, answer))
-            held = not book.words["open_answer"].search(answer)  # "Definitely.": the answer's certainty or proof is the pair's
+        for short in _short_answers(found_sentences, index, book) if asked.endswith("?") else ():
+            # read as one ("Re-offending among our graduates? Zero."; "Re-offending? Not among our women. Not one."): what
+            # the pair says that neither says alone
+            pair = Sentence(f"{asked} {short}", sentence.line, sentence.column, sentence.paragraph, (asked, short))
+            held = not book.words["open_answer"].search(short)  # "Definitely.": the answer's certainty or proof is the pair's
             found += tuple(replace(c, never=said) for c in claims_in(pair, book, carried, names)
                            for said in [[n for n in c.never if n[0] in PAIR_FORMS and n[1].lower() not in asked.lower()
-                                         or held and n[0] in ANSWER_FORMS and n[1].lower() in answer.lower()]] if said)
+                                         or held and n[0] in ANSWER_FORMS and n[1].lower() in short.lower()]] if said)
         detected.append((sentence, found))
         carried = (next((c.measures for c in reversed(found) if c.measures), None)
                    or measures_named(sentence.text, book) or figures_compared(sentence.text) or carried)
@@ -218,13 +226,30 @@ SHORT_LABEL = 8  # words: a figure this short after a general one is its counter
 SPEAKER = re.compile(r"^\W*(?:Q|A|Question|Answer)\s*[:.]\s*", re.IGNORECASE)
 
 
-def _question_and_answer(found: list[Sentence], index: int) -> tuple[str, str]:
-    """A sentence and the one after it, without who speaks; a speaker's mark alone ("A.") is passed over."""
-    following = [SPEAKER.sub("", s.text).strip() for s in found[index + 1:index + 3]]
-    answer = next((f for f in following if f), "")
+def _question_and_answer(found: list[Sentence], index: int, book) -> tuple[str, str]:
+    """A sentence and the one after it, without who speaks; a speaker's mark alone ("A.") or a sentence that only says the
+    question was asked ("That was the question.") is passed over."""
+    following = [SPEAKER.sub("", s.text).strip() for s in found[index + 1:index + 4]]
+    answer = next((f for f in following if f and not book.words["question_echo"].match(f)), "")
     return SPEAKER.sub("", found[index].text).strip(), answer
 
 
+def _short_answers(found: list[Sentence], index: int, book) -> list[str]:
+    """The short sentences that answer a question, one after another, until one is long or leaves it open ("Re-offending?
+    Not among our women. Not one."): each is read with the question."""
+    shorts = []
+    for following in found[index + 1:index + 1 + SHORT_RUN]:
+        text = SPEAKER.sub("", following.text).strip()
+        if not text:
+            continue
+        if len(text.split()) > (SHORT_ANSWER if not shorts else FRAGMENT) or says(book, "open_answer", text) or text.endswith("?"):
+            break
+        shorts.append(text)
+    return shorts
+
+
+SHORT_RUN = 2  # sentences: a question's short answer may come in two fragments ("Not among our women. Not one."),
+FRAGMENT = 4  # words: the second no longer than this
 PAIR_FORMS = ("universal", "relative")  # what a question and its short answer say together ("... by how much? 43%.")
 ANSWER_FORMS = ("certainty", "proof")  # ... and what a short answer adds to what it answers ("Less likely? Definitely.")
 SHORT_ANSWER = 12  # words: an answer this short that does not hold back is a yes ("For the people in this study, it was.")

@@ -6,7 +6,7 @@ simply, it does."), the words given after a lead-in there ("After this report I 
 project had succeeded, the director replied: “Yes, without question.”", "When commissioners ask us whether
 it reduces re-offending, we can now say yes.", "Whether it works is no longer in question."). The words of
 an answer are data (report_text/rules.yaml vocabulary: `affirmative`, `open_answer`, `hedged_answer`,
-`no_answer`, `says_yes`, `settled`, `asks_whether`)."""
+`no_answer`, `says_yes`, `settled`, `asks_whether`, `asked_tag`)."""
 
 from __future__ import annotations
 
@@ -77,4 +77,24 @@ def answered_within(text: str, book: RuleBook) -> tuple[str, str] | None:
         return asked, given
     if words["says_yes"].search(after) and not words["open_answer"].search(after):
         return asked, "yes"
+    return None
+
+
+# a question quoted and then tagged ("'Is it working?' we are often asked."), or asked after a clause of its own ("The result
+# isn't significant, but is the Programme working?"): the question is what an answer says yes or no to
+QUOTED = re.compile(r"^\W*[\"“‘'](?P<question>[^\"“”‘’]{3,}\?)[\"”’']\s*,?\s*(?P<tag>[^.?!\"“”]{0,60})[.!]?\s*$")
+AFTER_CLAUSE = re.compile(r"^(?P<lead>(?:\S+\s+){1,}?\S*?(?:[,;—–]|\s-)\s*)(?P<question>(?:(?:but|and|so|yet|then|now)\s+)?(?:does|do|did|is|are|was|"
+                          r"were|can|could|will|would|has|have|had|should)\b[^?]*\?)\W*$", re.IGNORECASE)
+
+
+def question_part(text: str, book: RuleBook) -> tuple[str, str] | None:
+    """(the words before the question, the question) where a sentence holds a yes/no question that is not all of it."""
+    if "?" not in text:
+        return None
+    quoted = QUOTED.match(text)
+    if quoted and book.words["asked_tag"].search(quoted.group("tag")):
+        return "", quoted.group("question")
+    after = AFTER_CLAUSE.match(text)
+    if after and not book.words["question"].search(text):
+        return after.group("lead"), after.group("question")
     return None

@@ -28,7 +28,7 @@ OPPOSITE = {"decrease": "increase", "increase": "decrease"}
 PRONOUN_START = re.compile(r"^\W*(?:it|this|that|these|they|which|so|or)\b", re.IGNORECASE)
 # what another group (mentors, staff) does that acts on the participants: still a claim
 OTHER_ACTS = re.compile(r"\bwhich\b|\bthereby\b|\bso that\b|\bhelp\w*|\bkeep\w*|\bkept\b|\b(?:stop|prevent)\w* (?:\w+ ){0,2}from\b"
-                        r"|\bdifference\b|\bimpact|\beffect",
+                        r"|\bdifference\b|\bimpact|\beffect|\bsuccessfully\b",
                         re.IGNORECASE)
 # the comparison group as the subject ("a comparison group, who re-offended sooner than our women"):
 # its direction is the programme's, the other way round

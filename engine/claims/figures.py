@@ -55,18 +55,24 @@ FIGURES_COMPARED = re.compile(r"(?<![\d.])\d{1,4}(?:\.\d{1,3})?\s?(?:%|per ?cent
 
 
 # two figures in a sentence that names the comparison group in any words: the groups' rates side by side
-FIGURE = re.compile(r"(?<![\d.])\d{1,4}(?:\.\d{1,3})?\s?(?:%|per ?cent\b|(?:in|per|out of) (?:every )?100\b)", re.IGNORECASE)
+FIGURE = re.compile(r"(?<![\d.])\d{1,4}(?:\.\d{1,3})?\s?(?:%|per ?cent\b|(?:in|per|out of) (?:every )?100\b|/\s?100\b)", re.IGNORECASE)
 GROUP_NAMED = re.compile(r"\b(?:comparison|control|matched) group|\bsimilar (?:\w+ )?(?:women|men|people|offenders|adults|young \w+)|"
                          r"\bnon-participants\b|\bwho did(?: not|n't)\b", re.IGNORECASE)  # the comparison group, in any words
 # the comparison group's figure under its label ("Comparison group: 28%.", "the comparison group's figure was 28 in 100")
 LABELLED = re.compile(r"\b(?:(?:comparison|control|matched) group|similar (?:\w+ )?(?:women|men|people|offenders|adults)|non-participants|"
-                      r"(?:those|people|women|men) who did(?: not|n't) take part)(?:[’']s)?(?: (?:\w+ ){0,3}?(?:was|is|were|of|at|on))?\W{0,3}\s*"
-                      r"\d{1,4}(?:\.\d{1,3})?\s?(?:%|per ?cent|(?:in|per|out of) (?:every )?100)", re.IGNORECASE)
+                      r"(?:those|people|women|men) who did(?: not|n't) take part|(?:comparison|control|theirs)(?=\s*:))(?:[’']s)?(?: (?:\w+ ){0,3}?(?:was|is|were|of|at|on))?"
+                      r"\W{0,3}\s*\d{1,4}(?:\.\d{1,3})?\s?(?:%|per ?cent|(?:in|per|out of) (?:every )?100|/\s?100\b)", re.IGNORECASE)
+# the groups' difference in points ("12 points lower", "12 percentage points higher", "a 12-point drop"): a rate's
+POINTS = re.compile(r"\b(?:\d{1,2}(?:\.\d{1,2})?|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+                    r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?)"
+                    r"[\s-]?(?:percentage[\s-])?points?\s+(?:lower|higher|fewer|more|less|down|up|below|above|better|worse|drop|fall|reduction|decrease|cut|"
+                    r"gap|difference|rise|increase)\b|\b(?:gap|difference)\b[^.;:!?]{0,20}?\b\d{1,2}(?:\.\d{1,2})?[\s-]?(?:percentage[\s-])?points?\b", re.IGNORECASE)
 
 
 def figures_compared(text: str) -> tuple[str, ...]:
     """The primary measure, when a sentence that names no outcome sets the groups' figures side by side ("The rate was 16 in
-    100 against 28 in 100.") or gives the comparison group's under its label ("Comparison group: 28%."): what the next
-    sentence of its paragraph speaks of ("That's a 43 per cent gap.", "Relative reduction: 43%.")."""
+    100 against 28 in 100."), gives the comparison group's under its label ("Comparison group: 28%.", "Comparison: 28/100.",
+    "Theirs: 28%.") or the difference in points ("12 points lower.", "The gap is 12 points"): what the next sentence of its
+    paragraph speaks of ("That's a 43 per cent gap.", "Relative reduction: 43%.", "That's close to half.")."""
     two_groups = len(FIGURE.findall(text)) >= 2 and GROUP_NAMED.search(text)  # "44 in 100 for ... and 36 in 100 for similar ..."
-    return (PRIMARY,) if FIGURES_COMPARED.search(text) or LABELLED.search(text) or two_groups else ()
+    return (PRIMARY,) if FIGURES_COMPARED.search(text) or LABELLED.search(text) or POINTS.search(text) or two_groups else ()
