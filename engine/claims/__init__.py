@@ -164,12 +164,14 @@ def _own_figure(sentence: Sentence, names: tuple[str, ...], book, names_it, unow
     not report: "12% of our women went back to prison"). The clause that names it decides whose it is: people in
     general there ("Nationally, 61% of men ... were reconvicted, and it is this group the Programme works with") are
     context. `unowned`: a figure of nobody in particular ("Recidivism stood at 16 per cent") is ours, and figures said to
-    be alike are figures ("Reconviction rates were similar for both groups")."""
+    be alike are figures ("Reconviction rates were similar for both groups"); else only a share of the people is."""
     words = book.words
     if sentence.text.rstrip().endswith("?") and not words["share"].search(sentence.text):
         return False  # "To what extent would one expect differences in reconviction, given only 100 participants?" asks
-    if not (names_it(sentence.text) and (words["counted"].search(blank_given(sentence.text, names))
-                                         or unowned and LIKENED.search(sentence.text))):  # figures, or said alike
+    text = blank_given(sentence.text, names)
+    figured = (words["counted"].search(text) or LIKENED.search(text)) if unowned else (
+        words["share"].search(text) or OF_ALL.search(text))  # a share of people, not a count ("39 men took part")
+    if not (names_it(sentence.text) and figured):
         return False
     for clause in (sentence.labelled(c) for c in sentence.clauses if names_it(c)):
         named = (words["own_people"].search(clause) or words["comparison_named"].search(clause)
@@ -205,6 +207,7 @@ def _elliptical_yes(sentence: Sentence, book) -> tuple[Claim, ...]:
 ANY_PEOPLE = re.compile(r"(?<!\bthe )(?<!\bour )(?<!\bthese )(?<!\bits )\b(?:women|men|adults|people|offenders|prisoners|"
                         r"prison leavers|young (?:men|women|people|adults))\b", re.IGNORECASE)
 SET_BESIDE = re.compile(r"\b(?:against|versus|vs\.?|compared (?:with|to))\b", re.IGNORECASE)  # two groups' figures
+OF_ALL = re.compile(r"\b\d+ (?:per |of (?:the |our |its |their |these |those )?)(?:100|hundred|\d+)\b")  # "12 of the 100", "16 per 100"
 # two groups' figures said to be alike ("Reconviction rates were similar for both groups"): a figure in other words
 LIKENED = re.compile(r"\b(?:rates?|figures?|levels?|numbers?|proportions?|percentages?|odds|risks?|chances?|likelihood)\b[^.;]{0,30}\b(?:similar|the same|alike|equal|"
                      r"identical|comparable|no different|in line|on a par)\b|\b(?:similar|the same|equal|identical|comparable) (?:\w+ )?"

@@ -74,6 +74,8 @@ def _clause_ends(text: str) -> list[int]:
 # an aim set between commas ("The scheme, with the aim of reducing re-offending, lowered it"; "..., which aims to ..., ")
 LISTED_GERUND = re.compile(r"^\s*\w+ing\b(?![^,.;:]*\b(?:has|have|had|is|was|were|are|did|does)\b)", re.IGNORECASE)  # "..., helping her settle"
 AFTER_COMMA = re.compile(r",\s*(?:which\s+|who\s+|that\s+)?$")
+# ... or opening the sentence ("In the hope of reducing re-offending, the Programme has cut it"): to its comma too
+OPENS_SENTENCE = re.compile(r"\W*(?:(?:but|and|so|yet|now)\b,?\s*)?", re.IGNORECASE)
 
 
 def _aside_end(text: str, start: int, end: int) -> int:
@@ -144,7 +146,8 @@ def blank_scopes(text: str, book: RuleBook) -> str:
                 if not (CONTINUES_AIM.match(rest) or name == "question" and CONTINUES_QUESTION.match(rest)):
                     break
                 end = next((e for e in ends if e > end), len(text))
-            if name in ("aim", "purpose") and AFTER_COMMA.search(text, 0, match.start()):
+            if name in ("aim", "purpose") and (AFTER_COMMA.search(text, 0, match.start())
+                                               or OPENS_SENTENCE.fullmatch(text, 0, match.start())):
                 end = _aside_end(text, match.end(), end)
             if name == "threshold":  # "with a p-value of up to 0.05 considered indicative of a real difference, ..."
                 comma = text.find(",", match.end(), end)
