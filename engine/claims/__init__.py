@@ -171,9 +171,9 @@ def _own_figure(sentence: Sentence, names: tuple[str, ...], book, names_it, unow
     text = blank_given(sentence.text, names)
     figured = (words["counted"].search(text) or LIKENED.search(text)) if unowned else (
         words["share"].search(text) or OF_ALL.search(text))  # a share of people, not a count ("39 men took part")
-    if not (names_it(sentence.text) and figured):
+    if not (names_it(text) and figured):  # what a name says is no measure ("the Reducing Reoffending Partnership")
         return False
-    for clause in (sentence.labelled(c) for c in sentence.clauses if names_it(c)):
+    for clause in (sentence.labelled(c) for c in sentence.clauses if names_it(blank_given(sentence.labelled(c), names))):
         named = (words["own_people"].search(clause) or words["comparison_named"].search(clause)
                  or THE_PEOPLE.search(clause) or any(n in clause for n in names))
         clause = blank_given(clause, names)
