@@ -280,3 +280,14 @@ def taken_back(name: str, text: str, match: re.Match, book: RuleBook) -> bool:
 def relative_in(text: str, book: RuleBook) -> re.Match | None:
     """The first relative form in the text that its words do not take back (taken_back)."""
     return next((m for m in book.never["relative"].finditer(text) if not taken_back("relative", text, m, book)), None)
+
+
+FRAME_CLOSED = re.compile(r"[.;!?]|\bbut\b|\bwhile\b|\bwhereas\b", re.IGNORECASE)  # where a clause's frame stops governing
+
+
+def framed_certainty(text: str, start: int, book: RuleBook) -> list[re.Match]:
+    """A certainty said in a clause before the claim that frames the rest of its sentence ("What is clear is that, when
+    women have a mentor, they are less likely to re-offend"): the claim's own certainty, unless a clause break other
+    than a comma comes between them ("It is clear that the sample is small, but women may be less likely ...")."""
+    before = text[:start]
+    return [m for m in affirmed(book.words["certain_frame"], before, book) if not FRAME_CLOSED.search(before, m.end())]

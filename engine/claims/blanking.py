@@ -107,6 +107,10 @@ def blank_denials(text: str, book: RuleBook) -> str:
 
 
 # a "that" clause opening a sentence, then called settled ("That the Programme works is clear"; rules.yaml settled)
+# a bare "but" after an embedded question opens a main clause of its own ("There are many reasons why women re-offend but
+# what is clear is that ..."): the question's scope ends there
+QUESTION_TURN = re.compile(r"\s(?:but|yet)\s+(?=(?:what|it|this|that|we|they|our|the|when|with|once|if|there|women|men|people)\b)",
+                           re.IGNORECASE)
 THAT_OPENS = re.compile(r"^\W*that\b", re.IGNORECASE)
 
 
@@ -154,5 +158,7 @@ def blank_scopes(text: str, book: RuleBook) -> str:
                 end = end if comma == -1 else comma
             if name == "aimed_phrase":  # "programmes aimed at reducing re-offending": its own words
                 end = match.end()
+            turn = QUESTION_TURN.search(text, match.end(), end) if name == "question" else None
+            end = turn.start() if turn else end
             text = blank(text, match.start(), end)
     return text

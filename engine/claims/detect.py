@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from engine.claims.agency import done_or_set_against, forced_forms, set_against
 from engine.claims.aside import (about_method, about_selection, affirmed, beside_general, both_ways, context_clause, effect_in,
-                                 either_way, elsewhere, general_context, proof_in, service_or_belief,
+                                 either_way, elsewhere, framed_certainty, general_context, proof_in, service_or_belief,
                                  relative_in, significance_said, taken_back, unquoted)
 from engine.claims.blanking import (blank_all, blank_given, blank_matches, blank_significance, blank_spans, inside,
                                     outside, blank_scopes, unframed)
@@ -369,7 +369,8 @@ def _never_forms(claim: Claim, clause: str, text: str, book: RuleBook, named: tu
         if name == "proof":  # a word of proof a negation takes back ("neither proves nor disproves") proves nothing
             found = affirmed(pattern, source, book) or affirmed(never["proof_anywhere"], source, book)  # ... or any sentence's
         elif name in ("certainty", "vivid"):  # "we can't yet be sure", "we do not claim it plummeted": taken back; "the
-            found = affirmed(pattern, blank_all(source, book.words["likelihood_will"]), book)  # chance that she will" is no certainty
+            found = affirmed(pattern, blank_all(source, book.words["likelihood_will"]), book) or (  # chance that she will" is no
+                framed_certainty(text, start, book) if name == "certainty" else [])  # certainty; "What is clear is that, ..., they"
         elif name == "universal":  # "not all of them" takes it back; a word of "all" or "none" first, a zero figure
             kept = {m.span() for m in affirmed(pattern, source, book) if not counts_others(source, m, book)}  # ("0 of the 100") last: see licence.judge
             found = sorted((m for m in found if m.span() in kept), key=lambda m: bool(ZERO_FIGURE.fullmatch(m.group())))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from engine.claims.blanking import blank_given
 from engine.measures import PRIMARY
 from engine.words.format import rounded
 
@@ -76,3 +77,17 @@ def figures_compared(text: str) -> tuple[str, ...]:
     paragraph speaks of ("That's a 43 per cent gap.", "Relative reduction: 43%.", "That's close to half.")."""
     two_groups = len(FIGURE.findall(text)) >= 2 and GROUP_NAMED.search(text)  # "44 in 100 for ... and 36 in 100 for similar ..."
     return (PRIMARY,) if FIGURES_COMPARED.search(text) or LABELLED.search(text) or POINTS.search(text) or two_groups else ()
+
+
+def gained_figure(text: str, names: tuple[str, ...], book, measured: bool) -> bool:
+    """A share of the programme's people said to gain an outcome the analysis does not measure, set beside an outcome it
+    does (`measured`: "Only 16% of our women reoffend and more than 70% find employment on release"): a result the
+    report does not give, offered as one of its own. Alone, a figure from the charity's own records is a fact ("80% of
+    our mentees found stable housing"); nor is a share of people in general ("Nationally, 17% of prison leavers find work
+    within a year") or what the people had before ("70% of the women we work with had been homeless")."""
+    words = book.words
+    if not measured:
+        return False
+    ours = words["own_people"].search(text) or any(n in text for n in names)
+    general = any(words[w].search(text) for w in ("general_group", "national_anywhere", "attributed", "general_population"))
+    return bool(ours and not general and words["gained_figure"].search(blank_given(text, names)))
