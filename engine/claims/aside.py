@@ -256,6 +256,15 @@ def context_clause(said: str, sided: str, book: RuleBook) -> bool:
             and not proof_in(said, book))
 
 
+def context_opening(said: str, sided: str, rest: str, book: RuleBook, claims_of) -> bool:
+    """A first clause that gives a share of people in general (context_clause: "Statistics show that two thirds of young
+    offenders will be re-arrested") before clauses that, read alone with its measure (`claims_of`), claim nothing ("; the
+    Programme works with exactly this group"): context. A general law ("A job reduces re-offending, and our men got jobs")
+    or a later clause that claims something ("..., and only a third of ours were") keeps the sentence a claim."""
+    rest = rest.lstrip(" ,;:–—-")
+    return bool(rest and book.words["share"].search(said) and context_clause(said, sided, book) and not claims_of(rest))
+
+
 def either_way(found: list) -> list:
     """Clauses of one sentence that say with "may" that a measure moved each way ("It is possible that the Programme
     reduced re-offending, and it is possible that it increased it"): together they say both, as the JDL's "may

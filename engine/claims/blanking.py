@@ -147,7 +147,8 @@ def blank_scopes(text: str, book: RuleBook) -> str:
             while end < len(text):
                 following = CLAUSE_END.match(text, end)
                 rest = text[following.end():] if following else text[end:]
-                if not (CONTINUES_AIM.match(rest) or name == "question" and CONTINUES_QUESTION.match(rest)):
+                if not (CONTINUES_AIM.match(rest) or name == "question" and CONTINUES_QUESTION.match(rest)
+                        or name == "aim" and book.words["aim_goes_on"].match(text, end)):
                     break
                 end = next((e for e in ends if e > end), len(text))
             if name in ("aim", "purpose") and (AFTER_COMMA.search(text, 0, match.start())

@@ -11,8 +11,9 @@ import re
 from dataclasses import dataclass, field, replace
 
 from engine.claims.agency import done_or_set_against, forced_forms, set_against
-from engine.claims.aside import (about_method, about_selection, affirmed, beside_general, both_ways, context_clause, effect_in,
-                                 either_way, elsewhere, framed_certainty, general_context, proof_in, service_or_belief,
+from engine.claims.aside import (about_method, about_selection, affirmed, beside_general, both_ways, context_clause,
+                                 context_opening, effect_in, either_way, elsewhere, framed_certainty, general_context,
+                                 proof_in, service_or_belief,
                                  relative_in, significance_said, taken_back, unquoted)
 from engine.claims.blanking import (blank_all, blank_given, blank_matches, blank_significance, blank_spans, inside,
                                     outside, blank_scopes, unframed)
@@ -239,7 +240,10 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
         unowned = blank_spans(said, spans, start)
         if (subject and not words["programme_side"].search(said[subject.end():]) and not OTHER_ACTS.search(unowned)
                 and not proof_in(unowned, book)) or about_method(said, book) or about_selection(said, book) or (
-                start and nameless == whole and context_clause(said, sided[start:start + len(clause)], book)):
+                start and nameless == whole and context_clause(said, sided[start:start + len(clause)], book)) or (
+                not start and nameless[:len(clause)] == said and context_opening(said, sided[:len(clause)], whole[len(clause):], book, (
+                    lambda rest: claims_in(Sentence(rest, sentence.line, sentence.column, sentence.paragraph, (rest,)), book,
+                                           measures_named(said, book), names)))):
             continue  # "Mentors were former offenders who had moved away from crime"; "offences never detected are not counted";
             # "That is why we do what we do: nationally, more than half of people ... are back in court within a year"
         named, good, rest = _outcomes(clause, book)
