@@ -74,8 +74,10 @@ def _clause_ends(text: str) -> list[int]:
 # an aim set between commas ("The scheme, with the aim of reducing re-offending, lowered it"; "..., which aims to ..., ")
 LISTED_GERUND = re.compile(r"^\s*\w+ing\b(?![^,.;:]*\b(?:has|have|had|is|was|were|are|did|does)\b)", re.IGNORECASE)  # "..., helping her settle"
 AFTER_COMMA = re.compile(r",\s*(?:which\s+|who\s+|that\s+)?$")
-# ... or opening the sentence ("In the hope of reducing re-offending, the Programme has cut it"): to its comma too
+# ... or opening the sentence as a phrase before its clause ("In the hope of reducing re-offending, the Programme has cut
+# it"): to its comma too (not a clause: "It is essential that men are helped to build stable, law-abiding lives")
 OPENS_SENTENCE = re.compile(r"\W*(?:(?:but|and|so|yet|now)\b,?\s*)?", re.IGNORECASE)
+ADVERBIAL_AIM = re.compile(r"(?:in|with|aiming|hoping|seeking|intending|determined|keen|eager|wanting|striving)\b", re.IGNORECASE)
 
 
 def _aside_end(text: str, start: int, end: int) -> int:
@@ -152,7 +154,8 @@ def blank_scopes(text: str, book: RuleBook) -> str:
                     break
                 end = next((e for e in ends if e > end), len(text))
             if name in ("aim", "purpose") and (AFTER_COMMA.search(text, 0, match.start())
-                                               or OPENS_SENTENCE.fullmatch(text, 0, match.start())):
+                                               or OPENS_SENTENCE.fullmatch(text, 0, match.start())
+                                               and ADVERBIAL_AIM.match(text, match.start())):
                 end = _aside_end(text, match.end(), end)
             if name == "threshold":  # "with a p-value of up to 0.05 considered indicative of a real difference, ..."
                 comma = text.find(",", match.end(), end)
