@@ -33,7 +33,7 @@ OTHER_ACTS = re.compile(r"\bwhich\b|\bthereby\b|\bso that\b|\bhelp\w*|\bkeep\w*|
                         re.IGNORECASE)
 # the comparison group as the subject ("a comparison group, who re-offended sooner than our women"):
 # its direction is the programme's, the other way round
-EFFECT_WORD = re.compile(r"effect|impact|difference|benefit|work|help|matter|fail|flop|backfir|productive|nothing|squib|waste")
+EFFECT_WORD = re.compile(r"effect|impact|difference|benefit|work|help|matter|fail|flop|backfir|productive|nothing|squib|waste|harm|safe")
 PROVEN_OFFENCE = re.compile(r"\s+re-?\s?offen", re.IGNORECASE)
 # words that compare groups or count people: without any, a good outcome is said of everyone
 NOT_ALL = re.compile(r"\bnot (?:all|every\w*|each)\b", re.IGNORECASE)  # a universal taken back: some, not everyone
