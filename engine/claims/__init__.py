@@ -183,8 +183,8 @@ def _own_figure(sentence: Sentence, names: tuple[str, ...], book, names_it, unow
         said_general = any(words[w].search(clause) for w in ("attributed", "general_population", "general_group")) or any(
             words[w].match(clause) for w in ("population_subject", "national_scope"))
         if unowned:  # two groups' figures set beside each other are ours, a figure of people in general is not
-            ours = named or SET_BESIDE.search(clause) or not (said_general or ANY_PEOPLE.search(
-                blank_given(sentence.text, names)))  # "Rates for women remain high: 54% are reconvicted ..."
+            ours = named or SET_BESIDE.search(clause) or not (said_general or ANY_PEOPLE.search(text))  # "Rates
+            # for women remain high: 54% are reconvicted ..."
         else:  # only people named as ours, and not in others' research ("MoJ research found that 79% of ...")
             ours = named and not words["attributed"].search(clause)
         if ours and not _general_figure(clause, (), book):
