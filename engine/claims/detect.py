@@ -306,7 +306,7 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
         # "got 40% of participants into work", "gained more qualifications": a result in another outcome
         counted = (unmeasured and (amount or words["statistic"].search(own_written))
                    or measures == ("unmeasured",) and words["counted"].search(own_written))  # "16% were rearrested, against 28%"
-        caused = words["caused_difference"].search(clause)  # "we can be confident the programme caused it"
+        caused = words["caused_difference"].search(clause) or (measures or current) and words["credited"].search(clause)
         if caused and not words["may"].search(words["conceded"].sub(" ", clause)):
             claim.never.append(("cause", caused.group().strip()))
         claim.forced = bool(proof_in(own_written, book) or not index and vouched or claim.never or stated or counted
