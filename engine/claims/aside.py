@@ -103,7 +103,7 @@ def both_ways(text: str, book: RuleBook) -> str:
 
 # a pair of quotation marks around a few words ("'works'", "‘works’", "«works»", "„works“"): scare quotes say the words
 # they hold; a closing single mark after an s is no plural possessive when an opening one stands before it
-QUOTED_WORDS = re.compile(r"(?<!\w)(['‘’«‹„\"“”])(?=\w)([^'‘’«»‹›„\"“”.;:!?]{1,60}?)(?<=\w)(['‘’»›“”\"])(?!\w)")
+QUOTED_WORDS = re.compile(r"(?<!\w)(['‘’‚«‹„\"“”])(?=\w)([^'‘’«»‹›„\"“”.;:!?]{1,60}?)(?<=\w)(['‘’»›“”\"])(?!\w)")
 
 
 def scare_quotes_blanked(text: str) -> str:
