@@ -101,9 +101,20 @@ def both_ways(text: str, book: RuleBook) -> str:
     return text
 
 
+# a pair of quotation marks around a few words ("'works'", "‘works’", "«works»", "„works“"): scare quotes say the words
+# they hold; a closing single mark after an s is no plural possessive when an opening one stands before it
+QUOTED_WORDS = re.compile(r"(?<!\w)(['‘’‚«‹„\"“”])(?=\w)([^'‘’«»‹›„\"“”.;:!?]{1,60}?)(?<=\w)(['‘’»›“”\"])(?!\w)")
+
+
+def scare_quotes_blanked(text: str) -> str:
+    """The text without the marks of each quoted phrase."""
+    return QUOTED_WORDS.sub(lambda m: m.group(2), text)
+
+
 def effect_in(text: str, book: RuleBook) -> re.Match | None:
     """A word that the programme works or had an effect, unless what it names is said to be lacking, or it is a word of
-    proof that a negation takes back ("the results neither vindicate nor condemn the model")."""
+    proof that a negation takes back ("the results neither vindicate nor condemn the model"); read through scare quotes."""
+    text = scare_quotes_blanked(text)
     return next((m for m in book.words["effect"].finditer(text) if not LACKING.search(text[max(0, m.start() - 40):m.start()])
                  and not (PROOF_EFFECT.match(m.group()) and (NEGATED.search(text[max(0, m.start() - 40):m.start()])
                                                               or NOTHING_IN.search(text[max(0, m.start() - 40):m.start()])))), None)

@@ -265,7 +265,7 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
                    or words["comparison_named"].search(said))  # "... than women who were not mentored"
         unmeasured = (not measures and words["other_domain"].search(rest) and (of_ours or significance)  # "a significant
                       and not words["than_other"].search(said)  # improvement in housing": a test no analysis made
-                      and (any(words[w].search(rest) for w in ("down", "up", "better", "help_into"))
+                      and (any(words[w].search(rest) for w in ("down", "up", "better", "help_into", "gained"))
                            or amount or book.never["cause"].search(rest)))
         if unmeasured:
             measures = ("unmeasured",)  # "participants were more likely to find work": not this analysis's outcome
@@ -304,9 +304,9 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
         if savings and not general:
             claim.never.append(("savings", savings.group()))
         # "got 40% of participants into work", "gained more qualifications": a result in another outcome
-        counted = (unmeasured and (amount or words["statistic"].search(own_written))
+        counted = (unmeasured and (amount or words["statistic"].search(own_written) or words["gained"].search(rest))
                    or measures == ("unmeasured",) and words["counted"].search(own_written))  # "16% were rearrested, against 28%"
-        caused = words["caused_difference"].search(clause)  # "we can be confident the programme caused it"
+        caused = words["caused_difference"].search(clause) or (measures or current) and words["credited"].search(clause)
         if caused and not words["may"].search(words["conceded"].sub(" ", clause)):
             claim.never.append(("cause", caused.group().strip()))
         claim.forced = bool(proof_in(own_written, book) or not index and vouched or claim.never or stated or counted
