@@ -16,7 +16,7 @@ from engine.claims.sentences import CLAUSE_END
 
 # a word of proof whose verb or noun is negated ("does not prove", "neither proves", "is not proof",
 # "has not been proven"); "not only proves", "no doubt proves" are not negations of the proof
-NEGATED = re.compile(r"(?:\b(?:not|never|neither|nor|cannot|no|without)|n't)(?: (?:yet|necessarily|itself|in itself|"
+NEGATED = re.compile(r"(?:\b(?:not|never|neither|nor|cannot|no|without|yet to)|n't)(?: (?:yet|necessarily|itself|in itself|"
                      r"by itself|on its own|alone|been|be|either|a|an|the|any|(?:claim|say|argue|suggest|conclude|pretend|assert|"
                      r"state|believe|think)(?: that)?|(?!(?:only|merely|simply|solely)\b)\w+ly))*\s+$",
                      re.IGNORECASE)
@@ -30,7 +30,7 @@ INNER_NEGATION = re.compile(r"(?:\b(?:not|never|neither|nor|cannot|no longer)|n'
                             r"borne|support|prov|proof|justif|attest|uph[oe]ld|affirm|reaffirm|reinforc|underl|strength|bolster|"
                             r"show|demonstr|ratif|stamp|seal)\w*", re.IGNORECASE)
 # an effect word whose object is lacking ("the lack of a clear result", "did not give us the positive result")
-LACKING = re.compile(r"(?:\b(?:lack|absence|want) of|\bwithout|(?:\bnot|n't) "
+LACKING = re.compile(r"(?:\b(?:lack|absence|want) of|\bwithout|(?:\bnot|n't|\byet to) "
                      r"(?:get|got|give|gave|produce|produced|show|showed|find|found|see|saw|achieve|achieved|deliver|delivered|"
                      r"obtain|obtained|receive|received|reach|reached|bring|brought)(?: us| them| it)?)(?: (?:a|an|any|the|clear|real))*\s+$",
                      re.IGNORECASE)
