@@ -213,7 +213,8 @@ SET_BESIDE = re.compile(r"\b(?:against|versus|vs\.?|compared (?:with|to))\b", re
 OF_ALL = re.compile(r"\b\d+ (?:per |of (?:the |our |its |their |these |those )?)(?:100|hundred|\d+)\b")  # "12 of the 100", "16 per 100"
 # two groups' figures said to be alike ("Reconviction rates were similar for both groups"): a figure in other words
 LIKENED = re.compile(r"\b(?:rates?|figures?|levels?|numbers?|proportions?|percentages?|odds|risks?|chances?|likelihood)\b[^.;]{0,30}\b(?:similar|the same|alike|equal|"
-                     r"identical|comparable|no different|in line|on a par)\b|\b(?:similar|the same|equal|identical|comparable) (?:\w+ )?"
+                     r"identical|comparable|no different|in line|on a par)\b(?! (?:[\w-]+ )?(?:women|men|people|offenders|adults|individuals|"
+                     r"groups?|prisoners))|\b(?:similar|the same|equal|identical|comparable) (?:\w+ )?"
                      r"(?:rates?|levels?|numbers?|proportions?|percentages?|odds|risks?|chances?|likelihood) of\b", re.IGNORECASE)
 # people named as ones already spoken of ("44% of the men", "both groups"), not people in general ("45% of adults")
 THE_PEOPLE = re.compile(r"\b(?:the|these|our|its) (?:[\w-]+ ){0,2}?(?:men|women|people|participants|group|cohort|clients)\b"

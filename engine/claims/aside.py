@@ -57,6 +57,7 @@ BARE_EFFECT = re.compile(r"\W*(?:(?:it|is|was|are|has|have|been|really|truly|doe
 
 
 # ... or a subject of nothing ("Nothing in these findings vindicates ...", "None of the results validate ...")
+NOTHING_FOUND = re.compile(r"\s+(?:that there (?:is|was|were|are) )?(?:no|nothing|none)\b", re.IGNORECASE)  # what is shown is nothing
 NOTHING_IN = re.compile(r"\b(?:nothing|none|no part|no one|not one) (?:in|of|from|within) (?:the |these |this |those |our |its |their )?(?:\w+ ){0,2}$",
                         re.IGNORECASE)
 
@@ -70,6 +71,7 @@ def affirmed(pattern: re.Pattern, text: str, book: RuleBook) -> list[re.Match]:
             if not NEGATED.search(text[max(0, m.start() - 40):m.start()]) and not INNER_NEGATION.search(m.group())
             and not denied_at(text, m.start(), book) and not denied_at(text, m.end() - 1, book)  # "results are associations rather than proof"
             and not NOTHING_IN.search(text[max(0, m.start() - 40):m.start()])
+            and not NOTHING_FOUND.match(text, m.end())  # "finds no statistically significant reductions"
             and not NOT_SAID.search(text[max(0, m.start() - 80):m.start()])
             and not book.words["proof_of_difficulty"].match(text, m.end())  # "confirmation of the difficulty of ..."
             and not book.words["proof_of_possibility"].match(text, m.end())]  # "living proof that change is possible"
