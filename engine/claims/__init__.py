@@ -20,7 +20,7 @@ from engine.claims.answers import answered_within, last_word, question_part, say
 from engine.claims.book import book_key, rule_book
 from engine.claims.blanking import blank_given
 from engine.claims.detect import Claim, claims_in, measures_named
-from engine.claims.figures import figures_compared, gained_figure
+from engine.claims.figures import figures_compared, gained_figure, shown_elsewhere
 from engine.measures import PRIMARY
 from engine.claims.names import exhortation
 from engine.claims.licence import Licence, judge
@@ -107,8 +107,8 @@ def _detected(text: str, quoted: tuple[str, ...], names: tuple[str, ...] = (),
                            figure=True),)  # "12% of our women were sent back to custody": judged on whether it is reported
         if not any(c.effect for c in found):
             found += _elliptical_yes(sentence, book)
-        if "unmeasured" not in {m for c in found for m in c.measures} and gained_figure(
-                sentence.text, names, book, bool(measures_named(sentence.text, book))):
+        if "unmeasured" not in {m for c in found for m in c.measures} and (gained_figure(
+                sentence.text, names, book, bool(measures_named(sentence.text, book))) or shown_elsewhere(sentence.text, names, book)):
             found += (Claim(sentence=sentence, clause=sentence.text, measures=("unmeasured",), forced=True),)  # "... and 70% find work"
         general = _general_figure(sentence.text, names, book)
         asked, answer = _question_and_answer(found_sentences, index, book)
