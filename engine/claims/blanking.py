@@ -11,8 +11,9 @@ from engine.claims.sentences import CLAUSE_END, as_word, blank_given  # noqa: F4
 
 # an aim's list goes on ("..., and to reduce re-offending"; "with the aim of building confidence, and reducing
 # re-offending"), unless the gerund is the subject of a verb ("..., and reducing re-offending has been the result") or the
-# "to" is the sentence's own ("proclaimed the Programme, designed to reduce re-offending, to be a success")
-CONTINUES_AIM = re.compile(r"^\W*(?:(?:and |or |but also )?to\b(?!\s+be\b)|(?:and |or )\w+ing\b(?![^.;:]*\b(?:has|have|had|is|was|were|are|did|does)\b))",
+# "to" is the sentence's own ("proclaimed the Programme, designed to reduce re-offending, to be a success"); and on through
+# what it tests, set after a dash ("to test what charities assert – that intensive help would bring it down")
+CONTINUES_AIM = re.compile(r"^\W*(?:(?:and |or |but also )?to\b(?!\s+be\b)|that\b(?=[^.;:!?]*\b(?:would|could|might)\b)|(?:and |or )\w+ing\b(?![^.;:]*\b(?:has|have|had|is|was|were|are|did|does)\b))",
                            re.IGNORECASE)
 # ... as a question's does through a second predicate of its subject ("Asking whether the Programme is worthwhile, and
 # makes a difference, is a legitimate question"), not through a clause with a subject of its own (", and it does")
