@@ -20,7 +20,7 @@ from engine.claims.answers import answered_within, last_word, question_part, say
 from engine.claims.book import book_key, rule_book
 from engine.claims.blanking import blank_given
 from engine.claims.detect import Claim, claims_in, measures_named
-from engine.claims.figures import figures_compared, gained_figure
+from engine.claims.figures import figures_compared, gained_figure, shown_elsewhere
 from engine.measures import PRIMARY
 from engine.claims.names import exhortation
 from engine.claims.licence import Licence, judge
@@ -107,8 +107,8 @@ def _detected(text: str, quoted: tuple[str, ...], names: tuple[str, ...] = (),
                            figure=True),)  # "12% of our women were sent back to custody": judged on whether it is reported
         if not any(c.effect for c in found):
             found += _elliptical_yes(sentence, book)
-        if "unmeasured" not in {m for c in found for m in c.measures} and gained_figure(
-                sentence.text, names, book, bool(measures_named(sentence.text, book))):
+        if "unmeasured" not in {m for c in found for m in c.measures} and (gained_figure(
+                sentence.text, names, book, bool(measures_named(sentence.text, book))) or shown_elsewhere(sentence.text, names, book)):
             found += (Claim(sentence=sentence, clause=sentence.text, measures=("unmeasured",), forced=True),)  # "... and 70% find work"
         general = _general_figure(sentence.text, names, book)
         asked, answer = _question_and_answer(found_sentences, index, book)
@@ -213,7 +213,8 @@ SET_BESIDE = re.compile(r"\b(?:against|versus|vs\.?|compared (?:with|to))\b", re
 OF_ALL = re.compile(r"\b\d+ (?:per |of (?:the |our |its |their |these |those )?)(?:100|hundred|\d+)\b")  # "12 of the 100", "16 per 100"
 # two groups' figures said to be alike ("Reconviction rates were similar for both groups"): a figure in other words
 LIKENED = re.compile(r"\b(?:rates?|figures?|levels?|numbers?|proportions?|percentages?|odds|risks?|chances?|likelihood)\b[^.;]{0,30}\b(?:similar|the same|alike|equal|"
-                     r"identical|comparable|no different|in line|on a par)\b|\b(?:similar|the same|equal|identical|comparable) (?:\w+ )?"
+                     r"identical|comparable|no different|in line|on a par)\b(?! (?:[\w-]+ )?(?:women|men|people|offenders|adults|individuals|"
+                     r"groups?|prisoners))|\b(?:similar|the same|equal|identical|comparable) (?:\w+ )?"
                      r"(?:rates?|levels?|numbers?|proportions?|percentages?|odds|risks?|chances?|likelihood) of\b", re.IGNORECASE)
 # people named as ones already spoken of ("44% of the men", "both groups"), not people in general ("45% of adults")
 THE_PEOPLE = re.compile(r"\b(?:the|these|our|its) (?:[\w-]+ ){0,2}?(?:men|women|people|participants|group|cohort|clients)\b"

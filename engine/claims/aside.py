@@ -16,7 +16,7 @@ from engine.claims.sentences import CLAUSE_END
 
 # a word of proof whose verb or noun is negated ("does not prove", "neither proves", "is not proof",
 # "has not been proven"); "not only proves", "no doubt proves" are not negations of the proof
-NEGATED = re.compile(r"(?:\b(?:not|never|neither|nor|cannot|no|without)|n't)(?: (?:yet|necessarily|itself|in itself|"
+NEGATED = re.compile(r"(?:\b(?:not|never|neither|nor|cannot|no|without|yet to)|n't)(?: (?:yet|necessarily|itself|in itself|"
                      r"by itself|on its own|alone|been|be|either|a|an|the|any|(?:claim|say|argue|suggest|conclude|pretend|assert|"
                      r"state|believe|think)(?: that)?|(?!(?:only|merely|simply|solely)\b)\w+ly))*\s+$",
                      re.IGNORECASE)
@@ -30,7 +30,7 @@ INNER_NEGATION = re.compile(r"(?:\b(?:not|never|neither|nor|cannot|no longer)|n'
                             r"borne|support|prov|proof|justif|attest|uph[oe]ld|affirm|reaffirm|reinforc|underl|strength|bolster|"
                             r"show|demonstr|ratif|stamp|seal)\w*", re.IGNORECASE)
 # an effect word whose object is lacking ("the lack of a clear result", "did not give us the positive result")
-LACKING = re.compile(r"(?:\b(?:lack|absence|want) of|\bwithout|(?:\bnot|n't) "
+LACKING = re.compile(r"(?:\b(?:lack|absence|want) of|\bwithout|(?:\bnot|n't|\byet to) "
                      r"(?:get|got|give|gave|produce|produced|show|showed|find|found|see|saw|achieve|achieved|deliver|delivered|"
                      r"obtain|obtained|receive|received|reach|reached|bring|brought)(?: us| them| it)?)(?: (?:a|an|any|the|clear|real))*\s+$",
                      re.IGNORECASE)
@@ -57,6 +57,7 @@ BARE_EFFECT = re.compile(r"\W*(?:(?:it|is|was|are|has|have|been|really|truly|doe
 
 
 # ... or a subject of nothing ("Nothing in these findings vindicates ...", "None of the results validate ...")
+NOTHING_FOUND = re.compile(r"\s+(?:that there (?:is|was|were|are) )?(?:no|nothing|none)\b", re.IGNORECASE)  # what is shown is nothing
 NOTHING_IN = re.compile(r"\b(?:nothing|none|no part|no one|not one) (?:in|of|from|within) (?:the |these |this |those |our |its |their )?(?:\w+ ){0,2}$",
                         re.IGNORECASE)
 
@@ -70,6 +71,7 @@ def affirmed(pattern: re.Pattern, text: str, book: RuleBook) -> list[re.Match]:
             if not NEGATED.search(text[max(0, m.start() - 40):m.start()]) and not INNER_NEGATION.search(m.group())
             and not denied_at(text, m.start(), book) and not denied_at(text, m.end() - 1, book)  # "results are associations rather than proof"
             and not NOTHING_IN.search(text[max(0, m.start() - 40):m.start()])
+            and not NOTHING_FOUND.match(text, m.end())  # "finds no statistically significant reductions"
             and not NOT_SAID.search(text[max(0, m.start() - 80):m.start()])
             and not book.words["proof_of_difficulty"].match(text, m.end())  # "confirmation of the difficulty of ..."
             and not book.words["proof_of_possibility"].match(text, m.end())]  # "living proof that change is possible"

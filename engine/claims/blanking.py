@@ -10,8 +10,10 @@ from engine.claims.book import RuleBook
 from engine.claims.sentences import CLAUSE_END, as_word, blank_given  # noqa: F401 (the names, read as one word)
 
 # an aim's list goes on ("..., and to reduce re-offending"; "with the aim of building confidence, and reducing
-# re-offending"), unless the gerund is the subject of a verb ("..., and reducing re-offending has been the result")
-CONTINUES_AIM = re.compile(r"^\W*(?:(?:and |or |but also )?to\b|(?:and |or )\w+ing\b(?![^.;:]*\b(?:has|have|had|is|was|were|are|did|does)\b))",
+# re-offending"), unless the gerund is the subject of a verb ("..., and reducing re-offending has been the result") or the
+# "to" is the sentence's own ("proclaimed the Programme, designed to reduce re-offending, to be a success"); and on through
+# what it tests, set after a dash ("to test what charities assert – that intensive help would bring it down")
+CONTINUES_AIM = re.compile(r"^\W*(?:(?:and |or |but also )?to\b(?!\s+be\b)|that\b(?=[^.;:!?]*\b(?:would|could|might)\b)|(?:and |or )\w+ing\b(?![^.;:]*\b(?:has|have|had|is|was|were|are|did|does)\b))",
                            re.IGNORECASE)
 # ... as a question's does through a second predicate of its subject ("Asking whether the Programme is worthwhile, and
 # makes a difference, is a legitimate question"), not through a clause with a subject of its own (", and it does")
@@ -71,6 +73,13 @@ def _clause_ends(text: str) -> list[int]:
     return [m.start() for m in CLAUSE_END.finditer(text)] + [len(text)]
 
 
+AIMED_VERB = re.compile(r"\s*[\w-]*")
+
+
+def _clause_start(text: str, at: int) -> int:
+    return max((m.end() for m in CLAUSE_END.finditer(text, 0, at)), default=0)
+
+
 # an aim set between commas ("The scheme, with the aim of reducing re-offending, lowered it"; "..., which aims to ..., ")
 LISTED_GERUND = re.compile(r"^\s*\w+ing\b(?![^,.;:]*\b(?:has|have|had|is|was|were|are|did|does)\b)", re.IGNORECASE)  # "..., helping her settle"
 AFTER_COMMA = re.compile(r",\s*(?:which\s+|who\s+|that\s+)?$")
@@ -80,11 +89,13 @@ OPENS_SENTENCE = re.compile(r"\W*(?:(?:but|and|so|yet|now)\b,?\s*)?", re.IGNOREC
 ADVERBIAL_AIM = re.compile(r"(?:in|with|aiming|hoping|seeking|intending|determined|keen|eager|wanting|striving)\b", re.IGNORECASE)
 
 
-def _aside_end(text: str, start: int, end: int) -> int:
+def _aside_end(text: str, start: int, end: int, listed: re.Pattern) -> int:
     """Where an aim set after a comma ends: at the next comma before `end` whose words after it do not carry the
-    aim on ("..., with the aim of building confidence, to adapt to life outside, and to reduce re-offending")."""
+    aim on ("..., with the aim of building confidence, to adapt to life outside, and to reduce re-offending"; "..., it
+    was hoped to improve service use, reduce offending and ...": rules.yaml aim_listed)."""
     comma = text.find(",", start, end)
-    while comma != -1 and (CONTINUES_AIM.match(text[comma + 1:]) or LISTED_GERUND.match(text[comma + 1:])):
+    while comma != -1 and (CONTINUES_AIM.match(text[comma + 1:]) or LISTED_GERUND.match(text[comma + 1:])
+                           or listed.match(text, comma + 1)):
         comma = text.find(",", comma + 1, end)
     return end if comma == -1 else comma
 
@@ -150,13 +161,17 @@ def blank_scopes(text: str, book: RuleBook) -> str:
                 following = CLAUSE_END.match(text, end)
                 rest = text[following.end():] if following else text[end:]
                 if not (CONTINUES_AIM.match(rest) or name == "question" and CONTINUES_QUESTION.match(rest)
-                        or name == "aim" and book.words["aim_goes_on"].match(text, end)):
+                        or name in ("aim", "made_for") and book.words["aim_goes_on"].match(text, end)):
                     break
                 end = next((e for e in ends if e > end), len(text))
-            if name in ("aim", "purpose") and (AFTER_COMMA.search(text, 0, match.start())
+            if name == "made_for" and not book.words["main_verb"].search(text, _clause_start(text, match.start()), match.start()):
+                verb = book.words["main_verb"].search(text, match.end(), end)  # the phrase in its subject: its own
+                end = AIMED_VERB.match(text, match.end()).end() if verb else end  # words, the outcome named
+                # ("A course devised to lower re-offending has lowered it": "re-offending has lowered it" is read)
+            if name in ("aim", "made_for", "purpose") and (AFTER_COMMA.search(text, 0, match.start())
                                                or OPENS_SENTENCE.fullmatch(text, 0, match.start())
                                                and ADVERBIAL_AIM.match(text, match.start())):
-                end = _aside_end(text, match.end(), end)
+                end = _aside_end(text, match.end(), end, book.words["aim_listed"])
             if name == "threshold":  # "with a p-value of up to 0.05 considered indicative of a real difference, ..."
                 comma = text.find(",", match.end(), end)
                 end = end if comma == -1 else comma
@@ -164,5 +179,5 @@ def blank_scopes(text: str, book: RuleBook) -> str:
                 end = match.end()
             turn = QUESTION_TURN.search(text, match.end(), end) if name == "question" else None
             end = turn.start() if turn else end
-            text = blank(text, match.start(), end)
-    return text
+            text = blank(text, match.start(name) if match.groupdict().get(name) else match.start(), end)  # the
+    return text  # scope's own words, when its pattern names them ("a proven approach to ...": not_claims.made_for)

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import re
 
+from engine.claims.aside import affirmed
 from engine.claims.blanking import blank_given
+from engine.claims.sentences import CLAUSE_END
 from engine.measures import PRIMARY
 from engine.words.format import rounded
 
@@ -91,3 +93,15 @@ def gained_figure(text: str, names: tuple[str, ...], book, measured: bool) -> bo
     ours = words["own_people"].search(text) or any(n in text for n in names)
     general = any(words[w].search(text) for w in ("general_group", "national_anywhere", "attributed", "general_population"))
     return bool(ours and not general and words["gained_figure"].search(blank_given(text, names)))
+
+
+def shown_elsewhere(text: str, names: tuple[str, ...], book) -> bool:
+    """This evaluation said to show an outcome it does not measure, in the clause after its verb ("The results show that
+    <name> not only helps women get into employment but also ..."): a result the report does not give."""
+    words = book.words
+    text = blank_given(text, names)
+    for shown in affirmed(words["results_show"], text, book):
+        end = CLAUSE_END.search(text, shown.end())
+        if words["other_domain"].search(text, shown.end(), end.start() if end else len(text)):
+            return True
+    return False

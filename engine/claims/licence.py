@@ -166,9 +166,15 @@ def judge(claim: Claim, licence: Licence, book: RuleBook, engine: bool = False) 
                     return Verdict("not-sustained", name, analysis)
     if "agent" in kinds:  # the programme as the doer of a change the results license in direction: a cause
         return Verdict("no-cause", _first(claim))
-    if claim.change and not book.plain_change:
+    if claim.change and not book.plain_change and not _significance_denied(claim):
         return Verdict("needs-hedge", _first(claim))
     return None
+
+
+def _significance_denied(claim: Claim) -> bool:
+    """A change said only to be no significant one ("finds no statistically significant reductions in re-offending"):
+    the negation takes the significance, and no direction is left."""
+    return bool(claim.negated and not claim.direction and claim.significance == "not_significant")
 
 
 def _figures(claim: Claim, licence: Licence, engine: bool, m: MeasureLicence | None = None) -> bool:
@@ -218,9 +224,9 @@ def _licensed(claim: Claim, licence: Licence, analysis: str, engine: bool) -> Ve
             if claim.directions and not m.significant and not _figures(claim, licence, engine, m):
                 return Verdict("not-significant", name, analysis)
             continue
-        if not m.significant:
-            if direction == "both" or _figures(claim, licence, engine, m):
-                continue
+        if not m.significant:  # a change denied as significant is said not to be ("no statistically significant
+            if direction == "both" or _figures(claim, licence, engine, m) or _significance_denied(claim):
+                continue  # reduction in re-offending")
             return Verdict("not-significant", name, analysis)
         if direction == "both" or (direction and direction != m.state) or (negated and negated == m.state):
             return Verdict("wrong-direction", name, analysis)
