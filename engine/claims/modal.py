@@ -70,7 +70,7 @@ def only_possible(name: str, text: str, match: re.Match, claim, book: RuleBook) 
     of people ("may help women stay crime-free"). A word of every or none stays a universal ("may help all women ...",
     "could eliminate re-offending")."""
     if name == "cause":  # (the JDL's "may" anywhere in the clause: "21 fewer in 100 may have re-offended because of ...")
-        return bool(claim.directions) and (hedged_at(text, match.start(), book)
+        return bool(claim.directions) and (hedged_at(text, match.end(), book)
                                            or bool(book.words["may"].search(blank_all(text, book.words["conceded"]))))
     if name == "universal":
         return hedged_at(text, match.end() - 1, book) and any(p.search(match.group()) for p in book.good_outcome.values())
