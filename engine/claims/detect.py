@@ -20,6 +20,7 @@ from engine.claims.blanking import (blank_all, blank_given, blank_matches, blank
 from engine.claims.book import RuleBook
 from engine.claims.language import unreadable
 from engine.claims.names import blank_names
+from engine.claims.modal import hedged_effect, only_possible, said_of_all
 from engine.claims.quantified import counts_others, negative_universal
 from engine.measures import MEASURES, NAMES, PRIMARY, days_measure
 from engine.claims.sentences import CLAUSE_END, Sentence, aside_dashes_blanked
@@ -280,12 +281,12 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
             claim.directions = _directions(scrubbed, measures, good, book, [(s - start, e - start) for s, e in spans],
                                            bool(NOT_ALL.search(said)))
             if good and not (COMPARED.search(said) or NOT_ALL.search(said)):
-                claim.absolute = next((m.group() for p in book.good_outcome.values() for m in [p.search(said)] if m),
-                                      "a good outcome said of everyone")
+                claim.absolute = said_of_all(said, book)  # not under a modal ("may help women stay out of trouble")
             sustained = words["sustained"].search(rest)
             claim.sustained = sustained.group() if sustained else None
         effect = effect_in(rest, book) or effect_in(blank_spans(clause, spans, start), book)  # some name their outcome
         claim.effect = effect.group() if effect and not service_or_belief(effect, said, whole, measures, book) else None
+        hedged_effect(claim, effect, said, measures == (TIME,), book)  # "may be having a positive effect on re-offending"
         no_effect = words["no_effect"].search(blank_matches(rest, words["significance"].finditer(rest)))
         if no_effect and (measures or EFFECT_WORD.search(no_effect.group())):
             claim.no_effect = no_effect.group()
@@ -364,12 +365,11 @@ def _never_forms(claim: Claim, clause: str, text: str, book: RuleBook, named: tu
     if not (claim.directions or claim.effect or claim.no_effect or claim.forced):
         return  # a statement of significance alone is judged against the results
     for name in ("relative", "proof", "certainty", "universal", "benchmark", "cause", "counterfactual", "vivid"):
-        if name == "cause" and claim.directions and book.words["may"].search(book.words["conceded"].sub(" ", clause)):
-            continue  # "21 fewer in 100 may have re-offended because of the support": a cause with the JDL's "may"
         pattern = never[name]
         source = unquoted(text) if name == "proof" else text if name == "relative" else named_clause if name == "universal" else clause
         found = [m for m in pattern.finditer(source) if (source is not named_clause or not inside(m, spans, start))
-                 and not taken_back(name, source, m, book)]  # "Because the result is significant", "not as a percentage"
+                 and not taken_back(name, source, m, book) and not only_possible(name, source, m, claim, book)]
+        # ("Because the result is significant", "not as a percentage"; "may have re-offended because of the support")
         if name == "proof":  # a word of proof a negation takes back ("neither proves nor disproves") proves nothing
             found = affirmed(pattern, source, book) or affirmed(never["proof_anywhere"], source, book)  # ... or any sentence's
         elif name in ("certainty", "vivid"):  # "we can't yet be sure", "we do not claim it plummeted": taken back; "the
