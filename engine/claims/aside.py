@@ -41,7 +41,7 @@ PAIR = re.compile(r"\b([\w-]+) (?:or|and/or|nor(?=[^.;:!?]{0,80}\b(?:can|could)(
 PERCENT = re.compile(r"\d\s?%|\bper ?cent\b|\bpercent\b", re.IGNORECASE)  # a relative figure is judged with its verbs
 # a change said as a noun of something else ("improvements in housing", "a rise in employment"); a figure's or a
 # group's noun ("a fall in the rate", "in the treatment group") is ours
-CHANGE_NOUN = re.compile(r"(?:improvement|increase|reduction|decrease|rise|fall|drop|decline|gain|change)s?$", re.IGNORECASE)
+CHANGE_NOUN = re.compile(r"\b(?:improvement|increase|reduction|decrease|rise|fall|drop|decline|gain|change)s?$", re.IGNORECASE)
 OF_ANOTHER = re.compile(r"\s+in (?!(?:the |their |his |her |its |our )?(?:number|numbers|rates?|levels?|proportion|"
                         r"frequency|likelihood|chances?|risks?|share|percentage|amount|count|total|odds|time|days|groups?|"
                         r"treatment|comparison|control|participants?|people|those|men|women|offenders|mentees|cohort|sample|"
