@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from engine.claims.aside import affirmed
-from engine.claims.blanking import blank_given
+from engine.claims.blanking import blank_all, blank_given
 from engine.claims.sentences import CLAUSE_END
 from engine.measures import PRIMARY
 from engine.words.format import rounded
@@ -97,9 +97,12 @@ def gained_figure(text: str, names: tuple[str, ...], book, measured: bool) -> bo
 
 def shown_elsewhere(text: str, names: tuple[str, ...], book) -> bool:
     """This evaluation said to show an outcome it does not measure, in the clause after its verb ("The results show that
-    <name> not only helps women get into employment but also ..."): a result the report does not give."""
+    <name> not only helps women get into employment but also ..."): a result the report does not give. A declared
+    measure's own words ("in work one year after starting") are measured, not another domain."""
     words = book.words
     text = blank_given(text, names)
+    for _, declared in book.named_by:
+        text = blank_all(text, declared)
     for shown in affirmed(words["results_show"], text, book):
         end = CLAUSE_END.search(text, shown.end())
         if words["other_domain"].search(text, shown.end(), end.start() if end else len(text)):
