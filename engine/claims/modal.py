@@ -5,7 +5,8 @@ that opens the sentence ("Although the numbers may be small, mentoring keeps wom
 of the subject ("Women who may struggle stay out of trouble") nor a clause joined after it with a subject of its own
 ("..., and it keeps them out of trouble"). A possibility so worded is judged like the JDL's "may have reduced": by the
 direction it names, on a result that is significant in that direction, and never as a universal, a cause or a bare
-effect. The modal words are data (report_text/rules.yaml vocabulary: `modal`, `modal_relative`, `modal_break`)."""
+effect. The modal words are data (report_text/rules.yaml vocabulary: `modal`, `modal_relative`, `modal_break`,
+and the effect words it turns into a direction: `hedgeable`, `good_effect`, `bad_effect`)."""
 
 from __future__ import annotations
 
@@ -13,13 +14,6 @@ import re
 
 from engine.claims.blanking import blank_all
 from engine.claims.book import RuleBook
-
-GOOD_EFFECT = re.compile(r"\b(?:positive|beneficial|good|helpful|favourable|welcome)\b", re.IGNORECASE)
-BAD_EFFECT = re.compile(r"\b(?:negative|harmful|bad|adverse|unfavourable|unwelcome)\b", re.IGNORECASE)
-# the effect words a modal makes a possible change: helping, an effect, an impact or a difference (not a verdict that it
-# works, is effective or a success: "appears to be effective" is still a verdict)
-HEDGEABLE = re.compile(r"\b(?:help\w*|effects?|impacts?|difference)\b", re.IGNORECASE)
-
 
 def _modals(text: str, book: RuleBook) -> list[re.Match]:
     words = book.words
@@ -53,12 +47,13 @@ def hedged_effect(claim, effect: re.Match | None, said: str, timed: bool, book: 
     (the clause's own, or the effect's: a positive effect on re-offending is fewer re-offences, on the time to a first
     re-offence a longer one), not a bare effect. One with no direction ("may have had an effect on re-offending")
     stays an effect."""
+    words = book.words
     if not (claim.effect and effect and claim.measures and "unmeasured" not in claim.measures
-            and HEDGEABLE.search(effect.group()) and hedged_at(said, effect.start(), book)):
+            and words["hedgeable"].search(effect.group()) and hedged_at(said, effect.start(), book)):
         return
     if not claim.directions:
-        good, bad = GOOD_EFFECT.search(effect.group()), BAD_EFFECT.search(effect.group())
-        if bool(good) == bool(bad) or GOOD_EFFECT.search(said) and BAD_EFFECT.search(said) or book.words["or_not"].search(said):
+        good, bad = words["good_effect"].search(effect.group()), words["bad_effect"].search(effect.group())
+        if bool(good) == bool(bad) or words["good_effect"].search(said) and words["bad_effect"].search(said) or words["or_not"].search(said):
             return  # "could have had a positive effect, a negative effect or none": both ways, judged as such
         claim.directions = {("increase" if timed == bool(good) else "decrease", False)}
     claim.effect = None
