@@ -18,7 +18,7 @@ from functools import cache, lru_cache
 
 from engine.claims.answers import answered_within, last_word, question_part, says
 from engine.claims.book import book_key, rule_book
-from engine.claims.blanking import blank_given
+from engine.claims.blanking import blank_given, blank_scopes
 from engine.claims.detect import Claim, claims_in, measures_named
 from engine.claims.figures import figures_compared, gained_figure, shown_elsewhere
 from engine.measures import PRIMARY
@@ -137,8 +137,9 @@ def _detected(text: str, quoted: tuple[str, ...], names: tuple[str, ...] = (),
                            for said in [[n for n in c.never if n[0] in PAIR_FORMS and n[1].lower() not in asked.lower()
                                          or held and n[0] in ANSWER_FORMS and n[1].lower() in short.lower()]] if said)
         detected.append((sentence, found))
-        carried = (next((c.measures for c in reversed(found) if c.measures), None)
-                   or measures_named(sentence.text, book) or figures_compared(sentence.text) or carried)
+        carried = (next((c.measures for c in reversed(found) if c.measures), None)  # what "this difference" points
+                   or measures_named(blank_scopes(sentence.text, book), book)  # back to: not a measure the sentence
+                   or figures_compared(sentence.text) or carried)  # names only as a question ("did not look at whether ...")
     return tuple(detected)
 
 
