@@ -181,16 +181,25 @@ def _own_figure(sentence: Sentence, names: tuple[str, ...], book, names_it, unow
         named = (words["own_people"].search(clause) or words["comparison_named"].search(clause)
                  or THE_PEOPLE.search(clause) or any(n in clause for n in names))
         clause = blank_given(clause, names)
-        said_general = any(words[w].search(clause) for w in ("attributed", "general_population", "general_group")) or any(
+        others = _said_by_others(clause, words)
+        said_general = others or any(words[w].search(clause) for w in ("general_population", "general_group")) or any(
             words[w].match(clause) for w in ("population_subject", "national_scope"))
         if unowned:  # two groups' figures set beside each other are ours, a figure of people in general is not
             ours = named or SET_BESIDE.search(clause) or not (said_general or ANY_PEOPLE.search(text))  # "Rates
             # for women remain high: 54% are reconvicted ..."
         else:  # only people named as ours, and not in others' research ("MoJ research found that 79% of ...")
-            ours = named and not words["attributed"].search(clause)
+            ours = named and not others
         if ours and not _general_figure(clause, (), book):
             return True
     return False
+
+
+def _said_by_others(clause: str, words) -> bool:
+    """A finding given by its source ("MoJ research found ..."), unless the source is this evaluation ("..., the
+    analysis found", "the Justice Data Lab report found"): then the figure is the results' own."""
+    said = words["attributed"].search(clause)
+    ours = words["this_evaluation"].search(clause)
+    return bool(said) and not (ours and ours.start() <= said.start() <= ours.end() + 1)
 
 
 def _elliptical_yes(sentence: Sentence, book) -> tuple[Claim, ...]:

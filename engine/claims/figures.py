@@ -108,3 +108,33 @@ def shown_elsewhere(text: str, names: tuple[str, ...], book) -> bool:
         if words["other_domain"].search(text, shown.end(), end.start() if end else len(text)):
             return True
     return False
+
+
+# a figure of people per 100 or a share in a sentence about the results ("12 in 100", "16%", "21 women per 100",
+# "12 percentage points"), and a word before it that makes it approximate ("about 15%", "nearly 30 in 100")
+STATED = re.compile(r"(?<![\w.,£$€/-])(\d{1,3}(?:\.\d{1,3})?)\s?(?:%|per ?cent\b|percent\b|percentage[\s-]points?\b|"
+                    r"(?:(?:people|persons?|women|men|girls|boys|young people|adults|participants|offenders|(?:proven )?"
+                    r"(?:re-?)?offen[cs]es) ){0,2}(?:in|per|out of) (?:every )?100\b)", re.IGNORECASE)
+APPROXIMATE = re.compile(r"\b(?:about|around|nearly|almost|roughly|approximately|some|over|more than|less than|under|"
+                         r"fewer than|just|close to|barely|only just)\W*$", re.IGNORECASE)
+# a figure that is the test's, not the result's ("significant at the 5% level", "95% confident", "a 5% chance")
+NOT_A_RESULT = re.compile(r"\W*(?:\w+\W+)?(?:level|significan|confiden|chance|probability|likel[iy]hood|sure|certain|threshold)",
+                          re.IGNORECASE)
+SET_LEVEL = re.compile(r"\b(?:level|threshold|confidence|significance|chance|probability) (?:of|at)\W*$", re.IGNORECASE)
+EXACT, NEAR_ENOUGH = 0.55, 1.5  # how far a figure may be from the results': rounding, or a word that says it is rounded
+
+
+def misquoted(text: str, known: tuple[float, ...]) -> str | None:
+    """A figure of people per 100 (or a share) that none of the results' figures rounds to: a group's rate or its
+    complement, a difference, an interval's bound, of any analysis ("12 in 100 against 28 in 100" where 16 of every
+    100 participants re-offended). None where the results give no figures to check against (before a run)."""
+    if not known:
+        return None
+    for match in STATED.finditer(text):
+        if NOT_A_RESULT.match(text, match.end()) or SET_LEVEL.search(text, 0, match.start()):
+            continue
+        value = float(match.group(1))
+        slack = NEAR_ENOUGH if APPROXIMATE.search(text[:match.start()]) else EXACT
+        if not any(abs(value - figure) <= slack for figure in known):
+            return match.group()
+    return None

@@ -15,9 +15,10 @@ from functools import cache
 from engine.claims.book import RuleBook
 from engine.claims.blanking import blank_given
 from engine.claims.detect import ZERO_FIGURE, Claim
-from engine.claims.figures import figures_agree, relative_figure
+from engine.claims.figures import figures_agree, misquoted, relative_figure
 from engine.claims.normalise import reader_line
 from engine.measures import MEASURES
+from engine.words.format import rounded
 from engine.results import MeasureResult, Results
 
 NEVER_ORDER = ("unreadable", "savings", "relative", "one_sided", "proof", "shows", "certainty", "universal", "benchmark", "cause",
@@ -65,10 +66,16 @@ class Licence:
     @classmethod
     def from_states(cls, states: dict[str, str]) -> Licence:
         """A headline analysis in these states (for tests and the rules' own examples); "increase sustained":
-        an increase that Results.sustained would call sustained."""
-        return cls({"headline": {m: MeasureLicence(m, True, s.split()[0] != "not_significant", s.split()[0],
-                                                   sustained=s.endswith(" sustained"))
-                                 for m, s in states.items()}}, "headline")
+        an increase that Results.sustained would call sustained; "decrease 16 28 4 21": with the participants' and the
+        comparison group's figures per 100 and the interval the report states."""
+        def measure(name: str, state: str) -> MeasureLicence:
+            words = state.split()
+            given = [float(w) for w in words[1:] if w[0].isdigit()] + [None] * 4
+            treatment, comparison, low, high = given[:4]
+            return MeasureLicence(name, True, words[0] != "not_significant", words[0], low, high,
+                                  treatment=treatment, sustained=state.endswith(" sustained"),
+                                  difference=None if treatment is None else treatment - comparison)
+        return cls({"headline": {m: measure(m, s) for m, s in states.items()}}, "headline")
 
     @classmethod
     def from_results(cls, results: Results, can_say: dict[str, str] | None = None) -> Licence:
@@ -85,6 +92,21 @@ class Licence:
 
     def measures(self, analysis: str | None = None) -> dict[str, MeasureLicence]:
         return self.analyses.get(analysis or self.headline, {})
+
+    def figures(self) -> tuple[float, ...]:
+        """Every figure per 100 people the results give, of any measure ("committed new crimes" may be either), as a
+        sentence may state it: each group's rate (and, for a share of people, those without the outcome), the difference and the
+        interval's bounds, of every analysis."""
+        figures: list[float] = []
+        for m in (m for analysis in self.analyses.values() for m in analysis.values()):
+            if not m.reported or m.treatment is None or m.difference is None or not MEASURES[m.measure].per_hundred:
+                continue
+            comparison = m.treatment - m.difference  # the difference as the results give it, and as the rounded
+            figures += [m.treatment, comparison, abs(m.difference), float(abs(rounded(m.treatment) - rounded(comparison)))] + [
+                abs(b) for b in (m.low, m.high) if b is not None]  # figures give it ("44 against 36: 8 in 100")
+            if MEASURES[m.measure].kind == "proportion":
+                figures += [100 - m.treatment, 100 - comparison]
+        return tuple(figures)
 
 
 def _measure(measure: str, r: MeasureResult, can_say: str | None, sustained: bool = False) -> MeasureLicence:
@@ -130,7 +152,9 @@ def judge(claim: Claim, licence: Licence, book: RuleBook, engine: bool = False) 
         if engine:  # the engine writes the figures of the measures the results report, and only those
             return None
         missing = next((m for m in claim.measures if licence.known and not _reported(licence, m)), None)
-        return Verdict("not-reported", missing, licence.headline) if missing else None
+        if missing:
+            return Verdict("not-reported", missing, licence.headline)
+        return _misquoted(claim, licence, book)
     kinds = dict(claim.never)
     if ZERO_FIGURE.fullmatch(kinds.get("universal", "")) and _figures(claim, licence, engine):
         del kinds["universal"]  # "0 of the 100 people re-offended ...": the results' own figures, where none did
@@ -168,6 +192,18 @@ def judge(claim: Claim, licence: Licence, book: RuleBook, engine: bool = False) 
         return Verdict("no-cause", _first(claim))
     if claim.change and not book.plain_change and not _significance_denied(claim):
         return Verdict("needs-hedge", _first(claim))
+    return None if engine else _misquoted(claim, licence, book)
+
+
+def _misquoted(claim: Claim, licence: Licence, book: RuleBook) -> Verdict | None:
+    """A figure per 100 in the claim's clause that the results do not give ("(12 in 100 against 28 in 100)" where 16
+    of every 100 participants re-offended); a name's own figure ("the 50% Club") is a name."""
+    if not licence.known or not claim.measures or "unmeasured" in claim.measures or any(
+            book.words[w].search(claim.clause) for w in ("national_anywhere", "general_group", "their_programme")):
+        return None  # a figure of people in general, or given by its source ("which the Ministry puts at 60%")
+    names = tuple(sorted((reader_line(n)[0] for n in licence.names), key=len, reverse=True))
+    if misquoted(blank_given(claim.clause, names), licence.figures()):
+        return Verdict("figure-not-in-results", _first(claim))
     return None
 
 
