@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from engine.claims.agency import set_against
-from engine.claims.blanking import denied_at
+from engine.claims.blanking import blank_all, blank_matches, denied_at
 from engine.claims.book import RuleBook
 from engine.claims.quantified import negative_universal, their_own
 from engine.claims.sentences import CLAUSE_END
@@ -113,6 +113,14 @@ def scare_quotes_blanked(text: str) -> str:
     return QUOTED_WORDS.sub(lambda m: m.group(2), text)
 
 
+def achieved(text: str, measures: tuple[str, ...], before: str, book: RuleBook) -> re.Match | None:
+    """An aim said to be met in words that point back to it ("set out to cut re-offending, and has done so"), where the
+    clause carries the measure of an aim `before` it: that the programme moved it, an effect ("Women were invited, and most
+    did so"; "16 in 100 did so": re-offended, no aim)."""
+    aimed = any(book.not_claims[name].search(before) for name in ("aim", "made_for", "purpose"))
+    return book.words["achieved_aim"].search(text) if measures and aimed else None
+
+
 def effect_in(text: str, book: RuleBook) -> re.Match | None:
     """A word that the programme works or had an effect, unless what it names is said to be lacking, or it is a word of
     proof that a negation takes back ("the results neither vindicate nor condemn the model"); read through scare quotes."""
@@ -144,7 +152,22 @@ def significance_said(clause: str, book: RuleBook) -> str:
 def proof_in(text: str, book: RuleBook) -> re.Match | None:
     """A word of proof that makes any sentence a claim (never.proof_anywhere), unless negated; read through quotation
     marks, as reported speech says what it quotes (the analysis "backs up everything we've been saying")."""
-    return next(iter(affirmed(book.never["proof_anywhere"], unquoted(text), book)), None)
+    return next(iter(affirmed(book.never["proof_anywhere"], unquoted(unproven(text, book)), book)), None)
+
+
+def alike_blanked(rest: str, clause: str, book: RuleBook) -> str:
+    """`rest` (the clause, outcomes blanked) with the groups' likeness in what they were matched on blanked ("identical in
+    terms of 5 characteristics (age, ... previous offences)"): the matching, no sameness of an outcome, unless the
+    likeness goes on to one ("identical in terms of age and in terms of re-offending")."""
+    words = book.words
+    return blank_matches(rest, (m for m in words["matched_alike"].finditer(clause)
+                                if not words["alike_in_outcome"].search(clause, m.end())))
+
+
+def unproven(text: str, book: RuleBook) -> str:
+    """The text with the words of proof that vouch for nothing of the programme's blanked (vocabulary.not_proof): "proven"
+    in the measure's name ("the proven one-year re-offending rate"), the research-based methods a service works through."""
+    return blank_all(text, book.words["not_proof"])
 
 
 # a quotation mark, not an apostrophe inside a word ("we've", "the Lab's")
@@ -186,6 +209,7 @@ def general_context(whole: str, sided: str, book: RuleBook) -> bool:
     to re-offending ("young adults re-offend more than any other age group"), not of an unnamed group against a
     benchmark. `sided`: the sentence with its aims and caveats blanked, where "the Programme" is still the programme."""
     words = book.words
+    sided = blank_all(sided, words["civic_our"])  # "reducing demand on our police": everyone's police, not ours
     if words["our_new_finding"].search(whole):  # "A new report by the Ministry of Justice finds that mentoring ...": ours
         return False
     lead = words["source_lead"].match(whole)  # "We know from national data that people with a job ... are less likely ..."

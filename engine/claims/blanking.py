@@ -13,7 +13,7 @@ from engine.claims.sentences import CLAUSE_END, as_word, blank_given  # noqa: F4
 # re-offending"), unless the gerund is the subject of a verb ("..., and reducing re-offending has been the result") or the
 # "to" is the sentence's own ("proclaimed the Programme, designed to reduce re-offending, to be a success"); and on through
 # what it tests, set after a dash ("to test what charities assert – that intensive help would bring it down")
-CONTINUES_AIM = re.compile(r"^\W*(?:(?:and |or |but also )?to\b(?!\s+be\b)|that\b(?=[^.;:!?]*\b(?:would|could|might)\b)|(?:and |or )\w+ing\b(?![^.;:]*\b(?:has|have|had|is|was|were|are|did|does)\b))",
+CONTINUES_AIM = re.compile(r"^\W*(?:(?:and |or |but also )?to\b(?!\s+be\b)|that\b(?=[^.;:!?]*\b(?:would|could|might)\b)|(?:and |or )(?!(?:re-?\s?)?offending\b)\w+ing\b(?![^.;:]*\b(?:has|have|had|is|was|were|are|did|does)\b))",
                            re.IGNORECASE)
 # ... as a question's does through a second predicate of its subject ("Asking whether the Programme is worthwhile, and
 # makes a difference, is a legitimate question"), not through a clause with a subject of its own (", and it does")
@@ -100,6 +100,15 @@ def _aside_end(text: str, start: int, end: int, listed: re.Pattern) -> int:
     return end if comma == -1 else comma
 
 
+LIST_ITEM = re.compile(r",\s*(?:(?:a|an|the|some|more|better|new|practical)\s+)?[a-z][\w-]*\s*$")  # ", disposition", ", housing advice"
+
+
+def _list_goes_on(text: str, end: int, book: RuleBook) -> bool:
+    """An aim's means go on through the last item of a list (", knowledge, disposition, and skills that ..."): a bare item
+    after a comma just before `end`, then "and" and a noun phrase (rules.yaml aim_list_item)."""
+    return bool(LIST_ITEM.search(text, 0, end) and book.words["aim_list_item"].match(text, end))
+
+
 # where the scope of a denial ends: a comma or a clause mark ("Rather than going back to prison, 84% stayed out")
 SCOPE_END = re.compile(r"[,.;:!?()]|\s[–—-]\s")
 
@@ -161,7 +170,8 @@ def blank_scopes(text: str, book: RuleBook) -> str:
                 following = CLAUSE_END.match(text, end)
                 rest = text[following.end():] if following else text[end:]
                 if not (CONTINUES_AIM.match(rest) or name == "question" and CONTINUES_QUESTION.match(rest)
-                        or name in ("aim", "made_for") and book.words["aim_goes_on"].match(text, end)):
+                        or name in ("aim", "made_for") and (book.words["aim_goes_on"].match(text, end)
+                                                            or _list_goes_on(text, end, book))):
                     break
                 end = next((e for e in ends if e > end), len(text))
             if name == "made_for" and not book.words["main_verb"].search(text, _clause_start(text, match.start()), match.start()):

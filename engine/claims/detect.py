@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass, field, replace
 
 from engine.claims.agency import done_or_set_against, forced_forms, set_against
-from engine.claims.aside import (about_method, about_selection, affirmed, beside_general, both_ways, context_clause,
+from engine.claims.aside import (about_method, achieved, about_selection, affirmed, beside_general, both_ways, context_clause,
                                  context_opening, effect_in, either_way, elsewhere, framed_certainty, general_context,
-                                 proof_in, service_or_belief,
+                                 alike_blanked, proof_in, service_or_belief, unproven,
                                  relative_in, significance_said, taken_back, unquoted)
 from engine.claims.blanking import (blank_all, blank_given, blank_matches, blank_significance, blank_spans, inside,
                                     outside, blank_scopes, unframed)
@@ -234,7 +234,8 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
     forms: set[str] | None = None  # the sentence's permitted forms, looked for once it holds a claim
     found: list[Claim] = []
     current = carried
-    for index, (start, clause) in enumerate(_clauses(text)):
+    clauses = _clauses(text)
+    for index, (start, clause) in enumerate(clauses):
         said = whole[start:start + len(clause)]
         written, own_written = unnamed[start:start + len(clause)], own[start:start + len(clause)]
         subject = words["other_subject"].match(said)
@@ -284,10 +285,13 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
                 claim.absolute = said_of_all(said, book)  # not under a modal ("may help women stay out of trouble")
             sustained = words["sustained"].search(rest)
             claim.sustained = sustained.group() if sustained else None
-        effect = effect_in(rest, book) or effect_in(blank_spans(clause, spans, start), book)  # some name their outcome
+        effect = (effect_in(rest, book) or effect_in(blank_spans(clause, spans, start), book)  # some name their outcome
+                  or achieved(rest, measures, nameless[:start], book))  # "set out to cut re-offending, and has done so"
         claim.effect = effect.group() if effect and not service_or_belief(effect, said, whole, measures, book) else None
         hedged_effect(claim, effect, said, measures == (TIME,), book)  # "may be having a positive effect on re-offending"
-        no_effect = words["no_effect"].search(blank_matches(rest, words["significance"].finditer(rest)))
+        alike = alike_blanked(rest, clause, book)  # "identical in terms of age, gender ...": the matching
+        no_effect = (words["no_effect"].search(blank_matches(alike, words["significance"].finditer(alike)))
+                     or words["alike_outcome"].search(clause))  # "similar with respect to their re-offending"
         if no_effect and (measures or EFFECT_WORD.search(no_effect.group())):
             claim.no_effect = no_effect.group()
         both = {"decrease", "increase"} <= {d for d, negated in claim.directions if not negated}
@@ -328,7 +332,8 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
             claim.never += done_or_set_against(claim, said, written, own_written, ours, book)  # cause, other group
             found.extend(_by_timing(claim, scrubbed if measures else "", good, book, [(s - start, e - start) for s, e in spans]))
         # an aim's measure is what a pronoun after it speaks of ("... to cut reoffending, and it has cut it")
-        aimed_clause = unscoped[start:start + len(clause)]
+        aimed_clause = unscoped[start:clauses[index + 1][0] if index + 1 < len(clauses) else len(unscoped)]  # with its
+        # blanked aim, which the clause mark's spaces may have taken ("set out to cut re-offending and did so")
         aimed, aimed_good, _ = ([], [], "") if measures or aimed_clause == clause else _outcomes(aimed_clause, book)
         current = (not listed and measures) or _measures(aimed, aimed_good, False) or current
     return either_way(found)
@@ -366,7 +371,7 @@ def _never_forms(claim: Claim, clause: str, text: str, book: RuleBook, named: tu
         return  # a statement of significance alone is judged against the results
     for name in ("relative", "proof", "certainty", "universal", "benchmark", "cause", "counterfactual", "vivid"):
         pattern = never[name]
-        source = unquoted(text) if name == "proof" else text if name == "relative" else named_clause if name == "universal" else clause
+        source = unquoted(unproven(text, book)) if name == "proof" else text if name == "relative" else named_clause if name == "universal" else clause
         found = [m for m in pattern.finditer(source) if (source is not named_clause or not inside(m, spans, start))
                  and not taken_back(name, source, m, book) and not only_possible(name, source, m, claim, book)]
         # ("Because the result is significant", "not as a percentage"; "may have re-offended because of the support")
