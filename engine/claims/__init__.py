@@ -247,7 +247,8 @@ def _question_and_answer(found: list[Sentence], index: int, book) -> tuple[str, 
     """A sentence and the one after it, without who speaks; a speaker's mark alone ("A.") or a sentence that only says the
     question was asked ("That was the question.") is passed over."""
     following = [SPEAKER.sub("", s.text).strip() for s in found[index + 1:index + 4]]
-    answer = next((f for f in following if f and not book.words["question_echo"].match(f)), "")
+    answer = next((f for f in following if f and not book.words["question_echo"].match(f)
+                   and not book.words["follow_up_question"].match(f)), "")  # "If so, how strong is it?": asked, not answered
     return SPEAKER.sub("", found[index].text).strip(), answer
 
 

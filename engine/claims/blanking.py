@@ -120,12 +120,27 @@ def denied_at(text: str, start: int, book: RuleBook) -> bool:
     return any(not SCOPE_END.search(text, m.end(), start) for m in book.words["denial"].finditer(text, 0, start))
 
 
+# a direction set against its opposite ("increases rather than decreases in re-offending", "raised it instead of lowering
+# it"): the word after the contrast, whose outcome is both sides'
+CONTRASTED = re.compile(r"\s*(?:an? |the )?([\w-]+)")
+
+
 def blank_denials(text: str, book: RuleBook) -> str:
-    """The scopes of denials blanked, each from its words to the next comma or clause mark."""
+    """The scopes of denials blanked, each from its words to the next comma or clause mark; a direction denied beside
+    its opposite, only itself (the outcome after it is the other direction's too)."""
     for match in list(book.words["denial"].finditer(text)):
         end = SCOPE_END.search(text, match.end())
-        text = blank(text, match.start(), end.start() if end else len(text))
+        end = end.start() if end else len(text)
+        before = text[:match.start()].split()[-1:]
+        after = CONTRASTED.match(text, match.end())
+        if before and after and _direction_word(before[0], book) and _direction_word(after.group(1), book):
+            end = min(end, after.end())
+        text = blank(text, match.start(), end)
     return text
+
+
+def _direction_word(word: str, book: RuleBook) -> bool:
+    return any(book.words[name].fullmatch(word) for name in ("down", "up"))
 
 
 # a "that" clause opening a sentence, then called settled ("That the Programme works is clear"; rules.yaml settled)

@@ -27,6 +27,7 @@ from engine.claims.sentences import CLAUSE_END, Sentence, aside_dashes_blanked
 
 TIME = days_measure(NAMES)  # a time to the first event: "longer"/"shorter" are its directions
 OPPOSITE = {"decrease": "increase", "increase": "decrease"}
+IT = re.compile(r"\b(?:it|them)\b", re.IGNORECASE)
 PRONOUN_START = re.compile(r"^\W*(?:it|this|that|these|they|which|so|or)\b", re.IGNORECASE)
 # what another group (mentors, staff) does that acts on the participants: still a claim
 OTHER_ACTS = re.compile(r"\bwhich\b|\bthereby\b|\bso that\b|\bhelp\w*|\bkeep\w*|\bkept\b|\b(?:stop|prevent)\w* (?:\w+ ){0,2}from\b"
@@ -167,6 +168,8 @@ def _directions(clause: str, measures: tuple[str, ...], good: list[str], book: R
     if them:  # the group's own words ("who did not take part") negate nothing said of it
         clause = clause[:them.start("them")] + " " * len(them.group("them")) + clause[them.end("them"):]
     found = _said_directions(clause, measures, good, book, own, some)
+    if book.words["reverse"].search(clause):  # "increases rather than decreases, or the reverse": both ways
+        found |= {(OPPOSITE[d], n) for d, n in found}
     if them or THAN_US.search(clause):  # said of them (against us, or alone): turned round
         return {(OPPOSITE[d], n) for d, n in found}
     return found
@@ -233,9 +236,12 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
         return []
     forms: set[str] | None = None  # the sentence's permitted forms, looked for once it holds a claim
     found: list[Claim] = []
-    current = carried
+    current, seen = carried, 0
     clauses = _clauses(text)
     for index, (start, clause) in enumerate(clauses):
+        aside = measures_named(unscoped[seen:start], book) if IT.search(clause) else ()  # a clause wholly aside before this
+        current, seen = aside or current, start + len(clause)  # one: its outcome is what "it" here speaks of ("Expecting
+        # none would have been naive, but the Programme has brought it down")
         said = whole[start:start + len(clause)]
         written, own_written = unnamed[start:start + len(clause)], own[start:start + len(clause)]
         subject = words["other_subject"].match(said)
@@ -258,7 +264,7 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
         if significance:
             claim.significance = significance_said(clause, book)
             claim.none_significant = bool(words["none_significant"].search(rest))
-        if not measures and current and (index > 0 or PRONOUN_START.match(clause)):
+        if not measures and current and (index > 0 or aside or PRONOUN_START.match(clause)):
             measures = current  # "..., or may increase it by ...", "This is a significant result."
         measures = measures or ((PRIMARY,) if words["people_per_hundred_change"].search(rest) else ())
         amount = any(words["amount_before"].search(rest[:rest.rfind(" ", 0, m.end()) + 1])  # the last word is the outcome

@@ -15,16 +15,17 @@ import re
 from engine.claims.blanking import blank_all
 from engine.claims.book import RuleBook
 
-def _modals(text: str, book: RuleBook) -> list[re.Match]:
+def _modals(text: str, book: RuleBook, kind: re.Pattern | None = None) -> list[re.Match]:
     words = book.words
     plain = blank_all(text, words["conceded"])  # a concession's "may" hedges nothing after it
-    return [m for m in words["modal"].finditer(plain) if not words["modal_relative"].search(plain[:m.start()])]
+    return [m for m in (kind or words["modal"]).finditer(plain) if not words["modal_relative"].search(plain[:m.start()])]
 
 
-def hedged_at(text: str, start: int, book: RuleBook) -> bool:
-    """Whether the words at `start` in `text` (one clause) stand in the scope of a modal hedge before them."""
+def hedged_at(text: str, start: int, book: RuleBook, kind: re.Pattern | None = None) -> bool:
+    """Whether the words at `start` in `text` (one clause) stand in the scope of a modal hedge before them (`kind`: of
+    those modal words only, as "may" and "might", which say a possibility where "appears to" gives a verdict)."""
     return any(m.end() <= start and not book.words["modal_break"].search(text, m.end(), start)
-               for m in _modals(text, book))
+               for m in _modals(text, book, kind))
 
 
 def unhedged(pattern: re.Pattern, text: str, book: RuleBook) -> re.Match | None:
@@ -49,8 +50,11 @@ def hedged_effect(claim, effect: re.Match | None, said: str, timed: bool, book: 
     stays an effect."""
     words = book.words
     if not (claim.effect and effect and claim.measures and "unmeasured" not in claim.measures
-            and words["hedgeable"].search(effect.group()) and hedged_at(said, effect.start(), book)):
+            and (words["hedgeable"].search(effect.group()) and hedged_at(said, effect.start(), book)
+                 or words["hedgeable_may"].search(effect.group()) and hedged_at(said, effect.start(), book, words["may"]))):
         return
+    if words["either_direction"].search(said, effect.start()):  # "may have had an impact ... in either direction"
+        claim.directions = {("decrease", False), ("increase", False)}
     if not claim.directions:
         good, bad = words["good_effect"].search(effect.group()), words["bad_effect"].search(effect.group())
         if bool(good) == bool(bad) or words["good_effect"].search(said) and words["bad_effect"].search(said) or words["or_not"].search(said):
