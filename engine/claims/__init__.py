@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
-from engine.claims.answers import answered_within, last_word, question_part, says
+from engine.claims.answers import answered_within, last_word, question_part, says, uninverted
 from engine.claims.book import book_key, rule_book
 from engine.claims.blanking import blank_given, blank_scopes
 from engine.claims.detect import Claim, claims_in, measures_named
@@ -304,8 +304,10 @@ def _asked(sentence: Sentence, found: tuple[Claim, ...], answer: str, book, carr
         denied = (_denied(c, effect_asked) for c in found or _said(sentence, book, carried, names)
                   if not any(n[0] in VOUCHED for n in c.never))  # "Is this proof that it works? No.": nothing said
         return tuple(c for c in denied if c.is_claim)
-    if says(book, "affirmative", answer):
-        return found or _said(sentence, book, carried, names)
+    if says(book, "affirmative", answer):  # the statement it says, its subject first: "Does <name> make women reoffend
+        statement = uninverted(asked)  # less? Absolutely." says <name> makes them (a cause)
+        return (statement and _said(sentence, book, carried, names, statement, fallback=False)) or found or _said(
+            sentence, book, carried, names)
     if answer and (claims_in(Sentence(answer, 0, 0, 0, (answer,)), book, carried, names)
                    or book.words["counted"].search(answer) and measures_named(answer, book)
                    and not any(says(book, "affirmative", part) for part in ANSWER_PARTS.split(answer))):
@@ -340,7 +342,8 @@ def _denied(claim: Claim, effect_asked: bool) -> Claim:
                    forced=bool(never) or claim.forced and not claim.never)  # forced by a form a "no" keeps, or by none
 
 
-def _said(sentence: Sentence, book, carried, names, asked: str | None = None, hedged: bool = False) -> tuple[Claim, ...]:
+def _said(sentence: Sentence, book, carried, names, asked: str | None = None, hedged: bool = False,
+          fallback: bool = True) -> tuple[Claim, ...]:
     """What a question says once answered yes: the question as a statement ("Is the difference significant?" says
     it is significant, judged against the results), or, where the rules read no claim in it, that the programme
     worked, if it asks whether the programme is good ("Was it worth it?") or about its people's outcome ("Are our
@@ -350,7 +353,7 @@ def _said(sentence: Sentence, book, carried, names, asked: str | None = None, he
     asked = SPEAKER.sub("", sentence.text if asked is None else asked).strip()
     stated = ("It may be that " if hedged else "") + asked.rstrip("?.").rstrip() + "."
     said = claims_in(Sentence(stated, sentence.line, sentence.column, sentence.paragraph, (stated,)), book, carried, names)
-    if said:
+    if said or not fallback:
         return tuple(replace(c, sentence=sentence) for c in said)
     words = book.words
     if words["view_question"].match(asked) or words["analysis_question"].match(asked):  # "Did the women value their
@@ -359,7 +362,8 @@ def _said(sentence: Sentence, book, carried, names, asked: str | None = None, he
     if proof:  # "Is this the proof we needed? It is.": the yes says the proof
         return (Claim(sentence=sentence, clause=sentence.text, forced=True, never=[("proof", proof.group())]),)
     changed = measures_named(asked, book) or any(words[w].search(asked) for w in ("down", "up", "better", "effect"))
-    if words["evaluative"].search(asked) or (changed and words["programme_side"].search(asked)):  # "Can mentoring break the cycle?"
+    ours = words["programme_side"].search(asked) or any(n.lower() in asked.lower() for n in names)  # or its name
+    if words["evaluative"].search(asked) or (changed and ours):  # "Can mentoring break the cycle?"
         return (Claim(sentence=sentence, clause=sentence.text, effect="a yes to: " + sentence.text),)
     return ()
 

@@ -23,15 +23,38 @@ BETWEEN_CLAUSES = re.compile(r"[,;:!?]|\b(?:and|but|so|while|although|though|bec
 ASKED_END = re.compile(r"[,:;“”\"]|\s[–—-]\s|\s(?:and|but|so)\s")
 
 
+# the last clause of an answer that opens with words of its own ("Working as a probation officer for 30 years, I can tell
+# you it is."; "Having run it for six years, I would say so."): a clause after a comma, with its own subject and verb
+LAST_CLAUSE = re.compile(r",\s*(?P<last>[^,;:]+?)\s*[.!]*\s*$")
+
+
 def spoken(answer: str) -> list[str]:
-    """The answer as written, and the words it gives as its answer after a lead-in, without quotation marks."""
+    """The answer as written, the words it gives as its answer after a lead-in, without quotation marks, and its last
+    clause after a comma (what an answer that opens with who is speaking, or why they know, says)."""
     parts = [answer.strip()]
     lead = LEAD_IN.search(answer)
     if lead:
         given = QUOTE_MARKS.sub("", answer[lead.end():])
         if given:
             parts.append(given)
+    last = LAST_CLAUSE.search(answer)
+    if last:
+        parts.append(last.group("last") + ".")
     return parts
+
+
+# a yes/no question's auxiliary before its subject ("Does the Programme make ...?", "Is it winning ...?"): without it the
+# subject stands first, as in the statement the question says once answered yes, and is read as the statement's doer
+INVERTED = re.compile(r"^\W*(?:(?:so|and|but|then|now|well)\b,?\s*)?(?:does|do|did|is|are|was|were|can|could|will|would|has|have|had)"
+                      r"\s+(?!(?:not|n't|there|it|this|that|they|we|you|i)\b)(?=\S)", re.IGNORECASE)
+
+
+def uninverted(question: str) -> str | None:
+    """The question as a statement with its subject first ("Does Making Connections make women reoffend less?" →
+    "Making Connections make women reoffend less"), or None where it does not open with an auxiliary before a subject
+    that could be the programme."""
+    inverted = INVERTED.match(question)
+    return question[inverted.end():].rstrip(" ?") if inverted else None
 
 
 # where an answer turns after holding back ("It is too early to say for certain, but yes.")

@@ -134,9 +134,12 @@ def service_or_belief(effect: re.Match, said: str, whole: str, measures: tuple[s
     """An effect word that is no result: helping said of those who deliver the service ("Volunteers help people"), or
     an effect on what the sentence itself puts outside the analysis ("a difference to people's lives in ways the
     analysis cannot measure") or reports as what participants tell us ("the men tell us the Programme has changed
-    their lives"), where the clause names no measured outcome."""
+    their lives"), where the clause names no measured outcome; or an effect or success whose clause's subject is the
+    service's running or an event, not the programme ("The fundraising gala was a spectacular success", "Recruitment
+    has shown early signs of improvement": vocabulary `delivery_subject`)."""
     words = book.words
     return bool(HELP.match(effect.group()) and words["provider_subject"].match(said)
+                or words["delivery_subject"].match(said)  # "The fundraising gala was a great success"
                 or not measures and not BARE_EFFECT.match(effect.group())  # "feedback shows it works" is a result
                 and (words["beyond_measure"].search(whole) or words["feedback"].search(whole)))
 

@@ -82,6 +82,11 @@ def _clause_start(text: str, at: int) -> int:
 
 # an aim set between commas ("The scheme, with the aim of reducing re-offending, lowered it"; "..., which aims to ..., ")
 LISTED_GERUND = re.compile(r"^\s*\w+ing\b(?![^,.;:]*\b(?:has|have|had|is|was|were|are|did|does)\b)", re.IGNORECASE)  # "..., helping her settle"
+# a relative clause set off by a comma or dash after an aim, with a subject and a verb of its own ("..., which we know
+# reduces re-offending", "..., which has cut re-offending"): not the aim's
+ASSERTED_RELATIVE = re.compile(r"(?:,|\s[–—-])\s*which\s+(?:(?:we|i|they|everyone|everybody|staff|people|research|evidence)\s+"
+                               r"(?:\w+ly\s+)?(?:know|knew|believe|are (?:sure|confident|certain)|have (?:seen|found|shown)|"
+                               r"shows?|proves?|tells? us)\s+|(?:\w+ly\s+)?(?:has|have|had|is|was|does|did)\s+)", re.IGNORECASE)
 AFTER_COMMA = re.compile(r",\s*(?:which\s+|who\s+|that\s+)?$")
 # ... or opening the sentence as a phrase before its clause ("In the hope of reducing re-offending, the Programme has cut
 # it"): to its comma too (not a clause: "It is essential that men are helped to build stable, law-abiding lives")
@@ -197,6 +202,9 @@ def blank_scopes(text: str, book: RuleBook) -> str:
                                                or OPENS_SENTENCE.fullmatch(text, 0, match.start())
                                                and ADVERBIAL_AIM.match(text, match.start())):
                 end = _aside_end(text, match.end(), end, book.words["aim_listed"])
+            if name in ("aim", "made_for", "purpose"):  # a relative clause set off after the aim says what it is of its own
+                said = ASSERTED_RELATIVE.search(text, match.end(), end)  # ("... to improve access to it, which we know
+                end = said.start() if said else end  # reduces re-offending")
             if name == "threshold":  # "with a p-value of up to 0.05 considered indicative of a real difference, ..."
                 comma = text.find(",", match.end(), end)
                 end = end if comma == -1 else comma
