@@ -239,12 +239,27 @@ def general_context(whole: str, sided: str, book: RuleBook) -> bool:
                     or (words["general_population"].search(whole) or words["national_figure"].search(whole))  # "costs £65,000
                     and not set_against(whole, book))  # on average (Social Exclusion Unit)": a figure only a nation has
     compared = words["statistic"].search(whole) or set_against(whole, book)
+    if nation_beaten(whole, book):  # "The reoffending rate of 16 per cent compares favourably to the national figure"
+        return False
     return bool(words["national_scope"].match(whole) or words["population_subject"].match(whole)
                 and (words["trend"].search(whole) or words["national_figure"].search(whole)
                      or words["national_anywhere"].search(whole)
                      or compared and words["association"].search(whole))
                 or words["factor_link"].search(whole)  # "employment is one of the factors most linked to desistance"
                 or words["demographic"].search(whole))  # "women are more likely than men to be sent to prison"
+
+
+def nation_beaten(whole: str, book: RuleBook) -> bool:
+    """A figure of no one named set against the nation's, the nation only on the far side ("The reoffending rate of 16 per
+    cent compares favourably to the national figure"): the programme's own figure against a benchmark, not a national
+    statistic (people in general on the near side, "adult offenders", keep it context)."""
+    words = book.words
+    against = set_against(whole, book)
+    if not against or not words["figure_any"].search(whole[:against.start()]):
+        return False
+    near, far = whole[:against.start()], whole[against.end():]
+    return bool(words["national_anywhere"].search(far) and not words["national_anywhere"].search(near)
+                and not any(words[w].search(near) for w in ("general_group", "general_population", "attributed", "trend")))
 
 
 DATA_LAB = re.compile(r"\b(?:justice data lab|data lab|jdl)\b", re.IGNORECASE)  # who made another's analysis

@@ -22,6 +22,7 @@ from engine.claims.language import unreadable
 from engine.claims.names import blank_names
 from engine.claims.modal import hedged_effect, only_possible, said_of_all
 from engine.claims.quantified import counts_others, negative_universal
+from engine.claims.unmeasured import other_outcome
 from engine.measures import MEASURES, NAMES, PRIMARY, days_measure
 from engine.claims.sentences import CLAUSE_END, Sentence, aside_dashes_blanked
 
@@ -275,8 +276,10 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
                       and not words["than_other"].search(said)  # improvement in housing": a test no analysis made
                       and (any(words[w].search(rest) for w in ("down", "up", "better", "help_into", "gained"))
                            or amount or book.never["cause"].search(rest)))
-        if unmeasured:
-            measures = ("unmeasured",)  # "participants were more likely to find work": not this analysis's outcome
+        other = other_outcome(said, clause, rest, bool(of_ours or words["doer"].search(said) or words["agent"].match(said)
+                                                       or index and current), book, bool(index and current))
+        if unmeasured or other:  # "participants were more likely to find work", "... and used less heroin", "may help
+            measures = tuple(m for m in measures if m != "unmeasured") + ("unmeasured",)  # them find work": not measured
         after = whole[start + len(clause):].lstrip()
         listed = not measures and after.startswith(":") and measures_named(after[1:], book)
         measures = listed or measures  # "... on all three measures: how many, how often and how soon" (its own only)
@@ -287,6 +290,7 @@ def claims_in(sentence: Sentence, book: RuleBook, carried: tuple[str, ...],
                                            words["significance"])
             claim.directions = _directions(scrubbed, measures, good, book, [(s - start, e - start) for s, e in spans],
                                            bool(NOT_ALL.search(said)))
+            claim.directions = claim.directions or ({("increase", False)} if other else set())  # a change in it
             if good and not (COMPARED.search(said) or NOT_ALL.search(said)):
                 claim.absolute = said_of_all(said, book)  # not under a modal ("may help women stay out of trouble")
             sustained = words["sustained"].search(rest)
@@ -414,7 +418,10 @@ def _never_forms(claim: Claim, clause: str, text: str, book: RuleBook, named: tu
     # a change said as a verb ("reduces", "slashed") needs "may"; as a noun of the groups' figures ("experienced
     # a reduction of between 4 and 21 points") a number per 100 or an interval is enough
     noun = _as_noun(clause, change) if change else None
-    if change and "hedge" not in claim.forms and not (noun and (claim.forms & {"per_hundred", "interval", "figure"}
+    told = change and book.words["fact_lead"].search(clause[:change.start()])  # "..., could ... after a trial run reduced
+    if told and not noun:  # re-offending": a change told as a fact in a clause of its own, whatever the modal before it
+        claim.change = change.group()
+    elif change and "hedge" not in claim.forms and not (noun and (claim.forms & {"per_hundred", "interval", "figure"}
                                                                 or claim.significance == "significant")):
         claim.change = change.group()
 
