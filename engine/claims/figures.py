@@ -114,7 +114,11 @@ def shown_elsewhere(text: str, names: tuple[str, ...], book) -> bool:
 # "12 percentage points"), and a word before it that makes it approximate ("about 15%", "nearly 30 in 100")
 STATED = re.compile(r"(?<![\w.,£$€/-])(\d{1,3}(?:\.\d{1,3})?)\s?(?:%|per ?cent\b|percent\b|percentage[\s-]points?\b|"
                     r"(?:(?:people|persons?|women|men|girls|boys|young people|adults|participants|offenders|(?:proven )?"
-                    r"(?:re-?)?offen[cs]es) ){0,2}(?:in|per|out of) (?:every )?100\b)", re.IGNORECASE)
+                    r"(?:re-?)?offen[cs]es|more|fewer|less|lower|higher) ){0,2}(?:in|per|out of|of) (?:every |each )?100\b)",
+                    re.IGNORECASE)
+# the people per 100 after the hundred they are of ("In every 100 participants, 85 stayed free of a re-offence")
+OPENED = re.compile(r"\b(?:in|of|for|out of) (?:every |each |any )?100\b[^,.;:]{0,60},\s*(?:only |just |some |about |around )?"
+                    r"(\d{1,3}(?:\.\d{1,3})?)\b(?!\s?%|\s?per ?cent|\s+(?:in|per|out of|of) )", re.IGNORECASE)
 APPROXIMATE = re.compile(r"\b(?:about|around|nearly|almost|roughly|approximately|some|over|more than|less than|under|"
                          r"fewer than|just|close to|barely|only just)\W*$", re.IGNORECASE)
 # a figure that is the test's, not the result's ("significant at the 5% level", "95% confident", "a 5% chance")
@@ -124,17 +128,24 @@ SET_LEVEL = re.compile(r"\b(?:level|threshold|confidence|significance|chance|pro
 EXACT, NEAR_ENOUGH = 0.55, 1.5  # how far a figure may be from the results': rounding, or a word that says it is rounded
 
 
-def misquoted(text: str, known: tuple[float, ...]) -> str | None:
+def misquoted(text: str, known: tuple[float, ...], swapped: tuple[tuple[float, float], ...] = ()) -> str | None:
     """A figure of people per 100 (or a share) that none of the results' figures rounds to: a group's rate or its
     complement, a difference, an interval's bound, of any analysis ("12 in 100 against 28 in 100" where 16 of every
-    100 participants re-offended). None where the results give no figures to check against (before a run)."""
+    100 participants re-offended); or the groups' two figures the wrong way round, the participants' named first
+    (`swapped`: "28% of participants ..., compared with 16% of the comparison group"). None where the results give no
+    figures to check against (before a run)."""
     if not known:
         return None
-    for match in STATED.finditer(text):
-        if NOT_A_RESULT.match(text, match.end()) or SET_LEVEL.search(text, 0, match.start()):
-            continue
+    stated = sorted((m for pattern in (STATED, OPENED) for m in pattern.finditer(text)
+                     if not (NOT_A_RESULT.match(text, m.end()) or SET_LEVEL.search(text, 0, m.start()))), key=lambda m: m.start())
+    for match in stated:
         value = float(match.group(1))
         slack = NEAR_ENOUGH if APPROXIMATE.search(text[:match.start()]) else EXACT
         if not any(abs(value - figure) <= slack for figure in known):
             return match.group()
+    group = GROUP_NAMED.search(text)
+    if len(stated) >= 2 and group and group.start() > stated[0].start():
+        pair = (float(stated[0].group(1)), float(stated[1].group(1)))
+        if any(abs(pair[0] - a) <= EXACT and abs(pair[1] - b) <= EXACT for a, b in swapped):
+            return f"{stated[0].group()} ... {stated[1].group()}"
     return None

@@ -108,6 +108,20 @@ class Licence:
                 figures += [100 - m.treatment, 100 - comparison]
         return tuple(figures)
 
+    def swapped(self) -> tuple[tuple[float, float], ...]:
+        """Each measure's two group figures per 100 the wrong way round, as the report rounds them: the comparison
+        group's first (and, for a share of people, those without the outcome in the same order)."""
+        pairs: list[tuple[float, float]] = []
+        for m in (m for analysis in self.analyses.values() for m in analysis.values()):
+            if not m.reported or m.treatment is None or m.difference is None or not MEASURES[m.measure].per_hundred:
+                continue
+            treatment, comparison = float(rounded(m.treatment)), float(rounded(m.treatment - m.difference))
+            if treatment != comparison:
+                pairs.append((comparison, treatment))
+                if MEASURES[m.measure].kind == "proportion":
+                    pairs.append((100 - comparison, 100 - treatment))
+        return tuple(pairs)
+
 
 def _measure(measure: str, r: MeasureResult, can_say: str | None, sustained: bool = False) -> MeasureLicence:
     scale = MEASURES[measure].sentence_scale
@@ -202,7 +216,7 @@ def _misquoted(claim: Claim, licence: Licence, book: RuleBook) -> Verdict | None
             book.words[w].search(claim.clause) for w in ("national_anywhere", "general_group", "their_programme")):
         return None  # a figure of people in general, or given by its source ("which the Ministry puts at 60%")
     names = tuple(sorted((reader_line(n)[0] for n in licence.names), key=len, reverse=True))
-    if misquoted(blank_given(claim.clause, names), licence.figures()):
+    if misquoted(blank_given(claim.clause, names), licence.figures(), licence.swapped()):
         return Verdict("figure-not-in-results", _first(claim))
     return None
 
