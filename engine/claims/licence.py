@@ -93,29 +93,31 @@ class Licence:
     def measures(self, analysis: str | None = None) -> dict[str, MeasureLicence]:
         return self.analyses.get(analysis or self.headline, {})
 
+    def _stated_per_hundred(self):
+        """Each reported measure stated per 100 people, with the participants' and the comparison group's figures."""
+        for m in (m for analysis in self.analyses.values() for m in analysis.values()):
+            if m.reported and m.treatment is not None and m.difference is not None and MEASURES[m.measure].per_hundred:
+                yield m, m.treatment, m.treatment - m.difference
+
     def figures(self) -> tuple[float, ...]:
         """Every figure per 100 people the results give, of any measure ("committed new crimes" may be either), as a
-        sentence may state it: each group's rate (and, for a share of people, those without the outcome), the difference and the
+        sentence may state it: each group's figure (and, for a share of people, those without the outcome), the
+        difference as the results give it and as the rounded figures give it ("44 against 36: 8 in 100"), and the
         interval's bounds, of every analysis."""
         figures: list[float] = []
-        for m in (m for analysis in self.analyses.values() for m in analysis.values()):
-            if not m.reported or m.treatment is None or m.difference is None or not MEASURES[m.measure].per_hundred:
-                continue
-            comparison = m.treatment - m.difference  # the difference as the results give it, and as the rounded
-            figures += [m.treatment, comparison, abs(m.difference), float(abs(rounded(m.treatment) - rounded(comparison)))] + [
-                abs(b) for b in (m.low, m.high) if b is not None]  # figures give it ("44 against 36: 8 in 100")
+        for m, treatment, comparison in self._stated_per_hundred():
+            figures += [treatment, comparison, abs(m.difference), float(abs(rounded(treatment) - rounded(comparison)))]
+            figures += [abs(b) for b in (m.low, m.high) if b is not None]
             if MEASURES[m.measure].kind == "proportion":
-                figures += [100 - m.treatment, 100 - comparison]
+                figures += [100 - treatment, 100 - comparison]
         return tuple(figures)
 
     def swapped(self) -> tuple[tuple[float, float], ...]:
         """Each measure's two group figures per 100 the wrong way round, as the report rounds them: the comparison
         group's first (and, for a share of people, those without the outcome in the same order)."""
         pairs: list[tuple[float, float]] = []
-        for m in (m for analysis in self.analyses.values() for m in analysis.values()):
-            if not m.reported or m.treatment is None or m.difference is None or not MEASURES[m.measure].per_hundred:
-                continue
-            treatment, comparison = float(rounded(m.treatment)), float(rounded(m.treatment - m.difference))
+        for m, treatment, comparison in self._stated_per_hundred():
+            treatment, comparison = float(rounded(treatment)), float(rounded(comparison))
             if treatment != comparison:
                 pairs.append((comparison, treatment))
                 if MEASURES[m.measure].kind == "proportion":
